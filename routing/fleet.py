@@ -1,0 +1,233 @@
+"""Vehicles, crews, shifts, restricted zones and the rule parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import Point, Polygon
+
+from routing._checks import clock, identifier, non_negative, positive, require
+from routing.domain import WHOLE_DAY, BodyType, SizeClass, TimeWindow, WasteStream
+from routing.units import HOUR, MINUTE
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleType:
+    """A kind of truck: body, size and capacity, costs, and the travel profile it drives on.
+
+    Parameters
+    ----------
+    body
+        Body type, which decides the streams it may carry (CT1).
+    sealed
+        Whether the body is sealed (密闭); sealed streams need it (CT1).
+    capacity_kg, capacity_l
+        Payload per trip by weight and by volume (CP).
+    size_class
+        Size, for narrow points and restricted zones (CT6).
+    cost_per_km_fen, cost_per_hour_fen
+        Operating cost in fen (0.01 CNY) per kilometre driven and per hour worked.
+    fuel_ml_per_km
+        Diesel burnt per kilometre, for the CO2 figure; 0 for electric vehicles.
+    profile
+        Name of the travel matrix this type drives on.
+    """
+
+    id: str
+    body: BodyType
+    sealed: bool
+    capacity_kg: int
+    capacity_l: int
+    size_class: SizeClass
+    cost_per_km_fen: int = 600
+    cost_per_hour_fen: int = 8000
+    fuel_ml_per_km: int = 350
+    profile: str = "default"
+
+    def __post_init__(self) -> None:
+        identifier(self.id)
+        require(isinstance(self.body, BodyType), "body", "must be a body type")
+        require(isinstance(self.sealed, bool), "sealed", "must be true or false")
+        positive(self.capacity_kg, "capacity_kg")
+        positive(self.capacity_l, "capacity_l")
+        require(isinstance(self.size_class, SizeClass), "size_class", "must be a size class")
+        non_negative(self.cost_per_km_fen, "cost_per_km_fen")
+        non_negative(self.cost_per_hour_fen, "cost_per_hour_fen")
+        non_negative(self.fuel_ml_per_km, "fuel_ml_per_km")
+        identifier(self.profile, "profile")
+
+
+@dataclass(frozen=True, slots=True)
+class Vehicle:
+    """One truck of a :class:`VehicleType`, garaged at a depot."""
+
+    id: str
+    type_id: str
+    depot_id: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        identifier(self.id)
+        identifier(self.type_id, "type_id")
+        identifier(self.depot_id, "depot_id")
+
+
+@dataclass(frozen=True, slots=True)
+class Crew:
+    """A driver and loaders who work one shift at most a day (SH1).
+
+    Parameters
+    ----------
+    max_work_s
+        Longest working time from leaving the depot to returning.
+    break_s
+        Length of the break.
+    break_after_s
+        A route longer than this must contain a break starting no later than this after its start.
+    available
+        The legal hours in which this crew may work.
+    """
+
+    id: str
+    max_work_s: int = 6 * HOUR
+    break_s: int = 20 * MINUTE
+    break_after_s: int = 4 * HOUR
+    available: TimeWindow = WHOLE_DAY
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        identifier(self.id)
+        positive(self.max_work_s, "max_work_s")
+        non_negative(self.break_s, "break_s")
+        positive(self.break_after_s, "break_after_s")
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """One of the day's shifts (班次), e.g. 04:30–10:30."""
+
+    id: str
+    start_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        identifier(self.id)
+        clock(self.start_s, "start_s")
+        clock(self.end_s, "end_s")
+        require(self.start_s < self.end_s, "end_s", "must be after start_s")
+
+    @property
+    def window(self) -> TimeWindow:
+        """The shift as a time window."""
+        return TimeWindow(self.start_s, self.end_s)
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A restricted area (e.g. the old town): which vehicle sizes may enter, and when (CT6).
+
+    Parameters
+    ----------
+    ring
+        Exterior ring of the polygon as ``(lon, lat)`` pairs; closing the ring is optional.
+    allowed_size_classes
+        Vehicle sizes that may enter; every other size never may.
+    open_windows
+        When the allowed sizes may be inside the zone.
+    """
+
+    id: str
+    ring: tuple[tuple[float, float], ...]
+    allowed_size_classes: frozenset[SizeClass]
+    open_windows: tuple[TimeWindow, ...] = (WHOLE_DAY,)
+    name: str = ""
+    polygon: Polygon = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        identifier(self.id)
+        require(len(self.ring) >= 3, "ring", "must have at least 3 corners")
+        polygon = Polygon(self.ring)
+        require(
+            bool(polygon.is_valid) and polygon.area > 0,
+            "ring",
+            "is not a valid polygon (self-intersecting or without area)",
+        )
+        require(len(self.open_windows) > 0, "open_windows", "must list at least one window")
+        shapely.prepare(polygon)
+        object.__setattr__(self, "polygon", polygon)
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Whether the position lies inside the zone (its border included)."""
+        return bool(self.polygon.covers(Point(lon, lat)))
+
+    def allows(self, size: SizeClass, start_s: int, end_s: int) -> bool:
+        """Whether a vehicle of ``size`` may be in the zone from ``start_s`` to ``end_s``."""
+        return size in self.allowed_size_classes and any(
+            window.covers(start_s, end_s) for window in self.open_windows
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StreamRule:
+    """Which bodies may carry a stream, and whether it must travel sealed (CT1)."""
+
+    stream: WasteStream
+    bodies: frozenset[BodyType]
+    sealed: bool
+
+    def __post_init__(self) -> None:
+        require(len(self.bodies) > 0, "bodies", f"stream {self.stream} needs at least one body")
+
+    def allows(self, body: BodyType, sealed: bool) -> bool:
+        """Whether a vehicle with this body may carry the stream."""
+        return body in self.bodies and (sealed or not self.sealed)
+
+
+DEFAULT_STREAM_RULES: tuple[StreamRule, ...] = (
+    StreamRule(WasteStream.RESIDUAL, frozenset({BodyType.COMPACTOR, BodyType.CART}), sealed=True),
+    StreamRule(WasteStream.KITCHEN, frozenset({BodyType.KITCHEN_TANK}), sealed=True),
+    StreamRule(
+        WasteStream.RECYCLABLE,
+        frozenset({BodyType.BOX_TRUCK, BodyType.COMPACTOR, BodyType.CART}),
+        sealed=False,
+    ),
+    StreamRule(WasteStream.BULKY, frozenset({BodyType.BOX_TRUCK}), sealed=False),
+    StreamRule(WasteStream.NIGHT_SOIL, frozenset({BodyType.SUCTION_TANKER}), sealed=True),
+    StreamRule(WasteStream.SPECIAL, frozenset({BodyType.COMPACTOR}), sealed=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleParameters:
+    """The parameters of the rules that are not properties of one record.
+
+    Parameters
+    ----------
+    on_board_limit_s
+        Longest time from a trip's first pickup to the start of its unloading (CT5).
+    handover_s
+        Time for a truck to change crew at the depot between two shifts (SH2).
+    stream_rules
+        Bodies allowed per stream (CT1).
+    haul_body
+        The body that hauls station containers to the landfill (TH).
+    """
+
+    on_board_limit_s: int = 4 * HOUR
+    handover_s: int = 15 * MINUTE
+    stream_rules: tuple[StreamRule, ...] = DEFAULT_STREAM_RULES
+    haul_body: BodyType = BodyType.HOOK_LIFT
+
+    def __post_init__(self) -> None:
+        positive(self.on_board_limit_s, "on_board_limit_s")
+        non_negative(self.handover_s, "handover_s")
+        streams = [rule.stream for rule in self.stream_rules]
+        require(len(streams) == len(set(streams)), "stream_rules", "lists a stream twice")
+
+    def stream_rule(self, stream: WasteStream) -> StreamRule | None:
+        """The rule for ``stream``, if there is one."""
+        for rule in self.stream_rules:
+            if rule.stream is stream:
+                return rule
+        return None

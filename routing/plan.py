@@ -1,0 +1,148 @@
+"""The plan: what every vehicle does in every shift, and what could not be served.
+
+A plan states a schedule (arrival, start and departure at every stop) and the loads the planner
+believes the truck carries. The validator (:mod:`routing.validation`) recomputes travel times and
+loads from the problem and checks every rule against that schedule.
+
+Structure: a :class:`Route` is one vehicle in one shift with one crew, leaving its depot at
+``start_s`` and back at ``end_s``; it runs :class:`Trip` s, each collecting one stream from empty
+and ending with an :class:`Unload` at a facility. :class:`Haul` s take full containers from transfer
+stations to the landfill (TH). :class:`Unserved` lists visits the plan could not make, with the rule
+or limit that stopped them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from routing.domain import WasteStream
+
+
+@dataclass(frozen=True, slots=True)
+class VisitStop:
+    """Service of one visit of a collection point.
+
+    Parameters
+    ----------
+    point_id
+        The point served.
+    visit
+        Which of the point's daily visits this is, from 0.
+    arrival_s, start_s, departure_s
+        Arrival, start of service (after any wait) and departure, seconds since midnight.
+    load_kg, load_l
+        What the truck carries after this stop, as the planner computed it.
+    """
+
+    point_id: str
+    visit: int
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    load_kg: int
+    load_l: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unload:
+    """Tipping at a facility at the end of a trip; the truck leaves empty."""
+
+    facility_id: str
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    kg: int
+    litres: int
+
+
+@dataclass(frozen=True, slots=True)
+class Trip:
+    """From empty, through visits of one stream, to unloading.
+
+    ``unload`` is ``None`` only in a broken plan (a truck left loaded, CT4); the type allows it so
+    that such a plan can be read and judged.
+    """
+
+    stream: WasteStream
+    visits: tuple[VisitStop, ...]
+    unload: Unload | None
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """The crew's break, from ``start_s`` to ``end_s``, taken while the truck stands."""
+
+    start_s: int
+    end_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One vehicle, one shift, one crew: depot → trips → depot."""
+
+    vehicle_id: str
+    shift_id: str
+    crew_id: str
+    start_s: int
+    end_s: int
+    trips: tuple[Trip, ...]
+    breaks: tuple[Break, ...] = ()
+
+    def stops(self) -> Iterator[VisitStop | Unload]:
+        """Every stop of the route in order."""
+        for trip in self.trips:
+            yield from trip.visits
+            if trip.unload is not None:
+                yield trip.unload
+
+
+@dataclass(frozen=True, slots=True)
+class Haul:
+    """A hook-lift truck takes full containers from a transfer station to the landfill (TH)."""
+
+    vehicle_id: str
+    station_id: str
+    destination_id: str
+    depart_s: int
+    arrival_s: int
+    containers: int
+    kg: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unserved:
+    """A visit the plan does not make, with the rule or limit that prevented it."""
+
+    point_id: str
+    visit: int
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A day's plan for a problem.
+
+    Parameters
+    ----------
+    problem_name
+        Name of the problem it was made for.
+    routes, hauls, unserved
+        See the module's description.
+    meta
+        Free facts about how the plan was made (solver, seed, seconds, travel method).
+    """
+
+    problem_name: str
+    routes: tuple[Route, ...]
+    hauls: tuple[Haul, ...] = ()
+    unserved: tuple[Unserved, ...] = ()
+    meta: Mapping[str, str | int | float] = field(default_factory=dict)
+
+    def served_visits(self) -> Iterator[tuple[Route, Trip, VisitStop]]:
+        """Every visit stop with its route and trip."""
+        for route in self.routes:
+            for trip in route.trips:
+                for stop in trip.visits:
+                    yield route, trip, stop

@@ -1,0 +1,160 @@
+"""The problem aggregate: everything the optimiser and the validator need for one district-day."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from routing.domain import CollectionPoint, Depot, Facility, FacilityKind, Location
+from routing.errors import DefectCollector
+from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
+from routing.travel import TravelMatrix
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Problem:
+    """One district-day to plan: points, depots, facilities, fleet, crews, shifts, zones, travel.
+
+    Construction checks every cross-reference once and raises a single :class:`ProblemError`
+    listing every defect (record and field). Use :meth:`replace` for variants.
+    """
+
+    name: str
+    points: tuple[CollectionPoint, ...]
+    depots: tuple[Depot, ...]
+    facilities: tuple[Facility, ...]
+    vehicle_types: tuple[VehicleType, ...]
+    vehicles: tuple[Vehicle, ...]
+    crews: tuple[Crew, ...]
+    shifts: tuple[Shift, ...]
+    travel: Mapping[str, TravelMatrix]
+    zones: tuple[Zone, ...] = ()
+    rules: RuleParameters = field(default_factory=RuleParameters)
+
+    point_by_id: Mapping[str, CollectionPoint] = field(init=False, repr=False)
+    depot_by_id: Mapping[str, Depot] = field(init=False, repr=False)
+    facility_by_id: Mapping[str, Facility] = field(init=False, repr=False)
+    vehicle_type_by_id: Mapping[str, VehicleType] = field(init=False, repr=False)
+    vehicle_by_id: Mapping[str, Vehicle] = field(init=False, repr=False)
+    crew_by_id: Mapping[str, Crew] = field(init=False, repr=False)
+    shift_by_id: Mapping[str, Shift] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        defects = DefectCollector()
+        check_references(self, defects)
+        defects.raise_if_any(source=f"problem {self.name!r}")
+        for name, records in (
+            ("point_by_id", self.points),
+            ("depot_by_id", self.depots),
+            ("facility_by_id", self.facilities),
+            ("vehicle_type_by_id", self.vehicle_types),
+            ("vehicle_by_id", self.vehicles),
+            ("crew_by_id", self.crews),
+            ("shift_by_id", self.shifts),
+        ):
+            object.__setattr__(self, name, {record.id: record for record in records})
+
+    def replace(self, **changes: Any) -> Problem:
+        """A copy with some fields replaced, checked again as a whole."""
+        return dataclasses.replace(self, **changes)
+
+    def vehicle_type_of(self, vehicle: Vehicle) -> VehicleType:
+        """The type of ``vehicle``."""
+        return self.vehicle_type_by_id[vehicle.type_id]
+
+    def matrix_for(self, vehicle: Vehicle) -> TravelMatrix:
+        """The travel matrix ``vehicle`` drives on."""
+        return self.travel[self.vehicle_type_of(vehicle).profile]
+
+    def location_of(self, location_id: str) -> Location:
+        """The location of a point, depot or facility by id."""
+        if location_id in self.point_by_id:
+            return self.point_by_id[location_id].location
+        if location_id in self.depot_by_id:
+            return self.depot_by_id[location_id].location
+        return self.facility_by_id[location_id].location
+
+    @property
+    def transfer_stations(self) -> tuple[Facility, ...]:
+        """The facilities that store waste and send it on in containers (TH)."""
+        return tuple(f for f in self.facilities if f.kind is FacilityKind.TRANSFER_STATION)
+
+
+def _unique(records: Sequence[Any], kind: str, defects: DefectCollector) -> set[str]:
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:
+            defects.add(f"{kind} {record.id}", "id", "is used by more than one record")
+        seen.add(record.id)
+    return seen
+
+
+def check_references(problem: Problem, defects: DefectCollector) -> None:
+    """Add a defect for every broken cross-reference of ``problem``'s records."""
+    point_ids = _unique(problem.points, "collection point", defects)
+    depot_ids = _unique(problem.depots, "depot", defects)
+    facility_ids = _unique(problem.facilities, "facility", defects)
+    type_ids = _unique(problem.vehicle_types, "vehicle type", defects)
+    _unique(problem.vehicles, "vehicle", defects)
+    _unique(problem.crews, "crew", defects)
+    _unique(problem.shifts, "shift", defects)
+    _unique(problem.zones, "zone", defects)
+
+    for a, b, a_kind, b_kind in (
+        (point_ids, depot_ids, "collection point", "depot"),
+        (point_ids, facility_ids, "collection point", "facility"),
+        (depot_ids, facility_ids, "depot", "facility"),
+    ):
+        for shared in sorted(a & b):
+            defects.add(f"{a_kind} {shared}", "id", f"is also the id of a {b_kind}")
+
+    if not problem.depots:
+        defects.add("problem", "depots", "must list at least one depot")
+    if not problem.shifts:
+        defects.add("problem", "shifts", "must list at least one shift")
+    ordered = sorted(problem.shifts, key=lambda s: s.start_s)
+    for before, after in itertools.pairwise(ordered):
+        if after.start_s < before.end_s:
+            defects.add(f"shift {after.id}", "start_s", f"overlaps shift {before.id}")
+
+    for vehicle in problem.vehicles:
+        if vehicle.type_id not in type_ids:
+            defects.add(f"vehicle {vehicle.id}", "type_id", f"no vehicle type {vehicle.type_id!r}")
+        if vehicle.depot_id not in depot_ids:
+            defects.add(f"vehicle {vehicle.id}", "depot_id", f"no depot {vehicle.depot_id!r}")
+
+    for vtype in problem.vehicle_types:
+        if vtype.profile not in problem.travel:
+            defects.add(
+                f"vehicle type {vtype.id}", "profile", f"no travel matrix for {vtype.profile!r}"
+            )
+
+    for point in problem.points:
+        if point.visits_per_day > len(problem.shifts):
+            defects.add(
+                f"collection point {point.id}",
+                "visits_per_day",
+                f"is {point.visits_per_day} but the day has {len(problem.shifts)} shifts",
+            )
+        if problem.rules.stream_rule(point.stream) is None:
+            defects.add(f"collection point {point.id}", "stream", "has no stream rule (CT1)")
+
+    location_ids = [
+        *(p.id for p in problem.points),
+        *(d.id for d in problem.depots),
+        *(f.id for f in problem.facilities),
+    ]
+    for profile, matrix in problem.travel.items():
+        if matrix.profile != profile:
+            defects.add(f"travel matrix {profile}", "profile", f"is named {matrix.profile!r}")
+        missing = [loc for loc in location_ids if loc not in matrix]
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            defects.add(
+                f"travel matrix {profile}",
+                "location_ids",
+                f"lacks {len(missing)} location(s): {shown}",
+            )
