@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from routing.domain import CollectionPoint, Depot, Facility, FacilityKind, Location
 from routing.errors import DefectCollector
@@ -92,7 +92,41 @@ def _unique(records: Sequence[Any], kind: str, defects: DefectCollector) -> set[
     return seen
 
 
-def check_references(problem: Problem, defects: DefectCollector) -> None:
+class ProblemParts(Protocol):
+    """The records of a problem, checked or not (a :class:`Problem` is one)."""
+
+    @property
+    def points(self) -> tuple[CollectionPoint, ...]: ...
+
+    @property
+    def depots(self) -> tuple[Depot, ...]: ...
+
+    @property
+    def facilities(self) -> tuple[Facility, ...]: ...
+
+    @property
+    def vehicle_types(self) -> tuple[VehicleType, ...]: ...
+
+    @property
+    def vehicles(self) -> tuple[Vehicle, ...]: ...
+
+    @property
+    def crews(self) -> tuple[Crew, ...]: ...
+
+    @property
+    def shifts(self) -> tuple[Shift, ...]: ...
+
+    @property
+    def travel(self) -> Mapping[str, TravelMatrix]: ...
+
+    @property
+    def zones(self) -> tuple[Zone, ...]: ...
+
+    @property
+    def rules(self) -> RuleParameters: ...
+
+
+def check_references(problem: ProblemParts, defects: DefectCollector) -> None:
     """Add a defect for every broken cross-reference of ``problem``'s records."""
     point_ids = _unique(problem.points, "collection point", defects)
     depot_ids = _unique(problem.depots, "depot", defects)

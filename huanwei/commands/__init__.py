@@ -1,0 +1,14 @@
+"""Sub-commands. Each module has ``register(subparsers)``, which adds its parsers and sets
+``run`` to a function taking the parsed arguments and returning the exit status."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from huanwei.commands import plans
+
+Register = Callable[["argparse._SubParsersAction[Any]"], None]
+
+COMMANDS: tuple[Register, ...] = (plans.register,)

@@ -1,0 +1,130 @@
+"""Reading fields of records from JSON-like dicts, each failure a :class:`FieldError`."""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from routing.domain import TimeWindow
+from routing.errors import FieldError
+from routing.units import parse_clock
+
+T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
+
+MISSING: Any = object()
+
+
+def get(
+    raw: Mapping[str, Any], name: str, convert: Callable[[Any, str], T], default: Any = MISSING
+) -> T:
+    """Field ``name`` of ``raw`` converted by ``convert``; a default when absent, else an error."""
+    if name not in raw or raw[name] is None:
+        if default is MISSING:
+            raise FieldError(name, "is required")
+        return default  # type: ignore[no-any-return]
+    return convert(raw[name], name)
+
+
+def text(value: Any, name: str) -> str:
+    """A string field."""
+    if not isinstance(value, str):
+        raise FieldError(name, f"must be a text, got {value!r}")
+    return value
+
+
+def integer(value: Any, name: str) -> int:
+    """An integer field; a float with no fraction is accepted (JSON writers produce ``5.0``)."""
+    if isinstance(value, bool):
+        raise FieldError(name, f"must be an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    raise FieldError(name, f"must be an integer, got {value!r}")
+
+
+def number(value: Any, name: str) -> float:
+    """A finite number field."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FieldError(name, f"must be a number, got {value!r}")
+    return float(value)
+
+
+def boolean(value: Any, name: str) -> bool:
+    """A true/false field."""
+    if not isinstance(value, bool):
+        raise FieldError(name, f"must be true or false, got {value!r}")
+    return value
+
+
+def clock_value(value: Any, name: str) -> int:
+    """A clock time: ``"HH:MM"`` text or seconds since midnight."""
+    if isinstance(value, str):
+        try:
+            return parse_clock(value)
+        except ValueError as error:
+            raise FieldError(name, str(error)) from None
+    return integer(value, name)
+
+
+def window(value: Any, name: str) -> TimeWindow:
+    """A time window: ``"HH:MM-HH:MM"`` text or a pair of clock values."""
+    if isinstance(value, str):
+        parts = value.replace("–", "-").split("-")
+        if len(parts) != 2:
+            raise FieldError(name, f"{value!r} is not a window HH:MM-HH:MM")
+        start, end = (clock_value(part, name) for part in parts)
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        start, end = (clock_value(part, name) for part in value)
+    else:
+        raise FieldError(name, f"{value!r} is not a window HH:MM-HH:MM")
+    try:
+        return TimeWindow(start, end)
+    except FieldError as error:
+        raise FieldError(name, f"{value!r}: {error.field} {error.message}") from None
+
+
+def windows(value: Any, name: str) -> tuple[TimeWindow, ...]:
+    """A list of time windows (a single window is accepted too)."""
+    if isinstance(value, str):
+        return (window(value, name),)
+    if not isinstance(value, list | tuple) or not value:
+        raise FieldError(name, "must be a non-empty list of windows HH:MM-HH:MM")
+    return tuple(window(item, name) for item in value)
+
+
+def enum_value(kind: type[E]) -> Callable[[Any, str], E]:
+    """A converter to a member of ``kind`` by its value (for IntEnum: by its lower-case name)."""
+
+    def convert(value: Any, name: str) -> E:
+        for member in kind:
+            key = member.name.lower() if isinstance(member.value, int) else member.value
+            if value == key:
+                return member
+        allowed = ", ".join(
+            member.name.lower() if isinstance(member.value, int) else str(member.value)
+            for member in kind
+        )
+        raise FieldError(name, f"{value!r} is not one of: {allowed}")
+
+    return convert
+
+
+def enum_set(kind: type[E]) -> Callable[[Any, str], frozenset[E]]:
+    """A converter of a list of enum values to a frozenset."""
+    one = enum_value(kind)
+
+    def convert(value: Any, name: str) -> frozenset[E]:
+        if not isinstance(value, list | tuple):
+            raise FieldError(name, "must be a list")
+        return frozenset(one(item, name) for item in value)
+
+    return convert
+
+
+def enum_text(member: enum.Enum) -> str:
+    """How an enum member is written in files (the inverse of :func:`enum_value`)."""
+    return member.name.lower() if isinstance(member.value, int) else str(member.value)

@@ -1,0 +1,174 @@
+"""Key figures of a plan: distance, hours, tonnes, trips, utilisation, facility inflow, cost, CO2.
+
+Factors used (stated with every report):
+
+- distance and driving time come from the problem's travel matrices, leg by leg;
+- working time of a route is from leaving the depot to returning (``end_s - start_s``);
+- cost = km × the type's ``cost_per_km_fen`` + working hours × ``cost_per_hour_fen``, hauls counted
+  with their driving time;
+- CO2 = km × the type's ``fuel_ml_per_km`` × 2.68 kg CO2 per litre of diesel (electric: 0 here;
+  the grid's share is not counted).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from routing.plan import Plan, Route, VisitStop
+from routing.problem import Problem
+from routing.units import CO2_G_PER_L_DIESEL, FEN_PER_YUAN, HOUR, KILOMETRE, TONNE
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFigures:
+    """Figures of one route (vehicle and shift)."""
+
+    vehicle: str
+    shift: str
+    crew: str
+    trips: int
+    visits: int
+    km: float
+    driving_h: float
+    working_h: float
+    shift_use: float  # working time / shift length
+    mean_fill: float  # mean of (trip kg / capacity kg) over the trips
+    kg: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanKpis:
+    """The key figures of a plan (see the module's description for the factors)."""
+
+    routes: int
+    vehicles_used: int
+    trips: int
+    visits_served: int
+    visits_unserved: int
+    km: float
+    driving_h: float
+    working_h: float
+    tonnes_by_stream: dict[str, float]
+    vehicles_per_shift: dict[str, int]
+    facility_inflow_kg_by_hour: dict[str, dict[str, int]]
+    haul_km: float
+    hauls: int
+    cost_yuan: float
+    co2_kg: float
+    per_route: list[RouteFigures]
+    travel_method: str
+    factors: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+
+def _route_legs(problem: Problem, route: Route) -> tuple[int, int]:
+    vehicle = problem.vehicle_by_id[route.vehicle_id]
+    matrix = problem.matrix_for(vehicle)
+    here = vehicle.depot_id
+    metres = seconds = 0
+    for stop in route.stops():
+        there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
+        metres += matrix.distance(here, there)
+        seconds += matrix.time(here, there)
+        here = there
+    metres += matrix.distance(here, vehicle.depot_id)
+    seconds += matrix.time(here, vehicle.depot_id)
+    return metres, seconds
+
+
+def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
+    """The key figures of ``plan``; the plan should reference only records of ``problem``."""
+    per_route: list[RouteFigures] = []
+    tonnes: dict[str, int] = defaultdict(int)
+    inflow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_shift: dict[str, set[str]] = defaultdict(set)
+    total_m = total_drive = total_work = 0
+    cost_fen = 0.0
+    co2_g = 0.0
+    for route in plan.routes:
+        vehicle = problem.vehicle_by_id[route.vehicle_id]
+        vtype = problem.vehicle_type_of(vehicle)
+        shift = problem.shift_by_id[route.shift_id]
+        metres, drive_s = _route_legs(problem, route)
+        work_s = route.end_s - route.start_s
+        total_m += metres
+        total_drive += drive_s
+        total_work += work_s
+        cost_fen += (
+            metres / KILOMETRE * vtype.cost_per_km_fen + work_s / HOUR * vtype.cost_per_hour_fen
+        )
+        co2_g += metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
+        per_shift[route.shift_id].add(route.vehicle_id)
+        fills, kg = [], 0
+        for trip in route.trips:
+            trip_kg = sum(problem.point_by_id[v.point_id].visit_kg(v.visit) for v in trip.visits)
+            kg += trip_kg
+            tonnes[trip.stream.value] += trip_kg
+            fills.append(trip_kg / vtype.capacity_kg)
+            if trip.unload is not None:
+                hour = f"{trip.unload.start_s // HOUR:02d}"
+                inflow[trip.unload.facility_id][hour] += trip.unload.kg
+        per_route.append(
+            RouteFigures(
+                vehicle=route.vehicle_id,
+                shift=route.shift_id,
+                crew=route.crew_id,
+                trips=len(route.trips),
+                visits=sum(len(t.visits) for t in route.trips),
+                km=round(metres / KILOMETRE, 3),
+                driving_h=round(drive_s / HOUR, 3),
+                working_h=round(work_s / HOUR, 3),
+                shift_use=round(work_s / (shift.end_s - shift.start_s), 3),
+                mean_fill=round(sum(fills) / len(fills), 3) if fills else 0.0,
+                kg=kg,
+            )
+        )
+    haul_m = 0
+    for haul in plan.hauls:
+        vehicle = problem.vehicle_by_id[haul.vehicle_id]
+        vtype = problem.vehicle_type_of(vehicle)
+        matrix = problem.matrix_for(vehicle)
+        # A haul drives out and back.
+        metres = matrix.distance(haul.station_id, haul.destination_id) + matrix.distance(
+            haul.destination_id, haul.station_id
+        )
+        seconds = matrix.time(haul.station_id, haul.destination_id) + matrix.time(
+            haul.destination_id, haul.station_id
+        )
+        haul_m += metres
+        cost_fen += (
+            metres / KILOMETRE * vtype.cost_per_km_fen + seconds / HOUR * vtype.cost_per_hour_fen
+        )
+        co2_g += metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
+        hour = f"{haul.arrival_s // HOUR:02d}"
+        inflow[haul.destination_id][hour] += haul.kg
+    methods = sorted({m.method for m in problem.travel.values()})
+    return PlanKpis(
+        routes=len(plan.routes),
+        vehicles_used=len({r.vehicle_id for r in plan.routes}),
+        trips=sum(len(r.trips) for r in plan.routes),
+        visits_served=sum(1 for _ in plan.served_visits()),
+        visits_unserved=len(plan.unserved),
+        km=round(total_m / KILOMETRE, 3),
+        driving_h=round(total_drive / HOUR, 3),
+        working_h=round(total_work / HOUR, 3),
+        tonnes_by_stream={s: round(kg / TONNE, 3) for s, kg in sorted(tonnes.items())},
+        vehicles_per_shift={s: len(v) for s, v in sorted(per_shift.items())},
+        facility_inflow_kg_by_hour={f: dict(sorted(h.items())) for f, h in sorted(inflow.items())},
+        haul_km=round(haul_m / KILOMETRE, 3),
+        hauls=len(plan.hauls),
+        cost_yuan=round(cost_fen / FEN_PER_YUAN, 2),
+        co2_kg=round(co2_g / 1000, 2),
+        per_route=per_route,
+        travel_method=", ".join(methods),
+        factors={
+            "cost": "km × cost_per_km + working hours × cost_per_hour, per vehicle type",
+            "co2": "km × fuel_ml_per_km × 2.68 kg CO2 per litre diesel; electric counted as 0",
+            "distance": f"travel matrices ({', '.join(methods)})",
+        },
+    )

@@ -1,0 +1,445 @@
+"""The problem file: a documented JSON form of :class:`~routing.problem.Problem` (docs/problem-format.md).
+
+Reading gathers every defect of every record, then every broken cross-reference, into one
+:class:`~routing.errors.ProblemError` naming each record and field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from routing import _parse as p
+from routing.domain import (
+    BodyType,
+    CollectionPoint,
+    Depot,
+    Facility,
+    FacilityKind,
+    Location,
+    SizeClass,
+    TimeWindow,
+    WasteStream,
+)
+from routing.errors import Defect, DefectCollector, FieldError, ProblemError
+from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
+from routing.problem import Problem, check_references
+from routing.travel import TravelMatrix, matrix_from_rows, straight_line_matrix
+from routing.units import format_clock
+
+FORMAT = "huanwei-problem/1"
+R = TypeVar("R")
+
+
+def _location(raw: Mapping[str, Any]) -> Location:
+    return Location(p.get(raw, "lon", p.number), p.get(raw, "lat", p.number))
+
+
+def _point(raw: Mapping[str, Any]) -> CollectionPoint:
+    return CollectionPoint(
+        id=p.get(raw, "id", p.text),
+        location=_location(raw),
+        stream=p.get(raw, "stream", p.enum_value(WasteStream)),
+        kg_per_day=p.get(raw, "kg_per_day", p.integer),
+        litres_per_day=p.get(raw, "litres_per_day", p.integer, 0),
+        service_s=p.get(raw, "service_s", p.integer),
+        time_windows=p.get(raw, "time_windows", p.windows, (TimeWindow(0, 86400),)),
+        visits_per_day=p.get(raw, "visits_per_day", p.integer, 1),
+        max_size_class=p.get(raw, "max_size_class", p.enum_value(SizeClass), SizeClass.HEAVY),
+        name=p.get(raw, "name", p.text, ""),
+    )
+
+
+def _depot(raw: Mapping[str, Any]) -> Depot:
+    return Depot(p.get(raw, "id", p.text), _location(raw), p.get(raw, "name", p.text, ""))
+
+
+def _facility(raw: Mapping[str, Any]) -> Facility:
+    return Facility(
+        id=p.get(raw, "id", p.text),
+        kind=p.get(raw, "kind", p.enum_value(FacilityKind)),
+        location=_location(raw),
+        accepts=p.get(raw, "accepts", p.enum_set(WasteStream)),
+        opening=p.get(raw, "opening", p.windows, (TimeWindow(0, 86400),)),
+        tipping_s=p.get(raw, "tipping_s", p.integer, 600),
+        daily_capacity_kg=p.get(raw, "daily_capacity_kg", p.integer, 10**9),
+        storage_kg=p.get(raw, "storage_kg", p.integer, 0),
+        container_kg=p.get(raw, "container_kg", p.integer, 0),
+        initial_storage_kg=p.get(raw, "initial_storage_kg", p.integer, 0),
+        name=p.get(raw, "name", p.text, ""),
+    )
+
+
+def _vehicle_type(raw: Mapping[str, Any]) -> VehicleType:
+    return VehicleType(
+        id=p.get(raw, "id", p.text),
+        body=p.get(raw, "body", p.enum_value(BodyType)),
+        sealed=p.get(raw, "sealed", p.boolean),
+        capacity_kg=p.get(raw, "capacity_kg", p.integer),
+        capacity_l=p.get(raw, "capacity_l", p.integer),
+        size_class=p.get(raw, "size_class", p.enum_value(SizeClass)),
+        cost_per_km_fen=p.get(raw, "cost_per_km_fen", p.integer, 600),
+        cost_per_hour_fen=p.get(raw, "cost_per_hour_fen", p.integer, 8000),
+        fuel_ml_per_km=p.get(raw, "fuel_ml_per_km", p.integer, 350),
+        profile=p.get(raw, "profile", p.text, "default"),
+    )
+
+
+def _vehicle(raw: Mapping[str, Any]) -> Vehicle:
+    return Vehicle(
+        id=p.get(raw, "id", p.text),
+        type_id=p.get(raw, "type_id", p.text),
+        depot_id=p.get(raw, "depot_id", p.text),
+        name=p.get(raw, "name", p.text, ""),
+    )
+
+
+def _crew(raw: Mapping[str, Any]) -> Crew:
+    defaults = Crew("_")
+    return Crew(
+        id=p.get(raw, "id", p.text),
+        max_work_s=p.get(raw, "max_work_s", p.integer, defaults.max_work_s),
+        break_s=p.get(raw, "break_s", p.integer, defaults.break_s),
+        break_after_s=p.get(raw, "break_after_s", p.integer, defaults.break_after_s),
+        available=p.get(raw, "available", p.window, defaults.available),
+        name=p.get(raw, "name", p.text, ""),
+    )
+
+
+def _shift(raw: Mapping[str, Any]) -> Shift:
+    return Shift(
+        p.get(raw, "id", p.text),
+        p.get(raw, "start_s", p.clock_value),
+        p.get(raw, "end_s", p.clock_value),
+    )
+
+
+def _ring(value: Any, name: str) -> tuple[tuple[float, float], ...]:
+    if not isinstance(value, list) or not all(isinstance(c, list) and len(c) == 2 for c in value):
+        raise FieldError(name, "must be a list of [lon, lat] pairs")
+    return tuple((p.number(c[0], name), p.number(c[1], name)) for c in value)
+
+
+def _zone(raw: Mapping[str, Any]) -> Zone:
+    return Zone(
+        id=p.get(raw, "id", p.text),
+        ring=p.get(raw, "ring", _ring),
+        allowed_size_classes=p.get(raw, "allowed_size_classes", p.enum_set(SizeClass)),
+        open_windows=p.get(raw, "open_windows", p.windows, (TimeWindow(0, 86400),)),
+        name=p.get(raw, "name", p.text, ""),
+    )
+
+
+def _stream_rule(raw: Mapping[str, Any]) -> StreamRule:
+    return StreamRule(
+        p.get(raw, "stream", p.enum_value(WasteStream)),
+        p.get(raw, "bodies", p.enum_set(BodyType)),
+        p.get(raw, "sealed", p.boolean),
+    )
+
+
+def _records(
+    raw: Mapping[str, Any],
+    key: str,
+    kind: str,
+    build: Callable[[Mapping[str, Any]], R],
+    defects: DefectCollector,
+) -> tuple[R, ...]:
+    items = raw.get(key, [])
+    if not isinstance(items, list):
+        defects.add("problem", key, "must be a list")
+        return ()
+    built: list[R] = []
+    for number, item in enumerate(items):
+        label = f"{kind} #{number + 1}"
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+            label = f"{kind} {item['id']}"
+        if not isinstance(item, Mapping):
+            defects.add(label, key, "must be an object")
+            continue
+        try:
+            built.append(build(item))
+        except FieldError as error:
+            defects.add_error(label, error)
+    return tuple(built)
+
+
+def _rules(raw: Any, defects: DefectCollector) -> RuleParameters:
+    if raw is None:
+        return RuleParameters()
+    if not isinstance(raw, Mapping):
+        defects.add("rules", "rules", "must be an object")
+        return RuleParameters()
+    defaults = RuleParameters()
+    stream_rules = defaults.stream_rules
+    if "stream_rules" in raw:
+        stream_rules = _records(raw, "stream_rules", "stream rule", _stream_rule, defects)
+    try:
+        return RuleParameters(
+            on_board_limit_s=p.get(raw, "on_board_limit_s", p.integer, defaults.on_board_limit_s),
+            handover_s=p.get(raw, "handover_s", p.integer, defaults.handover_s),
+            stream_rules=stream_rules,
+            haul_body=p.get(raw, "haul_body", p.enum_value(BodyType), defaults.haul_body),
+        )
+    except FieldError as error:
+        defects.add_error("rules", error)
+        return defaults
+
+
+def _travel(
+    raw: Any, locations: Mapping[str, Location], defects: DefectCollector
+) -> dict[str, TravelMatrix]:
+    if not isinstance(raw, Mapping) or not raw:
+        defects.add("problem", "travel", "must name at least one travel profile")
+        return {}
+    matrices: dict[str, TravelMatrix] = {}
+    for profile, spec in raw.items():
+        label = f"travel profile {profile}"
+        try:
+            if not isinstance(spec, Mapping):
+                raise FieldError("travel", "must be an object")
+            method = p.get(spec, "method", p.text)
+            if method == "straight-line":
+                matrices[profile] = straight_line_matrix(
+                    locations,
+                    profile=profile,
+                    speed_kmh=p.get(spec, "speed_kmh", p.number, 25.0),
+                    detour_factor=p.get(spec, "detour_factor", p.number, 1.3),
+                )
+            elif method == "given":
+                matrices[profile] = matrix_from_rows(
+                    profile,
+                    p.get(spec, "location_ids", _text_list),
+                    p.get(spec, "distance_m", _rows),
+                    p.get(spec, "time_s", _rows),
+                )
+            else:
+                raise FieldError("method", f"{method!r} is not one of: straight-line, given")
+        except FieldError as error:
+            defects.add_error(label, error)
+    return matrices
+
+
+def _text_list(value: Any, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FieldError(name, "must be a list of texts")
+    return value
+
+
+def _rows(value: Any, name: str) -> list[list[float]]:
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+        raise FieldError(name, "must be a list of rows")
+    return [[p.number(v, name) for v in row] for row in value]
+
+
+@dataclass(slots=True)
+class _Parts:
+    points: tuple[CollectionPoint, ...] = ()
+    depots: tuple[Depot, ...] = ()
+    facilities: tuple[Facility, ...] = ()
+    vehicle_types: tuple[VehicleType, ...] = ()
+    vehicles: tuple[Vehicle, ...] = ()
+    crews: tuple[Crew, ...] = ()
+    shifts: tuple[Shift, ...] = ()
+    travel: Mapping[str, TravelMatrix] = field(default_factory=dict)
+    zones: tuple[Zone, ...] = ()
+    rules: RuleParameters = field(default_factory=RuleParameters)
+
+
+def problem_from_dict(raw: Any, *, source: str = "problem") -> Problem:
+    """Build a :class:`Problem` from its JSON form; every defect is reported at once.
+
+    Raises
+    ------
+    ProblemError
+        Listing every bad record and field, and every broken cross-reference.
+    """
+    defects = DefectCollector()
+    if not isinstance(raw, Mapping):
+        defects.add("problem", "format", "the file must hold one JSON object")
+        defects.raise_if_any(source=source)
+        raise AssertionError  # unreachable: raise_if_any raised
+    if raw.get("format", FORMAT) != FORMAT:
+        defects.add("problem", "format", f"is {raw.get('format')!r}; expected {FORMAT!r}")
+    parts = _Parts(
+        points=_records(raw, "points", "collection point", _point, defects),
+        depots=_records(raw, "depots", "depot", _depot, defects),
+        facilities=_records(raw, "facilities", "facility", _facility, defects),
+        vehicle_types=_records(raw, "vehicle_types", "vehicle type", _vehicle_type, defects),
+        vehicles=_records(raw, "vehicles", "vehicle", _vehicle, defects),
+        crews=_records(raw, "crews", "crew", _crew, defects),
+        shifts=_records(raw, "shifts", "shift", _shift, defects),
+        zones=_records(raw, "zones", "zone", _zone, defects),
+        rules=_rules(raw.get("rules"), defects),
+    )
+    locations = (
+        {c.id: c.location for c in parts.points}
+        | {d.id: d.location for d in parts.depots}
+        | {f.id: f.location for f in parts.facilities}
+    )
+    parts.travel = _travel(raw.get("travel"), locations, defects)
+    check_references(parts, defects)
+    defects.raise_if_any(source=source)
+    return Problem(
+        name=str(raw["name"]) if isinstance(raw.get("name"), str) else Path(source).stem,
+        points=parts.points,
+        depots=parts.depots,
+        facilities=parts.facilities,
+        vehicle_types=parts.vehicle_types,
+        vehicles=parts.vehicles,
+        crews=parts.crews,
+        shifts=parts.shifts,
+        travel=parts.travel,
+        zones=parts.zones,
+        rules=parts.rules,
+    )
+
+
+def read_problem(path: str | Path) -> Problem:
+    """Read a problem file (JSON); errors name the file, each record and each field."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ProblemError([Defect(where, "json", error.msg)], source=str(path)) from None
+    except UnicodeDecodeError:
+        raise ProblemError(
+            [Defect("file", "encoding", "is not UTF-8 text")], source=str(path)
+        ) from None
+    return problem_from_dict(raw, source=str(path))
+
+
+def _windows_out(windows: tuple[TimeWindow, ...]) -> list[str]:
+    return [f"{format_clock(w.start_s)}-{format_clock(w.end_s)}" for w in windows]
+
+
+def _matrix_out(matrix: TravelMatrix) -> dict[str, Any]:
+    return {
+        "method": "given",
+        "location_ids": list(matrix.location_ids),
+        "distance_m": matrix.distance_m.tolist(),
+        "time_s": matrix.time_s.tolist(),
+    }
+
+
+def problem_to_dict(
+    problem: Problem, *, travel: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The JSON form of ``problem``.
+
+    Parameters
+    ----------
+    travel
+        How to write the travel section, per profile (e.g. ``{"method": "straight-line", ...}``);
+        by default every matrix is written out in full (``"given"``).
+    """
+    e = p.enum_text
+    return {
+        "format": FORMAT,
+        "name": problem.name,
+        "rules": {
+            "on_board_limit_s": problem.rules.on_board_limit_s,
+            "handover_s": problem.rules.handover_s,
+            "haul_body": e(problem.rules.haul_body),
+            "stream_rules": [
+                {"stream": e(r.stream), "bodies": sorted(map(e, r.bodies)), "sealed": r.sealed}
+                for r in problem.rules.stream_rules
+            ],
+        },
+        "shifts": [
+            {"id": s.id, "start_s": format_clock(s.start_s), "end_s": format_clock(s.end_s)}
+            for s in problem.shifts
+        ],
+        "depots": [
+            {"id": d.id, "lon": d.location.lon, "lat": d.location.lat, "name": d.name}
+            for d in problem.depots
+        ],
+        "facilities": [
+            {
+                "id": f.id,
+                "kind": e(f.kind),
+                "lon": f.location.lon,
+                "lat": f.location.lat,
+                "accepts": sorted(map(e, f.accepts)),
+                "opening": _windows_out(f.opening),
+                "tipping_s": f.tipping_s,
+                "daily_capacity_kg": f.daily_capacity_kg,
+                "storage_kg": f.storage_kg,
+                "container_kg": f.container_kg,
+                "initial_storage_kg": f.initial_storage_kg,
+                "name": f.name,
+            }
+            for f in problem.facilities
+        ],
+        "points": [
+            {
+                "id": c.id,
+                "lon": c.location.lon,
+                "lat": c.location.lat,
+                "stream": e(c.stream),
+                "kg_per_day": c.kg_per_day,
+                "litres_per_day": c.litres_per_day,
+                "service_s": c.service_s,
+                "time_windows": _windows_out(c.time_windows),
+                "visits_per_day": c.visits_per_day,
+                "max_size_class": e(c.max_size_class),
+                "name": c.name,
+            }
+            for c in problem.points
+        ],
+        "vehicle_types": [
+            {
+                "id": t.id,
+                "body": e(t.body),
+                "sealed": t.sealed,
+                "capacity_kg": t.capacity_kg,
+                "capacity_l": t.capacity_l,
+                "size_class": e(t.size_class),
+                "cost_per_km_fen": t.cost_per_km_fen,
+                "cost_per_hour_fen": t.cost_per_hour_fen,
+                "fuel_ml_per_km": t.fuel_ml_per_km,
+                "profile": t.profile,
+            }
+            for t in problem.vehicle_types
+        ],
+        "vehicles": [
+            {"id": v.id, "type_id": v.type_id, "depot_id": v.depot_id, "name": v.name}
+            for v in problem.vehicles
+        ],
+        "crews": [
+            {
+                "id": c.id,
+                "max_work_s": c.max_work_s,
+                "break_s": c.break_s,
+                "break_after_s": c.break_after_s,
+                "available": _windows_out((c.available,))[0],
+                "name": c.name,
+            }
+            for c in problem.crews
+        ],
+        "zones": [
+            {
+                "id": z.id,
+                "ring": [list(corner) for corner in z.ring],
+                "allowed_size_classes": sorted(map(e, z.allowed_size_classes)),
+                "open_windows": _windows_out(z.open_windows),
+                "name": z.name,
+            }
+            for z in problem.zones
+        ],
+        "travel": dict(travel)
+        if travel is not None
+        else {name: _matrix_out(m) for name, m in problem.travel.items()},
+    }
+
+
+def write_problem(
+    problem: Problem, path: str | Path, *, travel: Mapping[str, Mapping[str, Any]] | None = None
+) -> None:
+    """Write ``problem`` as JSON to ``path`` (see :func:`problem_to_dict`)."""
+    data = problem_to_dict(problem, travel=travel)
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,298 @@
+"""A constructive planner: nearest feasible visit first, shift by shift, vehicle by vehicle.
+
+It is the baseline and the fallback: fast, deterministic, feasible by construction for the rules it
+models (CT1–CT6, CP, TW, FQ, SH1, SH2), and honest about what it cannot serve. Transfer hauls (TH)
+are scheduled afterwards by :mod:`routing.solve.hauls`. The optimiser of a later issue improves on
+its plans; the validator judges both.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
+from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
+from routing.plan import Break, Plan, Route, Trip, Unload, Unserved, VisitStop
+from routing.problem import Problem
+from routing.solve.hauls import schedule_hauls
+from routing.solve.unserved import explain_unserved
+from routing.travel import TravelMatrix
+
+CANDIDATES = 40  # nearest pending visits tried per step
+
+
+@dataclass(slots=True)
+class _Clock:
+    """Where the truck is, when it is free, and the crew's break."""
+
+    here: str
+    t: int
+    break_deadline: int
+    break_s: int
+    breaks: list[Break] = field(default_factory=list)
+
+    def copy(self) -> _Clock:
+        return _Clock(self.here, self.t, self.break_deadline, self.break_s, list(self.breaks))
+
+    def before_event(self, event_end: int) -> None:
+        """Take the break now if the next event would end past the deadline."""
+        if not self.breaks and self.break_s > 0 and event_end > self.break_deadline:
+            self.breaks.append(Break(self.t, self.t + self.break_s))
+            self.t += self.break_s
+
+
+def _next_start(windows: Iterable[TimeWindow], arrival: int) -> int | None:
+    starts = [max(arrival, w.start_s) for w in windows if w.end_s >= arrival]
+    return min(starts) if starts else None
+
+
+def _zone_arrival(zones: list[Zone], vtype: VehicleType, arrival: int, busy_s: int) -> int | None:
+    """Earliest arrival ≥ ``arrival`` at which every zone around the stop admits the vehicle."""
+    for zone in zones:
+        if vtype.size_class not in zone.allowed_size_classes:
+            return None
+        fits = [
+            max(arrival, w.start_s)
+            for w in zone.open_windows
+            if w.end_s >= max(arrival, w.start_s) + busy_s
+        ]
+        if not fits:
+            return None
+        arrival = min(fits)
+    return arrival
+
+
+@dataclass(slots=True)
+class _Day:
+    """Everything the planner tracks across routes."""
+
+    problem: Problem
+    pending: dict[str, int]  # point id -> next visit number
+    last_shift: dict[str, int]  # point id -> shift index of the last visit made
+    facility_left: dict[str, int]
+    zones_at: dict[str, list[Zone]]
+
+
+class _RouteBuilder:
+    def __init__(
+        self, day: _Day, vehicle: Vehicle, shift: Shift, shift_index: int, crew: Crew, start: int
+    ):
+        problem = day.problem
+        self.day = day
+        self.vehicle = vehicle
+        self.vtype = problem.vehicle_type_of(vehicle)
+        self.matrix: TravelMatrix = problem.matrix_for(vehicle)
+        self.shift = shift
+        self.shift_index = shift_index
+        self.crew = crew
+        self.start = start
+        self.end_limit = min(shift.end_s, crew.available.end_s, start + crew.max_work_s)
+        self.clock = _Clock(vehicle.depot_id, start, start + crew.break_after_s, crew.break_s)
+        self.streams = {
+            r.stream
+            for r in problem.rules.stream_rules
+            if r.allows(self.vtype.body, self.vtype.sealed)
+        }
+        self.on_board = problem.rules.on_board_limit_s
+
+    # -- one stop -------------------------------------------------------------------------
+    def _arrive(
+        self, clock: _Clock, there: str, windows: Iterable[TimeWindow], busy_s: int
+    ) -> tuple[int, int, int] | None:
+        """Move ``clock`` to serve ``there``; returns (arrival, start, departure) or None."""
+        for attempt in range(2):
+            drive = self.matrix.time(clock.here, there)
+            arrival = clock.t + drive
+            zoned = _zone_arrival(self.day.zones_at.get(there, []), self.vtype, arrival, busy_s)
+            if zoned is None:
+                return None
+            start = _next_start(windows, zoned)
+            if start is None:
+                return None
+            departure = start + busy_s
+            if not all(
+                z.allows(self.vtype.size_class, zoned, departure)
+                for z in self.day.zones_at.get(there, [])
+            ):
+                return None
+            if (
+                attempt == 0
+                and not clock.breaks
+                and departure > clock.break_deadline
+                and clock.break_s
+            ):
+                clock.before_event(departure)
+                continue
+            clock.here, clock.t = there, departure
+            return zoned, start, departure
+        return None
+
+    def _close(
+        self, clock: _Clock, stream: WasteStream, kg: int, first_start: int
+    ) -> tuple[Facility, tuple[int, int, int], _Clock] | None:
+        """Best facility to unload at, and the clock back at the depot, if any is feasible."""
+        best: tuple[int, Facility, tuple[int, int, int], _Clock] | None = None
+        for facility in self.day.problem.facilities:
+            if stream not in facility.accepts or self.day.facility_left[facility.id] < kg:
+                continue
+            trial = clock.copy()
+            times = self._arrive(trial, facility.id, facility.opening, facility.tipping_s)
+            if times is None or times[1] - first_start > self.on_board:
+                continue
+            back = trial.copy()
+            if self._arrive(back, self.vehicle.depot_id, (TimeWindow(0, 86400),), 0) is None:
+                continue
+            if back.t > self.end_limit:
+                continue
+            if best is None or back.t < best[0]:
+                best = (back.t, facility, times, trial)
+        return None if best is None else best[1:]
+
+    # -- one trip -------------------------------------------------------------------------
+    def _candidates(self, streams: set[WasteStream]) -> list[CollectionPoint]:
+        problem, day = self.day.problem, self.day
+        pool = [
+            problem.point_by_id[pid]
+            for pid, visit in day.pending.items()
+            if problem.point_by_id[pid].stream in streams
+            and self.vtype.size_class <= problem.point_by_id[pid].max_size_class
+            and (visit == 0 or day.last_shift[pid] < self.shift_index)
+        ]
+        here = self.clock.here
+        pool.sort(key=lambda p: (self.matrix.time(here, p.id), p.id))
+        return pool[:CANDIDATES]
+
+    def _try_visit(
+        self,
+        point: CollectionPoint,
+        kg: int,
+        litres: int,
+        first_start: int | None,
+        stream: WasteStream,
+    ) -> tuple[VisitStop, _Clock, int, int, int] | None:
+        visit = self.day.pending[point.id]
+        add_kg, add_l = point.visit_kg(visit), point.visit_litres(visit)
+        if kg + add_kg > self.vtype.capacity_kg or litres + add_l > self.vtype.capacity_l:
+            return None
+        trial = self.clock.copy()
+        times = self._arrive(trial, point.id, point.time_windows, point.service_s)
+        if times is None:
+            return None
+        first = times[1] if first_start is None else first_start
+        if self._close(trial, stream, kg + add_kg, first) is None:
+            return None
+        stop = VisitStop(point.id, visit, *times, kg + add_kg, litres + add_l)
+        return stop, trial, kg + add_kg, litres + add_l, first
+
+    def trip(self) -> Trip | None:
+        """Build the next trip from the current position, or None when nothing more fits."""
+        visits: list[VisitStop] = []
+        kg = litres = 0
+        first: int | None = None
+        stream: WasteStream | None = None
+        while True:
+            streams = self.streams if stream is None else {stream}
+            chosen = None
+            for point in self._candidates(streams):
+                chosen = self._try_visit(point, kg, litres, first, point.stream)
+                if chosen is not None:
+                    stream = point.stream
+                    break
+            if chosen is None:
+                break
+            stop, self.clock, kg, litres, first = chosen
+            visits.append(stop)
+            self._mark_served(stop.point_id)
+        if not visits or stream is None or first is None:
+            return None
+        closing = self._close(self.clock, stream, kg, first)
+        assert closing is not None  # every visit was added only if the trip could still close
+        facility, times, self.clock = closing
+        self.day.facility_left[facility.id] -= kg
+        return Trip(stream, tuple(visits), Unload(facility.id, *times, kg, litres))
+
+    def _mark_served(self, point_id: str) -> None:
+        point = self.day.problem.point_by_id[point_id]
+        self.day.last_shift[point_id] = self.shift_index
+        self.day.pending[point_id] += 1
+        if self.day.pending[point_id] >= point.visits_per_day:
+            del self.day.pending[point_id]
+
+    def route(self) -> Route | None:
+        trips = []
+        while (trip := self.trip()) is not None:
+            trips.append(trip)
+        if not trips:
+            return None
+        back = self.clock.copy()
+        self._arrive(back, self.vehicle.depot_id, (TimeWindow(0, 86400),), 0)
+        return Route(
+            self.vehicle.id,
+            self.shift.id,
+            self.crew.id,
+            self.start,
+            back.t,
+            tuple(trips),
+            tuple(back.breaks),
+        )
+
+
+def plan_greedy(problem: Problem, *, seed: int = 0) -> Plan:
+    """Plan the day greedily; deterministic (``seed`` only recorded, the method has no randomness).
+
+    Returns
+    -------
+    Plan
+        Routes, hauls from transfer stations, and every visit it could not make with the reason.
+    """
+    began = time.perf_counter()
+    day = _Day(
+        problem=problem,
+        pending={p.id: 0 for p in problem.points},
+        last_shift={},
+        facility_left={f.id: f.daily_capacity_kg for f in problem.facilities},
+        zones_at={
+            loc_id: [z for z in problem.zones if z.contains(loc.lon, loc.lat)]
+            for loc_id, loc in (
+                *((p.id, p.location) for p in problem.points),
+                *((f.id, f.location) for f in problem.facilities),
+            )
+        },
+    )
+    crews_free = sorted(problem.crews, key=lambda c: c.id)
+    ready: dict[str, int] = {}
+    routes: list[Route] = []
+    haulers = {
+        v.id for v in problem.vehicles if problem.vehicle_type_of(v).body is problem.rules.haul_body
+    }
+    for index, shift in enumerate(sorted(problem.shifts, key=lambda s: s.start_s)):
+        for vehicle in sorted(problem.vehicles, key=lambda v: v.id):
+            if vehicle.id in haulers or not day.pending:
+                continue
+            start = max(shift.start_s, ready.get(vehicle.id, shift.start_s))
+            crew = next((c for c in crews_free if c.available.contains(start)), None)
+            if crew is None:
+                continue
+            route = _RouteBuilder(day, vehicle, shift, index, crew, start).route()
+            if route is None:
+                continue
+            routes.append(route)
+            crews_free.remove(crew)
+            ready[vehicle.id] = route.end_s + problem.rules.handover_s
+    plan = Plan(problem.name, tuple(routes))
+    hauls = schedule_hauls(problem, plan)
+    unserved: list[Unserved] = explain_unserved(problem, day.pending, day.last_shift)
+    return Plan(
+        problem.name,
+        tuple(routes),
+        hauls,
+        tuple(unserved),
+        {
+            "solver": "greedy",
+            "seed": seed,
+            "seconds": round(time.perf_counter() - began, 3),
+            "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
+        },
+    )

@@ -1,0 +1,71 @@
+"""Why a visit was left unserved: the first rule or limit that explains it."""
+
+from __future__ import annotations
+
+from routing.domain import CollectionPoint
+from routing.plan import Unserved
+from routing.problem import Problem
+
+
+def _reason(
+    problem: Problem, point: CollectionPoint, visit: int, last_shift: int | None
+) -> tuple[str, str]:
+    rule = problem.rules.stream_rule(point.stream)
+    carriers = [
+        problem.vehicle_type_of(v)
+        for v in problem.vehicles
+        if rule is not None
+        and rule.allows(problem.vehicle_type_of(v).body, problem.vehicle_type_of(v).sealed)
+    ]
+    if not carriers:
+        return "CT1", f"no vehicle in the fleet may carry {point.stream}"
+    if not any(point.stream in f.accepts for f in problem.facilities):
+        return "CT3", f"no facility accepts {point.stream}"
+    reachable = [t for t in carriers if t.size_class <= point.max_size_class]
+    if not reachable:
+        return (
+            "CT6",
+            f"no {point.stream} vehicle is small enough (largest allowed: {point.max_size_class.name})",
+        )
+    if not any(
+        point.visit_kg(visit) <= t.capacity_kg and point.visit_litres(visit) <= t.capacity_l
+        for t in reachable
+    ):
+        return (
+            "CP",
+            f"one visit is {point.visit_kg(visit)} kg / {point.visit_litres(visit)} L, more than any allowed truck holds",
+        )
+    shifts = sorted(problem.shifts, key=lambda s: s.start_s)
+    open_shifts = [
+        s
+        for s in shifts
+        if any(w.start_s < s.end_s and w.end_s > s.start_s for w in point.time_windows)
+    ]
+    if not open_shifts:
+        return "TW", "its time windows lie outside every shift"
+    if visit > 0 and last_shift is not None and last_shift >= len(shifts) - 1:
+        return "FQ", f"visit {visit - 1} was made in the last shift, leaving no later shift"
+    if visit > 0 and last_shift is None:
+        return "FQ", f"visit {visit - 1} could not be made, so this later one was not either"
+    return (
+        "SH1",
+        "no vehicle and crew had time left for it within the shifts (fleet or hours short)",
+    )
+
+
+def explain_unserved(
+    problem: Problem, pending: dict[str, int], last_shift: dict[str, int]
+) -> list[Unserved]:
+    """One :class:`Unserved` for every visit still pending, with its rule and reason."""
+    out: list[Unserved] = []
+    for point_id in sorted(pending):
+        point = problem.point_by_id[point_id]
+        for visit in range(pending[point_id], point.visits_per_day):
+            rule, reason = _reason(
+                problem,
+                point,
+                visit,
+                last_shift.get(point_id) if visit == pending[point_id] else None,
+            )
+            out.append(Unserved(point_id, visit, rule, reason))
+    return out
