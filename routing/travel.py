@@ -20,6 +20,8 @@ from routing.units import round_int
 
 EARTH_RADIUS_M = 6_371_008.8
 
+IntArray = NDArray[np.int64] | NDArray[np.int32]
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class TravelMatrix:
@@ -33,15 +35,16 @@ class TravelMatrix:
         Row and column order of the matrices.
     distance_m, time_s
         Square integer arrays: ``distance_m[i, j]`` metres and ``time_s[i, j]`` seconds from
-        ``location_ids[i]`` to ``location_ids[j]``.
+        ``location_ids[i]`` to ``location_ids[j]``. int32 arrays are kept as they are (half the
+        memory for large districts); other integer types are widened to int64.
     method
         How the matrix was made (``"road"``, ``"straight-line"``, ``"given"``), shown with plans.
     """
 
     profile: str
     location_ids: tuple[str, ...]
-    distance_m: NDArray[np.int64]
-    time_s: NDArray[np.int64]
+    distance_m: IntArray
+    time_s: IntArray
     method: str = "given"
     index: Mapping[str, int] = field(init=False, repr=False)
 
@@ -54,7 +57,8 @@ class TravelMatrix:
             require(array.shape == (size, size), name, f"must be {size} x {size}")
             require(np.issubdtype(array.dtype, np.integer), name, "must hold integers")
             require(bool((array >= 0).all()), name, "must not hold negative values")
-            array = array.astype(np.int64, copy=True)
+            keep = array.dtype in (np.dtype(np.int32), np.dtype(np.int64))
+            array = array.copy() if keep else array.astype(np.int64)
             array.setflags(write=False)
             object.__setattr__(self, name, array)
         object.__setattr__(self, "index", {loc: i for i, loc in enumerate(self.location_ids)})

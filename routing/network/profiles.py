@@ -54,6 +54,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from routing.domain import SizeClass
 
 
@@ -283,3 +286,12 @@ def travel_ms(length_m: int, speed_kmh: float, size: SizeClass) -> int:
     """Milliseconds to drive ``length_m`` metres on a way with ``speed_kmh``, for ``size``."""
     speed = min(speed_kmh, VEHICLE_SIZES[size].top_speed_kmh)
     return int(length_m * 3600.0 / speed + 0.5)
+
+
+def travel_ms_array(
+    length_m: NDArray[np.int64], speed_kmh: NDArray[np.float64], size: SizeClass
+) -> NDArray[np.int64]:
+    """:func:`travel_ms` for arrays of lengths (m) and speeds (km/h), with the same rounding."""
+    speed = np.minimum(speed_kmh, VEHICLE_SIZES[size].top_speed_kmh)
+    result: NDArray[np.int64] = np.floor(length_m * 3600.0 / speed + 0.5).astype(np.int64)
+    return result

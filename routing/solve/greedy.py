@@ -16,7 +16,7 @@ from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
 from routing.plan import Break, Plan, Route, Trip, Unload, Unserved, VisitStop
 from routing.problem import Problem
-from routing.solve.hauls import schedule_hauls
+from routing.solve.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.solve.unserved import explain_unserved
 from routing.travel import TravelMatrix
 
@@ -73,6 +73,19 @@ class _Day:
     last_shift: dict[str, int]  # point id -> shift index of the last visit made
     facility_left: dict[str, int]
     zones_at: dict[str, list[Zone]]
+    visit_shift: dict[tuple[str, int], int] = field(default_factory=dict)
+    inflows: list[Inflow] = field(default_factory=list)
+    full_stations: set[str] = field(default_factory=set)
+
+    def station_accepts(self, station_id: str, moment: int, kg: int) -> bool:
+        """Whether hauls can still keep the station within storage with this inflow added."""
+        unloaded = {
+            f.id: f.daily_capacity_kg - self.facility_left[f.id] for f in self.problem.facilities
+        }
+        _, overflow = haul_inflows(
+            self.problem, [*self.inflows, (moment, station_id, kg)], unloaded
+        )
+        return not overflow
 
 
 class _RouteBuilder:
@@ -130,12 +143,19 @@ class _RouteBuilder:
         return None
 
     def _close(
-        self, clock: _Clock, stream: WasteStream, kg: int, first_start: int
+        self,
+        clock: _Clock,
+        stream: WasteStream,
+        kg: int,
+        first_start: int,
+        exclude: frozenset[str] = frozenset(),
     ) -> tuple[Facility, tuple[int, int, int], _Clock] | None:
         """Best facility to unload at, and the clock back at the depot, if any is feasible."""
         best: tuple[int, Facility, tuple[int, int, int], _Clock] | None = None
         for facility in self.day.problem.facilities:
             if stream not in facility.accepts or self.day.facility_left[facility.id] < kg:
+                continue
+            if facility.id in exclude or facility.id in self.day.full_stations:
                 continue
             trial = clock.copy()
             times = self._arrive(trial, facility.id, facility.opening, facility.tipping_s)
@@ -209,13 +229,35 @@ class _RouteBuilder:
             return None
         closing = self._close(self.clock, stream, kg, first)
         assert closing is not None  # every visit was added only if the trip could still close
+        excluded: set[str] = set()
+        while closing[0].stores and not self.day.station_accepts(closing[0].id, closing[1][2], kg):
+            # The station could not be emptied in time (TH): unload elsewhere, or at no station.
+            excluded.add(closing[0].id)
+            other = self._close(self.clock, stream, kg, first, frozenset(excluded))
+            if other is None:
+                self.day.full_stations.update(excluded)
+                self._give_back(visits)
+                return None
+            closing = other
         facility, times, self.clock = closing
         self.day.facility_left[facility.id] -= kg
+        if facility.stores:
+            self.day.inflows.append((times[2], facility.id, kg))
         return Trip(stream, tuple(visits), Unload(facility.id, *times, kg, litres))
+
+    def _give_back(self, visits: list[VisitStop]) -> None:
+        """Undo a trip that cannot be unloaded anywhere; its visits stay pending."""
+        for stop in visits:
+            self.day.pending[stop.point_id] = min(
+                stop.visit, self.day.pending.get(stop.point_id, stop.visit)
+            )
+            self.day.last_shift.pop(stop.point_id, None)
+        return None
 
     def _mark_served(self, point_id: str) -> None:
         point = self.day.problem.point_by_id[point_id]
         self.day.last_shift[point_id] = self.shift_index
+        self.day.visit_shift[(point_id, self.day.pending[point_id])] = self.shift_index
         self.day.pending[point_id] += 1
         if self.day.pending[point_id] >= point.visits_per_day:
             del self.day.pending[point_id]

@@ -32,6 +32,19 @@ def _destination(
     return min(options, key=lambda f: (matrix.time(station.id, f.id), f.id))
 
 
+Inflow = tuple[int, str, int]  # (moment the truck leaves the station, station id, kg)
+
+
+def station_inflows(plan: Plan, stations: set[str]) -> list[Inflow]:
+    """Every unloading at a transfer station in ``plan``."""
+    return [
+        (trip.unload.departure_s, trip.unload.facility_id, trip.unload.kg)
+        for route in plan.routes
+        for trip in route.trips
+        if trip.unload is not None and trip.unload.facility_id in stations
+    ]
+
+
 def schedule_hauls(problem: Problem, plan: Plan) -> tuple[Haul, ...]:
     """Hauls that empty each station a container at a time, as soon as one is full.
 
@@ -39,38 +52,57 @@ def schedule_hauls(problem: Problem, plan: Plan) -> tuple[Haul, ...]:
     destination is open; a station whose waste cannot be hauled in time shows up as a TH violation
     in the validator rather than being hidden here.
     """
+    stations = {f.id for f in problem.transfer_stations}
+    unloaded: dict[str, int] = {}
+    for route in plan.routes:
+        for trip in route.trips:
+            if trip.unload is not None:
+                fid = trip.unload.facility_id
+                unloaded[fid] = unloaded.get(fid, 0) + trip.unload.kg
+    hauls, _ = haul_inflows(problem, station_inflows(plan, stations), unloaded)
+    return hauls
+
+
+def haul_inflows(
+    problem: Problem, inflows: list[Inflow], unloaded: dict[str, int]
+) -> tuple[tuple[Haul, ...], bool]:
+    """Hauls for the given station inflows, and whether some station would still overflow.
+
+    ``unloaded`` is what the day's trips already bring to each facility (against daily capacity).
+    """
     stations = {f.id: f for f in problem.transfer_stations}
     haulers = [
         _Hauler(v.id, problem.vehicle_type_of(v).capacity_kg)
         for v in sorted(problem.vehicles, key=lambda v: v.id)
         if problem.vehicle_type_of(v).body is problem.rules.haul_body
     ]
-    if not stations or not haulers:
-        return ()
-    inflows = sorted(
-        (trip.unload.departure_s, trip.unload.facility_id, trip.unload.kg)
-        for route in plan.routes
-        for trip in route.trips
-        if trip.unload is not None and trip.unload.facility_id in stations
-    )
+    if not stations:
+        return (), False
+    left = {f.id: f.daily_capacity_kg - unloaded.get(f.id, 0) for f in problem.facilities}
     stored = {sid: s.initial_storage_kg for sid, s in stations.items()}
-    left = {f.id: f.daily_capacity_kg for f in problem.facilities}
-    for route in plan.routes:
-        for trip in route.trips:
-            if trip.unload is not None:
-                left[trip.unload.facility_id] -= trip.unload.kg
     hauls: list[Haul] = []
-    for moment, station_id, kg in inflows:
+    for moment, station_id, kg in sorted(inflows):
         stored[station_id] += kg
         station = stations[station_id]
-        while stored[station_id] >= station.container_kg:
+        while haulers and stored[station_id] >= station.container_kg:
             haul = _dispatch(problem, station, stored[station_id], moment, haulers, left)
             if haul is None:
                 break
             hauls.append(haul)
             stored[station_id] -= haul.kg
             left[haul.destination_id] -= haul.kg
-    return tuple(hauls)
+    return tuple(hauls), _overflows(stations, inflows, hauls)
+
+
+def _overflows(stations: dict[str, Facility], inflows: list[Inflow], hauls: list[Haul]) -> bool:
+    events = [(t, 0, sid, kg) for t, sid, kg in inflows]
+    events += [(h.depart_s, 1, h.station_id, -h.kg) for h in hauls]
+    stored = {sid: s.initial_storage_kg for sid, s in stations.items()}
+    for _t, _order, sid, kg in sorted(events):
+        stored[sid] += kg
+        if stored[sid] > stations[sid].storage_kg:
+            return True
+    return False
 
 
 def _dispatch(
