@@ -6,9 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from routing.errors import HuanweiError
-
 from huanwei.commands import COMMANDS
+from routing.errors import HuanweiError
 
 
 def build_parser() -> argparse.ArgumentParser:

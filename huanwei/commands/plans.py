@@ -1,0 +1,128 @@
+"""``huanwei validate``, ``huanwei kpi``, ``huanwei plan`` and ``huanwei demo``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from routing.kpi import PlanKpis, compute_kpis
+from routing.plan import Plan
+from routing.plan_file import plan_to_geojson, read_plan, write_plan
+from routing.problem import Problem
+from routing.problem_file import read_problem, write_problem
+from routing.solve import plan_greedy
+from routing.validation import ValidationReport, validate
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add the plan commands."""
+    p = sub.add_parser("validate", help="check a plan against its problem; exit 1 on any violation")
+    p.add_argument("problem", type=Path, help="problem file (JSON)")
+    p.add_argument("plan", type=Path, help="plan file (JSON)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=run_validate)
+
+    p = sub.add_parser("kpi", help="print the key figures of a plan as JSON")
+    p.add_argument("problem", type=Path)
+    p.add_argument("plan", type=Path)
+    p.set_defaults(run=run_kpi)
+
+    p = sub.add_parser("plan", help="plan a problem's day and write the plan")
+    p.add_argument("problem", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="plan file to write (JSON)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--geojson", type=Path, help="also write the plan as GeoJSON")
+    p.set_defaults(run=run_plan)
+
+    p = sub.add_parser("demo", help="plan the bundled demo district end to end")
+    p.add_argument("--out", type=Path, default=Path("out/demo"), help="folder for the results")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--scale", type=float, default=1.0, help="share of the district's points")
+    p.set_defaults(run=run_demo)
+
+
+def print_report(report: ValidationReport, *, as_json: bool = False) -> None:
+    """Print a validation report for people (or as JSON)."""
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    if report.ok:
+        print("valid: the plan keeps every rule")
+        return
+    counts = ", ".join(f"{rule} {n}" for rule, n in sorted(report.by_rule().items()))
+    print(f"INVALID: {len(report.violations)} violation(s) ({counts})")
+    for violation in report.violations:
+        print(f"  {violation}")
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    problem = read_problem(args.problem)
+    report = validate(problem, read_plan(args.plan))
+    print_report(report, as_json=args.json)
+    return 0 if report.ok else 1
+
+
+def run_kpi(args: argparse.Namespace) -> int:
+    problem = read_problem(args.problem)
+    plan = read_plan(args.plan)
+    report = validate(problem, plan)
+    if "REF" in report.rules_broken():
+        print_report(report)
+        print("huanwei: the plan names records the problem lacks; no figures", file=sys.stderr)
+        return 1
+    print(json.dumps(compute_kpis(problem, plan).to_dict(), ensure_ascii=False, indent=1))
+    return 0
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    problem = read_problem(args.problem)
+    plan = plan_greedy(problem, seed=args.seed)
+    write_plan(plan, args.out)
+    if args.geojson:
+        args.geojson.write_text(json.dumps(plan_to_geojson(problem, plan)), encoding="utf-8")
+    report = validate(problem, plan)
+    summarise(problem, plan, compute_kpis(problem, plan), report)
+    return 0 if report.ok else 1
+
+
+def summarise(problem: Problem, plan: Plan, kpis: PlanKpis, report: ValidationReport) -> None:
+    """A few lines a dispatcher reads first."""
+    print(
+        f"{problem.name}: {len(problem.points)} points, {len(problem.vehicles)} vehicles, "
+        f"{len(problem.shifts)} shifts; travel: {kpis.travel_method}"
+    )
+    per_shift = ", ".join(f"{s} {n}" for s, n in kpis.vehicles_per_shift.items())
+    tonnes = ", ".join(f"{s} {t:g} t" for s, t in kpis.tonnes_by_stream.items())
+    print(
+        f"plan ({plan.meta.get('solver', '?')}, {plan.meta.get('seconds', '?')} s): "
+        f"{kpis.routes} routes, {kpis.trips} trips, {kpis.hauls} hauls; vehicles per shift: {per_shift}"
+    )
+    print(f"served {kpis.visits_served} visits, unserved {kpis.visits_unserved}; {tonnes}")
+    print(
+        f"{kpis.km:.1f} km (+{kpis.haul_km:.1f} km hauls), {kpis.working_h:.1f} working h, "
+        f"cost {kpis.cost_yuan:,.0f} CNY, CO2 {kpis.co2_kg:,.0f} kg"
+    )
+    print_report(report)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from gis_data.demo import demo_district
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    problem, travel_spec = demo_district(seed=args.seed, scale=args.scale)
+    write_problem(problem, out / "problem.json", travel=travel_spec)
+    plan = plan_greedy(problem, seed=args.seed)
+    write_plan(plan, out / "plan.json")
+    (out / "plan.geojson").write_text(json.dumps(plan_to_geojson(problem, plan)), encoding="utf-8")
+    kpis = compute_kpis(problem, plan)
+    (out / "kpis.json").write_text(json.dumps(kpis.to_dict(), indent=1), encoding="utf-8")
+    # Judge the plan as a user would: read both files back and validate them.
+    report = validate(read_problem(out / "problem.json"), read_plan(out / "plan.json"))
+    (out / "validation.json").write_text(json.dumps(report.to_dict(), indent=1), encoding="utf-8")
+    summarise(problem, plan, kpis, report)
+    print(f"written: {', '.join(sorted(p.name for p in out.iterdir()))} in {out}/")
+    return 0 if report.ok else 1
