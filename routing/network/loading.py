@@ -88,7 +88,7 @@ def _read_ways(source: Path) -> list[_Way]:
     )
     ways: list[_Way] = []
     for item in processor:
-        if not item.is_way():
+        if not isinstance(item, osmium.osm.Way):
             continue
         rule = way_rule(dict(item.tags))
         if rule is None:
