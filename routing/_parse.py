@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from routing.domain import TimeWindow
-from routing.errors import FieldError
+from routing.errors import FieldError, RecordError
 from routing.units import parse_clock
 
 T = TypeVar("T")
@@ -26,6 +26,46 @@ def get(
             raise FieldError(name, "is required")
         return default  # type: ignore[no-any-return]
     return convert(raw[name], name)
+
+
+class Fields:
+    """Reads the fields of one record, gathering every conversion error before building it.
+
+    Each call converts one field (``None`` when it fails); :meth:`make` builds an object from the
+    fields that were read, and :meth:`result` raises one error naming every bad field.
+    """
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.errors: list[FieldError] = []
+
+    def __call__(self, name: str, convert: Callable[[Any, str], T], default: Any = MISSING) -> T:
+        try:
+            return get(self.raw, name, convert, default)
+        except FieldError as error:
+            self.errors.append(error)
+            return None  # type: ignore[return-value]
+
+    def make(self, build: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``build(*args, **kwargs)`` unless an argument could not be read (is None); the
+        object's own checks are gathered too, so every bad field of the record is named."""
+        if any(a is None for a in args) or any(v is None for v in kwargs.values()):
+            return None  # type: ignore[return-value]
+        try:
+            return build(*args, **kwargs)
+        except RecordError as error:
+            self.errors.extend(error.errors)
+        except FieldError as error:
+            self.errors.append(error)
+        return None  # type: ignore[return-value]
+
+    def result(self, value: T) -> T:
+        """``value``, or one error naming every bad field of the record."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise RecordError(self.errors)
+        return value
 
 
 def text(value: Any, name: str) -> str:

@@ -13,7 +13,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from routing._checks import clock, identifier, non_negative, positive, require
+from routing._checks import checked, clock, identifier, non_negative, positive, require
 from routing.units import DAY
 
 
@@ -61,6 +61,10 @@ class FacilityKind(enum.StrEnum):
     INCINERATOR = "incinerator"
 
 
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A WGS84 position in degrees (longitude first, as in GeoJSON)."""
@@ -68,15 +72,12 @@ class Location:
     lon: float
     lat: float
 
+    @checked
     def __post_init__(self) -> None:
-        require(
-            isinstance(self.lon, int | float) and math.isfinite(self.lon), "lon", "must be a number"
-        )
-        require(
-            isinstance(self.lat, int | float) and math.isfinite(self.lat), "lat", "must be a number"
-        )
-        require(-180.0 <= self.lon <= 180.0, "lon", f"must be within -180..180, got {self.lon}")
-        require(-90.0 <= self.lat <= 90.0, "lat", f"must be within -90..90, got {self.lat}")
+        for name, limit in (("lon", 180.0), ("lat", 90.0)):
+            value = getattr(self, name)
+            if require(_finite(value), name, f"must be a number, got {value!r}"):
+                require(-limit <= value <= limit, name, f"must be within ±{limit:g}, got {value}")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -86,6 +87,7 @@ class TimeWindow:
     start_s: int
     end_s: int
 
+    @checked
     def __post_init__(self) -> None:
         clock(self.start_s, "start_s")
         clock(self.end_s, "end_s")
@@ -150,6 +152,7 @@ class CollectionPoint:
     max_size_class: SizeClass = SizeClass.HEAVY
     name: str = ""
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         require(isinstance(self.stream, WasteStream), "stream", "must be a waste stream")
@@ -185,6 +188,7 @@ class Depot:
     location: Location
     name: str = ""
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
 
@@ -223,6 +227,7 @@ class Facility:
     initial_storage_kg: int = 0
     name: str = ""
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         require(isinstance(self.kind, FacilityKind), "kind", "must be a facility kind")

@@ -42,6 +42,23 @@ class FieldError(HuanweiError, ValueError):
         return FieldError(self.field, self.message, record=record)
 
 
+class RecordError(FieldError):
+    """Several fields of one record hold bad values; ``errors`` lists each."""
+
+    def __init__(self, errors: Iterable[FieldError], *, record: str = "") -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.field, first.message, record=record)
+        self.args = ("; ".join(f"{e.field}: {e.message}" for e in self.errors),)
+
+    def _text(self) -> str:
+        where = f"{self.record}: " if self.record else ""
+        return where + "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+
+    def at(self, record: str) -> FieldError:
+        return RecordError(self.errors, record=record)
+
+
 @dataclass(frozen=True, slots=True)
 class Defect:
     """One defect found while checking input: which record, which field, what is wrong."""
@@ -85,8 +102,9 @@ class DefectCollector:
         self.defects.append(Defect(record, field, message))
 
     def add_error(self, record: str, error: FieldError) -> None:
-        """Record a :class:`FieldError` raised while building ``record``."""
-        self.add(error.record or record, error.field, error.message)
+        """Record a :class:`FieldError` (or each of :class:`RecordError`) raised for ``record``."""
+        for one in error.errors if isinstance(error, RecordError) else (error,):
+            self.add(error.record or record, one.field, one.message)
 
     def raise_if_any(
         self, *, source: str = "problem", kind: type[ProblemError] = ProblemError

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry import Point, Polygon
 
-from routing._checks import clock, identifier, non_negative, positive, require
+from routing._checks import checked, clock, identifier, non_negative, positive, require
 from routing.domain import WHOLE_DAY, BodyType, SizeClass, TimeWindow, WasteStream
 from routing.units import HOUR, MINUTE
 
@@ -45,6 +45,7 @@ class VehicleType:
     fuel_ml_per_km: int = 350
     profile: str = "default"
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         require(isinstance(self.body, BodyType), "body", "must be a body type")
@@ -67,6 +68,7 @@ class Vehicle:
     depot_id: str
     name: str = ""
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         identifier(self.type_id, "type_id")
@@ -96,6 +98,7 @@ class Crew:
     available: TimeWindow = WHOLE_DAY
     name: str = ""
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         positive(self.max_work_s, "max_work_s")
@@ -111,6 +114,7 @@ class Shift:
     start_s: int
     end_s: int
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         clock(self.start_s, "start_s")
@@ -144,6 +148,7 @@ class Zone:
     name: str = ""
     polygon: Polygon = field(init=False, repr=False, compare=False)
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.id)
         require(len(self.ring) >= 3, "ring", "must have at least 3 corners")
@@ -176,6 +181,7 @@ class StreamRule:
     bodies: frozenset[BodyType]
     sealed: bool
 
+    @checked
     def __post_init__(self) -> None:
         require(len(self.bodies) > 0, "bodies", f"stream {self.stream} needs at least one body")
 
@@ -219,6 +225,7 @@ class RuleParameters:
     stream_rules: tuple[StreamRule, ...] = DEFAULT_STREAM_RULES
     haul_body: BodyType = BodyType.HOOK_LIFT
 
+    @checked
     def __post_init__(self) -> None:
         positive(self.on_board_limit_s, "on_board_limit_s")
         non_negative(self.handover_s, "handover_s")

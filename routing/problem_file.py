@@ -34,86 +34,108 @@ FORMAT = "huanwei-problem/1"
 R = TypeVar("R")
 
 
-def _location(raw: Mapping[str, Any]) -> Location:
-    return Location(p.get(raw, "lon", p.number), p.get(raw, "lat", p.number))
+def _location(f: p.Fields) -> Location:
+    # A bad position is reported, and a stand-in lets the record's other fields be checked too.
+    return f.make(Location, f("lon", p.number), f("lat", p.number)) or Location(0.0, 0.0)
 
 
 def _point(raw: Mapping[str, Any]) -> CollectionPoint:
-    return CollectionPoint(
-        id=p.get(raw, "id", p.text),
-        location=_location(raw),
-        stream=p.get(raw, "stream", p.enum_value(WasteStream)),
-        kg_per_day=p.get(raw, "kg_per_day", p.integer),
-        litres_per_day=p.get(raw, "litres_per_day", p.integer, 0),
-        service_s=p.get(raw, "service_s", p.integer),
-        time_windows=p.get(raw, "time_windows", p.windows, (TimeWindow(0, 86400),)),
-        visits_per_day=p.get(raw, "visits_per_day", p.integer, 1),
-        max_size_class=p.get(raw, "max_size_class", p.enum_value(SizeClass), SizeClass.HEAVY),
-        name=p.get(raw, "name", p.text, ""),
+    f = p.Fields(raw)
+    whole_day = (TimeWindow(0, 86400),)
+    return f.result(
+        f.make(
+            CollectionPoint,
+            id=f("id", p.text),
+            location=_location(f),
+            stream=f("stream", p.enum_value(WasteStream)),
+            kg_per_day=f("kg_per_day", p.integer),
+            litres_per_day=f("litres_per_day", p.integer, 0),
+            service_s=f("service_s", p.integer),
+            time_windows=f("time_windows", p.windows, whole_day),
+            visits_per_day=f("visits_per_day", p.integer, 1),
+            max_size_class=f("max_size_class", p.enum_value(SizeClass), SizeClass.HEAVY),
+            name=f("name", p.text, ""),
+        )
     )
 
 
 def _depot(raw: Mapping[str, Any]) -> Depot:
-    return Depot(p.get(raw, "id", p.text), _location(raw), p.get(raw, "name", p.text, ""))
+    f = p.Fields(raw)
+    return f.result(f.make(Depot, f("id", p.text), _location(f), f("name", p.text, "")))
 
 
 def _facility(raw: Mapping[str, Any]) -> Facility:
-    return Facility(
-        id=p.get(raw, "id", p.text),
-        kind=p.get(raw, "kind", p.enum_value(FacilityKind)),
-        location=_location(raw),
-        accepts=p.get(raw, "accepts", p.enum_set(WasteStream)),
-        opening=p.get(raw, "opening", p.windows, (TimeWindow(0, 86400),)),
-        tipping_s=p.get(raw, "tipping_s", p.integer, 600),
-        daily_capacity_kg=p.get(raw, "daily_capacity_kg", p.integer, 10**9),
-        storage_kg=p.get(raw, "storage_kg", p.integer, 0),
-        container_kg=p.get(raw, "container_kg", p.integer, 0),
-        initial_storage_kg=p.get(raw, "initial_storage_kg", p.integer, 0),
-        name=p.get(raw, "name", p.text, ""),
+    f = p.Fields(raw)
+    return f.result(
+        f.make(
+            Facility,
+            id=f("id", p.text),
+            kind=f("kind", p.enum_value(FacilityKind)),
+            location=_location(f),
+            accepts=f("accepts", p.enum_set(WasteStream)),
+            opening=f("opening", p.windows, (TimeWindow(0, 86400),)),
+            tipping_s=f("tipping_s", p.integer, 600),
+            daily_capacity_kg=f("daily_capacity_kg", p.integer, 10**9),
+            storage_kg=f("storage_kg", p.integer, 0),
+            container_kg=f("container_kg", p.integer, 0),
+            initial_storage_kg=f("initial_storage_kg", p.integer, 0),
+            name=f("name", p.text, ""),
+        )
     )
 
 
 def _vehicle_type(raw: Mapping[str, Any]) -> VehicleType:
-    return VehicleType(
-        id=p.get(raw, "id", p.text),
-        body=p.get(raw, "body", p.enum_value(BodyType)),
-        sealed=p.get(raw, "sealed", p.boolean),
-        capacity_kg=p.get(raw, "capacity_kg", p.integer),
-        capacity_l=p.get(raw, "capacity_l", p.integer),
-        size_class=p.get(raw, "size_class", p.enum_value(SizeClass)),
-        cost_per_km_fen=p.get(raw, "cost_per_km_fen", p.integer, 600),
-        cost_per_hour_fen=p.get(raw, "cost_per_hour_fen", p.integer, 8000),
-        fuel_ml_per_km=p.get(raw, "fuel_ml_per_km", p.integer, 350),
-        profile=p.get(raw, "profile", p.text, "default"),
+    f = p.Fields(raw)
+    return f.result(
+        f.make(
+            VehicleType,
+            id=f("id", p.text),
+            body=f("body", p.enum_value(BodyType)),
+            sealed=f("sealed", p.boolean),
+            capacity_kg=f("capacity_kg", p.integer),
+            capacity_l=f("capacity_l", p.integer),
+            size_class=f("size_class", p.enum_value(SizeClass)),
+            cost_per_km_fen=f("cost_per_km_fen", p.integer, 600),
+            cost_per_hour_fen=f("cost_per_hour_fen", p.integer, 8000),
+            fuel_ml_per_km=f("fuel_ml_per_km", p.integer, 350),
+            profile=f("profile", p.text, "default"),
+        )
     )
 
 
 def _vehicle(raw: Mapping[str, Any]) -> Vehicle:
-    return Vehicle(
-        id=p.get(raw, "id", p.text),
-        type_id=p.get(raw, "type_id", p.text),
-        depot_id=p.get(raw, "depot_id", p.text),
-        name=p.get(raw, "name", p.text, ""),
+    f = p.Fields(raw)
+    return f.result(
+        f.make(
+            Vehicle,
+            id=f("id", p.text),
+            type_id=f("type_id", p.text),
+            depot_id=f("depot_id", p.text),
+            name=f("name", p.text, ""),
+        )
     )
 
 
 def _crew(raw: Mapping[str, Any]) -> Crew:
+    f = p.Fields(raw)
     defaults = Crew("_")
-    return Crew(
-        id=p.get(raw, "id", p.text),
-        max_work_s=p.get(raw, "max_work_s", p.integer, defaults.max_work_s),
-        break_s=p.get(raw, "break_s", p.integer, defaults.break_s),
-        break_after_s=p.get(raw, "break_after_s", p.integer, defaults.break_after_s),
-        available=p.get(raw, "available", p.window, defaults.available),
-        name=p.get(raw, "name", p.text, ""),
+    return f.result(
+        f.make(
+            Crew,
+            id=f("id", p.text),
+            max_work_s=f("max_work_s", p.integer, defaults.max_work_s),
+            break_s=f("break_s", p.integer, defaults.break_s),
+            break_after_s=f("break_after_s", p.integer, defaults.break_after_s),
+            available=f("available", p.window, defaults.available),
+            name=f("name", p.text, ""),
+        )
     )
 
 
 def _shift(raw: Mapping[str, Any]) -> Shift:
-    return Shift(
-        p.get(raw, "id", p.text),
-        p.get(raw, "start_s", p.clock_value),
-        p.get(raw, "end_s", p.clock_value),
+    f = p.Fields(raw)
+    return f.result(
+        f.make(Shift, f("id", p.text), f("start_s", p.clock_value), f("end_s", p.clock_value))
     )
 
 
@@ -124,20 +146,28 @@ def _ring(value: Any, name: str) -> tuple[tuple[float, float], ...]:
 
 
 def _zone(raw: Mapping[str, Any]) -> Zone:
-    return Zone(
-        id=p.get(raw, "id", p.text),
-        ring=p.get(raw, "ring", _ring),
-        allowed_size_classes=p.get(raw, "allowed_size_classes", p.enum_set(SizeClass)),
-        open_windows=p.get(raw, "open_windows", p.windows, (TimeWindow(0, 86400),)),
-        name=p.get(raw, "name", p.text, ""),
+    f = p.Fields(raw)
+    return f.result(
+        f.make(
+            Zone,
+            id=f("id", p.text),
+            ring=f("ring", _ring),
+            allowed_size_classes=f("allowed_size_classes", p.enum_set(SizeClass)),
+            open_windows=f("open_windows", p.windows, (TimeWindow(0, 86400),)),
+            name=f("name", p.text, ""),
+        )
     )
 
 
 def _stream_rule(raw: Mapping[str, Any]) -> StreamRule:
-    return StreamRule(
-        p.get(raw, "stream", p.enum_value(WasteStream)),
-        p.get(raw, "bodies", p.enum_set(BodyType)),
-        p.get(raw, "sealed", p.boolean),
+    f = p.Fields(raw)
+    return f.result(
+        f.make(
+            StreamRule,
+            f("stream", p.enum_value(WasteStream)),
+            f("bodies", p.enum_set(BodyType)),
+            f("sealed", p.boolean),
+        )
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from routing._checks import identifier, require
+from routing._checks import checked, identifier, require
 from routing.domain import Location
 from routing.units import round_int
 
@@ -48,6 +48,7 @@ class TravelMatrix:
     method: str = "given"
     index: Mapping[str, int] = field(init=False, repr=False)
 
+    @checked
     def __post_init__(self) -> None:
         identifier(self.profile, "profile")
         size = len(self.location_ids)
