@@ -43,10 +43,7 @@ def at(dx_m: float, dy_m: float) -> Location:
 def riverside(**changes: Any) -> Problem:
     """The tiny named district of the module's description; keyword arguments replace fields."""
     points = (
-        *(
-            CollectionPoint(f"R{i}", at(400 * i, 300), R, 600, 1200, 120)
-            for i in range(1, 5)
-        ),
+        *(CollectionPoint(f"R{i}", at(400 * i, 300), R, 600, 1200, 120) for i in range(1, 5)),
         CollectionPoint("R5", at(2000, 800), R, 300, 600, 90, max_size_class=SizeClass.CART),
         CollectionPoint(
             "M1",
@@ -74,7 +71,9 @@ def riverside(**changes: Any) -> Problem:
             container_kg=2000,
         ),
         Facility("KP", FacilityKind.KITCHEN_PLANT, at(-1500, -1500), frozenset({K}), tipping_s=600),
-        Facility("NP", FacilityKind.NIGHT_SOIL_PLANT, at(-2500, 500), frozenset({N}), tipping_s=600),
+        Facility(
+            "NP", FacilityKind.NIGHT_SOIL_PLANT, at(-2500, 500), frozenset({N}), tipping_s=600
+        ),
         Facility(
             "LF",
             FacilityKind.LANDFILL,
@@ -108,10 +107,12 @@ def riverside(**changes: Any) -> Problem:
     zones = (
         Zone(
             "oldtown",
-            ((1800 / 55_500 + BASE_LON, 600 / 111_320 + BASE_LAT),
-             (2200 / 55_500 + BASE_LON, 600 / 111_320 + BASE_LAT),
-             (2200 / 55_500 + BASE_LON, 1000 / 111_320 + BASE_LAT),
-             (1800 / 55_500 + BASE_LON, 1000 / 111_320 + BASE_LAT)),
+            (
+                (1800 / 55_500 + BASE_LON, 600 / 111_320 + BASE_LAT),
+                (2200 / 55_500 + BASE_LON, 600 / 111_320 + BASE_LAT),
+                (2200 / 55_500 + BASE_LON, 1000 / 111_320 + BASE_LAT),
+                (1800 / 55_500 + BASE_LON, 1000 / 111_320 + BASE_LAT),
+            ),
             frozenset({SizeClass.CART, SizeClass.SMALL}),
             (TimeWindow(5 * HOUR, 9 * HOUR), TimeWindow(20 * HOUR, 23 * HOUR)),
         ),
@@ -197,7 +198,9 @@ def riverside_plan(problem: Problem | None = None) -> Plan:
     """A hand-made plan for :func:`riverside` that keeps every rule."""
     problem = problem or riverside()
     routes = (
-        schedule(problem, "C1", "S1", "crew01", [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0)], "TS")]),
+        schedule(
+            problem, "C1", "S1", "crew01", [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0)], "TS")]
+        ),
         schedule(problem, "E1", "S1", "crew02", [(R, [("R5", 0)], "TS")], start_s=5 * HOUR),
         schedule(problem, "K1", "S1", "crew03", [(K, [("M1", 0)], "KP")]),
         schedule(problem, "K1", "S2", "crew04", [(K, [("M1", 1)], "KP")]),

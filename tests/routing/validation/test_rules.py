@@ -43,7 +43,21 @@ def test_the_reference_plan_keeps_every_rule(problem: Problem, plan: Plan) -> No
 
 
 def test_rules_cover_design_ids() -> None:
-    for rule in ("SH1", "SH2", "CT1", "CT2", "CT3", "CT4", "CT5", "CT6", "CP", "TW", "FQ", "ALL", "TH"):
+    for rule in (
+        "SH1",
+        "SH2",
+        "CT1",
+        "CT2",
+        "CT3",
+        "CT4",
+        "CT5",
+        "CT6",
+        "CP",
+        "TW",
+        "FQ",
+        "ALL",
+        "TH",
+    ):
         assert rule in RULES
 
 
@@ -57,7 +71,9 @@ def test_sh1_breaks_when_a_crew_works_two_shifts(problem: Problem, plan: Plan) -
 
 
 def test_sh1_breaks_when_a_route_runs_past_its_shift(problem: Problem, plan: Plan) -> None:
-    late = schedule(problem, "S1", "S2", "crew05", [(N, [("T1", 0)], "NP")], start_s=16 * HOUR + 20 * MINUTE)
+    late = schedule(
+        problem, "S1", "S2", "crew05", [(N, [("T1", 0)], "NP")], start_s=16 * HOUR + 20 * MINUTE
+    )
     routes = (*plan.routes[:4], late)
     assert broken(problem, dataclasses.replace(plan, routes=routes)) == {"SH1"}
 
@@ -73,7 +89,11 @@ def test_sh1_keeps_when_the_long_route_has_its_break(problem: Problem) -> None:
     variant = problem.replace(crews=(crew, *problem.crews[1:]))
     plan = riverside_plan(variant)
     with_break = schedule(
-        variant, "C1", "S1", "crew01", [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0)], "TS")],
+        variant,
+        "C1",
+        "S1",
+        "crew01",
+        [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0)], "TS")],
         break_after_stop=0,
     )
     plan = dataclasses.replace(plan, routes=(with_break, *plan.routes[1:]))
@@ -88,7 +108,9 @@ def test_sh1_breaks_when_the_break_overlaps_work(problem: Problem) -> None:
     first = route.trips[0].visits[0]
     from routing.plan import Break
 
-    overlapping = dataclasses.replace(route, breaks=(Break(first.start_s, first.start_s + crew.break_s),))
+    overlapping = dataclasses.replace(
+        route, breaks=(Break(first.start_s, first.start_s + crew.break_s),)
+    )
     plan = dataclasses.replace(plan, routes=(overlapping, *plan.routes[1:]))
     messages = [str(v) for v in validate(variant, plan).violations]
     assert broken(variant, plan) <= {"SH1", "TIME"} and any("overlaps work" in m for m in messages)
@@ -104,7 +126,11 @@ def _two_shift_compactor(problem: Problem, gap_s: int) -> Plan:
     duration = first.end_s - first.start_s
     second_start = problem.shift_by_id["S2"].start_s
     first = schedule(
-        problem, "C1", "S1", "crew01", [(R, [("R1", 0), ("R2", 0)], "TS")],
+        problem,
+        "C1",
+        "S1",
+        "crew01",
+        [(R, [("R1", 0), ("R2", 0)], "TS")],
         start_s=min(shift_end, second_start - gap_s) - duration,
     )
     second = schedule(problem, "C1", "S2", "crew06", [(R, [("R3", 0), ("R4", 0)], "TS")])
@@ -133,9 +159,15 @@ def test_ct1_keeps_when_the_cart_carries_residual(problem: Problem, plan: Plan) 
     assert problem.vehicle_type_by_id["cart"].body.value == "cart"
 
 
-def test_ct2_breaks_when_a_residual_trip_collects_kitchen_waste(problem: Problem, plan: Plan) -> None:
+def test_ct2_breaks_when_a_residual_trip_collects_kitchen_waste(
+    problem: Problem, plan: Plan
+) -> None:
     mixed = schedule(
-        problem, "C1", "S1", "crew01", [(R, [("R1", 0), ("R2", 0), ("M1", 0), ("R3", 0), ("R4", 0)], "TS")]
+        problem,
+        "C1",
+        "S1",
+        "crew01",
+        [(R, [("R1", 0), ("R2", 0), ("M1", 0), ("R3", 0), ("R4", 0)], "TS")],
     )
     routes = (mixed, plan.routes[1], plan.routes[3], plan.routes[4])
     assert broken(problem, dataclasses.replace(plan, routes=routes)) == {"CT2"}
@@ -153,14 +185,18 @@ def test_ct2_keeps_when_streams_go_in_separate_trips(problem: Problem, plan: Pla
     assert broken(problem, dataclasses.replace(plan, routes=routes)) == set()
 
 
-def test_ct3_breaks_when_kitchen_waste_goes_to_the_transfer_station(problem: Problem, plan: Plan) -> None:
+def test_ct3_breaks_when_kitchen_waste_goes_to_the_transfer_station(
+    problem: Problem, plan: Plan
+) -> None:
     routes = list(plan.routes)
     routes[2] = schedule(problem, "K1", "S1", "crew03", [(K, [("M1", 0)], "TS")])
     assert broken(problem, dataclasses.replace(plan, routes=tuple(routes))) == {"CT3"}
 
 
 def test_ct3_breaks_when_the_facility_is_closed(problem: Problem, plan: Plan) -> None:
-    station = dataclasses.replace(problem.facility_by_id["TS"], opening=(TimeWindow(12 * HOUR, 23 * HOUR),))
+    station = dataclasses.replace(
+        problem.facility_by_id["TS"], opening=(TimeWindow(12 * HOUR, 23 * HOUR),)
+    )
     variant = problem.replace(facilities=(station, *problem.facilities[1:]))
     assert broken(variant, plan) == {"CT3"}
 
@@ -198,14 +234,20 @@ def test_ct5_keeps_within_the_limit(problem: Problem, plan: Plan) -> None:
 
 def test_ct6_breaks_when_a_big_truck_enters_the_old_town(problem: Problem, plan: Plan) -> None:
     big = schedule(
-        problem, "C1", "S1", "crew01", [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0), ("R5", 0)], "TS")],
+        problem,
+        "C1",
+        "S1",
+        "crew01",
+        [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0), ("R5", 0)], "TS")],
         start_s=5 * HOUR,
     )
     routes = (big, *plan.routes[2:])
     assert broken(problem, dataclasses.replace(plan, routes=routes)) == {"CT6"}
 
 
-def test_ct6_breaks_when_the_cart_comes_outside_the_zones_hours(problem: Problem, plan: Plan) -> None:
+def test_ct6_breaks_when_the_cart_comes_outside_the_zones_hours(
+    problem: Problem, plan: Plan
+) -> None:
     routes = list(plan.routes)
     routes[1] = schedule(problem, "E1", "S2", "crew02", [(R, [("R5", 0)], "TS")])
     assert broken(problem, dataclasses.replace(plan, routes=tuple(routes))) == {"CT6"}
@@ -221,7 +263,9 @@ def test_cp_breaks_over_capacity(problem: Problem, plan: Plan) -> None:
 
 
 def test_cp_keeps_at_exactly_capacity(problem: Problem, plan: Plan) -> None:
-    exact = dataclasses.replace(problem.vehicle_type_by_id["compactor"], capacity_kg=2400, capacity_l=4800)
+    exact = dataclasses.replace(
+        problem.vehicle_type_by_id["compactor"], capacity_kg=2400, capacity_l=4800
+    )
     variant = problem.replace(vehicle_types=(exact, *problem.vehicle_types[1:]))
     assert broken(variant, plan) == set()
 
@@ -233,13 +277,17 @@ def test_cp_breaks_over_volume(problem: Problem, plan: Plan) -> None:
 
 
 def test_tw_breaks_outside_the_window(problem: Problem, plan: Plan) -> None:
-    market = dataclasses.replace(problem.point_by_id["M1"], time_windows=(TimeWindow(12 * HOUR, 13 * HOUR),))
+    market = dataclasses.replace(
+        problem.point_by_id["M1"], time_windows=(TimeWindow(12 * HOUR, 13 * HOUR),)
+    )
     points = tuple(market if p.id == "M1" else p for p in problem.points)
     assert broken(problem.replace(points=points), plan) == {"TW"}
 
 
 def test_tw_keeps_when_waiting_for_the_window(problem: Problem, plan: Plan) -> None:
-    market = dataclasses.replace(problem.point_by_id["M1"], time_windows=(TimeWindow(6 * HOUR, 22 * HOUR),))
+    market = dataclasses.replace(
+        problem.point_by_id["M1"], time_windows=(TimeWindow(6 * HOUR, 22 * HOUR),)
+    )
     variant = problem.replace(points=tuple(market if p.id == "M1" else p for p in problem.points))
     plan = riverside_plan(variant)
     first_market = plan.routes[2].trips[0].visits[0]
@@ -249,7 +297,9 @@ def test_tw_keeps_when_waiting_for_the_window(problem: Problem, plan: Plan) -> N
 
 def test_fq_breaks_when_both_daily_visits_are_in_one_shift(problem: Problem, plan: Plan) -> None:
     routes = list(plan.routes)
-    routes[2] = schedule(problem, "K1", "S1", "crew03", [(K, [("M1", 0)], "KP"), (K, [("M1", 1)], "KP")])
+    routes[2] = schedule(
+        problem, "K1", "S1", "crew03", [(K, [("M1", 0)], "KP"), (K, [("M1", 1)], "KP")]
+    )
     del routes[3]
     assert broken(problem, dataclasses.replace(plan, routes=tuple(routes))) == {"FQ"}
 
@@ -257,7 +307,10 @@ def test_fq_breaks_when_both_daily_visits_are_in_one_shift(problem: Problem, pla
 def test_fq_breaks_when_a_visit_is_made_twice(problem: Problem, plan: Plan) -> None:
     routes = list(plan.routes)
     routes[3] = schedule(problem, "K1", "S2", "crew04", [(K, [("M1", 0)], "KP")])
-    messages = [str(v) for v in validate(problem, dataclasses.replace(plan, routes=tuple(routes))).violations]
+    messages = [
+        str(v)
+        for v in validate(problem, dataclasses.replace(plan, routes=tuple(routes))).violations
+    ]
     assert broken(problem, dataclasses.replace(plan, routes=tuple(routes))) == {"FQ", "ALL"}
     assert any("served 2 times" in m for m in messages)
     assert any("M1 visit 1" in m and "neither served nor listed" in m for m in messages)
@@ -267,15 +320,21 @@ def test_all_breaks_when_a_point_is_forgotten(problem: Problem, plan: Plan) -> N
     assert broken(problem, dataclasses.replace(plan, routes=plan.routes[:4])) == {"ALL"}
 
 
-def test_all_keeps_when_the_missing_visit_is_listed_with_its_reason(problem: Problem, plan: Plan) -> None:
+def test_all_keeps_when_the_missing_visit_is_listed_with_its_reason(
+    problem: Problem, plan: Plan
+) -> None:
     listed = dataclasses.replace(
-        plan, routes=plan.routes[:4], unserved=(Unserved("T1", 0, "SH1", "the suction truck is in repair"),)
+        plan,
+        routes=plan.routes[:4],
+        unserved=(Unserved("T1", 0, "SH1", "the suction truck is in repair"),),
     )
     assert broken(problem, listed) == set()
 
 
 def test_all_breaks_when_unserved_has_no_reason(problem: Problem, plan: Plan) -> None:
-    listed = dataclasses.replace(plan, routes=plan.routes[:4], unserved=(Unserved("T1", 0, "SH1", " "),))
+    listed = dataclasses.replace(
+        plan, routes=plan.routes[:4], unserved=(Unserved("T1", 0, "SH1", " "),)
+    )
     assert broken(problem, listed) == {"ALL"}
 
 
@@ -290,7 +349,10 @@ def test_th_breaks_when_the_station_overflows(problem: Problem, plan: Plan) -> N
 
 def _haul_after(problem: Problem, plan: Plan, kg: int, arrival_shift_s: int = 0) -> Haul:
     last_in = max(
-        t.unload.departure_s for r in plan.routes for t in r.trips if t.unload and t.unload.facility_id == "TS"
+        t.unload.departure_s
+        for r in plan.routes
+        for t in r.trips
+        if t.unload and t.unload.facility_id == "TS"
     )
     depart = max(last_in, 6 * HOUR)
     drive = problem.travel["default"].time("TS", "LF")
@@ -311,7 +373,9 @@ def test_th_breaks_when_a_container_is_not_full(problem: Problem, plan: Plan) ->
 
 def test_th_breaks_when_the_landfill_is_closed_on_arrival(problem: Problem, plan: Plan) -> None:
     haul = _haul_after(problem, plan, 2000)
-    late = dataclasses.replace(haul, depart_s=22 * HOUR, arrival_s=22 * HOUR + (haul.arrival_s - haul.depart_s))
+    late = dataclasses.replace(
+        haul, depart_s=22 * HOUR, arrival_s=22 * HOUR + (haul.arrival_s - haul.depart_s)
+    )
     assert broken(problem, dataclasses.replace(plan, hauls=(late,))) == {"TH"}
 
 

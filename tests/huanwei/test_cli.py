@@ -1,0 +1,103 @@
+"""The command line as a user runs it: exit codes, messages, no tracebacks on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from huanwei.cli import main
+from routing.plan_file import plan_to_dict, write_plan
+from routing.problem_file import write_problem
+from tests.factories import riverside, riverside_plan
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    problem = riverside()
+    write_problem(problem, tmp_path / "problem.json")
+    write_plan(riverside_plan(problem), tmp_path / "plan.json")
+    return tmp_path / "problem.json", tmp_path / "plan.json"
+
+
+def test_validate_a_valid_plan_exits_0(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(files[0]), str(files[1])]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_validate_prints_each_violation_and_exits_1(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = plan_to_dict(riverside_plan())
+    raw["routes"][3]["crew"] = "crew03"
+    raw["routes"] = raw["routes"][:4]
+    files[1].write_text(json.dumps(raw))
+    assert main(["validate", str(files[0]), str(files[1])]) == 1
+    out = capsys.readouterr().out
+    assert "[SH1] crew crew03" in out
+    assert "[ALL] point T1 visit 0" in out
+
+
+def test_validate_json_report(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--json", str(files[0]), str(files[1])]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "by_rule": {}, "violations": []}
+
+
+def test_kpi_prints_figures(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kpi", str(files[0]), str(files[1])]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["visits_served"] == 8
+    assert figures["tonnes_by_stream"]["residual"] == 2.7
+
+
+def test_a_bad_problem_file_is_one_message_without_traceback(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    bad = tmp_path / "bad.json"
+    raw = json.loads(files[0].read_text())
+    raw["points"][0]["kg_per_day"] = "lots"
+    raw["vehicles"][1]["depot_id"] = "nowhere"
+    bad.write_text(json.dumps(raw))
+    done = subprocess.run(
+        [sys.executable, "-m", "huanwei", "validate", str(bad), str(files[1])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "collection point R1: kg_per_day: must be an integer, got 'lots'" in done.stderr
+    assert "vehicle E1: depot_id: no depot 'nowhere'" in done.stderr
+
+
+def test_a_missing_file_is_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tmp_path / "none.json"), str(tmp_path / "none2.json")]) == 2
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_plan_command_writes_a_valid_plan(files: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "greedy.json"
+    assert (
+        main(["plan", str(files[0]), "--out", str(out), "--geojson", str(tmp_path / "g.geojson")])
+        == 0
+    )
+    assert main(["validate", str(files[0]), str(out)]) == 0
+    assert json.loads((tmp_path / "g.geojson").read_text())["type"] == "FeatureCollection"
+
+
+def test_demo_runs_end_to_end_on_a_small_district(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path), "--scale", "0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "valid: the plan keeps every rule" in out
+    for name in ("problem.json", "plan.json", "plan.geojson", "kpis.json", "validation.json"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert main(["validate", str(tmp_path / "problem.json"), str(tmp_path / "plan.json")]) == 0

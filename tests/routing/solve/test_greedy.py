@@ -1,0 +1,112 @@
+"""The greedy planner: every plan it returns passes the validator; what it cannot serve is listed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from routing.plan_file import plan_from_dict, plan_to_dict
+from routing.solve import plan_greedy
+from routing.validation import validate
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
+from tests.factories import riverside
+
+BOX = BoxSampler(116.30, 39.90, 116.36, 39.94)
+
+
+@st.composite
+def districts(draw: st.DrawFn) -> object:
+    spec = DistrictSpec(
+        scale=draw(st.floats(0.02, 0.12)),
+        compactors=draw(st.integers(1, 10)),
+        carts=draw(st.integers(0, 6)),
+        kitchen_tankers=draw(st.integers(0, 4)),
+        suction_tankers=draw(st.integers(1, 4)),
+        hook_lifts=draw(st.integers(0, 2)),
+        twice_daily_share=draw(st.floats(0.0, 0.5)),
+        landfill_distance_km=draw(st.floats(2.0, 30.0)),
+    )
+    return generate_district(BOX, seed=draw(st.integers(0, 10_000)), spec=spec)
+
+
+@settings(max_examples=25, deadline=None)
+@given(districts())
+def test_every_greedy_plan_passes_the_validator(problem: object) -> None:
+    plan = plan_greedy(problem)  # type: ignore[arg-type]
+    report = validate(problem, plan)  # type: ignore[arg-type]
+    assert report.ok, [str(v) for v in report.violations[:5]]
+
+
+@settings(max_examples=10, deadline=None)
+@given(districts())
+def test_greedy_is_deterministic_and_its_plan_survives_the_file_round_trip(problem: object) -> None:
+    first = plan_greedy(problem)  # type: ignore[arg-type]
+    second = plan_greedy(problem)  # type: ignore[arg-type]
+    assert first.routes == second.routes and first.hauls == second.hauls
+    again = plan_from_dict(plan_to_dict(first))
+    assert again == first
+
+
+def test_riverside_is_fully_served() -> None:
+    problem = riverside()
+    plan = plan_greedy(problem)
+    assert validate(problem, plan).ok
+    assert plan.unserved == ()
+    served = {(s.point_id, s.visit) for _, _, s in plan.served_visits()}
+    assert served == {(p.id, v) for p in problem.points for v in range(p.visits_per_day)}
+
+
+def test_without_a_suction_truck_night_soil_is_unserved_for_ct1() -> None:
+    problem = riverside()
+    variant = problem.replace(vehicles=tuple(v for v in problem.vehicles if v.id != "S1"))
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    assert [(u.point_id, u.rule) for u in plan.unserved] == [("T1", "CT1")]
+
+
+def test_without_a_kitchen_plant_kitchen_waste_is_unserved_for_ct3() -> None:
+    problem = riverside()
+    variant = problem.replace(facilities=tuple(f for f in problem.facilities if f.id != "KP"))
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    assert sorted((u.point_id, u.visit, u.rule) for u in plan.unserved) == [
+        ("M1", 0, "CT3"),
+        ("M1", 1, "CT3"),
+    ]
+
+
+def test_a_narrow_point_without_a_cart_is_unserved_for_ct6() -> None:
+    problem = riverside()
+    variant = problem.replace(vehicles=tuple(v for v in problem.vehicles if v.id != "E1"))
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    assert [(u.point_id, u.rule) for u in plan.unserved] == [("R5", "CT6")]
+
+
+def test_with_too_few_crews_the_rest_is_listed_against_the_shift_hours() -> None:
+    problem = riverside()
+    variant = problem.replace(crews=problem.crews[:1])
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    assert plan.unserved and all(u.reason for u in plan.unserved)
+    assert len(plan.routes) == 1
+
+
+def test_a_full_station_sends_trucks_to_the_landfill() -> None:
+    problem = riverside()
+    tiny = dataclasses.replace(problem.facility_by_id["TS"], storage_kg=1000, container_kg=1000)
+    variant = problem.replace(
+        facilities=tuple(tiny if f.id == "TS" else f for f in problem.facilities),
+        vehicles=tuple(v for v in problem.vehicles if v.id != "H1"),
+    )
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    destinations = {
+        t.unload.facility_id
+        for r in plan.routes
+        for t in r.trips
+        if t.stream.value == "residual" and t.unload
+    }
+    assert "LF" in destinations
