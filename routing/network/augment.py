@@ -128,6 +128,14 @@ def split_edges(
         node[last], network.edge_v[edge[last]], (length - offset_m)[last], (time - offset_ms)[last]
     )
     pieces = [into.select(open_edges[edge]), out.select(open_edges[edge[last]])]
+    # A location at an end of the edge is at that junction: joined to it both ways at no cost,
+    # so it is reached from the junction even when the edge only leads into it.
+    at_u = open_edges[edge] & (offset_m == 0) & (offset_ms == 0)
+    at_v = open_edges[edge] & (offset_m == length) & (offset_ms == time)
+    ends = np.concatenate([network.edge_u[edge[at_u]], network.edge_v[edge[at_v]]])
+    here = np.concatenate([node[at_u], node[at_v]])
+    zero = np.zeros(2 * len(ends), dtype=np.int64)
+    pieces.append(Edges(np.concatenate([ends, here]), np.concatenate([here, ends]), zero, zero))
     untouched = open_edges.copy()
     untouched[edge] = False
     base = Edges(
