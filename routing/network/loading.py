@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,17 +69,32 @@ def load_network(path: str | os.PathLike[str]) -> RoadNetwork:
         drivable road; the error names the file.
     """
     source = Path(path)
-    if not source.is_file():
-        raise FileNotFoundError(errno.ENOENT, "no such OSM file", str(source))
-    try:
+    with reading_osm(source):
         ways = _read_ways(source)
-    except RuntimeError as error:
-        message = f"is not a readable OSM file (.osm.pbf, .osm, .osm.gz): {error}"
-        raise ProblemError([Defect(str(source), "file", message)], source=str(source)) from error
     if not ways:
         message = "holds no drivable road (no way with a drivable highway tag and node positions)"
         raise ProblemError([Defect(str(source), "highway", message)], source=str(source))
     return _build(source, file_sha256(source), ways)
+
+
+@contextmanager
+def reading_osm(source: Path) -> Iterator[None]:
+    """Read an OSM file inside this block: libosmium's errors become one naming the file.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file.
+    ProblemError
+        If the file is not readable OSM data (empty, truncated, another format).
+    """
+    if not source.is_file():
+        raise FileNotFoundError(errno.ENOENT, "no such OSM file", str(source))
+    try:
+        yield
+    except RuntimeError as error:
+        message = f"is not a readable OSM file (.osm.pbf, .osm, .osm.gz): {error}"
+        raise ProblemError([Defect(str(source), "file", message)], source=str(source)) from error
 
 
 def _read_ways(source: Path) -> list[_Way]:

@@ -1,0 +1,306 @@
+"""Collection points from a user's files: GeoJSON, CSV, and the waste features of an OSM extract.
+
+GeoJSON: a FeatureCollection of Point features (WGS84 ``[lon, lat]``). CSV: one point per row with
+``lon`` and ``lat`` columns (WGS84 degrees) and a header row. Both carry these fields (properties
+or columns):
+
+=================  ========  ==========================================================
+field              required  meaning
+=================  ========  ==========================================================
+id                 yes       unique id of the point
+stream             yes       residual, kitchen, recyclable, bulky, night_soil, special
+kg_per_day         yes       kilograms a day (rounded to whole kg)
+litres_per_day     no        litres a day; default from the stream's density
+                             (:data:`DENSITY_KG_PER_M3`)
+service_s          no        seconds per visit; default :data:`DEFAULT_SERVICE_S`
+time_windows       no        ``"HH:MM-HH:MM"``, several separated by ``;`` (GeoJSON: or a
+                             list); default the whole day
+visits_per_day     no        1 to 3; default 1
+max_size_class     no        cart, small, medium, large, heavy; default heavy
+name               no        a label
+=================  ========  ==========================================================
+
+Every record is checked before anything is returned; all bad records are reported together in one
+:class:`~routing.errors.ProblemError` naming the record (CSV ``row N`` is line N of the file, the
+header being row 1; GeoJSON ``feature N`` counts from 1) and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import osmium
+
+from routing import _parse as p
+from routing.domain import CollectionPoint, Location, SizeClass, TimeWindow, WasteStream
+from routing.errors import Defect, DefectCollector, FieldError, ProblemError
+from routing.network.loading import reading_osm
+from routing.units import CUBIC_METRE, DAY, round_int
+
+#: Bulk density used when a file gives no litres: kg per cubic metre of waste as collected.
+DENSITY_KG_PER_M3: Mapping[WasteStream, int] = {
+    WasteStream.RESIDUAL: 200,
+    WasteStream.KITCHEN: 700,
+    WasteStream.RECYCLABLE: 100,
+    WasteStream.BULKY: 150,
+    WasteStream.NIGHT_SOIL: 1000,
+    WasteStream.SPECIAL: 300,
+}
+DEFAULT_SERVICE_S = 120
+
+_NUMERIC = ("lon", "lat", "kg_per_day", "litres_per_day", "service_s", "visits_per_day")
+
+
+def litres_for(stream: WasteStream, kg: int) -> int:
+    """Litres of ``kg`` kilograms of ``stream`` at its :data:`DENSITY_KG_PER_M3`."""
+    return round_int(kg * CUBIC_METRE / DENSITY_KG_PER_M3[stream])
+
+
+def _amount(value: Any, name: str) -> int:
+    return round_int(p.number(value, name))
+
+
+def _size(value: Any, name: str) -> SizeClass:
+    return p.enum_value(SizeClass)(value.strip().lower() if isinstance(value, str) else value, name)
+
+
+def _windows(value: Any, name: str) -> tuple[TimeWindow, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(";") if part.strip()]
+    return p.windows(value, name)
+
+
+def point_from_fields(raw: Mapping[str, Any]) -> CollectionPoint:
+    """One collection point from typed fields (``lon``/``lat`` included); every bad field named.
+
+    Raises
+    ------
+    FieldError
+        Naming the bad field, or :class:`~routing.errors.RecordError` naming each of several.
+    """
+    f = p.Fields(raw)
+    location = f.make(Location, f("lon", p.number), f("lat", p.number))
+    stream = f("stream", p.enum_value(WasteStream))
+    kg = f("kg_per_day", _amount)
+    known = stream is not None and kg is not None and kg >= 0
+    default_litres = litres_for(stream, kg) if known else 0
+    return f.result(
+        f.make(
+            CollectionPoint,
+            id=f("id", p.text),
+            location=location,
+            stream=stream,
+            kg_per_day=kg,
+            litres_per_day=f("litres_per_day", _amount, default_litres),
+            service_s=f("service_s", _amount, DEFAULT_SERVICE_S),
+            time_windows=f("time_windows", _windows, (TimeWindow(0, DAY),)),
+            visits_per_day=f("visits_per_day", p.integer, 1),
+            max_size_class=f("max_size_class", _size, SizeClass.HEAVY),
+            name=f("name", p.text, ""),
+        )
+    )
+
+
+def _collect(
+    records: list[tuple[str, Mapping[str, Any]]], defects: DefectCollector, source: str
+) -> tuple[CollectionPoint, ...]:
+    points: list[CollectionPoint] = []
+    first_seen: dict[str, str] = {}
+    for record, raw in records:
+        try:
+            point = point_from_fields(raw)
+        except FieldError as error:
+            for one in getattr(error, "errors", (error,)):
+                defects.add(record, one.field, one.message)
+            continue
+        if point.id in first_seen:
+            defects.add(record, "id", f"repeats the id {point.id!r} of {first_seen[point.id]}")
+            continue
+        first_seen[point.id] = record
+        points.append(point)
+    defects.raise_if_any(source=source)
+    return tuple(points)
+
+
+def read_points_csv(path: str | os.PathLike[str]) -> tuple[CollectionPoint, ...]:
+    """Collection points from a CSV file with a header row (see the module's field table).
+
+    Raises
+    ------
+    ProblemError
+        Naming every bad row (its line number) and field; nothing is returned then.
+    """
+    source = Path(path)
+    defects = DefectCollector()
+    records: list[tuple[str, Mapping[str, Any]]] = []
+    with source.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.DictReader(stream)
+        header = reader.fieldnames or []
+        for column in ("id", "lon", "lat", "stream", "kg_per_day"):
+            if column not in header:
+                defects.add("row 1", column, "column is missing from the header")
+        defects.raise_if_any(source=str(source))
+        line = reader.line_num + 1
+        for row in reader:
+            raw: dict[str, Any] = {}
+            for key, value in row.items():
+                if key is None or value is None or value.strip() == "":
+                    continue  # extra cells without a header, and empty cells
+                raw[key.strip()] = _typed(key.strip(), value.strip())
+            records.append((f"row {line}", raw))
+            line = reader.line_num + 1
+    return _collect(records, defects, str(source))
+
+
+def _typed(column: str, value: str) -> Any:
+    """Numbers in numeric columns (a bad number stays text, for the field check to report)."""
+    if column not in _NUMERIC:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() and column == "visits_per_day" else number
+
+
+def read_points_geojson(path: str | os.PathLike[str]) -> tuple[CollectionPoint, ...]:
+    """Collection points from a GeoJSON FeatureCollection of Points (see the field table).
+
+    Raises
+    ------
+    ProblemError
+        Naming every bad feature (counted from 1) and field; nothing is returned then.
+    """
+    source = Path(path)
+    defects = DefectCollector()
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        defects.add(str(source), "file", f"is not valid JSON: {error}")
+        defects.raise_if_any(source=str(source))
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        defects.add(str(source), "type", "must be a GeoJSON FeatureCollection")
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        defects.add(str(source), "features", "must be a list of features")
+    defects.raise_if_any(source=str(source))
+    assert isinstance(features, list)
+    records: list[tuple[str, Mapping[str, Any]]] = []
+    for number, feature in enumerate(features, start=1):
+        record = f"feature {number}"
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+            defects.add(record, "geometry", "must be a Point")
+            continue
+        if not isinstance(coords, list) or len(coords) < 2:
+            defects.add(record, "geometry", "coordinates must be [lon, lat]")
+            continue
+        if not isinstance(properties, dict):
+            defects.add(record, "properties", "must be an object")
+            continue
+        records.append((record, {**properties, "lon": coords[0], "lat": coords[1]}))
+    return _collect(records, defects, str(source))
+
+
+def read_points(path: str | os.PathLike[str]) -> tuple[CollectionPoint, ...]:
+    """Collection points from a ``.csv``, ``.geojson``/``.json`` or OSM file (its waste features).
+
+    Raises
+    ------
+    ProblemError
+        Naming every bad record and field, or an unknown file type.
+    """
+    name = Path(path).name.lower()
+    if name.endswith(".csv"):
+        return read_points_csv(path)
+    if name.endswith((".geojson", ".json")):
+        return read_points_geojson(path)
+    if name.endswith((".osm.pbf", ".osm", ".osm.gz", ".pbf")):
+        return read_osm_waste_points(path)
+    message = "has an unknown type: use .csv, .geojson, .json, .osm.pbf, .osm or .osm.gz"
+    raise ProblemError([Defect(str(path), "file", message)], source=str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class WasteFeatureDefaults:
+    """What an OSM waste feature stands for when the map says no more: stream, amount, service."""
+
+    stream: WasteStream
+    kg_per_day: int
+    service_s: int
+    max_size_class: SizeClass
+
+
+#: Defaults per ``amenity`` value. A litter bin (waste_basket) fills slowly and is emptied from a
+#: small vehicle; a communal container (waste_disposal) takes a block's residual waste; a
+#: recycling container (not ``recycling_type=centre``, which is a facility) takes recyclables.
+OSM_WASTE_DEFAULTS: Mapping[str, WasteFeatureDefaults] = {
+    "waste_basket": WasteFeatureDefaults(WasteStream.RESIDUAL, 5, 30, SizeClass.SMALL),
+    "waste_disposal": WasteFeatureDefaults(WasteStream.RESIDUAL, 120, 180, SizeClass.HEAVY),
+    "recycling": WasteFeatureDefaults(WasteStream.RECYCLABLE, 40, 120, SizeClass.HEAVY),
+}
+
+
+def read_osm_waste_points(
+    path: str | os.PathLike[str],
+    *,
+    defaults: Mapping[str, WasteFeatureDefaults] = OSM_WASTE_DEFAULTS,
+) -> tuple[CollectionPoint, ...]:
+    """Collection points at the waste features of an OSM file (nodes, and ways at their centre).
+
+    Ids are ``osm-node-<id>`` / ``osm-way-<id>``; the name is the feature's ``name`` tag if any.
+    Stream, kg a day, service time and largest vehicle come from ``defaults`` by ``amenity``;
+    litres from the stream's density.
+
+    Raises
+    ------
+    ProblemError
+        If the file is not readable OSM data (naming the file).
+    """
+    source = Path(path)
+    points: list[CollectionPoint] = []
+    processor = (
+        osmium.FileProcessor(str(source), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.TagFilter(*(("amenity", kind) for kind in defaults)))
+    )
+    with reading_osm(source):
+        for item in processor:
+            amenity = item.tags.get("amenity") or ""
+            if amenity not in defaults or item.tags.get("recycling_type") == "centre":
+                continue
+            if isinstance(item, osmium.osm.Node) and item.location.valid():
+                where, ident = (item.location.lon, item.location.lat), f"osm-node-{item.id}"
+            elif isinstance(item, osmium.osm.Way):
+                spots = [(n.lon, n.lat) for n in item.nodes if n.location.valid()]
+                if not spots:
+                    continue
+                where = (
+                    sum(x for x, _ in spots) / len(spots),
+                    sum(y for _, y in spots) / len(spots),
+                )
+                ident = f"osm-way-{item.id}"
+            else:
+                continue
+            rule = defaults[amenity]
+            points.append(
+                CollectionPoint(
+                    id=ident,
+                    location=Location(*where),
+                    stream=rule.stream,
+                    kg_per_day=rule.kg_per_day,
+                    litres_per_day=litres_for(rule.stream, rule.kg_per_day),
+                    service_s=rule.service_s,
+                    max_size_class=rule.max_size_class,
+                    name=item.tags.get("name") or "",
+                )
+            )
+    return tuple(points)
