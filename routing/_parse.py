@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import json
 import math
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from routing.domain import TimeWindow
-from routing.errors import FieldError, RecordError
+from routing.errors import Defect, FieldError, ProblemError, RecordError
 from routing.units import parse_clock
 
 T = TypeVar("T")
@@ -168,3 +170,14 @@ def enum_set(kind: type[E]) -> Callable[[Any, str], frozenset[E]]:
 def enum_text(member: enum.Enum) -> str:
     """How an enum member is written in files (the inverse of :func:`enum_value`)."""
     return member.name.lower() if isinstance(member.value, int) else str(member.value)
+
+
+def read_json(path: Path, *, kind: type[ProblemError] = ProblemError) -> Any:
+    """The JSON value in ``path``; a file that is not JSON is a ``kind`` error naming line and column."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise kind([Defect(where, "json", error.msg)], source=str(path)) from None
+    except UnicodeDecodeError:
+        raise kind([Defect("file", "encoding", "is not UTF-8 text")], source=str(path)) from None

@@ -255,16 +255,7 @@ def plan_from_dict(raw: Any, *, source: str = "plan") -> Plan:
 def read_plan(path: str | Path) -> Plan:
     """Read a plan file; errors name the file, each record and each field."""
     path = Path(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise PlanFormatError([Defect(where, "json", error.msg)], source=str(path)) from None
-    except UnicodeDecodeError:
-        raise PlanFormatError(
-            [Defect("file", "encoding", "is not UTF-8")], source=str(path)
-        ) from None
-    return plan_from_dict(raw, source=str(path))
+    return plan_from_dict(p.read_json(path, kind=PlanFormatError), source=str(path))
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:

@@ -24,7 +24,7 @@ from routing.domain import (
     TimeWindow,
     WasteStream,
 )
-from routing.errors import Defect, DefectCollector, FieldError, ProblemError
+from routing.errors import DefectCollector, FieldError, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
 from routing.problem import Problem, check_references
 from routing.travel import TravelMatrix, matrix_from_rows, straight_line_matrix
@@ -331,16 +331,7 @@ def problem_from_dict(raw: Any, *, source: str = "problem") -> Problem:
 def read_problem(path: str | Path) -> Problem:
     """Read a problem file (JSON); errors name the file, each record and each field."""
     path = Path(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise ProblemError([Defect(where, "json", error.msg)], source=str(path)) from None
-    except UnicodeDecodeError:
-        raise ProblemError(
-            [Defect("file", "encoding", "is not UTF-8 text")], source=str(path)
-        ) from None
-    return problem_from_dict(raw, source=str(path))
+    return problem_from_dict(p.read_json(path, kind=ProblemError), source=str(path))
 
 
 def _windows_out(windows: tuple[TimeWindow, ...]) -> list[str]:
