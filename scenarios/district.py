@@ -44,6 +44,7 @@ PREFIX = {
 
 
 OLD_TOWN_MAX_KG = 400
+OLD_TOWN_MAX_L = 1000
 
 
 def hm(hours: float) -> int:
@@ -331,8 +332,10 @@ def generate_district(
         total = round_int(figures.tonnes_per_day * TONNE * spec.scale)
         amounts = _amounts(rng, n, total, spec.big_producer_share)
         in_old = round(n * spec.old_town_share) if stream in (W.RESIDUAL, W.RECYCLABLE) else 0
-        for i in range(min(in_old, n - 1)):  # lanes hold small bins: a cart must take a visit
-            excess = max(0, amounts[i] - OLD_TOWN_MAX_KG)
+        # Lanes hold small bins: a cart must take a visit, by weight and by volume.
+        most = min(OLD_TOWN_MAX_KG, int(OLD_TOWN_MAX_L * figures.kg_per_litre))
+        for i in range(min(in_old, n - 1)):
+            excess = max(0, amounts[i] - most)
             amounts[i] -= excess
             amounts[-1] += excess
         places = sampler.positions(rng, in_old, old_town=True) + sampler.positions(

@@ -181,7 +181,13 @@ class _RouteBuilder:
             and (visit == 0 or day.last_shift[pid] < self.shift_index)
         ]
         here = self.clock.here
-        pool.sort(key=lambda p: (self.matrix.time(here, p.id), p.id))
+        # Points with more visits still to make go first, so later visits find a later shift.
+        pool.sort(
+            key=lambda p: (
+                self.matrix.time(here, p.id) // (p.visits_per_day - day.pending[p.id]),
+                p.id,
+            )
+        )
         return pool[:CANDIDATES]
 
     def _try_visit(
