@@ -16,6 +16,7 @@ from routing.network.graph import RoadNetwork as RoadNetwork
 from routing.network.loading import load_network as load_network
 from routing.network.matrix import UNREACHABLE as UNREACHABLE
 from routing.network.matrix import ExternalLink as ExternalLink
+from routing.network.matrix import RoadIslandWarning as RoadIslandWarning
 from routing.network.matrix import matrix_from_snapped as matrix_from_snapped
 from routing.network.matrix import road_matrix as road_matrix
 from routing.network.profiles import HIGHWAY_RULES as HIGHWAY_RULES
@@ -36,6 +37,7 @@ __all__ = [
     "ClassView",
     "ExternalLink",
     "NetworkSummary",
+    "RoadIslandWarning",
     "RoadNetwork",
     "Snapped",
     "load_network",

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,27 +45,32 @@ def cache_key(inputs: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-Arrays = tuple[tuple[str, ...], NDArray[np.int32], NDArray[np.int32]]
+@dataclass(frozen=True, slots=True)
+class CachedMatrix:
+    """What is stored per key: ids, distances (m), times (s), and the locations on islands."""
+
+    location_ids: tuple[str, ...]
+    distance_m: NDArray[np.int32]
+    time_s: NDArray[np.int32]
+    islands: tuple[str, ...]
 
 
-def read_cached(directory: Path, key: str) -> Arrays | None:
-    """The cached ``(location_ids, distance_m, time_s)`` for ``key``, or ``None`` on a miss."""
+def read_cached(directory: Path, key: str) -> CachedMatrix | None:
+    """The matrix cached under ``key``, or ``None`` on a miss (or an unreadable file)."""
     path = directory / f"{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as stored:
-            ids = tuple(str(i) for i in stored["ids"])
-            return ids, stored["distance_m"], stored["time_s"]
+            return CachedMatrix(
+                tuple(str(i) for i in stored["ids"]),
+                stored["distance_m"],
+                stored["time_s"],
+                tuple(str(i) for i in stored["islands"]),
+            )
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return None
 
 
-def write_cached(
-    directory: Path,
-    key: str,
-    location_ids: tuple[str, ...],
-    distance_m: NDArray[np.int32],
-    time_s: NDArray[np.int32],
-) -> Path:
+def write_cached(directory: Path, key: str, matrix: CachedMatrix) -> Path:
     """Store one matrix under ``key``; returns the file written."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{key}.npz"
@@ -73,9 +79,10 @@ def write_cached(
         with os.fdopen(handle, "wb") as stream:
             np.savez(
                 stream,
-                ids=np.asarray(location_ids, dtype=str),
-                distance_m=distance_m,
-                time_s=time_s,
+                ids=np.asarray(matrix.location_ids, dtype=str),
+                distance_m=matrix.distance_m,
+                time_s=matrix.time_s,
+                islands=np.asarray(matrix.islands, dtype=str),
             )
         Path(temporary).replace(path)
     except BaseException:

@@ -13,6 +13,7 @@ A pair with no open route (a zone closes every way in) holds :data:`UNREACHABLE`
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,13 @@ from routing.domain import Location, SizeClass, TimeWindow
 from routing.errors import Defect, ProblemError
 from routing.fleet import Zone
 from routing.network.augment import Edges, split_edges, zone_closed
-from routing.network.cache import cache_key, matrix_cache_dir, read_cached, write_cached
+from routing.network.cache import (
+    CachedMatrix,
+    cache_key,
+    matrix_cache_dir,
+    read_cached,
+    write_cached,
+)
 from routing.network.graph import RoadNetwork
 from routing.network.snapping import MAX_SNAP_M, Snapped, snap_locations
 from routing.travel import TravelMatrix
@@ -135,17 +142,40 @@ def road_matrix(
     )
     directory = cache_dir or matrix_cache_dir()
     cached = read_cached(directory, key) if use_cache else None
-    if cached is not None:
-        return TravelMatrix(name, cached[0], cached[1], cached[2], method="road")
-    on_map = {i: loc for i, loc in locations.items() if i not in links}
-    snapped = _snap_with_links(network, on_map, links, size_class, max_snap_m)
-    ids = tuple(locations)
-    distance, time = matrix_from_snapped(
-        network, snapped, location_ids=ids, zones=zones, band=band, external_links=external_links
-    )
-    if use_cache:
-        write_cached(directory, key, ids, distance, time)
-    return TravelMatrix(name, ids, distance, time, method="road")
+    if cached is None:
+        on_map = {i: loc for i, loc in locations.items() if i not in links}
+        snapped = _snap_with_links(network, on_map, links, size_class, max_snap_m)
+        ids = tuple(locations)
+        distance, time = matrix_from_snapped(
+            network,
+            snapped,
+            location_ids=ids,
+            zones=zones,
+            band=band,
+            external_links=external_links,
+        )
+        cached = CachedMatrix(ids, distance, time, snapped.islands)
+        if use_cache:
+            write_cached(directory, key, cached)
+    if cached.islands:
+        warnings.warn(RoadIslandWarning(network.source, size_class, cached.islands), stacklevel=2)
+    return TravelMatrix(name, cached.location_ids, cached.distance_m, cached.time_s, method="road")
+
+
+class RoadIslandWarning(UserWarning):
+    """Some locations' nearest road is cut off from the main network; they were snapped farther.
+
+    ``location_ids`` lists them, so that a dispatcher can check those points on the map.
+    """
+
+    def __init__(self, source: str, size: SizeClass, location_ids: tuple[str, ...]) -> None:
+        self.location_ids = location_ids
+        shown = ", ".join(location_ids[:20]) + (", ..." if len(location_ids) > 20 else "")
+        super().__init__(
+            f"{source}: {len(location_ids)} location(s) have their nearest {size.name} road on "
+            f"an island cut off from the main network and were snapped to the main network: "
+            f"{shown}"
+        )
 
 
 def matrix_from_snapped(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 import shapely
@@ -137,7 +138,7 @@ def _raise_far(
     size: SizeClass,
     max_snap_m: float,
     network: RoadNetwork,
-) -> None:
+) -> NoReturn:
     defects = []
     for i in np.flatnonzero(too_far):
         gap = "no" if not np.isfinite(gaps[i]) else f"{gaps[i]:.0f} m to the nearest"

@@ -18,6 +18,7 @@ from routing.network import (
     CACHE_DIR_ENV,
     UNREACHABLE,
     ExternalLink,
+    RoadIslandWarning,
     RoadNetwork,
     matrix_benchmark,
     matrix_cache_dir,
@@ -192,6 +193,22 @@ def test_a_point_whose_nearest_road_is_an_island_is_reported(
     )
     assert snapped.islands == ("ON-ISLAND",)
     assert snapped.geom[0] != piece  # snapped to the main network instead, not dropped
+
+
+def test_a_matrix_warns_of_island_points_also_from_the_cache(
+    helsinki: RoadNetwork, on_piece: Place, tmp_path: Path
+) -> None:
+    view = helsinki.view(SizeClass.LARGE)
+    island = view.allowed & ~view.routable & (helsinki.edge_length_m > 30)
+    piece = int(helsinki.edge_geom[np.flatnonzero(island)[0]])
+    places = {
+        "ON-ISLAND": on_piece(helsinki, piece, 0.5),
+        **random_road_points(helsinki, 2, seed=2),
+    }
+    for _ in ("computed", "cached"):
+        with pytest.warns(RoadIslandWarning, match="ON-ISLAND") as caught:
+            road_matrix(helsinki, places, size_class=SizeClass.LARGE, cache_dir=tmp_path)
+        assert caught[0].message.location_ids == ("ON-ISLAND",)  # type: ignore[union-attr]
 
 
 def test_road_distances_are_at_least_the_straight_line(helsinki: RoadNetwork) -> None:
