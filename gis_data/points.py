@@ -39,7 +39,7 @@ import osmium
 
 from routing import _parse as p
 from routing.domain import CollectionPoint, Location, SizeClass, TimeWindow, WasteStream
-from routing.errors import Defect, DefectCollector, FieldError, ProblemError
+from routing.errors import Defect, DefectCollector, FieldError, ProblemError, RecordError
 from routing.network.loading import reading_osm
 from routing.units import CUBIC_METRE, DAY, round_int
 
@@ -116,7 +116,7 @@ def _collect(
         try:
             point = point_from_fields(raw)
         except FieldError as error:
-            for one in getattr(error, "errors", (error,)):
+            for one in error.errors if isinstance(error, RecordError) else (error,):
                 defects.add(record, one.field, one.message)
             continue
         if point.id in first_seen:
