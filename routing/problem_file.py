@@ -220,7 +220,11 @@ def _rules(raw: Any, defects: DefectCollector) -> RuleParameters:
 
 
 def _travel(
-    raw: Any, locations: Mapping[str, Location], defects: DefectCollector
+    raw: Any,
+    locations: Mapping[str, Location],
+    zones: tuple[Zone, ...],
+    defects: DefectCollector,
+    base_dir: Path | None,
 ) -> dict[str, TravelMatrix]:
     if not isinstance(raw, Mapping) or not raw:
         defects.add("problem", "travel", "must name at least one travel profile")
@@ -246,10 +250,19 @@ def _travel(
                     p.get(spec, "distance_m", _rows),
                     p.get(spec, "time_s", _rows),
                 )
+            elif method == "road":
+                from routing.network.spec import road_matrix_from_spec
+
+                matrices[profile] = road_matrix_from_spec(
+                    profile, spec, locations, zones, base_dir=base_dir
+                )
             else:
-                raise FieldError("method", f"{method!r} is not one of: straight-line, given")
+                raise FieldError("method", f"{method!r} is not one of: straight-line, given, road")
         except FieldError as error:
             defects.add_error(label, error)
+        except ProblemError as error:  # the road network's own file or snapping
+            for d in error.defects:
+                defects.add(label, d.field, f"{d.record}: {d.message}")
     return matrices
 
 
@@ -279,8 +292,12 @@ class _Parts:
     rules: RuleParameters = field(default_factory=RuleParameters)
 
 
-def problem_from_dict(raw: Any, *, source: str = "problem") -> Problem:
+def problem_from_dict(
+    raw: Any, *, source: str = "problem", base_dir: Path | None = None
+) -> Problem:
     """Build a :class:`Problem` from its JSON form; every defect is reported at once.
+
+    ``base_dir`` is where relative paths in the file (a road profile's OSM file) start.
 
     Raises
     ------
@@ -310,7 +327,7 @@ def problem_from_dict(raw: Any, *, source: str = "problem") -> Problem:
         | {d.id: d.location for d in parts.depots}
         | {f.id: f.location for f in parts.facilities}
     )
-    parts.travel = _travel(raw.get("travel"), locations, defects)
+    parts.travel = _travel(raw.get("travel"), locations, parts.zones, defects, base_dir)
     check_references(parts, defects)
     defects.raise_if_any(source=source)
     return Problem(
@@ -331,7 +348,8 @@ def problem_from_dict(raw: Any, *, source: str = "problem") -> Problem:
 def read_problem(path: str | Path) -> Problem:
     """Read a problem file (JSON); errors name the file, each record and each field."""
     path = Path(path)
-    return problem_from_dict(p.read_json(path, kind=ProblemError), source=str(path))
+    raw = p.read_json(path, kind=ProblemError)
+    return problem_from_dict(raw, source=str(path), base_dir=path.parent)
 
 
 def _windows_out(windows: tuple[TimeWindow, ...]) -> list[str]:

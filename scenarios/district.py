@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+import shapely
 
 from routing.domain import (
     BodyType,
@@ -259,13 +261,19 @@ def generate_district(
     spec: DistrictSpec | None = None,
     travel: TravelBuilder = straight_line_travel,
     name: str = "district-baseline",
+    fixed_points: Sequence[CollectionPoint] = (),
 ) -> Problem:
-    """The district baseline on the area of ``sampler``; deterministic for a ``seed``."""
+    """The district baseline on the area of ``sampler``; deterministic for a ``seed``.
+
+    ``fixed_points`` are real points (an OSM extract's waste baskets, say): each takes the place,
+    id and name of a generated point of its stream; amounts still follow the district's figures.
+    """
     spec = spec or DistrictSpec()
     rng = random.Random(seed)
     west, south, east, north = sampler.box
     centre = Location((west + east) / 2, (south + north) / 2)
     ring = sampler.old_town_ring
+    old_polygon = shapely.Polygon(ring)
 
     depot = Depot("depot", sampler.positions(rng, 1, old_town=False)[0], "Central garage")
     stations = [
@@ -332,17 +340,27 @@ def generate_district(
         total = round_int(figures.tonnes_per_day * TONNE * spec.scale)
         amounts = _amounts(rng, n, total, spec.big_producer_share)
         in_old = round(n * spec.old_town_share) if stream in (W.RESIDUAL, W.RECYCLABLE) else 0
-        # Lanes hold small bins: a cart must take a visit, by weight and by volume.
-        most = min(OLD_TOWN_MAX_KG, int(OLD_TOWN_MAX_L * figures.kg_per_litre))
-        for i in range(min(in_old, n - 1)):
-            excess = max(0, amounts[i] - most)
-            amounts[i] -= excess
-            amounts[-1] += excess
         places = sampler.positions(rng, in_old, old_town=True) + sampler.positions(
             rng, n - in_old, old_town=False
         )
+        ids = [f"{PREFIX[stream]}{i + 1:04d}" for i in range(n)]
+        names = [""] * n
+        # Real points of the stream (e.g. OSM waste baskets) take the places of generated ones.
+        real = [f for f in fixed_points if f.stream is stream][: n - in_old]
+        for k, point in enumerate(real):
+            i = n - 1 - k
+            places[i], ids[i], names[i] = point.location, point.id, point.name
+        old_town = [old_polygon.covers(shapely.Point(q.lon, q.lat)) for q in places]
+        # Lanes hold small bins: a cart must take a visit, by weight and by volume.
+        most = min(OLD_TOWN_MAX_KG, int(OLD_TOWN_MAX_L * figures.kg_per_litre))
+        outside = [i for i in range(n) if not old_town[i]]
+        for i in range(n):
+            if old_town[i] and outside:
+                excess = max(0, amounts[i] - most)
+                amounts[i] -= excess
+                amounts[outside[-1]] += excess
         for i, (kg, location) in enumerate(zip(amounts, places, strict=True)):
-            old = i < in_old
+            old = old_town[i]
             big = kg > 4 * total / n
             windows: tuple[TimeWindow, ...] = (TimeWindow(hm(4.5), hm(22.5)),)
             if old:
@@ -357,7 +375,7 @@ def generate_district(
             service = 600 if big else min(300, 60 + kg // 2)
             points.append(
                 CollectionPoint(
-                    id=f"{PREFIX[stream]}{i + 1:04d}",
+                    id=ids[i],
                     location=location,
                     stream=stream,
                     kg_per_day=kg,
@@ -366,7 +384,7 @@ def generate_district(
                     time_windows=windows,
                     visits_per_day=visits,
                     max_size_class=SizeClass.CART if old else SizeClass.HEAVY,
-                    name=("market" if big else ("old town" if old else "")),
+                    name=names[i] or ("market" if big else ("old town" if old else "")),
                 )
             )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,11 @@ def run_demo(args: argparse.Namespace) -> int:
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    problem, travel_spec = demo_district(seed=args.seed, scale=args.scale)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problem, travel_spec = demo_district(seed=args.seed, scale=args.scale)
+    for note in dict.fromkeys(str(w.message) for w in caught):
+        print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}")
     write_problem(problem, out / "problem.json", travel=travel_spec)
     plan = plan_greedy(problem, seed=args.seed)
     write_plan(plan, out / "plan.json")

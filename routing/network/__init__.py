@@ -25,6 +25,8 @@ from routing.network.profiles import way_rule as way_rule
 from routing.network.snapping import MAX_SNAP_M as MAX_SNAP_M
 from routing.network.snapping import Snapped as Snapped
 from routing.network.snapping import snap_locations as snap_locations
+from routing.network.spec import road_matrix_from_spec as road_matrix_from_spec
+from routing.network.spec import road_spec as road_spec
 from routing.network.summary import NetworkSummary as NetworkSummary
 from routing.network.summary import summarize as summarize
 
@@ -47,6 +49,8 @@ __all__ = [
     "peak_memory_mb",
     "random_road_points",
     "road_matrix",
+    "road_matrix_from_spec",
+    "road_spec",
     "snap_locations",
     "summarize",
     "way_rule",
