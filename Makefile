@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_OUT ?= out/demo
 
-.PHONY: demo test lint typecheck unit venv clean
+.PHONY: demo test lint typecheck unit venv clean db
 
 venv: $(STAMP)
 
@@ -29,8 +29,23 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-unit: venv
+unit: venv db
 	$(BIN)/pytest -q
+
+# The API's tests need a real PostGIS (and SpatiaLite): install the Debian packages when missing,
+# start the PostgreSQL 15 cluster through Debian's wrapper (it switches to the postgres user, as
+# PostgreSQL refuses to run as root) and create $(TEST_DB) with PostGIS. Idempotent.
+TEST_DB ?= huanwei_test
+DB_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite
+db:
+	@dpkg -s $(DB_PACKAGES) >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DB_PACKAGES))
+	@pg_lsclusters -h | grep -q '^15 *main ' || pg_createcluster 15 main
+	@pg_lsclusters -h | grep -q '^15 *main .*online' || \
+		pg_ctlcluster --skip-systemctl-redirect 15 main start
+	@su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '$(TEST_DB)'\"" \
+		| grep -q 1 || su postgres -c "createdb $(TEST_DB)"
+	@su postgres -c "psql -q -d $(TEST_DB) -c 'CREATE EXTENSION IF NOT EXISTS postgis'"
 
 test: lint typecheck unit
 

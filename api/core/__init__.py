@@ -1,0 +1,1 @@
+"""Settings, security and the exception-to-status table of the API."""

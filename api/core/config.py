@@ -1,0 +1,100 @@
+"""Settings of the API, read from the environment when the app is built (never at import time).
+
+=============================  =================================================================
+variable                       meaning
+=============================  =================================================================
+HUANWEI_DATABASE_URL           ``postgresql://…`` (PostGIS) or ``sqlite:///path`` (SpatiaLite);
+                               default :data:`DEFAULT_DATABASE_URL`
+HUANWEI_SECRET_KEY             signs access tokens; must be set (32+ characters) outside
+                               development
+HUANWEI_ENVIRONMENT            ``development`` (default), ``test`` or ``production``
+HUANWEI_TOKEN_TTL_S            lifetime of an access token in seconds (default 12 h)
+HUANWEI_JOB_EXECUTOR           ``process`` (default), ``thread`` or ``external`` (``huanwei
+                               worker`` processes run the jobs)
+HUANWEI_JOB_WORKERS            plan jobs run at once by the embedded executor (default 1)
+HUANWEI_STALE_JOB_S            a running job without a heartbeat for this long has lost its
+                               worker and is failed (default 60)
+HUANWEI_ADMIN_PASSWORD         if set, an ``admin`` user with this password is created at start
+                               when no admin exists
+=============================  =================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from routing.errors import FieldError
+
+#: The secret used in development only; any other environment refuses it.
+DEVELOPMENT_SECRET = "huanwei-development-secret-do-not-use-in-production"
+DEFAULT_DATABASE_URL = "sqlite:///out/huanwei.sqlite"
+ENVIRONMENTS = ("development", "test", "production")
+EXECUTORS = ("process", "thread", "external")
+MIN_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """What the API needs to run; see the module's table for the environment variables.
+
+    Raises
+    ------
+    FieldError
+        If a value is unusable, or the development secret is used outside development.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = DEVELOPMENT_SECRET
+    environment: str = "development"
+    token_ttl_s: int = 12 * 3600
+    job_executor: str = "process"
+    job_workers: int = 1
+    stale_job_s: int = 60
+    admin_password: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.environment not in ENVIRONMENTS:
+            raise FieldError("environment", f"must be one of {', '.join(ENVIRONMENTS)}")
+        if self.job_executor not in EXECUTORS:
+            raise FieldError("job_executor", f"must be one of {', '.join(EXECUTORS)}")
+        if self.environment != "development":
+            if self.secret_key == DEVELOPMENT_SECRET:
+                raise FieldError(
+                    "secret_key",
+                    f"the development secret is refused in {self.environment}: "
+                    "set HUANWEI_SECRET_KEY",
+                )
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise FieldError("secret_key", f"must have at least {MIN_SECRET_LENGTH} characters")
+        for name in ("token_ttl_s", "job_workers", "stale_job_s"):
+            if getattr(self, name) < 1:
+                raise FieldError(name, "must be at least 1")
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            raise FieldError("database_url", "must be a sqlite:/// or postgresql:// URL")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``HUANWEI_*`` variables of ``environ`` (default: the process's)."""
+        env = os.environ if environ is None else environ
+
+        def number(name: str, default: int) -> int:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return int(raw)
+            except ValueError:
+                raise FieldError(name, f"must be an integer, got {raw!r}") from None
+
+        return cls(
+            database_url=env.get("HUANWEI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            secret_key=env.get("HUANWEI_SECRET_KEY") or DEVELOPMENT_SECRET,
+            environment=env.get("HUANWEI_ENVIRONMENT") or "development",
+            token_ttl_s=number("HUANWEI_TOKEN_TTL_S", 12 * 3600),
+            job_executor=env.get("HUANWEI_JOB_EXECUTOR") or "process",
+            job_workers=number("HUANWEI_JOB_WORKERS", 1),
+            stale_job_s=number("HUANWEI_STALE_JOB_S", 60),
+            admin_password=env.get("HUANWEI_ADMIN_PASSWORD") or None,
+        )

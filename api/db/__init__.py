@@ -1,0 +1,1 @@
+"""Persistence: engines for PostGIS and SpatiaLite, ORM models, repositories."""

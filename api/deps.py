@@ -1,0 +1,116 @@
+"""Named dependencies of the routes: the session, the settings, the job queue, the caller, roles.
+
+=================  =======================================================================
+dependency         who passes
+=================  =======================================================================
+CurrentUser        anyone with a valid token (401 otherwise)
+AdminUser          role admin (403 for other roles)
+StaffUser          admin, dispatcher, planner: district data, plan jobs, plans
+DispatcherUser     admin, dispatcher: publishing a plan
+DriverUser         driver bound to a crew: the driver's own assignment
+=================  =======================================================================
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.core.config import Settings
+from api.core.errors import AuthenticationError, PermissionDeniedError
+from api.core.security import read_token
+from api.db import models as m
+from api.jobs.queue import JobQueue
+
+
+class Role(enum.StrEnum):
+    """What a user may do (see the module's table)."""
+
+    ADMIN = "admin"
+    DISPATCHER = "dispatcher"
+    PLANNER = "planner"
+    DRIVER = "driver"
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for one request (rolled back unless a route commits)."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_queue(request: Request) -> JobQueue:
+    """The app's job queue."""
+    queue: JobQueue = request.app.state.queue
+    return queue
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+QueueDep = Annotated[JobQueue, Depends(get_queue)]
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def current_user(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+) -> m.UserRow:
+    """The user a bearer token names; :class:`AuthenticationError` without a valid one."""
+    if token is None:
+        raise AuthenticationError("sign in: no bearer token", loc=("header", "Authorization"))
+    user_id = read_token(token, secret_key=settings.secret_key)
+    user = session.get(m.UserRow, user_id) if user_id is not None else None
+    if user is None:
+        raise AuthenticationError(
+            "the token is invalid or expired", loc=("header", "Authorization")
+        )
+    return user
+
+
+CurrentUser = Annotated[m.UserRow, Depends(current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[m.UserRow], m.UserRow]:
+    """A dependency letting through only users with one of ``roles``."""
+    allowed = frozenset(roles)
+
+    def guard(user: CurrentUser) -> m.UserRow:
+        if user.role not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise PermissionDeniedError(f"role {user.role} may not do this (needs: {names})")
+        return user
+
+    return guard
+
+
+AdminUser = Annotated[m.UserRow, Depends(require_roles(Role.ADMIN))]
+StaffUser = Annotated[m.UserRow, Depends(require_roles(Role.ADMIN, Role.DISPATCHER, Role.PLANNER))]
+DispatcherUser = Annotated[m.UserRow, Depends(require_roles(Role.ADMIN, Role.DISPATCHER))]
+DriverUser = Annotated[m.UserRow, Depends(require_roles(Role.DRIVER))]
+
+MAX_PAGE = 1000
+
+
+class Paging:
+    """``offset`` and ``limit`` query parameters."""
+
+    def __init__(
+        self,
+        offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    ) -> None:
+        self.offset = offset
+        self.limit = limit
+
+
+PagingDep = Annotated[Paging, Depends()]

@@ -1,0 +1,1 @@
+"""Plan jobs: run outside the request by an executor or by ``huanwei worker`` processes."""

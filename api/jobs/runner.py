@@ -1,0 +1,200 @@
+"""Running one plan job: claim it, solve, judge, and store the plan with the job's success.
+
+The plan, its validation report and KPIs are written in the same transaction that marks the job
+succeeded, so a worker killed mid-solve leaves no partial plan: only a running job whose heartbeat
+stops, which :func:`api.jobs.store.fail_lost` turns into a failed, retryable job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.jobs import store
+from api.repositories import plans as plan_store
+from api.repositories.districts import get_district, load_problem
+from routing.errors import HuanweiError
+from routing.kpi import compute_kpis
+from routing.plan import Plan
+from routing.plan_file import plan_to_dict
+from routing.problem import Problem
+from routing.problem_file import problem_to_dict
+from routing.solve import Progress, solve
+from routing.units import FEN_PER_YUAN, round_int
+from routing.validation import validate
+
+log = logging.getLogger(__name__)
+
+#: Seconds between heartbeats of a running job (and between checks for a cancel request).
+HEARTBEAT_S = 1.0
+#: Least seconds between two progress writes.
+PROGRESS_EVERY_S = 0.5
+VERSION_RETRIES = 5
+
+
+class Solver(Protocol):
+    """The solver's call (:func:`routing.solve.solve`)."""
+
+    def __call__(
+        self, problem: Problem, *, time_limit_s: float, seed: int, progress: Progress | None
+    ) -> Plan: ...
+
+
+class JobCancelledError(Exception):
+    """Raised inside the solver's progress callback when the job's cancel was requested."""
+
+
+def worker_name(kind: str) -> str:
+    """A name for this worker: kind, host, process and thread."""
+    return f"{kind}:{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+class _Heartbeat:
+    """Renews the job's heartbeat from a thread while the solver runs; sees cancel requests."""
+
+    def __init__(self, sessions: sessionmaker[Session], job_id: int, worker: str) -> None:
+        self.sessions = sessions
+        self.job_id = job_id
+        self.worker = worker
+        self.cancelled = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._progress: tuple[float, int | None] | None = None
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def report(self, fraction: float, best_cost_fen: int | None) -> None:
+        with self._lock:
+            self._progress = (fraction, best_cost_fen)
+
+    def beat(self) -> None:
+        with self._lock:
+            progress, self._progress = self._progress, None
+        with self.sessions() as session:
+            cancel = store.beat(
+                session,
+                self.job_id,
+                worker=self.worker,
+                progress=progress[0] if progress else None,
+                best_cost_fen=progress[1] if progress else None,
+            )
+        if cancel:
+            self.cancelled.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(HEARTBEAT_S):
+            try:
+                self.beat()
+            except Exception:  # a lost connection must not kill the solve; the reaper decides
+                log.exception("heartbeat of job %s failed", self.job_id)
+
+
+def run_job(
+    sessions: sessionmaker[Session],
+    job_id: int,
+    *,
+    worker: str,
+    solver: Solver = solve,
+    clock: Callable[[], float] = time.monotonic,
+) -> str | None:
+    """Run job ``job_id`` if it is still queued; returns its final status (None if not ours)."""
+    with sessions() as session:
+        if not store.claim(session, job_id, worker=worker):
+            return None
+        job = store.get_job(session, job_id)
+        try:
+            problem, travel = load_problem(session, get_district(session, job.district_id))
+        except HuanweiError as error:
+            store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))
+            session.commit()
+            return store.FAILED
+        time_limit_s, seed = job.time_limit_s, job.seed
+
+    heartbeat = _Heartbeat(sessions, job_id, worker)
+    last = [clock() - PROGRESS_EVERY_S]
+
+    def progress(fraction: float, best_cost_fen: int | None) -> None:
+        if heartbeat.cancelled.is_set():
+            raise JobCancelledError
+        if clock() - last[0] >= PROGRESS_EVERY_S or fraction >= 1.0:
+            last[0] = clock()
+            heartbeat.report(fraction, best_cost_fen)
+
+    try:
+        with heartbeat:
+            plan = solver(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
+        heartbeat.beat()  # a last look for a cancel that came during the solve
+    except JobCancelledError:
+        return _end(sessions, job_id, worker, store.CANCELLED, "cancelled during the solve")
+    except Exception as error:
+        log.exception("plan job %s failed", job_id)
+        return _end(sessions, job_id, worker, store.FAILED, f"{type(error).__name__}: {error}")
+    if heartbeat.cancelled.is_set():
+        return _end(sessions, job_id, worker, store.CANCELLED, "cancelled during the solve")
+    return _store_plan(sessions, job_id, worker, problem, travel, plan)
+
+
+def _end(
+    sessions: sessionmaker[Session], job_id: int, worker: str, status: str, error: str
+) -> str | None:
+    with sessions() as session:
+        mine = store.finish(session, job_id, worker=worker, status=status, error=error)
+        session.commit()
+    return status if mine else None
+
+
+def _store_plan(
+    sessions: sessionmaker[Session],
+    job_id: int,
+    worker: str,
+    problem: Problem,
+    travel: dict[str, Any],
+    plan: Plan,
+) -> str | None:
+    report = validate(problem, plan).to_dict()
+    kpis = compute_kpis(problem, plan).to_dict()
+    document = problem_to_dict(problem, travel=travel)
+    plan_document = plan_to_dict(plan)
+    cost_fen = round_int(float(kpis["cost_yuan"]) * FEN_PER_YUAN)
+    for _ in range(VERSION_RETRIES):
+        with sessions() as session:
+            job = store.get_job(session, job_id)
+            try:
+                if not store.finish(session, job_id, worker=worker, status=store.SUCCEEDED):
+                    session.rollback()
+                    return None  # failed by the reaper or cancelled meanwhile: keep no plan
+                row = plan_store.add_version(
+                    session,
+                    district_id=job.district_id,
+                    plan_date=job.plan_date,
+                    job_id=job_id,
+                    problem=document,
+                    plan=plan_document,
+                    validation=report,
+                    kpis=kpis,
+                    cost_fen=cost_fen,
+                )
+                if job.publish:
+                    plan_store.publish(session, row)
+                job.plan_id = row.id
+                job.best_cost_fen = cost_fen
+                session.commit()
+                return store.SUCCEEDED
+            except IntegrityError:
+                session.rollback()  # another job took this version number: number again
+    return _end(sessions, job_id, worker, store.FAILED, "could not number the plan version")

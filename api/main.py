@@ -1,0 +1,84 @@
+"""The app factory: nothing (no settings, no engine) is created at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.core.config import Settings
+from api.core.errors import install_error_handlers
+from api.core.security import hash_password
+from api.db import models as m
+from api.db.engine import make_engine, session_factory
+from api.jobs.queue import JobQueue
+from api.jobs.runner import Solver
+from api.routes import ROUTERS
+from routing.solve import solve
+
+
+def ensure_admin(sessions: sessionmaker[Session], password: str) -> None:
+    """Create the user ``admin`` with ``password`` unless an admin exists."""
+    with sessions() as session:
+        if session.scalar(select(m.UserRow.id).where(m.UserRow.role == "admin")) is None:
+            session.add(
+                m.UserRow(username="admin", password_hash=hash_password(password), role="admin")
+            )
+            session.commit()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    sessions: sessionmaker[Session] | None = None,
+    solver: Solver = solve,
+) -> FastAPI:
+    """The Huanwei API.
+
+    Parameters
+    ----------
+    settings
+        Default: :meth:`Settings.from_env`, read when this is called.
+    engine, sessions
+        An engine or a session factory to use instead of one made from the settings (tests
+        bind sessions to a connection they roll back).
+    solver
+        The solve function of thread-executor jobs (tests pass slow ones).
+    """
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = None
+        factory = sessions
+        if factory is None:
+            own_engine = engine or make_engine(settings.database_url)
+            factory = session_factory(own_engine)
+        app.state.sessions = factory
+        if settings.admin_password:
+            ensure_admin(factory, settings.admin_password)
+        queue = JobQueue(settings=settings, sessions=factory, solver=solver)
+        app.state.queue = queue
+        queue.start()
+        try:
+            yield
+        finally:
+            queue.shutdown()
+            if own_engine is not None and engine is None:
+                own_engine.dispose()
+
+    app = FastAPI(
+        title="Huanwei",
+        summary="Waste-collection fleet, shift and route planning for a district (环卫).",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,36 @@
+"""Alembic environment: the same migrations for PostGIS and SpatiaLite."""
+
+from __future__ import annotations
+
+from alembic import context
+from geoalchemy2 import alembic_helpers
+
+from api.core.config import Settings
+from api.db.engine import make_engine
+from api.db.models import Base
+
+config = context.config
+url = config.attributes.get("database_url") or Settings.from_env().database_url
+connection = config.attributes.get("connection")
+
+
+def _run(conn: object) -> None:
+    context.configure(
+        connection=conn,  # type: ignore[arg-type]
+        target_metadata=Base.metadata,
+        include_object=alembic_helpers.include_object,
+        process_revision_directives=alembic_helpers.writer,
+        render_item=alembic_helpers.render_item,
+        render_as_batch=url.startswith("sqlite"),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    _run(connection)
+else:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()

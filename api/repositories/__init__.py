@@ -1,0 +1,1 @@
+"""Repositories: database rows to routing objects and back."""

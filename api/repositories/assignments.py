@@ -1,0 +1,211 @@
+"""A driver's assignment: the crew's routes of a published plan, with ETAs and links.
+
+Built from the plan version's stored plan and problem snapshot (no travel matrices needed), so
+answering a driver is cheap while plan jobs run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from xml.sax.saxutils import escape
+
+from api.db import models as m
+from api.schemas.plans import Assignment, RouteAssignment, StopPublic
+from routing.plan import Trip, Unload, VisitStop
+from routing.plan_file import plan_from_dict
+from routing.units import format_clock
+
+
+def _places(problem: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    places: dict[str, dict[str, Any]] = {}
+    for key in ("points", "depots", "facilities"):
+        for record in problem.get(key, []):
+            places[record["id"]] = record
+    return places
+
+
+def _links(lon: float, lat: float) -> tuple[str, str]:
+    geo = f"geo:{lat:.6f},{lon:.6f}"
+    osm = f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=18/{lat:.6f}/{lon:.6f}"
+    return geo, osm
+
+
+def build_assignment(
+    row: m.PlanRow, crew_code: str, statuses: dict[tuple[str, int], m.StopStatusRow]
+) -> Assignment:
+    """The crew's routes in the plan version ``row``: stops in order with ETAs and links."""
+    plan = plan_from_dict(row.plan, source=f"plan {row.id}")
+    places = _places(row.problem)
+    shifts = {s["id"]: s for s in row.problem.get("shifts", [])}
+    vehicles = {v["id"]: v for v in row.problem.get("vehicles", [])}
+    routes: list[RouteAssignment] = []
+    features: list[dict[str, Any]] = []
+    for route in sorted(plan.routes, key=lambda r: r.start_s):
+        if route.crew_id != crew_code:
+            continue
+        vehicle = vehicles.get(route.vehicle_id, {})
+        depot = places.get(vehicle.get("depot_id", ""))
+        in_order: list[tuple[Trip, VisitStop | Unload]] = [
+            (trip, stop) for trip in route.trips for stop in _stops(trip)
+        ]
+        stops = [
+            _stop(seq, stop, trip.stream.value, places, statuses)
+            for seq, (trip, stop) in enumerate(in_order, start=1)
+        ]
+        line = [[p.lon, p.lat] for p in stops]
+        if depot:
+            line = [[depot["lon"], depot["lat"]], *line, [depot["lon"], depot["lat"]]]
+        features += [_stop_feature(stop) for stop in stops]
+        if len(line) >= 2:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": line},
+                    "properties": {
+                        "kind": "route",
+                        "vehicle": route.vehicle_id,
+                        "shift": route.shift_id,
+                    },
+                }
+            )
+        shift = shifts.get(route.shift_id, {})
+        routes.append(
+            RouteAssignment(
+                shift=route.shift_id,
+                shift_start=str(shift.get("start_s", "")),
+                shift_end=str(shift.get("end_s", "")),
+                vehicle=route.vehicle_id,
+                vehicle_type=str(vehicle.get("type_id", "")),
+                depot=str(vehicle.get("depot_id", "")),
+                start=format_clock(route.start_s),
+                end=format_clock(route.end_s),
+                trips=len(route.trips),
+                stops=stops,
+            )
+        )
+    return Assignment(
+        date=row.plan_date,
+        district_id=row.district_id,
+        plan_id=row.id,
+        version=row.version,
+        crew=crew_code,
+        routes=routes,
+        geojson={"type": "FeatureCollection", "features": features},
+    )
+
+
+def _stops(trip: Trip) -> tuple[VisitStop | Unload, ...]:
+    return trip.visits if trip.unload is None else (*trip.visits, trip.unload)
+
+
+def _stop_feature(stop: StopPublic) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+        "properties": {
+            "seq": stop.seq,
+            "kind": stop.kind,
+            "id": stop.id,
+            "eta": stop.eta,
+            "status": stop.status,
+            "geo_uri": stop.geo_uri,
+        },
+    }
+
+
+def _stop(
+    seq: int,
+    stop: VisitStop | Unload,
+    stream: str,
+    places: dict[str, dict[str, Any]],
+    statuses: dict[tuple[str, int], m.StopStatusRow],
+) -> StopPublic:
+    if isinstance(stop, VisitStop):
+        place_id, visit, kg = stop.point_id, stop.visit, stop.load_kg
+        report = statuses.get((place_id, visit))
+    else:
+        place_id, visit, kg, report = stop.facility_id, None, stop.kg, None
+    place = places.get(place_id, {"lon": 0.0, "lat": 0.0, "name": ""})
+    lon, lat = float(place["lon"]), float(place["lat"])
+    geo, osm = _links(lon, lat)
+    return StopPublic(
+        seq=seq,
+        kind="visit" if visit is not None else "unload",
+        id=place_id,
+        name=str(place.get("name", "")),
+        stream=stream,
+        visit=visit,
+        eta=format_clock(stop.arrival_s),
+        eta_s=stop.arrival_s,
+        departure=format_clock(stop.departure_s),
+        departure_s=stop.departure_s,
+        kg=kg,
+        lon=lon,
+        lat=lat,
+        geo_uri=geo,
+        osm_url=osm,
+        status=report.status if report else "planned",  # type: ignore[arg-type]
+        reason=report.reason if report else "",
+    )
+
+
+def to_gpx(assignment: Assignment) -> str:
+    """The assignment as GPX 1.1: a waypoint per stop and a route per shift."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<gpx version="1.1" creator="Huanwei" xmlns="http://www.topografix.com/GPX/1/1">',
+    ]
+    for route in assignment.routes:
+        for stop in route.stops:
+            parts.append(
+                f'<wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}"><name>{escape(_title(stop))}</name>'
+                f"<desc>{escape(f'{route.shift} {route.vehicle} ETA {stop.eta}')}</desc></wpt>"
+            )
+    for route in assignment.routes:
+        parts.append(f"<rte><name>{escape(f'{route.shift} {route.vehicle}')}</name>")
+        for stop in route.stops:
+            parts.append(
+                f'<rtept lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">'
+                f"<name>{escape(_title(stop))}</name></rtept>"
+            )
+        parts.append("</rte>")
+    parts.append("</gpx>")
+    return "\n".join(parts) + "\n"
+
+
+def _title(stop: StopPublic) -> str:
+    what = "unload at" if stop.kind == "unload" else "collect at"
+    return f"{stop.seq}. {what} {stop.id}"
+
+
+def _ics_time(day: dt.date, seconds: int) -> str:
+    moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def to_icalendar(assignment: Assignment) -> str:
+    """The assignment as iCalendar: an event per stop (floating local times of the district)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Huanwei//assignment//EN"]
+    for route in assignment.routes:
+        for stop in route.stops:
+            end_s = max(stop.departure_s, stop.eta_s)
+            uid = f"{assignment.plan_id}-{route.vehicle}-{route.shift}-{stop.seq}@huanwei"
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{uid}",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{_ics_time(assignment.date, stop.eta_s)}",
+                f"DTEND:{_ics_time(assignment.date, end_s)}",
+                f"SUMMARY:{_ics_text(_title(stop))}",
+                f"DESCRIPTION:{_ics_text(f'{route.shift} {route.vehicle} {stop.osm_url}')}",
+                f"GEO:{stop.lat:.6f};{stop.lon:.6f}",
+                "END:VEVENT",
+            ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

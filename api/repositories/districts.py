@@ -1,0 +1,331 @@
+"""Districts and their records: storing, listing, checking, and turning rows into a Problem.
+
+Every write is checked as a whole before it is committed: the district's records, with the change,
+must keep every cross-reference the routing model checks (a vehicle's type and depot exist, ids are
+unique across points, depots and facilities, …). A district still being built may lack depots or
+shifts; those completeness checks are left to planning time, when the rows become a
+:class:`~routing.problem.Problem`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import numpy as np
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.orm import Session
+
+from api.core.errors import ConflictError, NotFoundError
+from api.db import models as m
+from api.repositories import kinds as k
+from api.repositories.kinds import RecordKind
+from api.repositories.travel import build_travel, travel_section
+from routing.domain import BodyType, CollectionPoint, Depot, Facility, Location, WasteStream
+from routing.errors import DefectCollector, ProblemError
+from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
+from routing.problem import Problem, check_references
+from routing.travel import TravelMatrix
+
+Rec = TypeVar("Rec")
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictRecords:
+    """Every record of a district, as routing objects (a :class:`ProblemParts`)."""
+
+    points: tuple[CollectionPoint, ...]
+    depots: tuple[Depot, ...]
+    facilities: tuple[Facility, ...]
+    vehicle_types: tuple[VehicleType, ...]
+    vehicles: tuple[Vehicle, ...]
+    crews: tuple[Crew, ...]
+    shifts: tuple[Shift, ...]
+    zones: tuple[Zone, ...]
+    rules: RuleParameters
+    travel: Mapping[str, TravelMatrix]
+
+    def locations(self) -> dict[str, Location]:
+        """Every place of the district by id."""
+        return (
+            {p.id: p.location for p in self.points}
+            | {d.id: d.location for d in self.depots}
+            | {f.id: f.location for f in self.facilities}
+        )
+
+
+# ---------------------------------------------------------------- rules
+
+
+def rules_from_dict(raw: Mapping[str, Any]) -> RuleParameters:
+    """Rule parameters from their stored form (the problem file's ``rules``)."""
+    defaults = RuleParameters()
+    stream_rules = defaults.stream_rules
+    if "stream_rules" in raw:
+        stream_rules = tuple(
+            StreamRule(
+                WasteStream(r["stream"]),
+                frozenset(BodyType(b) for b in r["bodies"]),
+                sealed=bool(r["sealed"]),
+            )
+            for r in raw["stream_rules"]
+        )
+    return RuleParameters(
+        on_board_limit_s=int(raw.get("on_board_limit_s", defaults.on_board_limit_s)),
+        handover_s=int(raw.get("handover_s", defaults.handover_s)),
+        stream_rules=stream_rules,
+        haul_body=BodyType(raw.get("haul_body", defaults.haul_body.value)),
+    )
+
+
+def rules_to_dict(rules: RuleParameters) -> dict[str, Any]:
+    """The stored form of rule parameters."""
+    return {
+        "on_board_limit_s": rules.on_board_limit_s,
+        "handover_s": rules.handover_s,
+        "haul_body": rules.haul_body.value,
+        "stream_rules": [
+            {
+                "stream": r.stream.value,
+                "bodies": sorted(b.value for b in r.bodies),
+                "sealed": r.sealed,
+            }
+            for r in rules.stream_rules
+        ],
+    }
+
+
+# ---------------------------------------------------------------- districts
+
+
+def get_district(session: Session, district_id: int) -> m.District:
+    """The district, or :class:`NotFoundError`."""
+    district = session.get(m.District, district_id)
+    if district is None:
+        raise NotFoundError(f"no district {district_id}", loc=("path", "district_id"))
+    return district
+
+
+def list_districts(session: Session, *, offset: int, limit: int) -> tuple[list[m.District], int]:
+    """A page of districts by id, and how many there are."""
+    total = session.scalar(select(func.count()).select_from(m.District)) or 0
+    rows = session.scalars(select(m.District).order_by(m.District.id).offset(offset).limit(limit))
+    return list(rows), total
+
+
+def create_district(
+    session: Session, *, name: str, rules: RuleParameters, speeds_kmh: Mapping[str, float]
+) -> m.District:
+    """A new, empty district; a taken name is a :class:`ConflictError`."""
+    if session.scalar(select(m.District.id).where(m.District.name == name)) is not None:
+        raise ConflictError(f"a district is already named {name!r}", loc=("body", "name"))
+    district = m.District(name=name, rules=rules_to_dict(rules), travel_speeds=dict(speeds_kmh))
+    session.add(district)
+    session.flush()
+    return district
+
+
+def store_problem(session: Session, district: m.District, problem: Problem) -> int:
+    """Write every record of ``problem`` into the (empty) ``district``; returns the count."""
+    count = 0
+    for kind, records in _kinds_and_records(problem):
+        for record in records:
+            session.add(kind.row(district_id=district.id, **kind.values(record)))
+            count += 1
+    session.flush()
+    return count
+
+
+def _kinds_and_records(parts: Any) -> list[tuple[RecordKind[Any, Any], Sequence[Any]]]:
+    return [
+        (k.DEPOTS, parts.depots),
+        (k.FACILITIES, parts.facilities),
+        (k.POINTS, parts.points),
+        (k.VEHICLE_TYPES, parts.vehicle_types),
+        (k.VEHICLES, parts.vehicles),
+        (k.CREWS, parts.crews),
+        (k.SHIFTS, parts.shifts),
+        (k.ZONES, parts.zones),
+    ]
+
+
+# ---------------------------------------------------------------- records
+
+
+def list_rows(
+    session: Session,
+    kind: RecordKind[Rec, RowT],
+    district_id: int,
+    *,
+    offset: int,
+    limit: int,
+    where: Iterable[ColumnElement[bool]] = (),
+) -> tuple[list[RowT], int]:
+    """A page of a district's records of ``kind`` by id, and how many match ``where``."""
+    row = cast(Any, kind.row)
+    conditions = [row.district_id == district_id, *where]
+    total = session.scalar(select(func.count()).select_from(row).where(*conditions)) or 0
+    rows = session.scalars(
+        select(row).where(*conditions).order_by(row.code).offset(offset).limit(limit)
+    )
+    return list(rows), total
+
+
+def get_row(session: Session, kind: RecordKind[Rec, RowT], district_id: int, code: str) -> RowT:
+    """The row of record ``code``, or :class:`NotFoundError`."""
+    row_class = cast(Any, kind.row)
+    row = session.scalar(
+        select(row_class).where(row_class.district_id == district_id, row_class.code == code)
+    )
+    if row is None:
+        raise NotFoundError(f"no {kind.label} {code!r} in district {district_id}", loc=("path",))
+    return cast(RowT, row)
+
+
+def add_records(
+    session: Session, kind: RecordKind[Rec, RowT], district_id: int, records: Sequence[Rec]
+) -> None:
+    """Add ``records``; then check the district as a whole (nothing is kept if a check fails)."""
+    codes = [cast(Any, r).id for r in records]
+    row_class = cast(Any, kind.row)
+    taken = set(
+        session.scalars(
+            select(row_class.code).where(
+                row_class.district_id == district_id, row_class.code.in_(codes)
+            )
+        )
+    )
+    if taken:
+        shown = ", ".join(sorted(taken)[:10])
+        raise ConflictError(f"{kind.label} id(s) already in the district: {shown}", loc=("id",))
+    for record in records:
+        session.add(row_class(district_id=district_id, **kind.values(record)))
+    session.flush()
+    check_district(session, district_id)
+
+
+def replace_record(
+    session: Session, kind: RecordKind[Rec, RowT], district_id: int, code: str, record: Rec
+) -> None:
+    """Replace record ``code`` by ``record`` (which may carry a new id); then check the district."""
+    row = get_row(session, kind, district_id, code)
+    new_code = cast(Any, record).id
+    if new_code != code:
+        row_class = cast(Any, kind.row)
+        clash = session.scalar(
+            select(row_class.id).where(
+                row_class.district_id == district_id, row_class.code == new_code
+            )
+        )
+        if clash is not None:
+            raise ConflictError(f"{kind.label} {new_code!r} exists already", loc=("body", "id"))
+    for name, value in kind.values(record).items():
+        setattr(row, name, value)
+    session.flush()
+    check_district(session, district_id, conflict=new_code != code)
+
+
+def delete_record(
+    session: Session, kind: RecordKind[Rec, RowT], district_id: int, code: str
+) -> None:
+    """Delete record ``code``; a record others refer to is a :class:`ConflictError`."""
+    session.delete(get_row(session, kind, district_id, code))
+    session.flush()
+    check_district(session, district_id, conflict=True)
+
+
+def delete_all(session: Session, kind: RecordKind[Rec, RowT], district_id: int) -> int:
+    """Delete every record of ``kind`` (before a replacing import); returns how many."""
+    row_class = cast(Any, kind.row)
+    result = session.execute(delete(row_class).where(row_class.district_id == district_id))
+    return int(cast(Any, result).rowcount or 0)
+
+
+def district_records(
+    session: Session, district: m.District, *, with_travel: bool = True
+) -> DistrictRecords:
+    """Every record of ``district`` as routing objects, with its travel matrices."""
+
+    def load(kind: RecordKind[Rec, Any]) -> tuple[Rec, ...]:
+        row_class = cast(Any, kind.row)
+        rows = session.scalars(
+            select(row_class).where(row_class.district_id == district.id).order_by(row_class.id)
+        )
+        return tuple(kind.from_row(row) for row in rows)
+
+    parts = DistrictRecords(
+        points=load(k.POINTS),
+        depots=load(k.DEPOTS),
+        facilities=load(k.FACILITIES),
+        vehicle_types=load(k.VEHICLE_TYPES),
+        vehicles=load(k.VEHICLES),
+        crews=load(k.CREWS),
+        shifts=load(k.SHIFTS),
+        zones=load(k.ZONES),
+        rules=rules_from_dict(district.rules),
+        travel={},
+    )
+    section = travel_section(parts.vehicle_types, district.travel_speeds)
+    if with_travel:
+        travel = build_travel(parts.locations(), section)
+    else:
+        # Cross-reference checks need only the profile names.
+        empty = np.zeros((0, 0), dtype=np.int64)
+        travel = {name: TravelMatrix(name, (), empty, empty) for name in section}
+    return DistrictRecords(**{**_fields(parts), "travel": travel})
+
+
+def _fields(parts: DistrictRecords) -> dict[str, Any]:
+    return {name: getattr(parts, name) for name in DistrictRecords.__slots__}
+
+
+def check_district(session: Session, district_id: int, *, conflict: bool = False) -> None:
+    """Raise if the district's records break a cross-reference (see the module's description).
+
+    Raises
+    ------
+    ProblemError
+        Listing every defect (a 422), or :class:`ConflictError` with them when ``conflict``
+        (a deletion or renaming that leaves references dangling, a 409).
+    """
+    district = get_district(session, district_id)
+    parts = district_records(session, district, with_travel=False)
+    defects = DefectCollector()
+    check_references(parts, defects)
+    found = [
+        d
+        for d in defects.defects
+        if d.record != "problem" and not d.record.startswith("travel matrix")
+    ]
+    if not found:
+        return
+    if conflict:
+        raise ConflictError("records refer to what was removed", defects=found)
+    raise ProblemError(found, source=f"district {district_id}")
+
+
+def load_problem(session: Session, district: m.District) -> tuple[Problem, dict[str, Any]]:
+    """The district's rows as a checked :class:`Problem`, and the travel section it used.
+
+    Raises
+    ------
+    ProblemError
+        Naming every defect, e.g. a district without depots or shifts.
+    """
+    parts = district_records(session, district)
+    problem = Problem(
+        name=district.name,
+        points=parts.points,
+        depots=parts.depots,
+        facilities=parts.facilities,
+        vehicle_types=parts.vehicle_types,
+        vehicles=parts.vehicles,
+        crews=parts.crews,
+        shifts=parts.shifts,
+        travel=parts.travel,
+        zones=parts.zones,
+        rules=parts.rules,
+    )
+    return problem, travel_section(parts.vehicle_types, district.travel_speeds)

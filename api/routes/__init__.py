@@ -1,0 +1,37 @@
+"""One router per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import (
+    auth,
+    crews,
+    depots,
+    districts,
+    driver,
+    facilities,
+    plan_jobs,
+    plans,
+    points,
+    shifts,
+    vehicle_types,
+    vehicles,
+    zones,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    districts.router,
+    points.router,
+    depots.router,
+    facilities.router,
+    vehicle_types.router,
+    vehicles.router,
+    crews.router,
+    shifts.router,
+    zones.router,
+    plan_jobs.router,
+    plans.router,
+    driver.router,
+)

@@ -1,0 +1,120 @@
+"""Plan jobs: request a district-day's plan, follow its progress, cancel or retry it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, status
+from sqlalchemy import func, select
+
+from api.db import models as m
+from api.deps import PagingDep, QueueDep, SessionDep, StaffUser
+from api.jobs import store
+from api.repositories import districts as repo
+from api.schemas.plans import JobPage, JobPublic, PlanRequest
+
+router = APIRouter(tags=["plan jobs"])
+
+
+def job_public(job: m.PlanJobRow) -> JobPublic:
+    """The public form of a job."""
+    return JobPublic(
+        id=job.id,
+        district_id=job.district_id,
+        date=job.plan_date,
+        time_limit_s=job.time_limit_s,
+        seed=job.seed,
+        publish=job.publish,
+        status=job.status,  # type: ignore[arg-type]
+        progress=job.progress,
+        best_cost_fen=job.best_cost_fen,
+        error=job.error,
+        attempts=job.attempts,
+        cancel_requested=job.cancel_requested,
+        retryable=job.status in (store.FAILED, store.CANCELLED),
+        plan_id=job.plan_id,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+@router.post("/districts/{district_id}/plan-jobs", status_code=status.HTTP_202_ACCEPTED)
+def request_plan(
+    district_id: int, body: PlanRequest, session: SessionDep, queue: QueueDep, user: StaffUser
+) -> JobPublic:
+    """Queue a plan job for a day of the district's current data.
+
+    The district is checked first: one that cannot be planned (no depots, no shifts, a broken
+    reference) is refused at once with every defect named.
+    """
+    district = repo.get_district(session, district_id)
+    repo.load_problem(session, district)
+    job = m.PlanJobRow(
+        district_id=district_id,
+        plan_date=body.date,
+        time_limit_s=body.time_limit_s,
+        seed=body.seed,
+        publish=body.publish,
+        status=store.QUEUED,
+        created_by=user.id,
+    )
+    session.add(job)
+    session.commit()
+    queue.submit(job.id)
+    return job_public(job)
+
+
+@router.get("/districts/{district_id}/plan-jobs")
+def list_jobs(
+    district_id: int,
+    session: SessionDep,
+    user: StaffUser,
+    paging: PagingDep,
+    date: dt.date | None = None,
+    job_status: store.JobStatusName | None = None,
+) -> JobPage:
+    """A page of the district's jobs, newest first; filter by day and status."""
+    repo.get_district(session, district_id)
+    conditions = [m.PlanJobRow.district_id == district_id]
+    if date is not None:
+        conditions.append(m.PlanJobRow.plan_date == date)
+    if job_status is not None:
+        conditions.append(m.PlanJobRow.status == job_status)
+    total = session.scalar(select(func.count()).select_from(m.PlanJobRow).where(*conditions))
+    rows = session.scalars(
+        select(m.PlanJobRow)
+        .where(*conditions)
+        .order_by(m.PlanJobRow.id.desc())
+        .offset(paging.offset)
+        .limit(paging.limit)
+    )
+    return JobPage(
+        items=[job_public(row) for row in rows],
+        total=total or 0,
+        offset=paging.offset,
+        limit=paging.limit,
+    )
+
+
+@router.get("/plan-jobs/{job_id}")
+def get_job(job_id: int, session: SessionDep, user: StaffUser) -> JobPublic:
+    """A job's status, progress and best cost so far."""
+    return job_public(store.get_job(session, job_id))
+
+
+@router.post("/plan-jobs/{job_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
+def cancel_job(job_id: int, session: SessionDep, user: StaffUser) -> JobPublic:
+    """Cancel a queued job, or ask a running one to stop (it ends cancelled, without a plan)."""
+    job = store.get_job(session, job_id)
+    store.request_cancel(session, job)
+    return job_public(job)
+
+
+@router.post("/plan-jobs/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+def retry_job(job_id: int, session: SessionDep, queue: QueueDep, user: StaffUser) -> JobPublic:
+    """Queue a failed or cancelled job again."""
+    job = store.get_job(session, job_id)
+    store.requeue(session, job)
+    queue.submit(job.id)
+    return job_public(job)

@@ -1,0 +1,108 @@
+"""Plan versions: list per day, read as JSON or GeoJSON, validation report, KPIs, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.exc import IntegrityError
+
+from api.core.errors import ConflictError
+from api.db import models as m
+from api.deps import DispatcherUser, PagingDep, SessionDep, StaffUser
+from api.repositories import districts as repo
+from api.repositories import plans as plan_store
+from api.routes.common import GeoJSONResponse
+from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
+from routing.plan_file import plan_from_dict, plan_to_geojson
+from routing.problem_file import problem_from_dict
+
+router = APIRouter(tags=["plans"])
+
+
+def version_public(row: m.PlanRow) -> PlanVersion:
+    """A plan version without its body."""
+    return PlanVersion(
+        id=row.id,
+        district_id=row.district_id,
+        date=row.plan_date,
+        version=row.version,
+        job_id=row.job_id,
+        published=row.published,
+        published_at=row.published_at,
+        created_at=row.created_at,
+        cost_fen=row.cost_fen,
+        valid=bool(row.validation.get("ok", False)),
+        violations=len(row.validation.get("violations", [])),
+        unserved=len(row.plan.get("unserved", [])),
+    )
+
+
+@router.get("/districts/{district_id}/plans")
+def list_plans(
+    district_id: int,
+    session: SessionDep,
+    user: StaffUser,
+    paging: PagingDep,
+    date: dt.date | None = None,
+    published: bool | None = None,
+) -> PlanVersionPage:
+    """A page of the district's plan versions, newest day and version first."""
+    repo.get_district(session, district_id)
+    rows, total = plan_store.list_versions(
+        session,
+        district_id,
+        plan_date=date,
+        published=published,
+        offset=paging.offset,
+        limit=paging.limit,
+    )
+    return PlanVersionPage(
+        items=[version_public(row) for row in rows],
+        total=total,
+        offset=paging.offset,
+        limit=paging.limit,
+    )
+
+
+@router.get("/plans/{plan_id}")
+def get_plan(plan_id: int, session: SessionDep, user: StaffUser) -> PlanDocument:
+    """A plan version with its body (docs/plan-format.md)."""
+    row = plan_store.get_plan(session, plan_id)
+    return PlanDocument(**version_public(row).model_dump(), plan=row.plan)
+
+
+@router.get("/plans/{plan_id}/geojson", response_class=GeoJSONResponse)
+def get_plan_geojson(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+    """The plan as GeoJSON: a LineString per trip and a Point per stop with its ETA."""
+    row = plan_store.get_plan(session, plan_id)
+    problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
+    return plan_to_geojson(problem, plan_from_dict(row.plan, source=f"plan {plan_id}"))
+
+
+@router.get("/plans/{plan_id}/validation")
+def get_validation(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+    """The validator's report on the plan, by rule id."""
+    return plan_store.get_plan(session, plan_id).validation
+
+
+@router.get("/plans/{plan_id}/kpis")
+def get_kpis(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+    """The plan's key figures (km, hours, tonnes, cost, CO2 …)."""
+    return plan_store.get_plan(session, plan_id).kpis
+
+
+@router.post("/plans/{plan_id}/publish")
+def publish_plan(plan_id: int, session: SessionDep, user: DispatcherUser) -> PlanVersion:
+    """Publish this version of its day; the day's previously published version is withdrawn."""
+    row = plan_store.get_plan(session, plan_id)
+    try:
+        plan_store.publish(session, row)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(
+            "another version of this day was published at the same time; try again"
+        ) from None
+    return version_public(row)

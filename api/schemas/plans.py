@@ -1,0 +1,157 @@
+"""Schemas of plan jobs, plan versions and drivers' assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class PlanRequest(BaseModel):
+    """Plan a district's day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    time_limit_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    publish: bool = Field(default=False, description="publish the plan when the job succeeds")
+
+
+class JobPublic(BaseModel):
+    """A plan job: status, progress (0–1) and the best cost so far in fen."""
+
+    id: int
+    district_id: int
+    date: dt.date
+    time_limit_s: float
+    seed: int
+    publish: bool
+    status: JobStatus
+    progress: float
+    best_cost_fen: int | None
+    error: str
+    attempts: int
+    cancel_requested: bool
+    retryable: bool
+    plan_id: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class JobPage(BaseModel):
+    """A page of jobs."""
+
+    items: list[JobPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+class PlanVersion(BaseModel):
+    """One version of a district-day's plan, without its body."""
+
+    id: int
+    district_id: int
+    date: dt.date
+    version: int
+    job_id: int | None
+    published: bool
+    published_at: dt.datetime | None
+    created_at: dt.datetime
+    cost_fen: int
+    valid: bool
+    violations: int
+    unserved: int
+
+
+class PlanVersionPage(BaseModel):
+    """A page of plan versions."""
+
+    items: list[PlanVersion]
+    total: int
+    offset: int
+    limit: int
+
+
+class PlanDocument(PlanVersion):
+    """A plan version with its body in the plan file's form (docs/plan-format.md)."""
+
+    plan: dict[str, Any]
+
+
+class StopPublic(BaseModel):
+    """A stop of a driver's route, in order."""
+
+    seq: int
+    kind: Literal["visit", "unload"]
+    id: str
+    name: str
+    stream: str
+    visit: int | None
+    eta: str
+    eta_s: int
+    departure: str
+    departure_s: int
+    kg: int
+    lon: float
+    lat: float
+    geo_uri: str
+    osm_url: str
+    status: Literal["planned", "done", "skipped"]
+    reason: str
+
+
+class RouteAssignment(BaseModel):
+    """One route of the crew: a vehicle in a shift."""
+
+    shift: str
+    shift_start: str
+    shift_end: str
+    vehicle: str
+    vehicle_type: str
+    depot: str
+    start: str
+    end: str
+    trips: int
+    stops: list[StopPublic]
+
+
+class Assignment(BaseModel):
+    """A driver's assignment for a day, from the published plan."""
+
+    date: dt.date
+    district_id: int
+    plan_id: int
+    version: int
+    crew: str
+    routes: list[RouteAssignment]
+    geojson: dict[str, Any]
+
+
+class StopReport(BaseModel):
+    """A crew's report on one visit: done, or skipped with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    point_id: Annotated[str, Field(min_length=1, max_length=100)]
+    visit: Annotated[int, Field(ge=0, le=2)] = 0
+    status: Literal["done", "skipped"]
+    reason: Annotated[str, Field(max_length=500)] = ""
+    at: dt.datetime | None = Field(default=None, description="default: now")
+
+
+class StopStatusPublic(BaseModel):
+    """A stored stop report."""
+
+    plan_id: int
+    point_id: str
+    visit: int
+    status: Literal["done", "skipped"]
+    reason: str
+    at: dt.datetime

@@ -1,0 +1,225 @@
+"""Fixtures of the API tests: a real PostGIS (``make db`` prepares it), each test rolled back.
+
+The schema is built once per run by the Alembic migrations. Each test runs inside a transaction on
+one connection that is rolled back at its end (sessions of the app and of plan jobs join it through
+savepoints), so no test sees another's rows. Tests of concurrent jobs, which need real commits, use
+``committed`` instead: its tables are emptied after the test. If the database cannot be reached
+the tests fail: they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.core.config import Settings
+from api.core.security import hash_password, issue_token
+from api.db import models as m
+from api.db.engine import make_engine
+from api.db.migrate import upgrade
+from api.jobs.runner import run_job
+from api.main import create_app
+from routing.problem_file import problem_to_dict
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
+
+DATABASE_URL = os.environ.get(
+    "HUANWEI_TEST_DATABASE_URL", "postgresql://postgres@/huanwei_test?host=/var/run/postgresql"
+)
+SECRET = "test-secret-that-is-long-enough-for-the-settings"
+ROLES = ("admin", "dispatcher", "planner", "driver")
+DAY = "2026-05-01"
+
+
+def settings(**changes: Any) -> Settings:
+    """Settings of a test app."""
+    values: dict[str, Any] = {
+        "database_url": DATABASE_URL,
+        "secret_key": SECRET,
+        "environment": "test",
+        "job_executor": "external",
+    }
+    return Settings(**(values | changes))
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """The test database, its schema rebuilt by the migrations (fails if unreachable)."""
+    engine = make_engine(DATABASE_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text("CREATE EXTENSION postgis"))
+    upgrade(database_url=DATABASE_URL)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def sessions(connection: Connection) -> sessionmaker[Session]:
+    """Sessions joining the test's transaction (their commits are savepoints)."""
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@dataclass
+class Api:
+    """A test client with a signed-in user per role (drivers bound to crew ``crew-001``)."""
+
+    client: TestClient
+    app: FastAPI
+    sessions: sessionmaker[Session]
+    users: dict[str, int]
+
+    def headers(self, role: str) -> dict[str, str]:
+        """Authorization headers of ``role``'s user."""
+        token = issue_token(self.users[role], secret_key=SECRET, ttl_s=3600)
+        return {"Authorization": f"Bearer {token}"}
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        role: str | None = "dispatcher",
+        headers: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> Any:
+        """A request as ``role`` (``None``: without a token)."""
+        auth = self.headers(role) if role is not None else {}
+        return self.client.request(method, url, headers=auth | (headers or {}), **kw)
+
+    def bind_driver(self, district_id: int, crew: str, *, role: str = "driver") -> None:
+        """Bind the driver user to a crew of the district."""
+        with self.sessions() as session:
+            crew_row = session.scalar(
+                select(m.CrewRow).where(
+                    m.CrewRow.district_id == district_id, m.CrewRow.code == crew
+                )
+            )
+            assert crew_row is not None
+            user = session.get(m.UserRow, self.users[role])
+            assert user is not None
+            user.crew_id = crew_row.id
+            session.commit()
+
+    def run_jobs(self) -> list[str | None]:
+        """Run every queued job here and now, as a worker would."""
+        with self.sessions() as session:
+            ids = list(
+                session.scalars(
+                    select(m.PlanJobRow.id)
+                    .where(m.PlanJobRow.status == "queued")
+                    .order_by(m.PlanJobRow.id)
+                )
+            )
+        return [run_job(self.sessions, job_id, worker="test-worker") for job_id in ids]
+
+    def count(self, model: type[Any]) -> int:
+        """Rows of ``model`` (to check that nothing was written)."""
+        with self.sessions() as session:
+            return len(list(session.scalars(select(model))))
+
+
+def add_users(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """One user per role; returns their ids."""
+    ids: dict[str, int] = {}
+    with sessions() as session:
+        for role in (*ROLES, "driver2"):
+            user = m.UserRow(
+                username=role,
+                password_hash=hash_password(f"{role}-password"),
+                role="driver" if role == "driver2" else role,
+            )
+            session.add(user)
+            session.flush()
+            ids[role] = user.id
+        session.commit()
+    return ids
+
+
+@pytest.fixture
+def api(sessions: sessionmaker[Session]) -> Iterator[Api]:
+    """The app on the rolled-back transaction; jobs are run by :meth:`Api.run_jobs`."""
+    app = create_app(settings(), sessions=sessions)
+    users = add_users(sessions)
+    with TestClient(app) as client:
+        yield Api(client=client, app=app, sessions=sessions, users=users)
+
+
+@cache
+def district_document(seed: int = 1) -> dict[str, Any]:
+    """A tiny generated district (scale 0.05, about 80 points) as a problem file."""
+    problem = generate_district(
+        BoxSampler(24.90, 60.15, 24.98, 60.19), seed=seed, spec=DistrictSpec(scale=0.05)
+    )
+    speeds = {"cart": 15.0}
+    travel = {
+        name: {"method": "straight-line", "speed_kmh": speeds.get(name, 25.0)}
+        for name in problem.travel
+    }
+    return problem_to_dict(problem, travel=travel)
+
+
+@pytest.fixture
+def district(api: Api) -> int:
+    """The tiny district imported through the API; its id."""
+    response = api.call("POST", "/districts/import", json={"problem": district_document()})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def plan_day(api: Api, district_id: int, *, publish: bool = True, seed: int = 0) -> int:
+    """Request and run a plan for :data:`DAY`; the plan version's id."""
+    response = api.call(
+        "POST",
+        f"/districts/{district_id}/plan-jobs",
+        json={"date": DAY, "time_limit_s": 1, "seed": seed, "publish": publish},
+    )
+    assert response.status_code == 202, response.text
+    assert api.run_jobs() == ["succeeded"]
+    job = api.call("GET", f"/plan-jobs/{response.json()['id']}").json()
+    return int(job["plan_id"])
+
+
+TABLES = (
+    "stop_statuses",
+    "plans",
+    "plan_jobs",
+    "users",
+    "zones",
+    "shifts",
+    "crews",
+    "vehicles",
+    "vehicle_types",
+    "facilities",
+    "depots",
+    "collection_points",
+    "districts",
+)
+
+
+@pytest.fixture
+def committed(engine: Engine) -> Iterator[Engine]:
+    """The test database with real commits (for concurrent jobs); emptied after the test."""
+    yield engine
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,145 @@
+"""Plan jobs, plan versions and publication, and drivers' assignments."""
+
+from __future__ import annotations
+
+from api.db import models as m
+from tests.api.conftest import DAY, Api, plan_day
+
+
+def test_a_plan_job_runs_to_a_stored_valid_plan(api: Api, district: int) -> None:
+    queued = api.call(
+        "POST", f"/districts/{district}/plan-jobs", json={"date": DAY, "time_limit_s": 1}
+    )
+    assert queued.status_code == 202
+    assert queued.json()["status"] == "queued"
+    assert api.run_jobs() == ["succeeded"]
+    job = api.call("GET", f"/plan-jobs/{queued.json()['id']}").json()
+    assert job["progress"] == 1.0 and job["best_cost_fen"] > 0 and job["attempts"] == 1
+    plan = api.call("GET", f"/plans/{job['plan_id']}").json()
+    assert plan["plan"]["format"] == "huanwei-plan/1" and plan["version"] == 1
+    assert api.call("GET", f"/plans/{job['plan_id']}/validation").json()["ok"] is True
+    assert api.call("GET", f"/plans/{job['plan_id']}/kpis").json()["km"] > 0
+    geo = api.call("GET", f"/plans/{job['plan_id']}/geojson")
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    assert {f["properties"]["kind"] for f in geo.json()["features"]} >= {"trip", "visit"}
+
+
+def test_versions_per_date_and_one_published(api: Api, district: int) -> None:
+    first = plan_day(api, district, publish=False)
+    second = plan_day(api, district, publish=False, seed=1)
+    versions = api.call("GET", f"/districts/{district}/plans", params={"date": DAY}).json()
+    assert [v["version"] for v in versions["items"]] == [2, 1]
+    assert api.call("POST", f"/plans/{first}/publish").json()["published"] is True
+    assert api.call("POST", f"/plans/{second}/publish").json()["published"] is True
+    published = api.call(
+        "GET", f"/districts/{district}/plans", params={"date": DAY, "published": True}
+    ).json()
+    assert [v["id"] for v in published["items"]] == [second]
+
+
+def test_an_unplannable_district_is_refused_with_its_defects(api: Api) -> None:
+    empty = api.call("POST", "/districts", json={"name": "empty"}).json()["id"]
+    response = api.call("POST", f"/districts/{empty}/plan-jobs", json={"date": DAY})
+    assert response.status_code == 422
+    assert ["problem", "depots"] in [d["loc"] for d in response.json()["detail"]]
+    assert api.count(m.PlanJobRow) == 0
+
+
+def test_cancelling_a_queued_job_and_retrying_it(api: Api, district: int) -> None:
+    job = api.call("POST", f"/districts/{district}/plan-jobs", json={"date": DAY}).json()
+    cancelled = api.call("POST", f"/plan-jobs/{job['id']}/cancel").json()
+    assert cancelled["status"] == "cancelled" and cancelled["retryable"] is True
+    assert api.run_jobs() == []
+    assert api.call("POST", f"/plan-jobs/{job['id']}/cancel").status_code == 409
+    assert api.call("POST", f"/plan-jobs/{job['id']}/retry").json()["status"] == "queued"
+    assert api.run_jobs() == ["succeeded"]
+    assert api.call("POST", f"/plan-jobs/{job['id']}/retry").status_code == 409
+
+
+def crew_of_first_route(api: Api, plan_id: int) -> str:
+    return str(api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"][0]["crew"])
+
+
+def test_a_driver_sees_only_its_crews_published_routes(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    plan = api.call("GET", f"/plans/{plan_id}").json()["plan"]
+    crew = crew_of_first_route(api, plan_id)
+    api.bind_driver(district, crew)
+    response = api.call("GET", "/me/assignment", role="driver", params={"date": DAY})
+    assert response.status_code == 200, response.text
+    assignment = response.json()
+    ours = [r for r in plan["routes"] if r["crew"] == crew]
+    assert [r["vehicle"] for r in assignment["routes"]] == [r["vehicle"] for r in ours]
+    stops = assignment["routes"][0]["stops"]
+    visits = [s for t in ours[0]["trips"] for s in t["visits"]]
+    assert [s["id"] for s in stops if s["kind"] == "visit"] == [v["point"] for v in visits]
+    assert any(s["kind"] == "unload" for s in stops)
+    assert stops[0]["geo_uri"].startswith("geo:") and "openstreetmap.org" in stops[0]["osm_url"]
+    assert [s["eta_s"] for s in stops] == sorted(s["eta_s"] for s in stops)
+    assert assignment["geojson"]["type"] == "FeatureCollection"
+
+
+def test_drivers_see_nothing_before_publication(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district, publish=False)
+    api.bind_driver(district, crew_of_first_route(api, plan_id))
+    response = api.call("GET", "/me/assignment", role="driver", params={"date": DAY})
+    assert response.status_code == 404
+    assert response.json()["detail"][0]["loc"] == ["query", "date"]
+
+
+def test_a_driver_without_a_crew_is_forbidden(api: Api, district: int) -> None:
+    plan_day(api, district)
+    response = api.call("GET", "/me/assignment", role="driver2", params={"date": DAY})
+    assert response.status_code == 403
+
+
+def test_stop_reports_done_and_skipped(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    api.bind_driver(district, crew_of_first_route(api, plan_id))
+    stop = api.call("GET", "/me/assignment", role="driver", params={"date": DAY}).json()["routes"][
+        0
+    ]["stops"][0]
+    report = {"date": DAY, "point_id": stop["id"], "visit": stop["visit"]}
+    no_reason = api.call("POST", "/me/stops", role="driver", json=report | {"status": "skipped"})
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
+    skipped = api.call(
+        "POST",
+        "/me/stops",
+        role="driver",
+        json=report | {"status": "skipped", "reason": "car parked on bins"},
+    )
+    assert skipped.status_code == 201
+    again = api.call("GET", "/me/assignment", role="driver", params={"date": DAY}).json()
+    first = again["routes"][0]["stops"][0]
+    assert (first["status"], first["reason"]) == ("skipped", "car parked on bins")
+    done = api.call("POST", "/me/stops", role="driver", json=report | {"status": "done"})
+    assert done.json()["status"] == "done"
+    assert api.count(m.StopStatusRow) == 1
+
+
+def test_a_driver_cannot_report_another_crews_stop(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
+    api.bind_driver(district, routes[0]["crew"])
+    other = next(r for r in routes if r["crew"] != routes[0]["crew"] and r["trips"])
+    point = other["trips"][0]["visits"][0]
+    response = api.call(
+        "POST",
+        "/me/stops",
+        role="driver",
+        json={"date": DAY, "point_id": point["point"], "visit": point["visit"], "status": "done"},
+    )
+    assert response.status_code == 404
+    assert api.count(m.StopStatusRow) == 0
+
+
+def test_gpx_and_icalendar_exports(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    api.bind_driver(district, crew_of_first_route(api, plan_id))
+    gpx = api.call("GET", "/me/assignment.gpx", role="driver", params={"date": DAY})
+    assert gpx.headers["content-type"].startswith("application/gpx+xml")
+    assert gpx.text.count("<wpt ") >= 2 and "<rte>" in gpx.text
+    ics = api.call("GET", "/me/assignment.ics", role="driver", params={"date": DAY})
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert ics.text.startswith("BEGIN:VCALENDAR") and "DTSTART:20260501T" in ics.text
