@@ -69,3 +69,18 @@ def explain_unserved(
             )
             out.append(Unserved(point_id, visit, rule, reason))
     return out
+
+
+def explain_visits(
+    problem: Problem, missing: list[tuple[str, int]], served: set[tuple[str, int]]
+) -> list[Unserved]:
+    """One :class:`Unserved` for each (point, visit) not made, with its rule and reason."""
+    out: list[Unserved] = []
+    for point_id, visit in missing:
+        point = problem.point_by_id[point_id]
+        earlier_made = visit == 0 or (point_id, visit - 1) in served
+        rule, reason = _reason(problem, point, visit, None)
+        if rule == "SH1" and visit > 0 and not earlier_made:
+            rule, reason = "FQ", f"visit {visit - 1} could not be made either"
+        out.append(Unserved(point_id, visit, rule, reason))
+    return out

@@ -1,0 +1,157 @@
+"""From a :class:`~routing.problem.Problem` to the optimiser's jobs, slots and dumps.
+
+Margins make the solver's plans keep rules it does not model, so that the crew's break can be put
+in afterwards without breaking anything (:mod:`routing.solve.timing`): every window's end, every
+facility's closing and every slot's end are moved earlier by the longest crew break; a slot also
+ends a handover before the next shift starts (SH2). A twice-daily point's visits get disjoint shift
+ranges (FQ), and a point in a restricted zone gets the zone's hours (CT6).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
+from routing.fleet import Shift, Zone
+from routing.problem import Problem
+from routing.solve.model import Dump, Job, Slot
+
+
+def break_margin(problem: Problem) -> int:
+    """Seconds kept free for the longest crew break."""
+    return max((c.break_s for c in problem.crews), default=0)
+
+
+def _shift_ranges(shifts: Sequence[Shift], visits: int, parity: int) -> list[TimeWindow]:
+    """Disjoint shift ranges, one per visit, in order; the spare shift goes by ``parity``."""
+    n = len(shifts)
+    sizes = [n // visits + (1 if i < n % visits else 0) for i in range(visits)]
+    if parity % 2:
+        sizes.reverse()
+    ranges, first = [], 0
+    for size in sizes:
+        ranges.append(TimeWindow(shifts[first].start_s, shifts[first + size - 1].end_s))
+        first += size
+    return ranges
+
+
+def _window(
+    point: CollectionPoint, allowed: TimeWindow, zones: Sequence[Zone], margin: int
+) -> TimeWindow | None:
+    """The single start window of a visit: the point's window overlapping ``allowed`` most,
+    cut to the zones' hours, its end moved earlier by ``margin``."""
+    best: TimeWindow | None = None
+    for window in point.time_windows:
+        start, end = max(window.start_s, allowed.start_s), min(window.end_s, allowed.end_s)
+        for zone in zones:
+            fits = [
+                (max(start, w.start_s), min(end, w.end_s - point.service_s))
+                for w in zone.open_windows
+            ]
+            fits = [f for f in fits if f[0] <= f[1]]
+            if not fits:
+                start, end = 1, 0
+                break
+            start, end = max(fits, key=lambda f: f[1] - f[0])
+        end = min(end, allowed.end_s - point.service_s)
+        if start > end:
+            continue
+        end = max(start, end - margin)
+        if best is None or end - start > best.end_s - best.start_s:
+            best = TimeWindow(start, end)
+    return best
+
+
+def jobs_by_stream(problem: Problem) -> dict[WasteStream, list[Job]]:
+    """Every visit that has a start window, grouped by stream (the rest are left to be listed
+    unserved with their reason)."""
+    shifts = sorted(problem.shifts, key=lambda s: s.start_s)
+    margin = break_margin(problem)
+    out: dict[WasteStream, list[Job]] = defaultdict(list)
+    for index, point in enumerate(problem.points):
+        zones = [z for z in problem.zones if z.contains(point.location.lon, point.location.lat)]
+        for visit, allowed in enumerate(_shift_ranges(shifts, point.visits_per_day, index)):
+            window = _window(point, allowed, zones, margin)
+            if window is None:
+                continue
+            largest = int(point.max_size_class)
+            if zones:
+                largest = min(largest, max(int(s) for z in zones for s in z.allowed_size_classes))
+            out[point.stream].append(
+                Job(
+                    point.id,
+                    visit,
+                    point.visit_kg(visit),
+                    point.visit_litres(visit),
+                    point.service_s,
+                    window.start_s,
+                    window.end_s,
+                    largest,
+                )
+            )
+    return out
+
+
+def all_slots(problem: Problem) -> list[Slot]:
+    """One slot per vehicle and shift (hook-lift trucks haul containers instead)."""
+    shifts = sorted(problem.shifts, key=lambda s: s.start_s)
+    margin = break_margin(problem)
+    longest = min((c.max_work_s for c in problem.crews), default=0)
+    slots: list[Slot] = []
+    for vehicle in sorted(problem.vehicles, key=lambda v: v.id):
+        vtype = problem.vehicle_type_of(vehicle)
+        if vtype.body is problem.rules.haul_body:
+            continue
+        for k, shift in enumerate(shifts):
+            end = shift.end_s
+            if (
+                k + 1 < len(shifts)
+                and shifts[k + 1].start_s < shift.end_s + problem.rules.handover_s
+            ):
+                end = shifts[k + 1].start_s - problem.rules.handover_s
+            end = min(end, shift.start_s + longest) - margin
+            if end <= shift.start_s:
+                continue
+            slots.append(
+                Slot(
+                    vehicle.id,
+                    shift.id,
+                    vehicle.depot_id,
+                    vtype.profile,
+                    int(vtype.size_class),
+                    vtype.capacity_kg,
+                    vtype.capacity_l,
+                    shift.start_s,
+                    end,
+                    vtype.cost_per_km_fen,
+                    vtype.cost_per_hour_fen,
+                )
+            )
+    return slots
+
+
+def dumps_for(problem: Problem, stream: WasteStream) -> list[Dump]:
+    """The facilities that take ``stream``, each with its longest opening (closing moved earlier
+    by the break margin)."""
+    margin = break_margin(problem)
+    out: list[Dump] = []
+    for facility in problem.facilities:
+        if stream not in facility.accepts:
+            continue
+        window = max(facility.opening, key=lambda w: w.duration_s)
+        close = max(window.start_s, window.end_s - margin)
+        out.append(Dump(facility.id, window.start_s, close, facility.tipping_s))
+    return out
+
+
+def carriers(problem: Problem, slot: Slot, stream: WasteStream) -> bool:
+    """Whether the slot's vehicle may carry ``stream`` (CT1)."""
+    rule = problem.rules.stream_rule(stream)
+    vtype = problem.vehicle_type_of(problem.vehicle_by_id[slot.vehicle_id])
+    return rule is not None and rule.allows(vtype.body, vtype.sealed)
+
+
+def facility_hours(facility: Facility) -> TimeWindow:
+    """The facility's longest opening window."""
+    return max(facility.opening, key=lambda w: w.duration_s)

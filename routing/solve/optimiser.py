@@ -1,0 +1,221 @@
+"""The optimiser: a whole district-day, every rule, within the caller's time limit.
+
+1. Jobs, slots and dumps (:mod:`routing.solve.jobs`): FQ, CT6 and break margins by construction.
+2. CP-SAT gives each vehicle-shift slot one stream (:mod:`routing.solve.allocation`).
+3. One PyVRP sub-problem per stream (CT1–CT3 by construction, CT4 by forbidding the loaded way
+   home), solved in parallel on the machine's cores within the time left.
+4. Routes are timed on the problem's own matrices with the crew's break
+   (:mod:`routing.solve.timing`); CP-SAT gives each a crew (SH1).
+5. Hauls from the transfer stations (TH), and every visit not made, with its reason.
+
+The greedy planner's plan is made too; the better of the two (fewer visits unserved, then lower
+cost) is returned, so the optimiser never does worse than the baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from routing.fleet import Crew
+from routing.kpi import compute_kpis
+from routing.plan import Plan, Route, Unserved
+from routing.problem import Problem
+from routing.solve.allocation import allocate
+from routing.solve.greedy import plan_greedy
+from routing.solve.hauls import schedule_hauls
+from routing.solve.jobs import all_slots, dumps_for, jobs_by_stream
+from routing.solve.model import SlotRoute, StreamProblem
+from routing.solve.ortools_adapter import assign_crews
+from routing.solve.pyvrp_adapter import solve_stream
+from routing.solve.timing import time_route
+from routing.solve.unserved import explain_visits
+from routing.travel import TravelMatrix
+
+Progress = Callable[[float, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    sub: StreamProblem
+    budget_s: float
+
+
+def _restrict(matrix: TravelMatrix, ids: Sequence[str]) -> TravelMatrix:
+    keep = list(dict.fromkeys(ids))
+    index = [matrix.index[i] for i in keep]
+    return TravelMatrix(
+        matrix.profile,
+        tuple(keep),
+        matrix.distance_m[index][:, index],
+        matrix.time_s[index][:, index],
+        matrix.method,
+    )
+
+
+def _strictest_crew(problem: Problem) -> Crew:
+    """A crew with the shortest hours and the longest break: a route timed for it suits all."""
+    crews = problem.crews
+    return Crew(
+        "any",
+        max_work_s=min(c.max_work_s for c in crews),
+        break_s=max(c.break_s for c in crews),
+        break_after_s=min(c.break_after_s for c in crews),
+    )
+
+
+def _budgets(tasks: list[StreamProblem], seconds: float, workers: int) -> list[_Task]:
+    """Share ``seconds`` on ``workers`` cores by job count (largest first on the emptiest core)."""
+    weights = [max(1, len(t.jobs)) ** 1.2 for t in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -weights[i])
+    loads = [0.0] * workers
+    core = [0] * len(tasks)
+    for i in order:
+        k = loads.index(min(loads))
+        core[i], loads[k] = k, loads[k] + weights[i]
+    return [
+        _Task(tasks[i], max(0.2, seconds * weights[i] / loads[core[i]])) for i in range(len(tasks))
+    ]
+
+
+def _solve_all(
+    tasks: list[_Task], seed: int, iterations: int | None, workers: int
+) -> list[list[SlotRoute]]:
+    if workers <= 1 or len(tasks) <= 1:
+        return [
+            solve_stream(t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations)
+            for t in tasks
+        ]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            pool.submit(
+                solve_stream, t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations
+            )
+            for t in sorted(tasks, key=lambda t: -t.budget_s)
+        ]
+        by_sub = {
+            id(t.sub): f
+            for t, f in zip(sorted(tasks, key=lambda t: -t.budget_s), futures, strict=True)
+        }
+        return [by_sub[id(t.sub)].result() for t in tasks]
+
+
+def optimise(
+    problem: Problem,
+    *,
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    portfolio: bool = True,
+) -> Plan:
+    """Plan the day; see the module's description. Never raises for an infeasible day: what
+    cannot be served is listed in :attr:`Plan.unserved` with its reason.
+
+    ``portfolio=False`` returns the optimiser's own plan, without comparing it to the greedy one.
+    """
+    began = time.perf_counter()
+    workers = workers or min(2, os.cpu_count() or 1)
+    if progress:
+        progress(0.0, None)
+    jobs = jobs_by_stream(problem)
+    slots = all_slots(problem)
+    allocation = allocate(problem, jobs, slots, seed=seed, time_limit_s=min(5.0, time_limit_s / 10))
+    subs: list[StreamProblem] = []
+    for stream, stream_jobs in jobs.items():
+        chosen = tuple(s for s, a in zip(slots, allocation, strict=True) if a is stream)
+        dumps = tuple(dumps_for(problem, stream))
+        if not chosen or not dumps:
+            continue
+        ids = [s.depot_id for s in chosen] + [d.facility_id for d in dumps]
+        ids += [j.point_id for j in stream_jobs]
+        matrices = {p: _restrict(problem.travel[p], ids) for p in {s.profile for s in chosen}}
+        subs.append(StreamProblem(stream, tuple(stream_jobs), chosen, dumps, matrices))
+    reserve = min(10.0, 0.15 * time_limit_s)
+    left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
+    results = _solve_all(_budgets(subs, left, workers), seed, max_iterations, workers)
+    if progress:
+        progress(0.85, None)
+
+    crew = _strictest_crew(problem)
+    timed: list[Route] = []
+    served: set[tuple[str, int]] = set()
+    for sub, found in zip(subs, results, strict=True):
+        for slot_route in found:
+            slot = sub.slots[slot_route.slot]
+            shift = problem.shift_by_id[slot.shift_id]
+            trips = tuple((t.jobs, t.dump) for t in slot_route.trips)
+            route = time_route(
+                problem,
+                sub,
+                slot_route.slot,
+                slot_route.start_s,
+                trips,
+                crew,
+                shift_end_s=shift.end_s,
+            )
+            if route is not None:
+                timed.append(route)
+    timed.sort(key=lambda r: (r.start_s, r.vehicle_id))
+    crews = sorted(problem.crews, key=lambda c: c.id)
+    picks = assign_crews(
+        [(r.start_s, r.end_s) for r in timed],
+        [(c.available.start_s, c.available.end_s, c.max_work_s) for c in crews],
+    )
+    kept: list[Route] = []
+    for route, pick in zip(timed, picks, strict=True):
+        if pick is None:
+            continue
+        kept.append(
+            Route(
+                route.vehicle_id,
+                route.shift_id,
+                crews[pick].id,
+                route.start_s,
+                route.end_s,
+                route.trips,
+                route.breaks,
+            )
+        )
+        for trip in route.trips:
+            served.update((v.point_id, v.visit) for v in trip.visits)
+    kept.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    draft = Plan(problem.name, tuple(kept))
+    missing = [
+        (p.id, v)
+        for p in problem.points
+        for v in range(p.visits_per_day)
+        if (p.id, v) not in served
+    ]
+    unserved: tuple[Unserved, ...] = tuple(explain_visits(problem, missing, served))
+    plan = Plan(
+        problem.name,
+        draft.routes,
+        schedule_hauls(problem, draft),
+        unserved,
+        {
+            "solver": "pyvrp+cpsat",
+            "seed": seed,
+            "seconds": round(time.perf_counter() - began, 3),
+            "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
+            "streams": ", ".join(s.stream.value for s in subs),
+        },
+    )
+    if not portfolio:
+        if progress:
+            progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))
+        return plan
+    baseline = plan_greedy(problem, seed=seed)
+    best = min(
+        (plan, baseline), key=lambda p: (len(p.unserved), compute_kpis(problem, p).cost_yuan)
+    )
+    if progress:
+        progress(1.0, round(compute_kpis(problem, best).cost_yuan * 100))
+    meta = dict(best.meta) | {"seconds": round(time.perf_counter() - began, 3)}
+    meta["optimiser_unserved"] = len(plan.unserved)
+    meta["greedy_unserved"] = len(baseline.unserved)
+    return Plan(best.problem_name, best.routes, best.hauls, best.unserved, meta)

@@ -1,0 +1,119 @@
+"""The OR-Tools adapter: CP-SAT for the assignments the routing engine does not model.
+
+The only module that imports :mod:`ortools`. Two models:
+
+- :func:`allocate_slots` gives each vehicle-shift slot to one stream, so that every stream's
+  coverage (supply of working time over its estimated need, also for the points only small
+  vehicles reach) is as high as possible, the lowest coverage first.
+- :func:`assign_crews` gives each route a crew of its own who may work its hours (SH1), serving
+  as many routes as possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+SCALE = 1000  # coverage ratios in thousandths
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """Estimated work (s) of a stream's jobs that only vehicles of at most ``max_size`` reach and
+    only slots of the ``shifts`` can serve."""
+
+    stream: int
+    max_size: int
+    work_s: int
+    shifts: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A slot: its size, its working seconds, its shift, and the streams it may carry."""
+
+    size: int
+    work_s: int
+    shift: int
+    streams: frozenset[int]
+
+
+def allocate_slots(
+    needs: Sequence[Need], offers: Sequence[Offer], *, time_limit_s: float = 5.0, seed: int = 0
+) -> list[int | None]:
+    """The stream each offer (slot) carries, or None for a slot left idle."""
+    model = cp_model.CpModel()
+    streams = sorted({n.stream for n in needs})
+    x = {
+        (o, s): model.new_bool_var(f"x{o}_{s}")
+        for o, offer in enumerate(offers)
+        for s in streams
+        if s in offer.streams
+    }
+    for o in range(len(offers)):
+        model.add(sum(x[o, s] for s in streams if (o, s) in x) <= 1)
+    z = model.new_int_var(0, 100 * SCALE, "z")  # the lowest coverage
+    for need in needs:
+        if need.work_s <= 0:
+            continue
+        supply = sum(
+            offers[o].work_s * x[o, need.stream]
+            for o in range(len(offers))
+            if (o, need.stream) in x
+            and offers[o].size <= need.max_size
+            and offers[o].shift in need.shifts
+        )
+        model.add(SCALE * supply >= z * need.work_s)
+    used = sum(x.values())
+    # Lowest coverage first; then every slot put to some use (an unused one costs nothing).
+    model.maximize(z * (len(offers) + 1) + used)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = 2
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return [None] * len(offers)
+    chosen: list[int | None] = [None] * len(offers)
+    for (o, s), var in x.items():
+        if solver.value(var):
+            chosen[o] = s
+    return chosen
+
+
+def assign_crews(
+    routes: Sequence[tuple[int, int]],
+    crews: Sequence[tuple[int, int, int]],
+    *,
+    time_limit_s: float = 5.0,
+) -> list[int | None]:
+    """A crew per route (index into ``crews``) or None.
+
+    ``routes`` are (start, end) seconds; ``crews`` are (available from, available to, longest
+    working time). A crew works at most one route (SH1).
+    """
+    model = cp_model.CpModel()
+    y = {
+        (r, c): model.new_bool_var(f"y{r}_{c}")
+        for r, (start, end) in enumerate(routes)
+        for c, (early, late, longest) in enumerate(crews)
+        if early <= start and end <= late and end - start <= longest
+    }
+    for r in range(len(routes)):
+        model.add(sum(v for (rr, _), v in y.items() if rr == r) <= 1)
+    for c in range(len(crews)):
+        model.add(sum(v for (_, cc), v in y.items() if cc == c) <= 1)
+    # Serve every route you can; among equals, the crew listed first.
+    model.maximize(sum(v * (10 * len(crews) - c) for (_, c), v in y.items()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    out: list[int | None] = [None] * len(routes)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for (r, c), v in y.items():
+            if solver.value(v):
+                out[r] = c
+    return out

@@ -1,0 +1,178 @@
+"""From a solver's sequence of stops to a timed :class:`~routing.plan.Route`, with the crew break.
+
+Times are recomputed here from the problem's own matrices: leave at the slot's start (or the
+solver's), drive, wait for the start window, serve or tip, and so on home. When the route is longer
+than the crew may work without a break, the break goes into the latest gap that still starts in
+time; everything after it moves later by at most the break, which the margins of
+:mod:`routing.solve.jobs` leave room for. A route that cannot be timed within every rule is
+refused (``None``) and its visits go back to the pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routing.fleet import Crew
+from routing.plan import Break, Route, Trip, Unload, VisitStop
+from routing.problem import Problem
+from routing.solve.jobs import break_margin
+from routing.solve.model import Job, StreamProblem
+from routing.units import DAY
+
+
+@dataclass(slots=True)
+class _Event:
+    location: str
+    job: Job | None
+    facility: str | None
+    busy_s: int
+    open_s: int
+    close_s: int
+    arrival: int = 0
+    start: int = 0
+    departure: int = 0
+
+
+def _events(
+    problem: Problem, sub: StreamProblem, trips: tuple[tuple[tuple[int, ...], int], ...]
+) -> list[_Event]:
+    margin = break_margin(problem)
+    events: list[_Event] = []
+    for jobs, dump in trips:
+        for k in jobs:
+            job = sub.jobs[k]
+            # The solver saw the window's end moved earlier by the break margin; the true end is
+            # the point's own window, which the break may use.
+            point = problem.point_by_id[job.point_id]
+            true_end = max(w.end_s for w in point.time_windows if w.contains(job.tw_start))
+            close = min(true_end, job.tw_end + margin)
+            events.append(_Event(job.point_id, job, None, job.service_s, job.tw_start, close))
+        facility = problem.facility_by_id[sub.dumps[dump].facility_id]
+        events.append(_Event(facility.id, None, facility.id, facility.tipping_s, 0, DAY))
+    return events
+
+
+def _run(
+    problem: Problem,
+    profile: str,
+    depot: str,
+    start: int,
+    events: list[_Event],
+    pause_before: int | None,
+    pause_s: int,
+) -> int | None:
+    """Time the events from ``start``; a pause of ``pause_s`` before event ``pause_before``
+    (``len(events)``: before driving home). Returns the time back at the depot, or None."""
+    matrix = problem.travel[profile]
+    here, t = depot, start
+    for k, event in enumerate(events):
+        if k == pause_before:
+            t += pause_s
+        arrival = max(t + matrix.time(here, event.location), event.open_s)
+        if event.facility is not None:
+            facility = problem.facility_by_id[event.facility]
+            opens = [w for w in facility.opening if w.end_s >= arrival]
+            if not opens:
+                return None
+            arrival = max(arrival, min(w.start_s for w in opens))
+        if arrival > event.close_s and event.job is not None:
+            return None
+        event.arrival = event.start = arrival
+        event.departure = arrival + event.busy_s
+        here, t = event.location, event.departure
+    if pause_before == len(events):
+        t += pause_s
+    return t + matrix.time(here, depot)
+
+
+def time_route(
+    problem: Problem,
+    sub: StreamProblem,
+    slot_index: int,
+    start_s: int,
+    trips: tuple[tuple[tuple[int, ...], int], ...],
+    crew: Crew,
+    *,
+    shift_end_s: int,
+) -> Route | None:
+    """The timed route of a slot, with its break; None if it cannot keep every rule."""
+    slot = sub.slots[slot_index]
+    events = _events(problem, sub, trips)
+    start = max(start_s, slot.start_s)
+    end = _run(problem, slot.profile, slot.depot_id, start, events, None, 0)
+    if end is None:
+        return None
+    breaks: tuple[Break, ...] = ()
+    if end - start > crew.break_after_s and crew.break_s > 0:
+        timed = None
+        for position in range(len(events), -1, -1):
+            leave = start if position == 0 else events[position - 1].departure
+            if leave > start + crew.break_after_s:
+                continue
+            paused = _run(
+                problem, slot.profile, slot.depot_id, start, events, position, crew.break_s
+            )
+            if paused is not None and paused <= shift_end_s and _windows_kept(problem, events):
+                timed, end = Break(leave, leave + crew.break_s), paused
+                break
+            _run(problem, slot.profile, slot.depot_id, start, events, None, 0)
+        if timed is None:
+            return None
+        breaks = (timed,)
+    if end > shift_end_s or end - start > crew.max_work_s or not _windows_kept(problem, events):
+        return None
+    if not _on_board_kept(problem, events):
+        return None
+    return Route(slot.vehicle_id, slot.shift_id, crew.id, start, end, _trips(sub, events), breaks)
+
+
+def _windows_kept(problem: Problem, events: list[_Event]) -> bool:
+    for event in events:
+        if event.job is not None:
+            point = problem.point_by_id[event.job.point_id]
+            if not any(w.contains(event.start) for w in point.time_windows):
+                return False
+        elif event.facility is not None and not problem.facility_by_id[event.facility].is_open(
+            event.start
+        ):
+            return False
+    return True
+
+
+def _on_board_kept(problem: Problem, events: list[_Event]) -> bool:
+    first: int | None = None
+    for event in events:
+        if event.job is not None and first is None:
+            first = event.start
+        elif event.facility is not None:
+            if first is not None and event.start - first > problem.rules.on_board_limit_s:
+                return False
+            first = None
+    return True
+
+
+def _trips(sub: StreamProblem, events: list[_Event]) -> tuple[Trip, ...]:
+    trips: list[Trip] = []
+    visits: list[VisitStop] = []
+    kg = litres = 0
+    for event in events:
+        if event.job is not None:
+            kg += event.job.kg
+            litres += event.job.litres
+            visits.append(
+                VisitStop(
+                    event.job.point_id,
+                    event.job.visit,
+                    event.arrival,
+                    event.start,
+                    event.departure,
+                    kg,
+                    litres,
+                )
+            )
+        else:
+            assert event.facility is not None
+            unload = Unload(event.facility, event.arrival, event.start, event.departure, kg, litres)
+            trips.append(Trip(sub.stream, tuple(visits), unload))
+            visits, kg, litres = [], 0, 0
+    return tuple(trips)
