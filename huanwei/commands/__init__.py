@@ -7,8 +7,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from huanwei.commands import gis, plans
+from huanwei.commands import gis, plans, serve
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: tuple[Register, ...] = (plans.register, gis.register)
+COMMANDS: tuple[Register, ...] = (plans.register, gis.register, serve.register)

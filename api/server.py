@@ -1,0 +1,18 @@
+"""Serving the API with uvicorn (what ``huanwei serve`` runs)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from api.core.config import Settings
+from api.db.migrate import upgrade
+from api.main import create_app
+
+
+def serve(*, host: str, port: int, migrate: bool = True) -> None:
+    """Apply migrations (unless ``migrate`` is false), then serve until interrupted."""
+    settings = Settings.from_env()
+    if migrate:
+        upgrade(database_url=settings.database_url)
+    print(f"Huanwei API on http://{host}:{port} (OpenAPI page: /docs)", flush=True)
+    uvicorn.run(create_app(settings), host=host, port=port)

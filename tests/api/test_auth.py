@@ -1,0 +1,288 @@
+"""Sign-in, settings, and the matrix of every endpoint × role (401 / 403 / 2xx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.core.config import DEVELOPMENT_SECRET, Settings
+from api.main import create_app
+from routing.errors import FieldError
+from tests.api.conftest import DAY, Api, plan_day
+
+STAFF = ("admin", "dispatcher", "planner")
+DISPATCH = ("admin", "dispatcher")
+ADMIN = ("admin",)
+DRIVER = ("driver",)
+ANYONE = ("admin", "dispatcher", "planner", "driver")
+
+SPARE_POINT = {
+    "type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [24.93, 60.17]},
+    "properties": {"id": "spare-point", "stream": "residual", "kg_per_day": 100},
+}
+SPARE_DEPOT = {
+    "type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [24.94, 60.17]},
+    "properties": {"id": "spare-depot"},
+}
+SPARE_FACILITY = {
+    "type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [24.95, 60.17]},
+    "properties": {"id": "spare-facility", "kind": "landfill", "accepts": ["residual"]},
+}
+SPARE_ZONE = {
+    "type": "Feature",
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[24.9, 60.1], [24.91, 60.1], [24.91, 60.11], [24.9, 60.1]]],
+    },
+    "properties": {"id": "spare-zone", "allowed_size_classes": ["cart"]},
+}
+SPARE_TYPE = {
+    "id": "spare-type",
+    "body": "compactor",
+    "sealed": True,
+    "capacity_kg": 5000,
+    "capacity_l": 20000,
+    "size_class": "large",
+    "profile": "large",
+}
+SPARE_VEHICLE = {"id": "spare-vehicle", "type_id": "spare-type", "depot_id": "spare-depot"}
+SPARE_CREW = {"id": "spare-crew"}
+SPARE_SHIFT = {"id": "spare-shift", "start_s": "22:40", "end_s": "23:50"}
+
+# (method, path, roles allowed, request keywords); {d}, {p}, {j}, {u} are filled per test.
+ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
+    ("GET", "/users/me", ANYONE, {}),
+    ("GET", "/users", ADMIN, {}),
+    (
+        "POST",
+        "/users",
+        ADMIN,
+        {"json": {"username": "new", "password": "password1", "role": "planner"}},
+    ),
+    ("DELETE", "/users/{u}", ADMIN, {}),
+    ("GET", "/districts", STAFF, {}),
+    ("POST", "/districts", STAFF, {"json": {"name": "another"}}),
+    ("POST", "/districts/import", STAFF, {"json": {"name": "imported", "problem": "DOC"}}),
+    ("GET", "/districts/{d}", STAFF, {}),
+    ("PUT", "/districts/{d}", STAFF, {"json": {"name": "renamed"}}),
+    ("DELETE", "/districts/{d}", ADMIN, {}),
+    ("GET", "/districts/{d}/problem", STAFF, {}),
+    ("GET", "/districts/{d}/points", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/points",
+        STAFF,
+        {"json": {**SPARE_POINT, "properties": {**SPARE_POINT["properties"], "id": "p2"}}},
+    ),
+    ("GET", "/districts/{d}/points/spare-point", STAFF, {}),
+    ("PUT", "/districts/{d}/points/spare-point", STAFF, {"json": SPARE_POINT}),
+    ("DELETE", "/districts/{d}/points/spare-point", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/points/import",
+        STAFF,
+        {
+            "files": {
+                "file": ("p.csv", b"id,lon,lat,stream,kg_per_day\nc1,24.93,60.17,residual,50\n")
+            }
+        },
+    ),
+    ("GET", "/districts/{d}/depots", STAFF, {}),
+    ("POST", "/districts/{d}/depots", STAFF, {"json": {**SPARE_DEPOT, "properties": {"id": "d2"}}}),
+    ("GET", "/districts/{d}/depots/spare-depot", STAFF, {}),
+    ("PUT", "/districts/{d}/depots/spare-depot", STAFF, {"json": SPARE_DEPOT}),
+    ("DELETE", "/districts/{d}/depots/spare-depot2", STAFF, {}),
+    ("GET", "/districts/{d}/facilities", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/facilities",
+        STAFF,
+        {"json": {**SPARE_FACILITY, "properties": {**SPARE_FACILITY["properties"], "id": "f2"}}},
+    ),
+    ("GET", "/districts/{d}/facilities/spare-facility", STAFF, {}),
+    ("PUT", "/districts/{d}/facilities/spare-facility", STAFF, {"json": SPARE_FACILITY}),
+    ("DELETE", "/districts/{d}/facilities/spare-facility", STAFF, {}),
+    ("GET", "/districts/{d}/zones", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/zones",
+        STAFF,
+        {"json": {**SPARE_ZONE, "properties": {**SPARE_ZONE["properties"], "id": "z2"}}},
+    ),
+    ("GET", "/districts/{d}/zones/spare-zone", STAFF, {}),
+    ("PUT", "/districts/{d}/zones/spare-zone", STAFF, {"json": SPARE_ZONE}),
+    ("DELETE", "/districts/{d}/zones/spare-zone", STAFF, {}),
+    ("GET", "/districts/{d}/vehicle-types", STAFF, {}),
+    ("POST", "/districts/{d}/vehicle-types", STAFF, {"json": {**SPARE_TYPE, "id": "t2"}}),
+    ("GET", "/districts/{d}/vehicle-types/spare-type", STAFF, {}),
+    ("PUT", "/districts/{d}/vehicle-types/spare-type", STAFF, {"json": SPARE_TYPE}),
+    ("DELETE", "/districts/{d}/vehicle-types/spare-type2", STAFF, {}),
+    ("GET", "/districts/{d}/vehicles", STAFF, {}),
+    ("POST", "/districts/{d}/vehicles", STAFF, {"json": {**SPARE_VEHICLE, "id": "v2"}}),
+    ("GET", "/districts/{d}/vehicles/spare-vehicle", STAFF, {}),
+    ("PUT", "/districts/{d}/vehicles/spare-vehicle", STAFF, {"json": SPARE_VEHICLE}),
+    ("DELETE", "/districts/{d}/vehicles/spare-vehicle", STAFF, {}),
+    ("GET", "/districts/{d}/crews", STAFF, {}),
+    ("POST", "/districts/{d}/crews", STAFF, {"json": {"id": "c2"}}),
+    ("GET", "/districts/{d}/crews/spare-crew", STAFF, {}),
+    ("PUT", "/districts/{d}/crews/spare-crew", STAFF, {"json": SPARE_CREW}),
+    ("DELETE", "/districts/{d}/crews/spare-crew", STAFF, {}),
+    ("GET", "/districts/{d}/shifts", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/shifts",
+        STAFF,
+        {"json": {"id": "s2", "start_s": "23:55", "end_s": "24:00"}},
+    ),
+    ("GET", "/districts/{d}/shifts/spare-shift", STAFF, {}),
+    ("PUT", "/districts/{d}/shifts/spare-shift", STAFF, {"json": SPARE_SHIFT}),
+    ("DELETE", "/districts/{d}/shifts/spare-shift", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/plan-jobs",
+        STAFF,
+        {"json": {"date": "2026-05-02", "time_limit_s": 1}},
+    ),
+    ("GET", "/districts/{d}/plan-jobs", STAFF, {}),
+    ("GET", "/plan-jobs/{j}", STAFF, {}),
+    ("POST", "/plan-jobs/{q}/cancel", STAFF, {}),
+    ("POST", "/plan-jobs/{f}/retry", STAFF, {}),
+    ("GET", "/districts/{d}/plans", STAFF, {}),
+    ("GET", "/plans/{p}", STAFF, {}),
+    ("GET", "/plans/{p}/geojson", STAFF, {}),
+    ("GET", "/plans/{p}/validation", STAFF, {}),
+    ("GET", "/plans/{p}/kpis", STAFF, {}),
+    ("POST", "/plans/{p}/publish", DISPATCH, {}),
+    ("GET", "/me/assignment", DRIVER, {"params": {"date": DAY}}),
+    ("GET", "/me/assignment.gpx", DRIVER, {"params": {"date": DAY}}),
+    ("GET", "/me/assignment.ics", DRIVER, {"params": {"date": DAY}}),
+    ("POST", "/me/stops", DRIVER, {"json": "STOP"}),
+]
+
+
+def _world(api: Api, district: int) -> dict[str, Any]:
+    """A district with a published plan, spare records, a queued and a failed job."""
+    plan_id = plan_day(api, district)
+    routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
+    api.bind_driver(district, routes[0]["crew"])
+    first = routes[0]["trips"][0]["visits"][0]
+    base = f"/districts/{district}"
+    for resource, body in (
+        ("points", SPARE_POINT),
+        ("depots", SPARE_DEPOT),
+        ("depots", {**SPARE_DEPOT, "properties": {"id": "spare-depot2"}}),
+        ("facilities", SPARE_FACILITY),
+        ("zones", SPARE_ZONE),
+        ("vehicle-types", SPARE_TYPE),
+        ("vehicle-types", {**SPARE_TYPE, "id": "spare-type2"}),
+        ("vehicles", SPARE_VEHICLE),
+        ("crews", SPARE_CREW),
+        ("shifts", SPARE_SHIFT),
+    ):
+        response = api.call("POST", f"{base}/{resource}", json=body)
+        assert response.status_code == 201, response.text
+    queued = api.call("POST", f"{base}/plan-jobs", json={"date": DAY}).json()["id"]
+    failed = api.call("POST", f"{base}/plan-jobs", json={"date": DAY}).json()["id"]
+    api.call("POST", f"/plan-jobs/{failed}/cancel")
+    return {
+        "d": district,
+        "p": plan_id,
+        "j": queued,
+        "q": queued,
+        "f": failed,
+        "u": api.users["planner"],
+        "STOP": {
+            "date": DAY,
+            "point_id": first["point"],
+            "visit": first["visit"],
+            "status": "done",
+        },
+    }
+
+
+def _request(
+    api: Api, role: str | None, method: str, path: str, kw: dict[str, Any], world: dict[str, Any]
+) -> int:
+    from tests.api.conftest import district_document
+
+    url = path.format(**{k: v for k, v in world.items() if k.isalpha() and len(k) == 1})
+    kw = dict(kw)
+    if kw.get("json") == "STOP":
+        kw["json"] = world["STOP"]
+    elif isinstance(kw.get("json"), dict) and kw["json"].get("problem") == "DOC":
+        kw["json"] = {**kw["json"], "problem": district_document()}
+    return int(api.call(method, url, role=role, **kw).status_code)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "kw"),
+    ENDPOINTS,
+    ids=[f"{method} {path}" for method, path, _, _ in ENDPOINTS],
+)
+def test_endpoint_by_role(
+    api: Api, district: int, method: str, path: str, allowed: tuple[str, ...], kw: dict[str, Any]
+) -> None:
+    world = _world(api, district)
+    assert _request(api, None, method, path, kw, world) == 401
+    for role in ANYONE:
+        if role not in allowed:
+            assert _request(api, role, method, path, kw, world) == 403, role
+    status = _request(api, allowed[0], method, path, kw, world)
+    assert 200 <= status < 300, (allowed[0], status)
+    for role in allowed[1:]:
+        assert _request(api, role, method, path, kw, world) not in (401, 403), role
+
+
+def _shape(path: str) -> str:
+    """A path with every parameter or record id replaced by ``*``."""
+    return "/".join(
+        "*" if part.startswith("{") or part.startswith("spare-") else part
+        for part in path.split("/")
+    )
+
+
+def test_the_matrix_covers_every_endpoint(api: Api) -> None:
+    served = {
+        (method.upper(), _shape(path))
+        for path, operations in api.app.openapi()["paths"].items()
+        for method in operations
+        if path != "/auth/token"
+    }
+    assert served == {(method, _shape(path)) for method, path, _, _ in ENDPOINTS}
+
+
+def test_sign_in_gives_a_token_that_works(api: Api) -> None:
+    wrong = api.client.post("/auth/token", data={"username": "admin", "password": "nope"})
+    assert wrong.status_code == 401
+    token = api.client.post(
+        "/auth/token", data={"username": "planner", "password": "planner-password"}
+    ).json()["access_token"]
+    me = api.client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["role"] == "planner"
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert (
+        api.client.get("/users/me", headers={"Authorization": f"Bearer {forged}"}).status_code
+        == 401
+    )
+
+
+def test_settings_refuse_the_development_secret_elsewhere() -> None:
+    assert Settings().secret_key == DEVELOPMENT_SECRET
+    with pytest.raises(FieldError, match="secret_key"):
+        Settings(environment="production")
+    with pytest.raises(FieldError, match="secret_key"):
+        Settings(environment="production", secret_key="short")
+    with pytest.raises(FieldError, match="secret_key"):
+        create_app(Settings.from_env({"HUANWEI_ENVIRONMENT": "production"}))
+    env = {
+        "HUANWEI_ENVIRONMENT": "production",
+        "HUANWEI_SECRET_KEY": "x" * 40,
+        "HUANWEI_DATABASE_URL": "postgresql://db/huanwei",
+    }
+    assert Settings.from_env(env).database_url == "postgresql://db/huanwei"
+    with pytest.raises(FieldError, match="HUANWEI_JOB_WORKERS"):
+        Settings.from_env({"HUANWEI_JOB_WORKERS": "two"})
