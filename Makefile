@@ -45,7 +45,7 @@ db:
 		pg_ctlcluster --skip-systemctl-redirect 15 main start
 	@su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '$(TEST_DB)'\"" \
 		| grep -q 1 || su postgres -c "createdb $(TEST_DB)"
-	@su postgres -c "psql -q -d $(TEST_DB) -c 'CREATE EXTENSION IF NOT EXISTS postgis'"
+	@su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -q -d $(TEST_DB) -c 'CREATE EXTENSION IF NOT EXISTS postgis'"
 
 test: lint typecheck unit
 
