@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from routing.domain import WasteStream
 from routing.problem import Problem
@@ -13,6 +14,33 @@ from routing.solve.model import Job, Slot
 from routing.solve.ortools_adapter import Need, Offer, allocate_slots
 
 STREAMS = list(WasteStream)
+UNREACHABLE_S = 10**8  # legs this long are closed roads, not work
+
+
+def nearest_legs_s(problem: Problem, jobs: Sequence[Job], profile: str) -> NDArray[np.float64]:
+    """Per job, seconds to the nearest other job's point (0 where none is reachable)."""
+    matrix = problem.travel[profile]
+    index = np.array([matrix.index[j.point_id] for j in jobs])
+    legs = matrix.time_s[np.ix_(index, index)].astype(np.float64)
+    np.fill_diagonal(legs, np.inf)
+    legs[legs == 0] = np.inf  # a second visit of the same point is no leg
+    legs[legs >= UNREACHABLE_S] = np.inf
+    nearest = legs.min(axis=1)
+    result: NDArray[np.float64] = np.where(np.isfinite(nearest), nearest, 0.0)
+    return result
+
+
+def dump_leg_s(problem: Problem, stream: WasteStream, jobs: Sequence[Job], profile: str) -> float:
+    """Median seconds from a job to its nearest dump (0 without dumps)."""
+    dumps = dumps_for(problem, stream)
+    if not dumps or not jobs:
+        return 0.0
+    matrix = problem.travel[profile]
+    index = np.array([matrix.index[j.point_id] for j in jobs])
+    dump_index = np.array([matrix.index[d.facility_id] for d in dumps])
+    reach = matrix.time_s[np.ix_(index, dump_index)].min(axis=1)
+    reach = reach[reach < UNREACHABLE_S]
+    return float(np.median(reach)) if len(reach) else 0.0
 
 
 def estimate_work_s(
@@ -22,19 +50,10 @@ def estimate_work_s(
     truckload a return drive to the nearest dump plus tipping."""
     if not jobs:
         return 0
-    matrix = problem.travel[profile]
-    index = np.array([matrix.index[j.point_id] for j in jobs])
-    legs = matrix.time_s[np.ix_(index, index)].astype(np.float64)
-    np.fill_diagonal(legs, np.inf)
-    legs[legs == 0] = np.inf  # a second visit of the same point is no leg
-    nearest = np.where(np.isfinite(legs.min(axis=1)), legs.min(axis=1), 0.0)
+    nearest = nearest_legs_s(problem, jobs, profile)
     dumps = dumps_for(problem, stream)
-    if dumps:
-        dump_index = np.array([matrix.index[d.facility_id] for d in dumps])
-        to_dump = float(np.median(matrix.time_s[np.ix_(index, dump_index)].min(axis=1)))
-        tipping = float(np.mean([d.tipping_s for d in dumps]))
-    else:
-        to_dump = tipping = 0.0
+    to_dump = dump_leg_s(problem, stream, jobs, profile)
+    tipping = float(np.mean([d.tipping_s for d in dumps])) if dumps else 0.0
     capacity = max((problem.vehicle_type_of(v).capacity_kg for v in problem.vehicles), default=1)
     loads = sum(j.kg for j in jobs) / capacity + 1
     return int(sum(j.service_s for j in jobs) + nearest.sum() + loads * (2 * to_dump + tipping))
@@ -62,14 +81,17 @@ def allocate(
     ]
     needs: list[Need] = []
     for stream, stream_jobs in jobs.items():
-        profiles = [s.profile for s in slots if carriers(problem, s, stream)]
-        if not profiles or not stream_jobs:
+        if not stream_jobs or not any(carriers(problem, s, stream) for s in slots):
             continue
-        profile = max(set(profiles), key=profiles.count)
         allowed = [shifts_of(j) for j in stream_jobs]
         # Hall-type conditions: the jobs that only small vehicles reach, or only some shifts can
         # serve, need that much supply from exactly those slots.
         for size in sorted({j.max_size for j in stream_jobs}):
+            # Estimate on the roads of the vehicles that reach these jobs.
+            profiles = [s.profile for s in slots if carriers(problem, s, stream) and s.size <= size]
+            if not profiles:
+                continue
+            profile = max(sorted(set(profiles)), key=profiles.count)
             for subset in subsets:
                 reach = [
                     j

@@ -37,11 +37,13 @@ def _shift_ranges(shifts: Sequence[Shift], visits: int, parity: int) -> list[Tim
 
 
 def _window(
-    point: CollectionPoint, allowed: TimeWindow, zones: Sequence[Zone], margin: int
+    point: CollectionPoint, allowed: TimeWindow, zones: Sequence[Zone], margin: int, parity: int
 ) -> TimeWindow | None:
-    """The single start window of a visit: the point's window overlapping ``allowed`` most,
-    cut to the zones' hours, its end moved earlier by ``margin``."""
-    best: TimeWindow | None = None
+    """The single start window of a visit, cut to the zones' hours, its end moved earlier by
+    ``margin``. Of the point's windows overlapping ``allowed``, a long one; where several are
+    nearly as long (old town: morning and evening), points take turns by ``parity``, so that
+    the work spreads over both."""
+    options: list[TimeWindow] = []
     for window in point.time_windows:
         start, end = max(window.start_s, allowed.start_s), min(window.end_s, allowed.end_s)
         for zone in zones:
@@ -57,10 +59,12 @@ def _window(
         end = min(end, allowed.end_s - point.service_s)
         if start > end:
             continue
-        end = max(start, end - margin)
-        if best is None or end - start > best.end_s - best.start_s:
-            best = TimeWindow(start, end)
-    return best
+        options.append(TimeWindow(start, max(start, end - margin)))
+    if not options:
+        return None
+    longest = max(w.duration_s for w in options)
+    good = [w for w in options if 2 * w.duration_s >= longest]
+    return good[parity % len(good)]
 
 
 def jobs_by_stream(problem: Problem) -> dict[WasteStream, list[Job]]:
@@ -72,7 +76,7 @@ def jobs_by_stream(problem: Problem) -> dict[WasteStream, list[Job]]:
     for index, point in enumerate(problem.points):
         zones = [z for z in problem.zones if z.contains(point.location.lon, point.location.lat)]
         for visit, allowed in enumerate(_shift_ranges(shifts, point.visits_per_day, index)):
-            window = _window(point, allowed, zones, margin)
+            window = _window(point, allowed, zones, margin, index + visit)
             if window is None:
                 continue
             largest = int(point.max_size_class)

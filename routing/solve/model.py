@@ -29,6 +29,7 @@ class Job:
     tw_start: int
     tw_end: int
     max_size: int  # largest SizeClass value that can reach it
+    board_s: int = 0  # estimated seconds this visit adds to a trip's time on board (CT5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class StreamProblem:
     slots: tuple[Slot, ...]
     dumps: tuple[Dump, ...]
     matrices: Mapping[str, TravelMatrix]
+    on_board_s: int = 0  # most seconds on board per trip (CT5), 0: not limited
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,24 +14,26 @@ cost) is returned, so the optimiser never does worse than the baseline.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from routing.domain import WasteStream
 from routing.fleet import Crew
 from routing.kpi import compute_kpis
 from routing.plan import Plan, Route, Unserved
 from routing.problem import Problem
-from routing.solve.allocation import allocate
+from routing.solve.allocation import allocate, dump_leg_s, nearest_legs_s
 from routing.solve.greedy import plan_greedy
 from routing.solve.hauls import schedule_hauls
-from routing.solve.jobs import all_slots, dumps_for, jobs_by_stream
-from routing.solve.model import SlotRoute, StreamProblem
+from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
+from routing.solve.model import Job, SlotRoute, StreamProblem
 from routing.solve.ortools_adapter import assign_crews
 from routing.solve.pyvrp_adapter import solve_stream
-from routing.solve.timing import time_route
+from routing.solve.timing import repair_route
 from routing.solve.unserved import explain_visits
 from routing.travel import TravelMatrix
 
@@ -54,6 +56,24 @@ def _restrict(matrix: TravelMatrix, ids: Sequence[str]) -> TravelMatrix:
         matrix.time_s[index][:, index],
         matrix.method,
     )
+
+
+BOARD_LEG_FACTOR = 1.5  # nearest-neighbour legs underestimate the legs a route really drives
+
+
+def _board_estimates(
+    problem: Problem, stream: WasteStream, jobs: Sequence[Job], profile: str
+) -> tuple[tuple[Job, ...], int]:
+    """Jobs with their estimated seconds on board, and the per-trip budget for them (CT5): the
+    on-board limit less the drive to a dump and room for a break."""
+    legs = nearest_legs_s(problem, jobs, profile)
+    boarded = tuple(
+        dataclasses.replace(job, board_s=job.service_s + int(BOARD_LEG_FACTOR * leg))
+        for job, leg in zip(jobs, legs, strict=True)
+    )
+    limit = problem.rules.on_board_limit_s - break_margin(problem)
+    limit -= int(BOARD_LEG_FACTOR * dump_leg_s(problem, stream, jobs, profile))
+    return boarded, max(limit, max((j.board_s for j in boarded), default=1))
 
 
 def _strictest_crew(problem: Problem) -> Crew:
@@ -134,7 +154,9 @@ def optimise(
         ids = [s.depot_id for s in chosen] + [d.facility_id for d in dumps]
         ids += [j.point_id for j in stream_jobs]
         matrices = {p: _restrict(problem.travel[p], ids) for p in {s.profile for s in chosen}}
-        subs.append(StreamProblem(stream, tuple(stream_jobs), chosen, dumps, matrices))
+        profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
+        boarded, limit = _board_estimates(problem, stream, stream_jobs, profile)
+        subs.append(StreamProblem(stream, boarded, chosen, dumps, matrices, limit))
     reserve = min(10.0, 0.15 * time_limit_s)
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
     results = _solve_all(_budgets(subs, left, workers), seed, max_iterations, workers)
@@ -142,21 +164,23 @@ def optimise(
         progress(0.85, None)
 
     crew = _strictest_crew(problem)
+    margin = break_margin(problem)
     timed: list[Route] = []
     served: set[tuple[str, int]] = set()
     for sub, found in zip(subs, results, strict=True):
         for slot_route in found:
             slot = sub.slots[slot_route.slot]
-            shift = problem.shift_by_id[slot.shift_id]
+            # The slot's end less the break margin was the solver's; the break may use the margin.
+            latest = slot.end_s + margin
             trips = tuple((t.jobs, t.dump) for t in slot_route.trips)
-            route = time_route(
+            route, _dropped = repair_route(
                 problem,
                 sub,
                 slot_route.slot,
                 slot_route.start_s,
                 trips,
                 crew,
-                shift_end_s=shift.end_s,
+                shift_end_s=latest,
             )
             if route is not None:
                 timed.append(route)

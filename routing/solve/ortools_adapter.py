@@ -54,21 +54,30 @@ def allocate_slots(
     }
     for o in range(len(offers)):
         model.add(sum(x[o, s] for s in streams if (o, s) in x) <= 1)
-    z = model.new_int_var(0, 100 * SCALE, "z")  # the lowest coverage
-    for need in needs:
-        if need.work_s <= 0:
-            continue
-        supply = sum(
-            offers[o].work_s * x[o, need.stream]
+    cap = 20 * SCALE  # high enough that supply is shared in proportion to need
+    z = model.new_int_var(0, cap, "z")  # the lowest coverage of a need that can be met at all
+    total_work = sum(n.work_s for n in needs) or 1
+    coverages = []
+    for k, need in enumerate(needs):
+        eligible = [
+            o
             for o in range(len(offers))
             if (o, need.stream) in x
             and offers[o].size <= need.max_size
             and offers[o].shift in need.shifts
-        )
-        model.add(SCALE * supply >= z * need.work_s)
+        ]
+        if need.work_s <= 0 or not eligible:
+            continue  # nothing can serve these jobs: they are listed unserved with the reason
+        cover = model.new_int_var(0, cap, f"cover{k}")
+        supply = sum(offers[o].work_s * x[o, need.stream] for o in eligible)
+        model.add(cover * need.work_s <= SCALE * supply)
+        model.add(z <= cover)
+        coverages.append(cover * (1 + 1000 * need.work_s // total_work))
     used = sum(x.values())
-    # Lowest coverage first; then every slot put to some use (an unused one costs nothing).
-    model.maximize(z * (len(offers) + 1) + used)
+    # The lowest coverage first, then the coverage of all needs weighted by their work, then
+    # every slot put to use.
+    second = (len(offers) + 1) * cap * 1001 * (len(coverages) + 1)
+    model.maximize(z * second + sum(coverages) * (len(offers) + 1) + used)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.random_seed = seed

@@ -6,8 +6,9 @@ home from a job is made to be the way through the best dump: its leg to an end l
 drive to that dump, the tipping and the drive home, and the dump is put back into the trip when
 the solution is read (CT4 by construction). Each slot is its own vehicle
 type (its shift window, its profile's matrices, its capacity in kg and litres, its costs). Jobs are
-optional with a prize far above any route cost: when the fleet is short the solver leaves out
-what it cannot serve instead of failing. Costs are in milli-fen: metres × fen/km, seconds ×
+optional with a prize of a few times the cost of serving them alone: when the fleet is short the
+solver leaves out what it cannot serve instead of failing. A third load dimension holds each visit's estimated
+seconds on board, its capacity the on-board limit (CT5, approximately: timing checks exactly). Costs are in milli-fen: metres × fen/km, seconds ×
 fen/h ÷ 3.6.
 """
 
@@ -18,13 +19,25 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pyvrp import Client, Depot, Location, ProblemData, Solution, VehicleType, solve
+from pyvrp import (
+    Client,
+    Depot,
+    Location,
+    PenaltyParams,
+    ProblemData,
+    Solution,
+    SolveParams,
+    VehicleType,
+    solve,
+)
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
 
-FORBIDDEN = 10**9  # metres and seconds of a leg that must not be driven
-PRIZE = 10**11  # milli-fen: serving a job is always worth more than the cheapest route to it
+FORBIDDEN = 10**7  # metres and seconds of a leg that must not be driven (115 days)
+PRIZE_FACTOR = 4  # a job's prize: this many times the cost of serving it alone
+MIN_PRIZE = 10**6
+MAX_PENALTY = 1e8  # FORBIDDEN × MAX_PENALTY stays far inside int64
 
 
 def _stop(time_limit_s: float, iterations: int | None) -> StoppingCriterion:
@@ -41,6 +54,7 @@ class Built:
     data: ProblemData
     profiles: list[str]
     home_dump: dict[str, NDArray[np.int64]]
+    type_slots: list[list[int]]  # per vehicle type, the slots it stands for
 
 
 def build_data(sub: StreamProblem) -> Built:
@@ -90,47 +104,103 @@ def build_data(sub: StreamProblem) -> Built:
         Depot(2 * n_depots + k, tw_early=d.open_s, tw_late=d.close_s, service_duration=d.tipping_s)
         for k, d in enumerate(sub.dumps)
     ]
+    prizes = _prizes(sub, distances, durations, profiles, n_depots, first_job)
     clients = [
         Client(
             location=first_job + k,
-            pickup=[job.kg, job.litres],
+            pickup=[job.kg, job.litres, job.board_s],
             service_duration=job.service_s,
             tw_early=job.tw_start,
             tw_late=job.tw_end,
-            prize=PRIZE,
+            prize=int(prizes[k]),
             required=False,
         )
         for k, job in enumerate(sub.jobs)
     ]
     reloads = list(range(2 * n_depots, 2 * n_depots + n_dumps))
-    vehicle_types = [
-        VehicleType(
-            num_available=1,
-            capacity=[slot.capacity_kg, slot.capacity_l],
-            start_depot=depots.index(slot.depot_id),
-            end_depot=n_depots + depots.index(slot.depot_id),
-            tw_early=slot.start_s,
-            tw_late=slot.end_s,
-            unit_distance_cost=slot.cost_per_km_fen,
-            unit_duration_cost=max(1, round(slot.cost_per_hour_fen / 3.6)),
-            profile=profiles.index(slot.profile),
-            reload_depots=reloads,
-            name=f"{slot.vehicle_id}/{slot.shift_id}",
+    # Identical slots (same depot, profile, capacity, hours, costs) form one vehicle type: HGS
+    # searches far better over a few types with several vehicles than over many single ones.
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for k, slot in enumerate(sub.slots):
+        key = (
+            slot.depot_id,
+            slot.profile,
+            slot.capacity_kg,
+            slot.capacity_l,
+            slot.start_s,
+            slot.end_s,
+            slot.cost_per_km_fen,
+            slot.cost_per_hour_fen,
+            slot.shift_id,
         )
-        for slot in sub.slots
-    ]
+        groups.setdefault(key, []).append(k)
+    type_slots = list(groups.values())
+    vehicle_types = []
+    for members in type_slots:
+        slot = sub.slots[members[0]]
+        vehicle_types.append(
+            VehicleType(
+                num_available=len(members),
+                capacity=[slot.capacity_kg, slot.capacity_l, sub.on_board_s or FORBIDDEN],
+                start_depot=depots.index(slot.depot_id),
+                end_depot=n_depots + depots.index(slot.depot_id),
+                tw_early=slot.start_s,
+                tw_late=slot.end_s,
+                unit_distance_cost=slot.cost_per_km_fen,
+                unit_duration_cost=max(1, round(slot.cost_per_hour_fen / 3.6)),
+                profile=profiles.index(slot.profile),
+                reload_depots=reloads,
+                name=f"{slot.profile}/{slot.shift_id}",
+            )
+        )
     data = ProblemData(locations, clients, pv_depots, vehicle_types, distances, durations)
-    return Built(data, profiles, home_dump)
+    return Built(data, profiles, home_dump, type_slots)
+
+
+def _prizes(
+    sub: StreamProblem,
+    distances: list[Any],
+    durations: list[Any],
+    profiles: list[str],
+    n_depots: int,
+    first_job: int,
+) -> NDArray[np.int64]:
+    """Per job, a prize a few times the cost of a truck serving it alone (out, serve, home).
+
+    High enough that every job worth a detour is served, low enough that the penalties for
+    breaking windows or capacity still weigh more: a prize far above all costs makes HGS keep
+    infeasible solutions that collect it.
+    """
+    best = np.full(len(sub.jobs), np.inf)
+    for p, profile in enumerate(profiles):
+        slots = [s for s in sub.slots if s.profile == profile]
+        km = max(s.cost_per_km_fen for s in slots)
+        hour = max(round(s.cost_per_hour_fen / 3.6) for s in slots)
+        dist, time = distances[p], durations[p]
+        out_d = dist[:n_depots, first_job:].min(axis=0) + dist[
+            first_job:, n_depots : 2 * n_depots
+        ].min(axis=1)
+        out_t = time[:n_depots, first_job:].min(axis=0) + time[
+            first_job:, n_depots : 2 * n_depots
+        ].min(axis=1)
+        service = np.array([j.service_s for j in sub.jobs])
+        cost = out_d * km + (out_t + service) * hour
+        reachable = out_t < FORBIDDEN
+        best = np.where(reachable, np.minimum(best, cost), best)
+    prizes = np.where(np.isfinite(best), PRIZE_FACTOR * best, 0)
+    return np.maximum(prizes, MIN_PRIZE).astype(np.int64)
 
 
 def _to_routes(sub: StreamProblem, built: Built, solution: Solution) -> list[SlotRoute]:
     depots = sorted({s.depot_id for s in sub.slots})
     n_depots = len(depots)
     routes: list[SlotRoute] = []
+    free = [list(members) for members in built.type_slots]
     for route in solution.routes():
         if not route.is_feasible():
             continue  # its visits stay unserved rather than break a rule
-        slot = sub.slots[int(route.vehicle_type())]
+        slot_index = free[int(route.vehicle_type())].pop(0)
+        slot = sub.slots[slot_index]
         trips: list[SlotTrip] = []
         jobs: list[int] = []
         for activity in route.schedule():
@@ -145,9 +215,7 @@ def _to_routes(sub: StreamProblem, built: Built, solution: Solution) -> list[Slo
             dump = int(built.home_dump[slot.profile][jobs[-1], home])
             trips.append(SlotTrip(tuple(jobs), dump))
         if trips:
-            routes.append(
-                SlotRoute(int(route.vehicle_type()), int(route.start_time()), tuple(trips))
-            )
+            routes.append(SlotRoute(slot_index, int(route.start_time()), tuple(trips)))
     return routes
 
 
@@ -162,5 +230,14 @@ def solve_stream(
     if not sub.jobs or not sub.slots or not sub.dumps:
         return []
     built = build_data(sub)
-    result = solve(built.data, stop=_stop(time_limit_s, max_iterations), seed=seed, display=False)
+    # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
+    # of lateness must come to cost more than the prize it would buy.
+    params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
+    result = solve(
+        built.data,
+        stop=_stop(time_limit_s, max_iterations),
+        seed=seed,
+        display=False,
+        params=params,
+    )
     return _to_routes(sub, built, result.best)

@@ -112,7 +112,12 @@ def time_route(
             paused = _run(
                 problem, slot.profile, slot.depot_id, start, events, position, crew.break_s
             )
-            if paused is not None and paused <= shift_end_s and _windows_kept(problem, events):
+            if (
+                paused is not None
+                and paused <= shift_end_s
+                and _windows_kept(problem, events)
+                and _on_board_kept(problem, events)
+            ):
                 timed, end = Break(leave, leave + crew.break_s), paused
                 break
             _run(problem, slot.profile, slot.depot_id, start, events, None, 0)
@@ -176,3 +181,80 @@ def _trips(sub: StreamProblem, events: list[_Event]) -> tuple[Trip, ...]:
             trips.append(Trip(sub.stream, tuple(visits), unload))
             visits, kg, litres = [], 0, 0
     return tuple(trips)
+
+
+Trips = tuple[tuple[tuple[int, ...], int], ...]
+
+
+def _first_long_trip(
+    problem: Problem, sub: StreamProblem, slot_index: int, start_s: int, trips: Trips
+) -> tuple[int, int] | None:
+    """(trip, jobs to keep) for the first trip whose waste stays on board too long, if any."""
+    slot = sub.slots[slot_index]
+    events = _events(problem, sub, trips)
+    if (
+        _run(problem, slot.profile, slot.depot_id, max(start_s, slot.start_s), events, None, 0)
+        is None
+    ):
+        return None
+    limit = problem.rules.on_board_limit_s - break_margin(problem)
+    matrix = problem.travel[slot.profile]
+    k = 0
+    for t, (jobs, _dump) in enumerate(trips):
+        trip_events = events[k : k + len(jobs) + 1]
+        k += len(jobs) + 1
+        first = trip_events[0].start
+        if trip_events[-1].start - first <= limit:
+            continue
+        keep = 1
+        for n in range(1, len(jobs)):
+            last = trip_events[n - 1]
+            to_dump = min(matrix.time(last.location, d.facility_id) for d in sub.dumps)
+            if last.departure + to_dump - first <= limit:
+                keep = n
+        return t, keep
+    return None
+
+
+def repair_route(
+    problem: Problem,
+    sub: StreamProblem,
+    slot_index: int,
+    start_s: int,
+    trips: Trips,
+    crew: Crew,
+    *,
+    shift_end_s: int,
+) -> tuple[Route | None, list[int]]:
+    """A timed route as close to the solver's as every rule allows, and the jobs left out.
+
+    A trip whose waste would stay on board too long (CT5) is split with an extra unloading at the
+    nearest dump; a route that still cannot be timed loses its last visits one by one.
+    """
+    dropped: list[int] = []
+    work = [list(jobs) for jobs, _ in trips]
+    dumps = [dump for _, dump in trips]
+    matrix = problem.travel[sub.slots[slot_index].profile]
+    for _ in range(4 * sum(len(j) for j in work) + 8):
+        current: Trips = tuple((tuple(j), d) for j, d in zip(work, dumps, strict=True) if j)
+        if not current:
+            return None, dropped
+        route = time_route(
+            problem, sub, slot_index, start_s, current, crew, shift_end_s=shift_end_s
+        )
+        if route is not None:
+            return route, dropped
+        long_trip = _first_long_trip(problem, sub, slot_index, start_s, current)
+        work = [list(j) for j, _ in current]
+        dumps = [d for _, d in current]
+        if long_trip is not None and 0 < long_trip[1] < len(work[long_trip[0]]):
+            t, keep = long_trip
+            last = sub.jobs[work[t][keep - 1]].point_id
+            nearest = min(
+                range(len(sub.dumps)), key=lambda d: matrix.time(last, sub.dumps[d].facility_id)
+            )
+            work[t : t + 1] = [work[t][:keep], work[t][keep:]]
+            dumps[t : t + 1] = [nearest, dumps[t]]
+            continue
+        dropped.append(work[-1].pop())
+    return None, dropped
