@@ -6,16 +6,16 @@ judged by :func:`routing.validation.validate` in the tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve.greedy import plan_greedy
+from routing.solve.optimiser import Progress, optimise
 
-#: Called with (share of the time limit used, 0..1; cost of the best plan so far in fen or None).
-Progress = Callable[[float, int | None], None]
+__all__ = ["ENGINES", "Progress", "optimise", "plan_greedy", "solve"]
 
-__all__ = ["Progress", "plan_greedy", "solve"]
+#: The engines :func:`solve` can use: the optimiser (PyVRP + CP-SAT, with the greedy planner as
+#: fill and fallback) or the greedy planner alone.
+ENGINES = ("optimiser", "greedy")
 
 
 def solve(
@@ -24,16 +24,30 @@ def solve(
     time_limit_s: float = 60.0,
     seed: int = 0,
     progress: Progress | None = None,
+    max_iterations: int | None = None,
+    engine: str = "optimiser",
+    workers: int | None = None,
 ) -> Plan:
-    """Plan ``problem``'s day within ``time_limit_s`` seconds; deterministic for a ``seed``.
+    """Plan ``problem``'s day within ``time_limit_s`` seconds.
 
-    The backend is chosen here (today: the greedy constructive planner; the optimiser of issue 4
-    plugs in behind this same call). Infeasible parts never raise: they are listed in
+    Deterministic for a ``seed`` when ``max_iterations`` bounds the search (a time limit alone
+    depends on the machine's speed). Infeasible parts never raise: they are listed in
     :attr:`Plan.unserved` with the rule or limit that stopped them.
     """
-    if progress is not None:
-        progress(0.0, None)
-    plan = plan_greedy(problem, seed=seed)
-    if progress is not None:
-        progress(1.0, None)
-    return plan
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "greedy":
+        if progress is not None:
+            progress(0.0, None)
+        plan = plan_greedy(problem, seed=seed)
+        if progress is not None:
+            progress(1.0, None)
+        return plan
+    return optimise(
+        problem,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        max_iterations=max_iterations,
+        workers=workers,
+        progress=progress,
+    )

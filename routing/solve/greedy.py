@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
-from routing.plan import Break, Plan, Route, Trip, Unload, Unserved, VisitStop
+from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.solve.hauls import Inflow, haul_inflows, schedule_hauls
-from routing.solve.unserved import explain_unserved
+from routing.solve.unserved import explain_unserved, explain_visits
 from routing.travel import TravelMatrix
 
 CANDIDATES = 40  # nearest pending visits tried per step
@@ -287,18 +287,16 @@ class _RouteBuilder:
         )
 
 
-def plan_greedy(problem: Problem, *, seed: int = 0) -> Plan:
-    """Plan the day greedily; deterministic (``seed`` only recorded, the method has no randomness).
-
-    Returns
-    -------
-    Plan
-        Routes, hauls from transfer stations, and every visit it could not make with the reason.
-    """
-    began = time.perf_counter()
+def _day_after(problem: Problem, base: Plan | None) -> _Day:
+    """What is left to plan after the routes of ``base`` (everything, without one)."""
+    shift_index = {s.id: k for k, s in enumerate(sorted(problem.shifts, key=lambda s: s.start_s))}
+    made = {
+        (stop.point_id, stop.visit): shift_index[route.shift_id]
+        for route, _trip, stop in (base.served_visits() if base else ())
+    }
     day = _Day(
         problem=problem,
-        pending={p.id: 0 for p in problem.points},
+        pending={},
         last_shift={},
         facility_left={f.id: f.daily_capacity_kg for f in problem.facilities},
         zones_at={
@@ -309,9 +307,47 @@ def plan_greedy(problem: Problem, *, seed: int = 0) -> Plan:
             )
         },
     )
-    crews_free = sorted(problem.crews, key=lambda c: c.id)
-    ready: dict[str, int] = {}
-    routes: list[Route] = []
+    for point in problem.points:
+        done = 0
+        while done < point.visits_per_day and (point.id, done) in made:
+            day.visit_shift[(point.id, done)] = made[(point.id, done)]
+            done += 1
+        later = any((point.id, v) in made for v in range(done, point.visits_per_day))
+        if done < point.visits_per_day and not later:
+            day.pending[point.id] = done
+            if done:
+                day.last_shift[point.id] = made[(point.id, done - 1)]
+    stations = {f.id for f in problem.transfer_stations}
+    for route in base.routes if base else ():
+        for trip in route.trips:
+            if trip.unload is not None:
+                day.facility_left[trip.unload.facility_id] -= trip.unload.kg
+                if trip.unload.facility_id in stations:
+                    day.inflows.append(
+                        (trip.unload.departure_s, trip.unload.facility_id, trip.unload.kg)
+                    )
+    return day
+
+
+def plan_greedy(problem: Problem, *, seed: int = 0, base: Plan | None = None) -> Plan:
+    """Plan the day greedily; deterministic (``seed`` only recorded, the method has no randomness).
+
+    With ``base``, keep its routes and plan only what it leaves: its visits not made, in the
+    vehicle-shifts it leaves free, with the crews it leaves free, around its routes' handovers.
+
+    Returns
+    -------
+    Plan
+        Routes, hauls from transfer stations, and every visit it could not make with the reason.
+    """
+    began = time.perf_counter()
+    day = _day_after(problem, base)
+    kept = base.routes if base else ()
+    crews_free = sorted(
+        (c for c in problem.crews if c.id not in {r.crew_id for r in kept}), key=lambda c: c.id
+    )
+    handover = problem.rules.handover_s
+    routes: list[Route] = list(kept)
     haulers = {
         v.id for v in problem.vehicles if problem.vehicle_type_of(v).body is problem.rules.haul_body
     }
@@ -319,26 +355,43 @@ def plan_greedy(problem: Problem, *, seed: int = 0) -> Plan:
         for vehicle in sorted(problem.vehicles, key=lambda v: v.id):
             if vehicle.id in haulers or not day.pending:
                 continue
-            start = max(shift.start_s, ready.get(vehicle.id, shift.start_s))
+            own = [r for r in routes if r.vehicle_id == vehicle.id]
+            if any(r.shift_id == shift.id for r in own):
+                continue
+            starts = {s.id: s.start_s for s in problem.shifts}
+            before = [r.end_s + handover for r in own if starts[r.shift_id] < shift.start_s]
+            after = [r.start_s - handover for r in own if starts[r.shift_id] > shift.start_s]
+            start = max([shift.start_s, *before])
             crew = next((c for c in crews_free if c.available.contains(start)), None)
             if crew is None:
                 continue
-            route = _RouteBuilder(day, vehicle, shift, index, crew, start).route()
+            builder = _RouteBuilder(day, vehicle, shift, index, crew, start)
+            builder.end_limit = min([builder.end_limit, *after])
+            route = builder.route()
             if route is None:
                 continue
             routes.append(route)
             crews_free.remove(crew)
-            ready[vehicle.id] = route.end_s + problem.rules.handover_s
+    routes.sort(key=lambda r: (r.vehicle_id, r.start_s))
     plan = Plan(problem.name, tuple(routes))
     hauls = schedule_hauls(problem, plan)
-    unserved: list[Unserved] = explain_unserved(problem, day.pending, day.last_shift)
+    served = {(stop.point_id, stop.visit) for _r, _t, stop in plan.served_visits()}
+    missing = [
+        (p.id, v)
+        for p in problem.points
+        for v in range(p.visits_per_day)
+        if (p.id, v) not in served
+    ]
+    unserved = explain_visits(problem, missing, served)
+    if base is None:
+        unserved = explain_unserved(problem, day.pending, day.last_shift)
     return Plan(
         problem.name,
         tuple(routes),
         hauls,
         tuple(unserved),
         {
-            "solver": "greedy",
+            **(dict(base.meta) if base else {"solver": "greedy"}),
             "seed": seed,
             "seconds": round(time.perf_counter() - began, 3),
             "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),

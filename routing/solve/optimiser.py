@@ -33,6 +33,7 @@ from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_strea
 from routing.solve.model import Job, SlotRoute, StreamProblem
 from routing.solve.ortools_adapter import assign_crews
 from routing.solve.pyvrp_adapter import solve_stream
+from routing.solve.storage import Timed, keep_stations_in_storage
 from routing.solve.timing import repair_route
 from routing.solve.unserved import explain_visits
 from routing.travel import TravelMatrix
@@ -165,7 +166,7 @@ def optimise(
 
     crew = _strictest_crew(problem)
     margin = break_margin(problem)
-    timed: list[Route] = []
+    records: list[Timed] = []
     served: set[tuple[str, int]] = set()
     for sub, found in zip(subs, results, strict=True):
         for slot_route in found:
@@ -173,17 +174,12 @@ def optimise(
             # The slot's end less the break margin was the solver's; the break may use the margin.
             latest = slot.end_s + margin
             trips = tuple((t.jobs, t.dump) for t in slot_route.trips)
-            route, _dropped = repair_route(
-                problem,
-                sub,
-                slot_route.slot,
-                slot_route.start_s,
-                trips,
-                crew,
-                shift_end_s=latest,
+            route, used, _dropped = repair_route(
+                problem, sub, slot_route.slot, slot_route.start_s, trips, crew, shift_end_s=latest
             )
-            if route is not None:
-                timed.append(route)
+            records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
+    keep_stations_in_storage(problem, records, crew)
+    timed = [r.route for r in records if r.route is not None]
     timed.sort(key=lambda r: (r.start_s, r.vehicle_id))
     crews = sorted(problem.crews, key=lambda c: c.id)
     picks = assign_crews(
@@ -216,7 +212,7 @@ def optimise(
         if (p.id, v) not in served
     ]
     unserved: tuple[Unserved, ...] = tuple(explain_visits(problem, missing, served))
-    plan = Plan(
+    draft = Plan(
         problem.name,
         draft.routes,
         schedule_hauls(problem, draft),
@@ -229,6 +225,8 @@ def optimise(
             "streams": ", ".join(s.stream.value for s in subs),
         },
     )
+    # What the solver left out, the greedy planner tries in the vehicle-shifts left free.
+    plan = plan_greedy(problem, seed=seed, base=draft) if draft.unserved else draft
     if not portfolio:
         if progress:
             progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))

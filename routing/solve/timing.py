@@ -225,8 +225,9 @@ def repair_route(
     crew: Crew,
     *,
     shift_end_s: int,
-) -> tuple[Route | None, list[int]]:
-    """A timed route as close to the solver's as every rule allows, and the jobs left out.
+) -> tuple[Route | None, Trips, list[int]]:
+    """A timed route as close to the solver's as every rule allows, the trips it runs, and the
+    jobs left out.
 
     A trip whose waste would stay on board too long (CT5) is split with an extra unloading at the
     nearest dump; a route that still cannot be timed loses its last visits one by one.
@@ -238,12 +239,12 @@ def repair_route(
     for _ in range(4 * sum(len(j) for j in work) + 8):
         current: Trips = tuple((tuple(j), d) for j, d in zip(work, dumps, strict=True) if j)
         if not current:
-            return None, dropped
+            return None, (), dropped
         route = time_route(
             problem, sub, slot_index, start_s, current, crew, shift_end_s=shift_end_s
         )
         if route is not None:
-            return route, dropped
+            return route, current, dropped
         long_trip = _first_long_trip(problem, sub, slot_index, start_s, current)
         work = [list(j) for j, _ in current]
         dumps = [d for _, d in current]
@@ -257,4 +258,4 @@ def repair_route(
             dumps[t : t + 1] = [nearest, dumps[t]]
             continue
         dropped.append(work[-1].pop())
-    return None, dropped
+    return None, (), dropped

@@ -1,0 +1,94 @@
+"""Transfer stations within their storage (TH): move unloadings the hauls cannot keep up with.
+
+The routing engine does not see a station's store. After routing, unloadings at stations are
+replayed in time order with the haul schedule (:mod:`routing.solve.hauls`); the first one that would
+overflow a store is sent to another facility that takes the stream (another station, the landfill)
+if its route can still be timed within every rule, or its visits are given back to be planned by
+the fill step or listed unserved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routing.fleet import Crew
+from routing.plan import Route
+from routing.problem import Problem
+from routing.solve.hauls import Inflow, haul_inflows
+from routing.solve.model import StreamProblem
+from routing.solve.timing import Trips, time_route
+
+
+@dataclass(slots=True)
+class Timed:
+    """A timed route and what it was timed from, so that it can be timed again."""
+
+    sub: StreamProblem
+    slot: int
+    start_s: int
+    trips: Trips
+    latest_s: int
+    route: Route | None
+
+
+def _inflows(problem: Problem, timed: list[Timed]) -> list[tuple[Inflow, int, int]]:
+    stations = {f.id for f in problem.transfer_stations}
+    out = []
+    for r, item in enumerate(timed):
+        if item.route is None:
+            continue
+        for t, trip in enumerate(item.route.trips):
+            if trip.unload is not None and trip.unload.facility_id in stations:
+                out.append(
+                    ((trip.unload.departure_s, trip.unload.facility_id, trip.unload.kg), r, t)
+                )
+    return sorted(out)
+
+
+def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | None:
+    inflows = _inflows(problem, timed)
+    if not inflows or not haul_inflows(problem, [i for i, _, _ in inflows], {})[1]:
+        return None
+    for k in range(len(inflows)):
+        if haul_inflows(problem, [i for i, _, _ in inflows[: k + 1]], {})[1]:
+            return inflows[k][1], inflows[k][2]
+    return None
+
+
+def keep_stations_in_storage(problem: Problem, timed: list[Timed], crew: Crew) -> None:
+    """Change ``timed`` in place until no station overflows (TH)."""
+    for _ in range(4 * len(timed) + 4 * sum(len(t.trips) for t in timed)):
+        spot = _first_overflow(problem, timed)
+        if spot is None:
+            return
+        r, t = spot
+        item = timed[r]
+        jobs, dump = item.trips[t]
+        station = item.sub.dumps[dump].facility_id
+        fixed = False
+        for other in range(len(item.sub.dumps)):
+            if item.sub.dumps[other].facility_id == station:
+                continue
+            trips = (*item.trips[:t], (jobs, other), *item.trips[t + 1 :])
+            route = time_route(
+                problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
+            )
+            if route is not None:
+                item.trips, item.route, fixed = trips, route, True
+                break
+        if not fixed:  # give the trip's visits back
+            trips = (*item.trips[:t], *item.trips[t + 1 :])
+            route = (
+                time_route(
+                    problem,
+                    item.sub,
+                    item.slot,
+                    item.start_s,
+                    trips,
+                    crew,
+                    shift_end_s=item.latest_s,
+                )
+                if trips
+                else None
+            )
+            item.trips, item.route = trips, route

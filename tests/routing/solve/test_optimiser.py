@@ -1,0 +1,148 @@
+"""The optimiser: every plan it returns passes the validator, on generated districts and on
+small problems built to tempt it into breaking one rule each."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from routing.domain import TimeWindow
+from routing.fleet import RuleParameters
+from routing.plan import Plan
+from routing.problem import Problem
+from routing.solve import optimise, solve
+from routing.units import HOUR, MINUTE
+from routing.validation import validate
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
+from tests.factories import riverside
+
+BOX = BoxSampler(120.10, 30.25, 120.16, 30.29)
+
+
+def quick(problem: Problem, **options: object) -> Plan:
+    """The optimiser's own plan (no greedy portfolio), small and deterministic."""
+    return optimise(
+        problem,
+        time_limit_s=2.0,
+        seed=1,
+        max_iterations=150,
+        workers=1,
+        portfolio=False,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def assert_valid(problem: Problem, plan: Plan) -> None:
+    report = validate(problem, plan)
+    assert report.ok, [str(v) for v in report.violations[:8]]
+    served = sum(1 for _ in plan.served_visits())
+    assert served + len(plan.unserved) == sum(p.visits_per_day for p in problem.points)
+
+
+@st.composite
+def districts(draw: st.DrawFn) -> Problem:
+    spec = DistrictSpec(
+        scale=draw(st.floats(0.01, 0.04)),
+        compactors=draw(st.integers(1, 6)),
+        carts=draw(st.integers(0, 4)),
+        kitchen_tankers=draw(st.integers(0, 3)),
+        box_trucks=draw(st.integers(0, 2)),
+        suction_tankers=draw(st.integers(0, 2)),
+        hook_lifts=draw(st.integers(0, 2)),
+        twice_daily_share=draw(st.floats(0.0, 0.6)),
+        landfill_distance_km=draw(st.floats(1.0, 25.0)),
+        crews=draw(st.integers(2, 40)),
+    )
+    return generate_district(BOX, seed=draw(st.integers(0, 100_000)), spec=spec)
+
+
+@settings(max_examples=200, deadline=None)
+@given(districts())
+def test_every_optimised_plan_passes_the_validator(problem: Problem) -> None:
+    assert_valid(problem, quick(problem))
+
+
+def test_the_optimiser_is_deterministic_under_an_iteration_limit() -> None:
+    problem = generate_district(BOX, seed=5, spec=DistrictSpec(scale=0.05))
+    first, second = quick(problem), quick(problem)
+    assert first.routes == second.routes and first.unserved == second.unserved
+
+
+def test_solve_serves_the_riverside_day_fully() -> None:
+    problem = riverside()
+    plan = solve(problem, time_limit_s=2.0, seed=1, max_iterations=100, workers=1)
+    assert_valid(problem, plan)
+    assert plan.unserved == ()
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="engine"):
+        solve(riverside(), engine="magic")
+
+
+# --- problems built to tempt the solver into breaking one rule each -------------------------
+
+
+def _facility(problem: Problem, facility_id: str, **changes: object) -> Problem:
+    facility = dataclasses.replace(problem.facility_by_id[facility_id], **changes)  # type: ignore[arg-type]
+    return problem.replace(
+        facilities=tuple(facility if f.id == facility_id else f for f in problem.facilities)
+    )
+
+
+def _vehicle_type(problem: Problem, type_id: str, **changes: object) -> Problem:
+    vtype = dataclasses.replace(problem.vehicle_type_by_id[type_id], **changes)  # type: ignore[arg-type]
+    return problem.replace(
+        vehicle_types=tuple(vtype if t.id == type_id else t for t in problem.vehicle_types)
+    )
+
+
+def _bigger(problem: Problem, factor: int) -> Problem:
+    points = tuple(
+        dataclasses.replace(
+            p, kg_per_day=p.kg_per_day * factor, litres_per_day=p.litres_per_day * factor
+        )
+        for p in problem.points
+    )
+    return problem.replace(points=points)
+
+
+TEMPTATIONS = {
+    # A crew for only two routes: the rest must be listed, not worked by a crew twice.
+    "SH1": lambda p: p.replace(crews=p.crews[:2]),
+    # One compactor, work for more than a shift: the second shift needs the handover.
+    "SH2": lambda p: _bigger(p, 6),
+    # Only the open truck is near the market: kitchen waste must still go in the tank.
+    "CT1": lambda p: p.replace(vehicles=tuple(v for v in p.vehicles if v.id != "K1")),
+    # The nearest facility to the market is the transfer station, which takes no kitchen waste.
+    "CT3": lambda p: _facility(p, "TS", opening=(TimeWindow(4 * HOUR, 5 * HOUR),)),
+    # A landfill far away and a short on-board limit.
+    "CT5": lambda p: p.replace(rules=RuleParameters(on_board_limit_s=20 * MINUTE)),
+    # The big truck passes right by the old-town point.
+    "CT6": lambda p: p,
+    # A small compactor: several trips.
+    "CP": lambda p: _vehicle_type(p, "compactor", capacity_kg=1200, capacity_l=2400),
+    # Narrow windows.
+    "TW": lambda p: p.replace(
+        points=tuple(
+            dataclasses.replace(q, time_windows=(TimeWindow(6 * HOUR, 6 * HOUR + 20 * MINUTE),))
+            if q.id in {"R2", "T1"}
+            else q
+            for q in p.points
+        )
+    ),
+    # A tiny station store and one container truck.
+    "TH": lambda p: _facility(p, "TS", storage_kg=1500, container_kg=1500),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(TEMPTATIONS))
+def test_a_problem_built_to_tempt_a_rule_break_gets_a_valid_plan(rule: str) -> None:
+    problem = TEMPTATIONS[rule](riverside())
+    plan = quick(problem)
+    assert_valid(problem, plan)
+    for unserved in plan.unserved:
+        assert unserved.rule and unserved.reason
