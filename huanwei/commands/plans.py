@@ -9,13 +9,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from huanwei.progress import ProgressBar
 from routing.kpi import PlanKpis, compute_kpis
 from routing.plan import Plan
 from routing.plan_file import plan_to_geojson, read_plan, write_plan
 from routing.problem import Problem
 from routing.problem_file import read_problem, write_problem
-from routing.solve import plan_greedy
+from routing.solve import ENGINES, solve
 from routing.validation import ValidationReport, validate
+from scenarios import load_scenario
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -31,17 +33,27 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("plan", type=Path)
     p.set_defaults(run=run_kpi)
 
-    p = sub.add_parser("plan", help="plan a problem's day and write the plan")
-    p.add_argument("problem", type=Path)
-    p.add_argument("--out", type=Path, required=True, help="plan file to write (JSON)")
+    p = sub.add_parser("plan", help="plan a district-day and write the plan")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--problem", type=Path, help="problem file (JSON)")
+    source.add_argument("--scenario", help="a named scenario, e.g. district-baseline")
+    p.add_argument("--osm", type=Path, help="OSM extract the scenario is built on")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--iterations", type=int, help="bound the search: the same plan for the same seed"
+    )
+    p.add_argument("--engine", choices=ENGINES, default="optimiser")
+    p.add_argument("--out", type=Path, required=True, help="plan file to write (JSON)")
     p.add_argument("--geojson", type=Path, help="also write the plan as GeoJSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run_plan)
 
     p = sub.add_parser("demo", help="plan the bundled demo district end to end")
     p.add_argument("--out", type=Path, default=Path("out/demo"), help="folder for the results")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--scale", type=float, default=1.0, help="share of the district's points")
+    p.add_argument("--time-limit", type=float, default=30.0, help="seconds for planning")
     p.set_defaults(run=run_demo)
 
 
@@ -79,8 +91,23 @@ def run_kpi(args: argparse.Namespace) -> int:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    problem = read_problem(args.problem)
-    plan = plan_greedy(problem, seed=args.seed)
+    if args.problem is not None:
+        problem = read_problem(args.problem)
+    else:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            problem = load_scenario(args.scenario, osm=args.osm, seed=args.seed)
+        for note in dict.fromkeys(str(w.message) for w in caught):
+            print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
+    with ProgressBar(args.time_limit, enabled=not args.quiet) as bar:
+        plan = solve(
+            problem,
+            time_limit_s=args.time_limit,
+            seed=args.seed,
+            max_iterations=args.iterations,
+            engine=args.engine,
+            progress=bar.update,
+        )
     write_plan(plan, args.out)
     if args.geojson:
         args.geojson.write_text(json.dumps(plan_to_geojson(problem, plan)), encoding="utf-8")
@@ -117,10 +144,12 @@ def run_demo(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         problem, travel_spec = demo_district(seed=args.seed, scale=args.scale)
+    print(f"demo district: {len(problem.points)} points; planning for up to {args.time_limit:g} s")
     for note in dict.fromkeys(str(w.message) for w in caught):
         print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}")
     write_problem(problem, out / "problem.json", travel=travel_spec)
-    plan = plan_greedy(problem, seed=args.seed)
+    with ProgressBar(args.time_limit, enabled=True) as bar:
+        plan = solve(problem, time_limit_s=args.time_limit, seed=args.seed, progress=bar.update)
     write_plan(plan, out / "plan.json")
     (out / "plan.geojson").write_text(json.dumps(plan_to_geojson(problem, plan)), encoding="utf-8")
     kpis = compute_kpis(problem, plan)

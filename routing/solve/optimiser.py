@@ -29,6 +29,7 @@ from routing.problem import Problem
 from routing.solve.allocation import allocate, dump_leg_s, nearest_legs_s
 from routing.solve.greedy import plan_greedy
 from routing.solve.hauls import schedule_hauls
+from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
 from routing.solve.model import Job, SlotRoute, StreamProblem
 from routing.solve.ortools_adapter import assign_crews
@@ -178,6 +179,7 @@ def optimise(
                 problem, sub, slot_route.slot, slot_route.start_s, trips, crew, shift_end_s=latest
             )
             records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
+    insert_missing(problem, records, crew, deadline=began + time_limit_s - reserve / 2)
     keep_stations_in_storage(problem, records, crew)
     timed = [r.route for r in records if r.route is not None]
     timed.sort(key=lambda r: (r.start_s, r.vehicle_id))
