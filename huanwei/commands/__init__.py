@@ -7,8 +7,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from huanwei.commands import gis, plans, serve
+from huanwei.commands import bench, gis, plans, serve
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: tuple[Register, ...] = (plans.register, gis.register, serve.register)
+COMMANDS: tuple[Register, ...] = (plans.register, gis.register, serve.register, bench.register)

@@ -57,8 +57,11 @@ class Built:
     type_slots: list[list[int]]  # per vehicle type, the slots it stands for
 
 
-def build_data(sub: StreamProblem) -> Built:
-    """The PyVRP instance of a stream problem."""
+def build_data(sub: StreamProblem, *, plain: bool = False) -> Built:
+    """The PyVRP instance of a stream problem.
+
+    ``plain``: PyVRP as it is, for comparison: every job required, no way home through a dump.
+    """
     depots = sorted({s.depot_id for s in sub.slots})
     loc_ids = [
         *depots,
@@ -85,10 +88,11 @@ def build_data(sub: StreamProblem) -> Built:
         home_dump[profile] = best
         rows = np.arange(len(sub.jobs))[:, None]
         cols = np.arange(n_depots)[None, :]
-        time[jobs, n_depots:first_dump] = via[rows, best, cols]
-        dist[jobs, n_depots:first_dump] = (
-            dist[jobs, dumps][rows, best] + dist[dumps, :n_depots][best, cols]
-        )
+        if not plain:
+            time[jobs, n_depots:first_dump] = via[rows, best, cols]
+            dist[jobs, n_depots:first_dump] = (
+                dist[jobs, dumps][rows, best] + dist[dumps, :n_depots][best, cols]
+            )
         size = max(s.size for s in sub.slots if s.profile == profile)
         too_big = [first_job + k for k, job in enumerate(sub.jobs) if job.max_size < size]
         for array in (dist, time):
@@ -113,7 +117,7 @@ def build_data(sub: StreamProblem) -> Built:
             tw_early=job.tw_start,
             tw_late=job.tw_end,
             prize=int(prizes[k]),
-            required=False,
+            required=plain,
         )
         for k, job in enumerate(sub.jobs)
     ]
@@ -241,3 +245,39 @@ def solve_stream(
         params=params,
     )
     return _to_routes(sub, built, result.best)
+
+
+def solve_plain(
+    sub: StreamProblem, *, time_limit_s: float, seed: int, max_iterations: int | None = None
+) -> dict[str, object]:
+    """Plain PyVRP on a whole day relaxed to what it models (the benchmark's reference).
+
+    Every job required; capacities by weight and volume; reload depots at every facility in
+    ``sub.dumps`` whatever the stream; shift windows and profiles as the optimiser's; no rule of
+    CT1–CT5, crews or breaks. Returns its cost (milli-fen), distance, routes and feasibility.
+    """
+    built = build_data(sub, plain=True)
+    params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
+    result = solve(
+        built.data,
+        stop=_stop(time_limit_s, max_iterations),
+        seed=seed,
+        display=False,
+        params=params,
+    )
+    best = result.best
+    routes = best.routes()
+    cost = sum(
+        r.distance() * built.data.vehicle_type(r.vehicle_type()).unit_distance_cost
+        + r.duration() * built.data.vehicle_type(r.vehicle_type()).unit_duration_cost
+        for r in routes
+    )
+    return {
+        "feasible": bool(best.is_feasible()),
+        "cost_milli_fen": int(cost),
+        "km": round(best.distance() / 1000, 3),
+        "routes": len(routes),
+        "clients": int(best.num_clients()),
+        "iterations": int(result.num_iterations),
+        "seconds": round(result.runtime, 2),
+    }

@@ -1,0 +1,60 @@
+"""The benchmark's reference: the whole day as one plain PyVRP instance, and a cost both share.
+
+Plain PyVRP sees every visit of every stream with its window, every vehicle-shift with its hours,
+capacities by weight and volume, and every facility as a reload depot; it does not see streams,
+bodies, facility acceptance, on-board limits, crews, breaks or hauls. Its cost and the
+optimiser's are both measured as PyVRP measures a route: metres × fen/km + seconds × fen/h ÷ 3.6
+(milli-fen), hauls left out.
+"""
+
+from __future__ import annotations
+
+from routing.domain import WasteStream
+from routing.plan import Plan, VisitStop
+from routing.problem import Problem
+from routing.solve.jobs import all_slots, jobs_by_stream
+from routing.solve.model import Dump, StreamProblem
+from routing.solve.pyvrp_adapter import solve_plain
+
+
+def whole_day(problem: Problem) -> StreamProblem:
+    """Every job, every slot, every facility, in one problem."""
+    jobs = tuple(j for js in jobs_by_stream(problem).values() for j in js)
+    slots = tuple(all_slots(problem))
+    dumps = tuple(
+        Dump(
+            f.id,
+            max(f.opening, key=lambda w: w.duration_s).start_s,
+            max(f.opening, key=lambda w: w.duration_s).end_s,
+            f.tipping_s,
+        )
+        for f in problem.facilities
+    )
+    return StreamProblem(WasteStream.RESIDUAL, jobs, slots, dumps, problem.travel)
+
+
+def routing_cost(problem: Problem, plan: Plan) -> int:
+    """The plan's routes priced as PyVRP prices them (milli-fen), hauls left out."""
+    total = 0
+    for route in plan.routes:
+        vehicle = problem.vehicle_by_id[route.vehicle_id]
+        vtype = problem.vehicle_type_of(vehicle)
+        matrix = problem.matrix_for(vehicle)
+        here, metres = vehicle.depot_id, 0
+        for stop in route.stops():
+            there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
+            metres += matrix.distance(here, there)
+            here = there
+        metres += matrix.distance(here, vehicle.depot_id)
+        total += metres * vtype.cost_per_km_fen
+        total += (route.end_s - route.start_s) * max(1, round(vtype.cost_per_hour_fen / 3.6))
+    return total
+
+
+def plain_pyvrp(
+    problem: Problem, *, time_limit_s: float, seed: int, max_iterations: int | None = None
+) -> dict[str, object]:
+    """Plain PyVRP's result on the whole day (see the module's description)."""
+    return solve_plain(
+        whole_day(problem), time_limit_s=time_limit_s, seed=seed, max_iterations=max_iterations
+    )
