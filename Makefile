@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_OUT ?= out/demo
+# `make demo` ends by serving the API on localhost with the demo plan; DEMO_SERVE=0 skips serving.
+DEMO_SERVE ?= 1
+DEMO_PORT ?= 8000
 
 .PHONY: demo test lint typecheck unit venv clean db
 
@@ -21,6 +24,8 @@ $(STAMP): pyproject.toml
 
 demo: venv
 	$(BIN)/huanwei demo --out $(DEMO_OUT)
+	$(BIN)/huanwei demo-serve --out $(DEMO_OUT) --host 127.0.0.1 --port $(DEMO_PORT) \
+		$(if $(filter 0,$(DEMO_SERVE)),--no-serve)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -14,5 +14,5 @@ def serve(*, host: str, port: int, migrate: bool = True) -> None:
     settings = Settings.from_env()
     if migrate:
         upgrade(database_url=settings.database_url)
-    print(f"Huanwei API on http://{host}:{port} (OpenAPI page: /docs)", flush=True)
+    print(f"Huanwei API: http://{host}:{port} (docs: /docs)", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port)

@@ -127,6 +127,24 @@ def create_district(
     return district
 
 
+def replace_district(
+    session: Session, problem: Problem, *, speeds_kmh: Mapping[str, float]
+) -> m.District:
+    """A district named as ``problem`` holding its records, in place of any of that name.
+
+    The old district goes with its records, jobs and plans (flushed, not committed).
+    """
+    old = session.scalar(select(m.District).where(m.District.name == problem.name))
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    district = create_district(
+        session, name=problem.name, rules=problem.rules, speeds_kmh=speeds_kmh
+    )
+    store_problem(session, district, problem)
+    return district
+
+
 def store_problem(session: Session, district: m.District, problem: Problem) -> int:
     """Write every record of ``problem`` into the (empty) ``district``; returns the count."""
     count = 0

@@ -15,6 +15,13 @@ from sqlalchemy.orm import Session
 
 from api.core.errors import NotFoundError
 from api.db import models as m
+from routing.kpi import compute_kpis
+from routing.plan import Plan
+from routing.plan_file import plan_to_dict
+from routing.problem import Problem
+from routing.problem_file import problem_to_dict
+from routing.units import FEN_PER_YUAN, round_int
+from routing.validation import validate
 
 
 def get_plan(session: Session, plan_id: int) -> m.PlanRow:
@@ -84,6 +91,34 @@ def add_version(
     session.add(row)
     session.flush()
     return row
+
+
+def add_ready_plan(
+    session: Session,
+    *,
+    district_id: int,
+    plan_date: dt.date,
+    problem: Problem,
+    plan: Plan,
+    travel: dict[str, Any],
+) -> m.PlanRow:
+    """A plan made outside a job (e.g. by ``huanwei demo``) as the next version of its day.
+
+    The validation report and KPIs are computed on ``problem`` (its own travel matrices); the
+    stored problem snapshot states ``travel`` (flushed, not committed; not published).
+    """
+    kpis = compute_kpis(problem, plan).to_dict()
+    return add_version(
+        session,
+        district_id=district_id,
+        plan_date=plan_date,
+        job_id=None,
+        problem=problem_to_dict(problem, travel=travel),
+        plan=plan_to_dict(plan),
+        validation=validate(problem, plan).to_dict(),
+        kpis=kpis,
+        cost_fen=round_int(float(kpis["cost_yuan"]) * FEN_PER_YUAN),
+    )
 
 
 def publish(session: Session, plan: m.PlanRow) -> None:

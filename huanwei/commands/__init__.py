@@ -7,8 +7,14 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from huanwei.commands import bench, gis, plans, serve
+from huanwei.commands import bench, demo_serve, gis, plans, serve
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
-COMMANDS: tuple[Register, ...] = (plans.register, gis.register, serve.register, bench.register)
+COMMANDS: tuple[Register, ...] = (
+    plans.register,
+    gis.register,
+    serve.register,
+    bench.register,
+    demo_serve.register,
+)
