@@ -95,9 +95,44 @@ def test_plan_command_writes_a_valid_plan(files: tuple[Path, Path], tmp_path: Pa
 def test_demo_runs_end_to_end_on_a_small_district(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--out", str(tmp_path), "--scale", "0.1"]) == 0
+    assert main(["demo", "--out", str(tmp_path), "--scale", "0.1", "--time-limit", "3"]) == 0
     out = capsys.readouterr().out
     assert "valid: the plan keeps every rule" in out
     for name in ("problem.json", "plan.json", "plan.geojson", "kpis.json", "validation.json"):
         assert (tmp_path / name).stat().st_size > 0
     assert main(["validate", str(tmp_path / "problem.json"), str(tmp_path / "plan.json")]) == 0
+
+
+def test_plan_a_named_scenario_on_real_roads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "baseline.json"
+    osm = (
+        Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "osm" / "Helsinki.osm.pbf"
+    )
+    args = ["plan", "--scenario", "district-baseline", "--osm", str(osm), "--time-limit", "4"]
+    assert main([*args, "--seed", "2", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "district-baseline: 1520 points" in printed
+    assert "valid: the plan keeps every rule" in printed
+    assert json.loads(out.read_text())["problem"] == "district-baseline"
+
+
+def test_an_unknown_scenario_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["plan", "--scenario", "atlantis", "--out", str(tmp_path / "x.json")]) == 2
+    assert "scenario 'atlantis': name: is not one of: district-baseline" in capsys.readouterr().err
+
+
+def test_bench_compares_with_plain_pyvrp(capsys: pytest.CaptureFixture[str]) -> None:
+    osm = (
+        Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "osm" / "Helsinki.osm.pbf"
+    )
+    assert main(["bench", "pyvrp", "--osm", str(osm), "--time-limit", "3", "--seed", "1"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["huanwei"]["valid"] is True
+    assert result["pyvrp"]["clients"] <= result["visits"]
+    assert result["ratio"] == pytest.approx(
+        result["huanwei"]["routing_cost_yuan"] / result["pyvrp"]["routing_cost_yuan"], rel=1e-3
+    )
