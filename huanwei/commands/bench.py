@@ -60,6 +60,14 @@ def run_pyvrp(args: argparse.Namespace) -> int:
             "violations": report.by_rule(),
             "unserved": len(ours.unserved),
             "chosen": ours.meta.get("solver"),
+            "optimiser_plan": {
+                "unserved": ours.meta.get("optimiser_unserved"),
+                "cost_yuan_with_hauls": ours.meta.get("optimiser_cost_yuan"),
+            },
+            "greedy_plan": {
+                "unserved": ours.meta.get("greedy_unserved"),
+                "cost_yuan_with_hauls": ours.meta.get("greedy_cost_yuan"),
+            },
             "routes": len(ours.routes),
             "km": kpis.km,
             "routing_cost_yuan": round(ours_cost / 100_000, 2),

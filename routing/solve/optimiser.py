@@ -234,12 +234,13 @@ def optimise(
             progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))
         return plan
     baseline = plan_greedy(problem, seed=seed)
-    best = min(
-        (plan, baseline), key=lambda p: (len(p.unserved), compute_kpis(problem, p).cost_yuan)
-    )
+    costs = {id(p): compute_kpis(problem, p).cost_yuan for p in (plan, baseline)}
+    best = min((plan, baseline), key=lambda p: (len(p.unserved), costs[id(p)]))
     if progress:
-        progress(1.0, round(compute_kpis(problem, best).cost_yuan * 100))
+        progress(1.0, round(costs[id(best)] * 100))
     meta = dict(best.meta) | {"seconds": round(time.perf_counter() - began, 3)}
     meta["optimiser_unserved"] = len(plan.unserved)
+    meta["optimiser_cost_yuan"] = costs[id(plan)]
     meta["greedy_unserved"] = len(baseline.unserved)
+    meta["greedy_cost_yuan"] = costs[id(baseline)]
     return Plan(best.problem_name, best.routes, best.hauls, best.unserved, meta)
