@@ -126,58 +126,62 @@ def feature_router(r: FeatureResource[Rec, F]) -> APIRouter:
         common.delete_one(v["session"], r.kind, v["district_id"], v[record_id])
 
     by = " and ".join([*(f.name for f in r.filters), "box"])
-    _signature(
-        list_records,
-        [district, *auth, ("paging", PagingDep, empty), ("bbox", BBoxQuery, None), *filters],
-    )
-    router.add_api_route(
-        "",
-        list_records,
-        methods=["GET"],
-        name=f"list_{r.plural}",
-        description=f"A page of the district's {r.noun} records, by id; filter by {by}.",
-        response_model=page,
-        response_class=GeoJSONResponse,
-        responses=common.geojson_responses(page),
-    )
-    _signature(create_record, [district, body, *auth])
-    router.add_api_route(
-        "",
-        create_record,
-        methods=["POST"],
-        name=f"create_{r.singular}",
-        description=f"Add a {r.noun}.",
-        status_code=status.HTTP_201_CREATED,
-        response_model=r.feature,
-        response_class=GeoJSONResponse,
-    )
-    _signature(get_record, [district, code, *auth])
-    router.add_api_route(
-        f"/{{{record_id}}}",
-        get_record,
-        methods=["GET"],
-        name=f"get_{r.singular}",
-        description=f"One {r.noun}.",
-        response_model=r.feature,
-        response_class=GeoJSONResponse,
-    )
-    _signature(replace_record, [district, code, body, *auth])
-    router.add_api_route(
-        f"/{{{record_id}}}",
-        replace_record,
-        methods=["PUT"],
-        name=f"replace_{r.singular}",
-        description=f"Replace a {r.noun} (its id may change unless others refer to it).",
-        response_model=r.feature,
-        response_class=GeoJSONResponse,
-    )
-    _signature(delete_record, [district, code, *auth])
-    router.add_api_route(
-        f"/{{{record_id}}}",
-        delete_record,
-        methods=["DELETE"],
-        name=f"delete_{r.singular}",
-        description=f"Delete a {r.noun}; one that others refer to stays (409).",
-        status_code=status.HTTP_204_NO_CONTENT,
-    )
+    one = f"/{{{record_id}}}"
+    feature = {"response_model": r.feature, "response_class": GeoJSONResponse}
+    operations: list[tuple[str, str, Callable[..., Any], list[Any], str, str, dict[str, Any]]] = [
+        (
+            "",
+            "GET",
+            list_records,
+            [district, *auth, ("paging", PagingDep, empty), ("bbox", BBoxQuery, None), *filters],
+            f"list_{r.plural}",
+            f"A page of the district's {r.noun} records, by id; filter by {by}.",
+            {
+                "response_model": page,
+                "response_class": GeoJSONResponse,
+                "responses": common.geojson_responses(page),
+            },
+        ),
+        (
+            "",
+            "POST",
+            create_record,
+            [district, body, *auth],
+            f"create_{r.singular}",
+            f"Add a {r.noun}.",
+            feature | {"status_code": status.HTTP_201_CREATED},
+        ),
+        (
+            one,
+            "GET",
+            get_record,
+            [district, code, *auth],
+            f"get_{r.singular}",
+            f"One {r.noun}.",
+            feature,
+        ),
+        (
+            one,
+            "PUT",
+            replace_record,
+            [district, code, body, *auth],
+            f"replace_{r.singular}",
+            f"Replace a {r.noun} (its id may change unless others refer to it).",
+            feature,
+        ),
+        (
+            one,
+            "DELETE",
+            delete_record,
+            [district, code, *auth],
+            f"delete_{r.singular}",
+            f"Delete a {r.noun}; one that others refer to stays (409).",
+            {"status_code": status.HTTP_204_NO_CONTENT},
+        ),
+    ]
+    for path, method, endpoint, params, name, description, options in operations:
+        _signature(endpoint, params)
+        router.add_api_route(
+            path, endpoint, methods=[method], name=name, description=description, **options
+        )
     return router
