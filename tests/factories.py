@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from hypothesis import strategies as st
+
 from routing.domain import (
     BodyType,
     CollectionPoint,
@@ -27,6 +29,7 @@ from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.travel import straight_line_matrix
 from routing.units import HOUR, MINUTE
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
 
 R = WasteStream.RESIDUAL
 K = WasteStream.KITCHEN
@@ -207,3 +210,26 @@ def riverside_plan(problem: Problem | None = None) -> Plan:
         schedule(problem, "S1", "S2", "crew05", [(N, [("T1", 0)], "NP")]),
     )
     return Plan(problem.name, routes)
+
+
+def generated_districts(box: BoxSampler, *, largest_scale: float) -> st.SearchStrategy[Problem]:
+    """Hypothesis districts: the baseline at a random small scale, with a random fleet and crews
+    (some with no carrier for a stream, too few crews, a near or far landfill)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Problem:
+        spec = DistrictSpec(
+            scale=draw(st.floats(0.01, largest_scale)),
+            compactors=draw(st.integers(1, 8)),
+            carts=draw(st.integers(0, 6)),
+            kitchen_tankers=draw(st.integers(0, 4)),
+            box_trucks=draw(st.integers(0, 2)),
+            suction_tankers=draw(st.integers(0, 4)),
+            hook_lifts=draw(st.integers(0, 2)),
+            twice_daily_share=draw(st.floats(0.0, 0.6)),
+            landfill_distance_km=draw(st.floats(1.0, 30.0)),
+            crews=draw(st.integers(2, 60)),
+        )
+        return generate_district(box, seed=draw(st.integers(0, 100_000)), spec=spec)
+
+    return build()

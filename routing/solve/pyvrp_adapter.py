@@ -25,6 +25,7 @@ from pyvrp import (
     Location,
     PenaltyParams,
     ProblemData,
+    Result,
     Solution,
     SolveParams,
     VehicleType,
@@ -223,6 +224,15 @@ def _to_routes(sub: StreamProblem, built: Built, solution: Solution) -> list[Slo
     return routes
 
 
+def _search(built: Built, time_limit_s: float, seed: int, iterations: int | None) -> Result:
+    # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
+    # of lateness must come to cost more than the prize it would buy.
+    params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
+    return solve(
+        built.data, stop=_stop(time_limit_s, iterations), seed=seed, display=False, params=params
+    )
+
+
 def solve_stream(
     sub: StreamProblem,
     *,
@@ -234,16 +244,7 @@ def solve_stream(
     if not sub.jobs or not sub.slots or not sub.dumps:
         return []
     built = build_data(sub)
-    # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
-    # of lateness must come to cost more than the prize it would buy.
-    params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
-    result = solve(
-        built.data,
-        stop=_stop(time_limit_s, max_iterations),
-        seed=seed,
-        display=False,
-        params=params,
-    )
+    result = _search(built, time_limit_s, seed, max_iterations)
     return _to_routes(sub, built, result.best)
 
 
@@ -257,14 +258,7 @@ def solve_plain(
     CT1–CT5, crews or breaks. Returns its cost (milli-fen), distance, routes and feasibility.
     """
     built = build_data(sub, plain=True)
-    params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
-    result = solve(
-        built.data,
-        stop=_stop(time_limit_s, max_iterations),
-        seed=seed,
-        display=False,
-        params=params,
-    )
+    result = _search(built, time_limit_s, seed, max_iterations)
     best = result.best
     routes = best.routes()
     cost = sum(

@@ -5,34 +5,18 @@ from __future__ import annotations
 import dataclasses
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from routing.plan_file import plan_from_dict, plan_to_dict
 from routing.solve import plan_greedy
 from routing.validation import validate
-from scenarios.district import BoxSampler, DistrictSpec, generate_district
-from tests.factories import riverside
+from scenarios.district import BoxSampler
+from tests.factories import generated_districts, riverside
 
 BOX = BoxSampler(116.30, 39.90, 116.36, 39.94)
 
 
-@st.composite
-def districts(draw: st.DrawFn) -> object:
-    spec = DistrictSpec(
-        scale=draw(st.floats(0.02, 0.12)),
-        compactors=draw(st.integers(1, 10)),
-        carts=draw(st.integers(0, 6)),
-        kitchen_tankers=draw(st.integers(0, 4)),
-        suction_tankers=draw(st.integers(1, 4)),
-        hook_lifts=draw(st.integers(0, 2)),
-        twice_daily_share=draw(st.floats(0.0, 0.5)),
-        landfill_distance_km=draw(st.floats(2.0, 30.0)),
-    )
-    return generate_district(BOX, seed=draw(st.integers(0, 10_000)), spec=spec)
-
-
 @settings(max_examples=25, deadline=None)
-@given(districts())
+@given(generated_districts(BOX, largest_scale=0.12))
 def test_every_greedy_plan_passes_the_validator(problem: object) -> None:
     plan = plan_greedy(problem)  # type: ignore[arg-type]
     report = validate(problem, plan)  # type: ignore[arg-type]
@@ -40,7 +24,7 @@ def test_every_greedy_plan_passes_the_validator(problem: object) -> None:
 
 
 @settings(max_examples=10, deadline=None)
-@given(districts())
+@given(generated_districts(BOX, largest_scale=0.12))
 def test_greedy_is_deterministic_and_its_plan_survives_the_file_round_trip(problem: object) -> None:
     first = plan_greedy(problem)  # type: ignore[arg-type]
     second = plan_greedy(problem)  # type: ignore[arg-type]

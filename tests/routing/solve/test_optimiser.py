@@ -7,7 +7,6 @@ import dataclasses
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from routing.domain import TimeWindow
 from routing.fleet import RuleParameters
@@ -17,7 +16,7 @@ from routing.solve import optimise, solve
 from routing.units import HOUR, MINUTE
 from routing.validation import validate
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
-from tests.factories import riverside
+from tests.factories import generated_districts, riverside
 
 BOX = BoxSampler(120.10, 30.25, 120.16, 30.29)
 
@@ -42,25 +41,8 @@ def assert_valid(problem: Problem, plan: Plan) -> None:
     assert served + len(plan.unserved) == sum(p.visits_per_day for p in problem.points)
 
 
-@st.composite
-def districts(draw: st.DrawFn) -> Problem:
-    spec = DistrictSpec(
-        scale=draw(st.floats(0.01, 0.04)),
-        compactors=draw(st.integers(1, 6)),
-        carts=draw(st.integers(0, 4)),
-        kitchen_tankers=draw(st.integers(0, 3)),
-        box_trucks=draw(st.integers(0, 2)),
-        suction_tankers=draw(st.integers(0, 2)),
-        hook_lifts=draw(st.integers(0, 2)),
-        twice_daily_share=draw(st.floats(0.0, 0.6)),
-        landfill_distance_km=draw(st.floats(1.0, 25.0)),
-        crews=draw(st.integers(2, 40)),
-    )
-    return generate_district(BOX, seed=draw(st.integers(0, 100_000)), spec=spec)
-
-
 @settings(max_examples=200, deadline=None)
-@given(districts())
+@given(generated_districts(BOX, largest_scale=0.04))
 def test_every_optimised_plan_passes_the_validator(problem: Problem) -> None:
     assert_valid(problem, quick(problem))
 
