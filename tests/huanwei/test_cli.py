@@ -83,11 +83,9 @@ def test_a_missing_file_is_a_clear_message(
 
 
 def test_plan_command_writes_a_valid_plan(files: tuple[Path, Path], tmp_path: Path) -> None:
-    out = tmp_path / "greedy.json"
-    assert (
-        main(["plan", str(files[0]), "--out", str(out), "--geojson", str(tmp_path / "g.geojson")])
-        == 0
-    )
+    out = tmp_path / "plan.json"
+    args = ["plan", "--problem", str(files[0]), "--out", str(out), "--time-limit", "2"]
+    assert main([*args, "--iterations", "100", "--geojson", str(tmp_path / "g.geojson")]) == 0
     assert main(["validate", str(files[0]), str(out)]) == 0
     assert json.loads((tmp_path / "g.geojson").read_text())["type"] == "FeatureCollection"
 
