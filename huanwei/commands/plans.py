@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--iterations", type=int, help="bound the search: the same plan for the same seed"
     )
     p.add_argument("--engine", choices=ENGINES, default="optimiser")
+    p.add_argument("--warm-start", type=Path, help="a previous plan (yesterday's) to start from")
     p.add_argument("--out", type=Path, required=True, help="plan file to write (JSON)")
     p.add_argument("--geojson", type=Path, help="also write the plan as GeoJSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -107,6 +108,7 @@ def run_plan(args: argparse.Namespace) -> int:
             max_iterations=args.iterations,
             engine=args.engine,
             progress=bar.update,
+            warm_start=read_plan(args.warm_start) if args.warm_start else None,
         )
     write_plan(plan, args.out)
     if args.geojson:

@@ -27,12 +27,14 @@ def solve(
     max_iterations: int | None = None,
     engine: str = "optimiser",
     workers: int | None = None,
+    warm_start: Plan | None = None,
 ) -> Plan:
     """Plan ``problem``'s day within ``time_limit_s`` seconds.
 
     Deterministic for a ``seed`` when ``max_iterations`` bounds the search (a time limit alone
     depends on the machine's speed). Infeasible parts never raise: they are listed in
-    :attr:`Plan.unserved` with the rule or limit that stopped them.
+    :attr:`Plan.unserved` with the rule or limit that stopped them. ``warm_start``: a previous
+    plan (yesterday's) to start the optimiser's search from.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
@@ -50,4 +52,5 @@ def solve(
         max_iterations=max_iterations,
         workers=workers,
         progress=progress,
+        warm_start=warm_start,
     )

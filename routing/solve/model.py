@@ -69,6 +69,7 @@ class StreamProblem:
     dumps: tuple[Dump, ...]
     matrices: Mapping[str, TravelMatrix]
     on_board_s: int = 0  # most seconds on board per trip (CT5), 0: not limited
+    warm: tuple[SlotRoute, ...] = ()  # a plan to start the search from (yesterday's)
 
 
 @dataclass(frozen=True, slots=True)

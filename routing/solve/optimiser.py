@@ -31,7 +31,7 @@ from routing.solve.greedy import plan_greedy
 from routing.solve.hauls import schedule_hauls
 from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
-from routing.solve.model import Job, SlotRoute, StreamProblem
+from routing.solve.model import Job, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_adapter import assign_crews
 from routing.solve.pyvrp_adapter import solve_stream
 from routing.solve.storage import Timed, keep_stations_in_storage
@@ -76,6 +76,31 @@ def _board_estimates(
     limit = problem.rules.on_board_limit_s - break_margin(problem)
     limit -= int(BOARD_LEG_FACTOR * dump_leg_s(problem, stream, jobs, profile))
     return boarded, max(limit, max((j.board_s for j in boarded), default=1))
+
+
+def warm_routes(sub: StreamProblem, plan: Plan) -> tuple[SlotRoute, ...]:
+    """The routes of ``plan`` that carry ``sub``'s stream, in ``sub``'s slots and jobs."""
+    slot_of = {(s.vehicle_id, s.shift_id): k for k, s in enumerate(sub.slots)}
+    job_of = {(j.point_id, j.visit): k for k, j in enumerate(sub.jobs)}
+    dump_of = {d.facility_id: k for k, d in enumerate(sub.dumps)}
+    out: list[SlotRoute] = []
+    for route in plan.routes:
+        slot = slot_of.get((route.vehicle_id, route.shift_id))
+        if slot is None:
+            continue
+        trips = []
+        for trip in route.trips:
+            jobs = tuple(
+                job_of[(v.point_id, v.visit)]
+                for v in trip.visits
+                if (v.point_id, v.visit) in job_of
+            )
+            dump = dump_of.get(trip.unload.facility_id) if trip.unload else None
+            if trip.stream is sub.stream and jobs and dump is not None:
+                trips.append(SlotTrip(jobs, dump))
+        if trips:
+            out.append(SlotRoute(slot, route.start_s, tuple(trips)))
+    return tuple(out)
 
 
 def _strictest_crew(problem: Problem) -> Crew:
@@ -134,11 +159,14 @@ def optimise(
     workers: int | None = None,
     progress: Progress | None = None,
     portfolio: bool = True,
+    warm_start: Plan | None = None,
 ) -> Plan:
     """Plan the day; see the module's description. Never raises for an infeasible day: what
     cannot be served is listed in :attr:`Plan.unserved` with its reason.
 
     ``portfolio=False`` returns the optimiser's own plan, without comparing it to the greedy one.
+    ``warm_start`` (yesterday's plan, say) seeds each stream's search with its routes, as far as
+    they still fit today's points, vehicles and shifts.
     """
     began = time.perf_counter()
     workers = workers or min(2, os.cpu_count() or 1)
@@ -158,7 +186,10 @@ def optimise(
         matrices = {p: _restrict(problem.travel[p], ids) for p in {s.profile for s in chosen}}
         profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
         boarded, limit = _board_estimates(problem, stream, stream_jobs, profile)
-        subs.append(StreamProblem(stream, boarded, chosen, dumps, matrices, limit))
+        sub = StreamProblem(stream, boarded, chosen, dumps, matrices, limit)
+        if warm_start is not None:
+            sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
+        subs.append(sub)
     reserve = min(10.0, 0.15 * time_limit_s)
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
     results = _solve_all(_budgets(subs, left, workers), seed, max_iterations, workers)

@@ -26,11 +26,13 @@ from pyvrp import (
     PenaltyParams,
     ProblemData,
     Result,
+    Route,
     Solution,
     SolveParams,
     VehicleType,
     solve,
 )
+from pyvrp._pyvrp import Activity, ActivityType
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
@@ -224,12 +226,44 @@ def _to_routes(sub: StreamProblem, built: Built, solution: Solution) -> list[Slo
     return routes
 
 
-def _search(built: Built, time_limit_s: float, seed: int, iterations: int | None) -> Result:
+def _warm_solution(sub: StreamProblem, built: Built) -> Solution | None:
+    """``sub.warm`` as a PyVRP solution to start from; None when there is none or it does not fit."""
+    if not sub.warm:
+        return None
+    type_of = {slot: t for t, members in enumerate(built.type_slots) for slot in members}
+    first_dump = 2 * len({s.depot_id for s in sub.slots})
+    routes = []
+    for warm in sub.warm:
+        activities = []
+        for n, trip in enumerate(warm.trips):
+            activities += [Activity(ActivityType.CLIENT, k) for k in trip.jobs]
+            if n + 1 < len(warm.trips):  # the last trip goes home through its dump
+                activities.append(Activity(ActivityType.DEPOT, first_dump + trip.dump))
+        if activities and warm.slot in type_of:
+            routes.append(Route(built.data, activities, type_of[warm.slot]))
+    try:
+        return Solution(built.data, routes)
+    except (ValueError, IndexError, RuntimeError):
+        return None  # e.g. more routes of a kind than vehicles today: start afresh
+
+
+def _search(
+    built: Built,
+    time_limit_s: float,
+    seed: int,
+    iterations: int | None,
+    initial: Solution | None = None,
+) -> Result:
     # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
     # of lateness must come to cost more than the prize it would buy.
     params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
     return solve(
-        built.data, stop=_stop(time_limit_s, iterations), seed=seed, display=False, params=params
+        built.data,
+        stop=_stop(time_limit_s, iterations),
+        seed=seed,
+        display=False,
+        params=params,
+        initial_solution=initial,
     )
 
 
@@ -244,7 +278,7 @@ def solve_stream(
     if not sub.jobs or not sub.slots or not sub.dumps:
         return []
     built = build_data(sub)
-    result = _search(built, time_limit_s, seed, max_iterations)
+    result = _search(built, time_limit_s, seed, max_iterations, _warm_solution(sub, built))
     return _to_routes(sub, built, result.best)
 
 

@@ -128,3 +128,33 @@ def test_a_problem_built_to_tempt_a_rule_break_gets_a_valid_plan(rule: str) -> N
     assert_valid(problem, plan)
     for unserved in plan.unserved:
         assert unserved.rule and unserved.reason
+
+
+def test_a_warm_start_from_yesterdays_plan_keeps_more_of_it() -> None:
+    problem = generate_district(BOX, seed=3, spec=DistrictSpec(scale=0.06))
+    yesterday = optimise(
+        problem, time_limit_s=8, seed=1, max_iterations=1000, workers=1, portfolio=False
+    )
+
+    def placed(plan: Plan) -> dict[tuple[str, int], tuple[str, str]]:
+        return {
+            (s.point_id, s.visit): (r.vehicle_id, r.shift_id) for r, _, s in plan.served_visits()
+        }
+
+    before = placed(yesterday)
+    kept = {}
+    for name, warm in (("cold", None), ("warm", yesterday)):
+        today = optimise(
+            problem,
+            time_limit_s=8,
+            seed=2,
+            max_iterations=20,
+            workers=1,
+            portfolio=False,
+            warm_start=warm,
+        )
+        assert_valid(problem, today)
+        after = placed(today)
+        kept[name] = sum(after.get(k) == v for k, v in before.items()) / len(before)
+    assert kept["warm"] > kept["cold"]
+    assert kept["warm"] >= 0.75
