@@ -34,7 +34,11 @@ from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_strea
 from routing.solve.model import Job, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_adapter import assign_crews
 from routing.solve.pyvrp_adapter import solve_stream
-from routing.solve.storage import Timed, keep_stations_in_storage
+from routing.solve.storage import (
+    Timed,
+    keep_facilities_within_capacity,
+    keep_stations_in_storage,
+)
 from routing.solve.timing import repair_route
 from routing.solve.unserved import explain_visits
 from routing.travel import TravelMatrix
@@ -211,6 +215,7 @@ def optimise(
             )
             records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
     insert_missing(problem, records, crew, deadline=began + time_limit_s - reserve / 2)
+    keep_facilities_within_capacity(problem, records, crew)
     keep_stations_in_storage(problem, records, crew)
     timed = [r.route for r in records if r.route is not None]
     timed.sort(key=lambda r: (r.start_s, r.vehicle_id))

@@ -1,4 +1,4 @@
-"""Transfer stations within their storage (TH): move unloadings the hauls cannot keep up with.
+"""Facilities within their daily capacity (CT3) and transfer stations within their storage (TH).
 
 The routing engine does not see a station's store. After routing, unloadings at stations are
 replayed in time order with the haul schedule (:mod:`routing.solve.hauls`); the first one that would
@@ -92,3 +92,60 @@ def keep_stations_in_storage(problem: Problem, timed: list[Timed], crew: Crew) -
                 else None
             )
             item.trips, item.route = trips, route
+
+
+def keep_facilities_within_capacity(problem: Problem, timed: list[Timed], crew: Crew) -> None:
+    """Change ``timed`` in place until no facility takes more than its daily capacity (CT3).
+
+    Unloadings are counted in time order; one that would pass a facility's capacity goes to
+    another facility that takes the stream and still has room, if its route can be timed again,
+    or its visits are given back.
+    """
+    for _ in range(4 * sum(len(t.trips) for t in timed) + 4):
+        taken: dict[str, int] = {}
+        over: tuple[int, int] | None = None
+        for _time, r, t, facility, kg in sorted(
+            (trip.unload.start_s, r, t, trip.unload.facility_id, trip.unload.kg)
+            for r, item in enumerate(timed)
+            if item.route is not None
+            for t, trip in enumerate(item.route.trips)
+            if trip.unload is not None
+        ):
+            taken[facility] = taken.get(facility, 0) + kg
+            if taken[facility] > problem.facility_by_id[facility].daily_capacity_kg:
+                over = (r, t)
+                break
+        if over is None:
+            return
+        r, t = over
+        item = timed[r]
+        jobs, dump = item.trips[t]
+        kg = sum(item.sub.jobs[k].kg for k in jobs)
+        fixed = False
+        for other, candidate in enumerate(item.sub.dumps):
+            room = problem.facility_by_id[candidate.facility_id].daily_capacity_kg
+            if other == dump or taken.get(candidate.facility_id, 0) + kg > room:
+                continue
+            trips = (*item.trips[:t], (jobs, other), *item.trips[t + 1 :])
+            route = time_route(
+                problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
+            )
+            if route is not None:
+                item.trips, item.route, fixed = trips, route, True
+                break
+        if not fixed:
+            trips = (*item.trips[:t], *item.trips[t + 1 :])
+            item.trips = trips
+            item.route = (
+                time_route(
+                    problem,
+                    item.sub,
+                    item.slot,
+                    item.start_s,
+                    trips,
+                    crew,
+                    shift_end_s=item.latest_s,
+                )
+                if trips
+                else None
+            )

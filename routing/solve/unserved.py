@@ -6,6 +6,8 @@ from routing.domain import CollectionPoint
 from routing.plan import Unserved
 from routing.problem import Problem
 
+EARLIER_MADE = -1  # ``last_shift`` when the earlier visit was made in an unknown shift
+
 
 def _reason(
     problem: Problem, point: CollectionPoint, visit: int, last_shift: int | None
@@ -47,6 +49,13 @@ def _reason(
         return "FQ", f"visit {visit - 1} was made in the last shift, leaving no later shift"
     if visit > 0 and last_shift is None:
         return "FQ", f"visit {visit - 1} could not be made, so this later one was not either"
+    room = sum(f.daily_capacity_kg for f in problem.facilities if point.stream in f.accepts)
+    day = sum(p.kg_per_day for p in problem.points if p.stream is point.stream)
+    if day > room:
+        return (
+            "CT3",
+            f"the facilities that take {point.stream} accept {room} kg a day; the day has {day} kg",
+        )
     return (
         "SH1",
         "no vehicle and crew had time left for it within the shifts (fleet or hours short)",
@@ -79,8 +88,6 @@ def explain_visits(
     for point_id, visit in missing:
         point = problem.point_by_id[point_id]
         earlier_made = visit == 0 or (point_id, visit - 1) in served
-        rule, reason = _reason(problem, point, visit, None)
-        if rule == "SH1" and visit > 0 and not earlier_made:
-            rule, reason = "FQ", f"visit {visit - 1} could not be made either"
+        rule, reason = _reason(problem, point, visit, EARLIER_MADE if earlier_made else None)
         out.append(Unserved(point_id, visit, rule, reason))
     return out

@@ -116,6 +116,8 @@ TEMPTATIONS = {
             for q in p.points
         )
     ),
+    # The kitchen plant takes less than the market's day: the rest must wait or be listed.
+    "CT3-capacity": lambda p: _facility(p, "KP", daily_capacity_kg=600),
     # A tiny station store and one container truck.
     "TH": lambda p: _facility(p, "TS", storage_kg=1500, container_kg=1500),
 }
