@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from routing.errors import Defect, FieldError, ProblemError, RecordError
 
@@ -80,6 +80,7 @@ STATUS_BY_EXCEPTION: tuple[tuple[type[Exception], int], ...] = (
     (ProblemError, 422),
     (FieldError, 422),
     (IntegrityError, 409),
+    (DataError, 422),
 )
 
 
@@ -111,6 +112,8 @@ def error_detail(error: Exception) -> list[dict[str, Any]]:
         return [_entry((*where, error.field), error.message, "value_error")]
     if isinstance(error, IntegrityError):
         return [_entry((), "the change clashes with stored records", "conflict")]
+    if isinstance(error, DataError):  # e.g. an id or quantity beyond the database's integers
+        return [_entry((), "a value is out of the range the database stores", "value_error")]
     return [_entry((), "internal error", "internal")]
 
 
