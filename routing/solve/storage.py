@@ -31,6 +31,31 @@ class Timed:
     route: Route | None
 
 
+def _move_or_drop(problem: Problem, item: Timed, t: int, crew: Crew, allowed: set[str]) -> None:
+    """Send trip ``t`` of ``item`` to the first facility of ``allowed`` its route can still be
+    timed with, or take the trip out (its visits are given back)."""
+    jobs = item.trips[t][0]
+    for other, dump in enumerate(item.sub.dumps):
+        if dump.facility_id not in allowed:
+            continue
+        trips = (*item.trips[:t], (jobs, other), *item.trips[t + 1 :])
+        route = time_route(
+            problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
+        )
+        if route is not None:
+            item.trips, item.route = trips, route
+            return
+    trips = (*item.trips[:t], *item.trips[t + 1 :])
+    item.trips = trips
+    item.route = (
+        time_route(
+            problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
+        )
+        if trips
+        else None
+    )
+
+
 def _inflows(problem: Problem, timed: list[Timed]) -> list[tuple[Inflow, int, int]]:
     stations = {f.id for f in problem.transfer_stations}
     out = []
@@ -63,35 +88,9 @@ def keep_stations_in_storage(problem: Problem, timed: list[Timed], crew: Crew) -
             return
         r, t = spot
         item = timed[r]
-        jobs, dump = item.trips[t]
-        station = item.sub.dumps[dump].facility_id
-        fixed = False
-        for other in range(len(item.sub.dumps)):
-            if item.sub.dumps[other].facility_id == station:
-                continue
-            trips = (*item.trips[:t], (jobs, other), *item.trips[t + 1 :])
-            route = time_route(
-                problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
-            )
-            if route is not None:
-                item.trips, item.route, fixed = trips, route, True
-                break
-        if not fixed:  # give the trip's visits back
-            trips = (*item.trips[:t], *item.trips[t + 1 :])
-            route = (
-                time_route(
-                    problem,
-                    item.sub,
-                    item.slot,
-                    item.start_s,
-                    trips,
-                    crew,
-                    shift_end_s=item.latest_s,
-                )
-                if trips
-                else None
-            )
-            item.trips, item.route = trips, route
+        station = item.sub.dumps[item.trips[t][1]].facility_id
+        others = {d.facility_id for d in item.sub.dumps} - {station}
+        _move_or_drop(problem, item, t, crew, others)
 
 
 def keep_facilities_within_capacity(problem: Problem, timed: list[Timed], crew: Crew) -> None:
@@ -121,31 +120,12 @@ def keep_facilities_within_capacity(problem: Problem, timed: list[Timed], crew: 
         item = timed[r]
         jobs, dump = item.trips[t]
         kg = sum(item.sub.jobs[k].kg for k in jobs)
-        fixed = False
-        for other, candidate in enumerate(item.sub.dumps):
-            room = problem.facility_by_id[candidate.facility_id].daily_capacity_kg
-            if other == dump or taken.get(candidate.facility_id, 0) + kg > room:
-                continue
-            trips = (*item.trips[:t], (jobs, other), *item.trips[t + 1 :])
-            route = time_route(
-                problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
-            )
-            if route is not None:
-                item.trips, item.route, fixed = trips, route, True
-                break
-        if not fixed:
-            trips = (*item.trips[:t], *item.trips[t + 1 :])
-            item.trips = trips
-            item.route = (
-                time_route(
-                    problem,
-                    item.sub,
-                    item.slot,
-                    item.start_s,
-                    trips,
-                    crew,
-                    shift_end_s=item.latest_s,
-                )
-                if trips
-                else None
-            )
+        own = item.sub.dumps[dump].facility_id
+        room = {
+            d.facility_id
+            for d in item.sub.dumps
+            if d.facility_id != own
+            and taken.get(d.facility_id, 0) + kg
+            <= problem.facility_by_id[d.facility_id].daily_capacity_kg
+        }
+        _move_or_drop(problem, item, t, crew, room)
