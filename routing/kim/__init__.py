@@ -1,0 +1,28 @@
+"""The Kim, Kim & Sahoo (2006) waste-collection VRPTW benchmark: reader, solver, validator."""
+
+from routing.kim.reader import KimFormatError, KimInstance, KimSite, SiteType, parse_kim, read_kim
+from routing.kim.solution import (
+    KimRoute,
+    KimSolution,
+    solution_from_dict,
+    solution_to_dict,
+    write_solution,
+)
+from routing.kim.validate import KimReport, KimViolation, validate_kim
+
+__all__ = [
+    "KimFormatError",
+    "KimInstance",
+    "KimReport",
+    "KimRoute",
+    "KimSite",
+    "KimSolution",
+    "KimViolation",
+    "SiteType",
+    "parse_kim",
+    "read_kim",
+    "solution_from_dict",
+    "solution_to_dict",
+    "validate_kim",
+    "write_solution",
+]
