@@ -8,6 +8,7 @@ its plans; the validator judges both.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -180,15 +181,14 @@ class _RouteBuilder:
             and self.vtype.size_class <= problem.point_by_id[pid].max_size_class
             and (visit == 0 or day.last_shift[pid] < self.shift_index)
         ]
-        here = self.clock.here
+        row = self.matrix.time_s[self.matrix.index[self.clock.here]]
+        index = self.matrix.index
         # Points with more visits still to make go first, so later visits find a later shift.
-        pool.sort(
-            key=lambda p: (
-                self.matrix.time(here, p.id) // (p.visits_per_day - day.pending[p.id]),
-                p.id,
-            )
+        return heapq.nsmallest(
+            CANDIDATES,
+            pool,
+            key=lambda p: (int(row[index[p.id]]) // (p.visits_per_day - day.pending[p.id]), p.id),
         )
-        return pool[:CANDIDATES]
 
     def _try_visit(
         self,

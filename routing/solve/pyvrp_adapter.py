@@ -461,8 +461,7 @@ def solve_kim(
     (half as many again after an infeasible round). The best feasible day (fewest vehicles, then distance) is kept.
     """
     limits = KimLimits.of(instance, relaxed=relaxed)
-    per_vehicle = instance.capacity_yd * (10**6 if relaxed else 0) or instance.daily_yd
-    lower = max(1, int(-(-instance.total_yd // per_vehicle)))
+    lower = 1 if relaxed else max(1, int(-(-instance.total_yd // instance.daily_yd)))
     fleet = min(len(instance.stops), -(-5 * lower // 4) + 1)
     best: tuple[int, int, Solution] | None = None
     fallback: Solution | None = None

@@ -71,13 +71,23 @@ def _inflows(problem: Problem, timed: list[Timed]) -> list[tuple[Inflow, int, in
 
 
 def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | None:
+    """The route and trip of the first unloading (in time order) after which some station
+    overflows, found by bisection over prefixes of the day's unloadings."""
     inflows = _inflows(problem, timed)
-    if not inflows or not haul_inflows(problem, [i for i, _, _ in inflows], {})[1]:
+
+    def overflows(count: int) -> bool:
+        return haul_inflows(problem, [i for i, _, _ in inflows[:count]], {})[1]
+
+    if not inflows or not overflows(len(inflows)):
         return None
-    for k in range(len(inflows)):
-        if haul_inflows(problem, [i for i, _, _ in inflows[: k + 1]], {})[1]:
-            return inflows[k][1], inflows[k][2]
-    return None
+    low, high = 0, len(inflows)  # overflows(low) is False, overflows(high) is True
+    while high - low > 1:
+        middle = (low + high) // 2
+        if overflows(middle):
+            high = middle
+        else:
+            low = middle
+    return inflows[high - 1][1], inflows[high - 1][2]
 
 
 def keep_stations_in_storage(problem: Problem, timed: list[Timed], crew: Crew) -> None:

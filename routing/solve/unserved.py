@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
-from routing.domain import CollectionPoint
+from collections import defaultdict
+from dataclasses import dataclass
+
+from routing.domain import CollectionPoint, WasteStream
+from routing.fleet import VehicleType
 from routing.plan import Unserved
 from routing.problem import Problem
 
 EARLIER_MADE = -1  # ``last_shift`` when the earlier visit was made in an unknown shift
 
 
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """Per stream, what the whole day offers: carriers, facility room, the day's kilograms."""
+
+    carriers: dict[WasteStream, list[VehicleType]]
+    room_kg: dict[WasteStream, int]
+    day_kg: dict[WasteStream, int]
+
+
+def _day(problem: Problem) -> _Day:
+    carriers: dict[WasteStream, list[VehicleType]] = defaultdict(list)
+    room: dict[WasteStream, int] = defaultdict(int)
+    day: dict[WasteStream, int] = defaultdict(int)
+    for stream in WasteStream:
+        rule = problem.rules.stream_rule(stream)
+        for vehicle in problem.vehicles:
+            vtype = problem.vehicle_type_of(vehicle)
+            if rule is not None and rule.allows(vtype.body, vtype.sealed):
+                carriers[stream].append(vtype)
+        room[stream] = sum(f.daily_capacity_kg for f in problem.facilities if stream in f.accepts)
+    for point in problem.points:
+        day[point.stream] += point.kg_per_day
+    return _Day(dict(carriers), dict(room), dict(day))
+
+
 def _reason(
-    problem: Problem, point: CollectionPoint, visit: int, last_shift: int | None
+    problem: Problem, day: _Day, point: CollectionPoint, visit: int, last_shift: int | None
 ) -> tuple[str, str]:
-    rule = problem.rules.stream_rule(point.stream)
-    carriers = [
-        problem.vehicle_type_of(v)
-        for v in problem.vehicles
-        if rule is not None
-        and rule.allows(problem.vehicle_type_of(v).body, problem.vehicle_type_of(v).sealed)
-    ]
+    carriers = day.carriers.get(point.stream, [])
     if not carriers:
         return "CT1", f"no vehicle in the fleet may carry {point.stream}"
     if not any(point.stream in f.accepts for f in problem.facilities):
@@ -49,12 +72,11 @@ def _reason(
         return "FQ", f"visit {visit - 1} was made in the last shift, leaving no later shift"
     if visit > 0 and last_shift is None:
         return "FQ", f"visit {visit - 1} could not be made, so this later one was not either"
-    room = sum(f.daily_capacity_kg for f in problem.facilities if point.stream in f.accepts)
-    day = sum(p.kg_per_day for p in problem.points if p.stream is point.stream)
-    if day > room:
+    room, total = day.room_kg.get(point.stream, 0), day.day_kg.get(point.stream, 0)
+    if total > room:
         return (
             "CT3",
-            f"the facilities that take {point.stream} accept {room} kg a day; the day has {day} kg",
+            f"the facilities that take {point.stream} accept {room} kg a day; the day has {total} kg",
         )
     return (
         "SH1",
@@ -67,11 +89,13 @@ def explain_unserved(
 ) -> list[Unserved]:
     """One :class:`Unserved` for every visit still pending, with its rule and reason."""
     out: list[Unserved] = []
+    day = _day(problem)
     for point_id in sorted(pending):
         point = problem.point_by_id[point_id]
         for visit in range(pending[point_id], point.visits_per_day):
             rule, reason = _reason(
                 problem,
+                day,
                 point,
                 visit,
                 last_shift.get(point_id) if visit == pending[point_id] else None,
@@ -85,9 +109,10 @@ def explain_visits(
 ) -> list[Unserved]:
     """One :class:`Unserved` for each (point, visit) not made, with its rule and reason."""
     out: list[Unserved] = []
+    day = _day(problem)
     for point_id, visit in missing:
         point = problem.point_by_id[point_id]
         earlier_made = visit == 0 or (point_id, visit - 1) in served
-        rule, reason = _reason(problem, point, visit, EARLIER_MADE if earlier_made else None)
+        rule, reason = _reason(problem, day, point, visit, EARLIER_MADE if earlier_made else None)
         out.append(Unserved(point_id, visit, rule, reason))
     return out
