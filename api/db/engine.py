@@ -16,6 +16,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SPATIALITE_MODULE = "mod_spatialite"
+#: Connections kept open, and more opened at peaks. A request holds its connection while it waits
+#: for a thread of Starlette's pool (40) for its next sync step, so a bounded pool can run dry
+#: under load and requests wait out the pool's timeout (benchmarks/api_load.py, BENCHMARKS.md):
+#: SQLite connections are file handles and have no limit; PostgreSQL's are bounded by the server.
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+SQLITE_OVERFLOW = -1  # no limit
 
 
 def is_sqlite(url: str) -> bool:
@@ -36,6 +43,8 @@ def _on_sqlite_connect(dbapi_conn: Any, record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 30000")
+    # Write-ahead log: drivers' reads neither wait for a plan job's writes nor hold them up.
+    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 
 
@@ -49,11 +58,17 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, module=sqlean, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            module=sqlean,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=POOL_SIZE,
+            max_overflow=SQLITE_OVERFLOW,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(normalise_url(url), pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        normalise_url(url), pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
