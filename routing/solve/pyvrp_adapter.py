@@ -465,11 +465,11 @@ def solve_kim(
     fleet = min(len(instance.stops), -(-5 * lower // 4) + 1)
     best: tuple[int, int, Solution] | None = None
     fallback: Solution | None = None
-    for _ in range(max(1, rounds)):
+    for r in range(max(1, rounds)):
         data = _kim_data(instance, limits, fleet)
-        result = solve(
-            data, stop=_stop(time_limit_s / rounds, max_iterations), seed=seed, display=False
-        )
+        stop = _stop(time_limit_s / rounds, max_iterations)
+        # a round on the same fleet as before must not repeat the same search
+        result = solve(data, stop=stop, seed=seed + r, display=False)
         found = result.best
         fallback = found
         if found.is_feasible():
