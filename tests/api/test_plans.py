@@ -46,7 +46,9 @@ def test_an_unplannable_district_is_refused_with_its_defects(api: Api) -> None:
 
 
 def test_cancelling_a_queued_job_and_retrying_it(api: Api, district: int) -> None:
-    job = api.call("POST", f"/districts/{district}/plan-jobs", json={"date": DAY}).json()
+    job = api.call(
+        "POST", f"/districts/{district}/plan-jobs", json={"date": DAY, "time_limit_s": 1}
+    ).json()
     cancelled = api.call("POST", f"/plan-jobs/{job['id']}/cancel").json()
     assert cancelled["status"] == "cancelled" and cancelled["retryable"] is True
     assert api.run_jobs() == []
