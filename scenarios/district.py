@@ -329,7 +329,7 @@ def generate_district(
             frozenset({W.RESIDUAL, W.BULKY}),
             opening=(TimeWindow(hm(6), hm(22)),),
             tipping_s=10 * MINUTE,
-            daily_capacity_kg=60_000 * TONNE // 365 * 2,
+            daily_capacity_kg=round_int(60_000 * TONNE / 365 * 2 * max(1.0, spec.scale)),
             name="Sanitary landfill",
         ),
     )

@@ -42,6 +42,7 @@ from routing.solve.storage import (
 from routing.solve.timing import repair_route
 from routing.solve.unserved import explain_visits
 from routing.travel import TravelMatrix
+from routing.validation import validate
 
 Progress = Callable[[float, int | None], None]
 
@@ -176,6 +177,10 @@ def optimise(
     workers = workers or min(2, os.cpu_count() or 1)
     if progress:
         progress(0.0, None)
+    # The greedy plan first: a feasible day in well under a second at district scale, and how
+    # long it takes tells how much time to keep for the greedy fill after the search.
+    baseline = plan_greedy(problem, seed=seed) if portfolio else None
+    greedy_s = time.perf_counter() - began
     jobs = jobs_by_stream(problem)
     slots = all_slots(problem)
     allocation = allocate(problem, jobs, slots, seed=seed, time_limit_s=min(5.0, time_limit_s / 10))
@@ -194,7 +199,7 @@ def optimise(
         if warm_start is not None:
             sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
         subs.append(sub)
-    reserve = min(10.0, 0.15 * time_limit_s)
+    reserve = min(max(10.0, 3 * greedy_s), 0.15 * time_limit_s + 2 * greedy_s)
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
     results = _solve_all(_budgets(subs, left, workers), seed, max_iterations, workers)
     if progress:
@@ -265,13 +270,15 @@ def optimise(
     )
     # What the solver left out, the greedy planner tries in the vehicle-shifts left free.
     plan = plan_greedy(problem, seed=seed, base=draft) if draft.unserved else draft
-    if not portfolio:
+    if baseline is None:
         if progress:
             progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))
         return plan
-    baseline = plan_greedy(problem, seed=seed)
     costs = {id(p): compute_kpis(problem, p).cost_yuan for p in (plan, baseline)}
-    best = min((plan, baseline), key=lambda p: (len(p.unserved), costs[id(p)]))
+    # A plan that breaks a rule is never preferred (the validator is the judge here too), then
+    # fewer visits left unserved, then the lower cost.
+    broken = {id(p): not validate(problem, p).ok for p in (plan, baseline)}
+    best = min((plan, baseline), key=lambda p: (broken[id(p)], len(p.unserved), costs[id(p)]))
     if progress:
         progress(1.0, round(costs[id(best)] * 100))
     meta = dict(best.meta) | {"seconds": round(time.perf_counter() - began, 3)}
@@ -279,4 +286,6 @@ def optimise(
     meta["optimiser_cost_yuan"] = costs[id(plan)]
     meta["greedy_unserved"] = len(baseline.unserved)
     meta["greedy_cost_yuan"] = costs[id(baseline)]
+    meta["optimiser_valid"] = int(not broken[id(plan)])
+    meta["greedy_valid"] = int(not broken[id(baseline)])
     return Plan(best.problem_name, best.routes, best.hauls, best.unserved, meta)

@@ -458,10 +458,12 @@ def solve_kim(
     HGS cuts vehicles poorly through a fixed cost alone, and searches better in a small fleet: the
     time is split into ``rounds`` searches, the first with a quarter more vehicles than the lower
     bound (daily yards), each next one with one vehicle fewer than the best feasible day so far
-    (half as many again after an infeasible round). The best feasible day (fewest vehicles, then distance) is kept.
+    (half as many again after an infeasible round). The best feasible day (fewest vehicles, then
+    distance) is kept. The relaxed model starts from the same fleet and may go below the bound.
     """
     limits = KimLimits.of(instance, relaxed=relaxed)
-    lower = 1 if relaxed else max(1, int(-(-instance.total_yd // instance.daily_yd)))
+    lower = max(1, int(-(-instance.total_yd // instance.daily_yd)))
+    floor = 1 if relaxed else lower  # the relaxed model starts where the full one does
     fleet = min(len(instance.stops), -(-5 * lower // 4) + 1)
     best: tuple[int, int, Solution] | None = None
     fallback: Solution | None = None
@@ -476,7 +478,7 @@ def solve_kim(
             key = (int(found.num_routes()), int(found.distance() + found.fixed_vehicle_cost()))
             if best is None or key < best[:2]:
                 best = (*key, found)
-            fleet = max(lower, key[0] - 1)
+            fleet = max(floor, key[0] - 1)
         else:
             fleet = min(len(instance.stops), -(-3 * fleet // 2))
     chosen = best[2] if best is not None else fallback

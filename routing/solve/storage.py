@@ -74,9 +74,15 @@ def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | N
     """The route and trip of the first unloading (in time order) after which some station
     overflows, found by bisection over prefixes of the day's unloadings."""
     inflows = _inflows(problem, timed)
+    unloaded: dict[str, int] = {}  # what trips bring each facility: hauls get only the rest
+    for item in timed:
+        for trip in item.route.trips if item.route is not None else ():
+            if trip.unload is not None:
+                fid = trip.unload.facility_id
+                unloaded[fid] = unloaded.get(fid, 0) + trip.unload.kg
 
     def overflows(count: int) -> bool:
-        return haul_inflows(problem, [i for i, _, _ in inflows[:count]], {})[1]
+        return haul_inflows(problem, [i for i, _, _ in inflows[:count]], unloaded)[1]
 
     if not inflows or not overflows(len(inflows)):
         return None
