@@ -68,7 +68,9 @@ def test_tab_separated_spreadsheet_with_quotes_and_ids_that_are_not_row_numbers(
 
 def test_a_bad_field_names_the_file_the_line_and_the_field() -> None:
     text = SPACED.replace("1229125.00   3460107.00  0700", "1229125.00   abc  0700")
-    with pytest.raises(KimFormatError, match=r"^x\.txt, line 9: y_ft: must be a number, got 'abc'$"):
+    with pytest.raises(
+        KimFormatError, match=r"^x\.txt, line 9: y_ft: must be a number, got 'abc'$"
+    ):
         parse_kim(text, name="x", source="x.txt")
 
 
