@@ -57,6 +57,23 @@ class Problem:
         ):
             object.__setattr__(self, name, {record.id: record for record in records})
 
+    @classmethod
+    def from_parts(cls, name: str, parts: ProblemParts) -> Problem:
+        """A problem of the records ``parts`` holds (a loader's or a database's), checked."""
+        return cls(
+            name=name,
+            points=parts.points,
+            depots=parts.depots,
+            facilities=parts.facilities,
+            vehicle_types=parts.vehicle_types,
+            vehicles=parts.vehicles,
+            crews=parts.crews,
+            shifts=parts.shifts,
+            travel=parts.travel,
+            zones=parts.zones,
+            rules=parts.rules,
+        )
+
     def replace(self, **changes: Any) -> Problem:
         """A copy with some fields replaced, checked again as a whole."""
         return dataclasses.replace(self, **changes)

@@ -330,19 +330,8 @@ def problem_from_dict(
     parts.travel = _travel(raw.get("travel"), locations, parts.zones, defects, base_dir)
     check_references(parts, defects)
     defects.raise_if_any(source=source)
-    return Problem(
-        name=str(raw["name"]) if isinstance(raw.get("name"), str) else Path(source).stem,
-        points=parts.points,
-        depots=parts.depots,
-        facilities=parts.facilities,
-        vehicle_types=parts.vehicle_types,
-        vehicles=parts.vehicles,
-        crews=parts.crews,
-        shifts=parts.shifts,
-        travel=parts.travel,
-        zones=parts.zones,
-        rules=parts.rules,
-    )
+    name = str(raw["name"]) if isinstance(raw.get("name"), str) else Path(source).stem
+    return Problem.from_parts(name, parts)
 
 
 def read_problem(path: str | Path) -> Problem:

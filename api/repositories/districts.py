@@ -333,17 +333,5 @@ def load_problem(session: Session, district: m.District) -> tuple[Problem, dict[
         Naming every defect, e.g. a district without depots or shifts.
     """
     parts = district_records(session, district)
-    problem = Problem(
-        name=district.name,
-        points=parts.points,
-        depots=parts.depots,
-        facilities=parts.facilities,
-        vehicle_types=parts.vehicle_types,
-        vehicles=parts.vehicles,
-        crews=parts.crews,
-        shifts=parts.shifts,
-        travel=parts.travel,
-        zones=parts.zones,
-        rules=parts.rules,
-    )
+    problem = Problem.from_parts(district.name, parts)
     return problem, travel_section(parts.vehicle_types, district.travel_speeds)
