@@ -1,8 +1,10 @@
-"""Collection points from a user's files: GeoJSON, CSV, and the waste features of an OSM extract.
+"""Collection points from a user's files: sheets (.xlsx, CSV), GeoJSON, and OSM waste features.
 
-GeoJSON: a FeatureCollection of Point features (WGS84 ``[lon, lat]``). CSV: one point per row with
-``lon`` and ``lat`` columns (WGS84 degrees) and a header row. Both carry these fields (properties
-or columns):
+GeoJSON: a FeatureCollection of Point features (``[lon, lat]``). CSV and ``.xlsx``: one point per
+row under a header row, read by :mod:`gis_data.sheets`, which also takes Chinese headers, units
+and values (docs/point-sheets.md). Coordinates are WGS84 unless the file is declared GCJ-02 or
+BD-09 (:mod:`gis_data.coords`); they are converted to WGS84. The English fields (GeoJSON
+properties, or columns):
 
 =================  ========  ==========================================================
 field              required  meaning
@@ -22,26 +24,30 @@ name               no        a label
 
 Every record is checked before anything is returned; all bad records are reported together in one
 :class:`~routing.errors.ProblemError` naming the record (CSV ``row N`` is line N of the file, the
-header being row 1; GeoJSON ``feature N`` counts from 1) and the field.
+header being row 1; a workbook's rows are named with their sheet; GeoJSON ``feature N`` counts
+from 1) and the field.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import osmium
 
+from gis_data.coords import CoordinateSystem, to_wgs84
 from routing import _parse as p
 from routing.domain import CollectionPoint, Location, SizeClass, TimeWindow, WasteStream
 from routing.errors import Defect, DefectCollector, FieldError, ProblemError, RecordError
 from routing.network.loading import reading_osm
 from routing.units import CUBIC_METRE, DAY, round_int
+
+if TYPE_CHECKING:
+    from gis_data.sheets import SheetOptions
 
 #: Bulk density used when a file gives no litres: kg per cubic metre of waste as collected.
 DENSITY_KG_PER_M3: Mapping[WasteStream, int] = {
@@ -53,8 +59,6 @@ DENSITY_KG_PER_M3: Mapping[WasteStream, int] = {
     WasteStream.SPECIAL: 300,
 }
 DEFAULT_SERVICE_S = 120
-
-_NUMERIC = ("lon", "lat", "kg_per_day", "litres_per_day", "service_s", "visits_per_day")
 
 
 def litres_for(stream: WasteStream, kg: int) -> int:
@@ -107,20 +111,34 @@ def point_from_fields(raw: Mapping[str, Any]) -> CollectionPoint:
     )
 
 
-def _collect(
-    records: list[tuple[str, Mapping[str, Any]]], defects: DefectCollector, source: str
+def collect_points(
+    records: list[tuple[str, Mapping[str, Any]]],
+    defects: DefectCollector,
+    source: str,
+    *,
+    explain: Callable[[str, str, str], str] | None = None,
 ) -> tuple[CollectionPoint, ...]:
+    """The points of ``records`` (label, typed fields), ids unique; all or nothing.
+
+    Every bad field and repeated id is added to ``defects`` (its message passed through
+    ``explain(record, field, message)`` when given, e.g. to name a sheet's column), and then one
+    :class:`~routing.errors.ProblemError` is raised for all of them.
+    """
     points: list[CollectionPoint] = []
     first_seen: dict[str, str] = {}
+
+    def add(record: str, field: str, message: str) -> None:
+        defects.add(record, field, explain(record, field, message) if explain else message)
+
     for record, raw in records:
         try:
             point = point_from_fields(raw)
         except FieldError as error:
             for one in error.errors if isinstance(error, RecordError) else (error,):
-                defects.add(record, one.field, one.message)
+                add(record, one.field, one.message)
             continue
         if point.id in first_seen:
-            defects.add(record, "id", f"repeats the id {point.id!r} of {first_seen[point.id]}")
+            add(record, "id", f"repeats the id {point.id!r} of {first_seen[point.id]}")
             continue
         first_seen[point.id] = record
         points.append(point)
@@ -128,49 +146,29 @@ def _collect(
     return tuple(points)
 
 
-def read_points_csv(path: str | os.PathLike[str]) -> tuple[CollectionPoint, ...]:
-    """Collection points from a CSV file with a header row (see the module's field table).
+def read_points_csv(
+    path: str | os.PathLike[str], options: SheetOptions | None = None
+) -> tuple[CollectionPoint, ...]:
+    """Collection points from a CSV file with a header row, English or Chinese headers
+    (:func:`gis_data.sheets.read_point_table`; the module's field table for English ones).
 
     Raises
     ------
     ProblemError
-        Naming every bad row (its line number) and field; nothing is returned then.
+        Naming every bad row (its line number), column and field; nothing is returned then.
     """
-    source = Path(path)
-    defects = DefectCollector()
-    records: list[tuple[str, Mapping[str, Any]]] = []
-    with source.open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.DictReader(stream)
-        header = reader.fieldnames or []
-        for column in ("id", "lon", "lat", "stream", "kg_per_day"):
-            if column not in header:
-                defects.add("row 1", column, "column is missing from the header")
-        defects.raise_if_any(source=str(source))
-        line = reader.line_num + 1
-        for row in reader:
-            raw: dict[str, Any] = {}
-            for key, value in row.items():
-                if key is None or value is None or value.strip() == "":
-                    continue  # extra cells without a header, and empty cells
-                raw[key.strip()] = _typed(key.strip(), value.strip())
-            records.append((f"row {line}", raw))
-            line = reader.line_num + 1
-    return _collect(records, defects, str(source))
+    from gis_data.sheets import read_point_table
+
+    return read_point_table(path, options).points
 
 
-def _typed(column: str, value: str) -> Any:
-    """Numbers in numeric columns (a bad number stays text, for the field check to report)."""
-    if column not in _NUMERIC:
-        return value
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() and column == "visits_per_day" else number
-
-
-def read_points_geojson(path: str | os.PathLike[str]) -> tuple[CollectionPoint, ...]:
+def read_points_geojson(
+    path: str | os.PathLike[str], *, crs: CoordinateSystem = CoordinateSystem.WGS84
+) -> tuple[CollectionPoint, ...]:
     """Collection points from a GeoJSON FeatureCollection of Points (see the field table).
+
+    Coordinates are WGS84 as GeoJSON requires, unless ``crs`` declares the file's positions to
+    be GCJ-02 or BD-09 (exports of Chinese maps): they are converted to WGS84.
 
     Raises
     ------
@@ -206,26 +204,45 @@ def read_points_geojson(path: str | os.PathLike[str]) -> tuple[CollectionPoint, 
         if not isinstance(properties, dict):
             defects.add(record, "properties", "must be an object")
             continue
-        records.append((record, {**properties, "lon": coords[0], "lat": coords[1]}))
-    return _collect(records, defects, str(source))
+        lon, lat = coords[0], coords[1]
+        if _is_position(lon, lat):
+            lon, lat = to_wgs84(float(lon), float(lat), crs)
+        records.append((record, {**properties, "lon": lon, "lat": lat}))
+    return collect_points(records, defects, str(source))
 
 
-def read_points(path: str | os.PathLike[str]) -> tuple[CollectionPoint, ...]:
-    """Collection points from a ``.csv``, ``.geojson``/``.json`` or OSM file (its waste features).
+def _is_position(lon: Any, lat: Any) -> bool:
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat))
+    return numbers and abs(lon) <= 180 and abs(lat) <= 90
+
+
+def read_points(
+    path: str | os.PathLike[str], options: SheetOptions | None = None
+) -> tuple[CollectionPoint, ...]:
+    """Collection points from a ``.xlsx``, ``.csv``, ``.geojson``/``.json`` or OSM file.
+
+    ``options`` say how to read a sheet (:class:`gis_data.sheets.SheetOptions`); their ``crs``
+    applies to GeoJSON too. OSM files are WGS84 by definition (their waste features).
 
     Raises
     ------
     ProblemError
         Naming every bad record and field, or an unknown file type.
     """
+    from gis_data.sheets import SHEET_SUFFIXES, SheetOptions, read_point_table
+
+    options = options or SheetOptions()
     name = Path(path).name.lower()
-    if name.endswith(".csv"):
-        return read_points_csv(path)
+    if name.endswith((".csv", *SHEET_SUFFIXES)):
+        return read_point_table(path, options).points
     if name.endswith((".geojson", ".json")):
-        return read_points_geojson(path)
+        return read_points_geojson(path, crs=options.crs)
     if name.endswith((".osm.pbf", ".osm", ".osm.gz", ".pbf")):
+        if options.crs is not CoordinateSystem.WGS84:
+            message = "OSM 数据总是 WGS84 / OSM data is always WGS84: do not declare another crs"
+            raise ProblemError([Defect(str(path), "crs", message)], source=str(path))
         return read_osm_waste_points(path)
-    message = "has an unknown type: use .csv, .geojson, .json, .osm.pbf, .osm or .osm.gz"
+    message = "has an unknown type: use .xlsx, .csv, .geojson, .json, .osm.pbf, .osm or .osm.gz"
     raise ProblemError([Defect(str(path), "file", message)], source=str(path))
 
 

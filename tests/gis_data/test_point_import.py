@@ -61,18 +61,23 @@ def test_csv_bad_rows_are_all_named_by_line_and_field(tmp_path: Path) -> None:
         read_points(_write(tmp_path, "points.csv", text))
     found = {(d.record, d.field) for d in caught.value.defects}
     assert found == {
-        ("row 4", "lat"),
-        ("row 5", "stream"),
-        ("row 5", "kg_per_day"),
-        ("row 7", "time_windows"),
-        ("row 8", "max_size_class"),
+        ("第 4 行 / row 4", "lat"),
+        ("第 5 行 / row 5", "stream"),
+        ("第 5 行 / row 5", "kg_per_day"),
+        ("第 7 行 / row 7", "time_windows"),
+        ("第 8 行 / row 8", "max_size_class"),
     }
+    messages = {d.field: d.message for d in caught.value.defects}
+    assert messages["lat"].startswith(
+        "第 3 列「lat」：超出取值范围 / column 3 (lat): must be within"
+    )
+    assert "column 5 (kg_per_day): 'ten' is not a number" in messages["kg_per_day"]
     assert caught.value.source.endswith("points.csv")
 
 
 def test_csv_repeated_id_is_named(tmp_path: Path) -> None:
     text = GOOD_CSV + "P1,24.94,60.17,residual,10,,,,,,\n"
-    with pytest.raises(ProblemError, match="row 4: id: repeats the id 'P1' of row 2"):
+    with pytest.raises(ProblemError, match=r"row 4: id: .*repeats the id 'P1' of 第 2 行 / row 2"):
         read_points_csv(_write(tmp_path, "points.csv", text))
 
 
@@ -81,10 +86,9 @@ def test_csv_without_coordinate_columns(tmp_path: Path) -> None:
         read_points_csv(
             _write(tmp_path, "points.csv", "id,x,y,stream,kg_per_day\nP1,1,2,residual,3\n")
         )
-    assert {(d.record, d.field) for d in caught.value.defects} == {
-        ("row 1", "lon"),
-        ("row 1", "lat"),
-    }
+    ((record, field, message),) = [(d.record, d.field, d.message) for d in caught.value.defects]
+    assert (record, field) == ("文件 / file", "header")
+    assert "no header row with longitude (经度/lon) and latitude (纬度/lat)" in message
 
 
 def test_geojson_points(tmp_path: Path) -> None:
@@ -150,6 +154,8 @@ def test_not_json_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ProblemError, match="is not valid JSON"):
         read_points(_write(tmp_path, "points.geojson", "{oops"))
     with pytest.raises(ProblemError, match="unknown type"):
+        read_points(_write(tmp_path, "points.txt", ""))
+    with pytest.raises(ProblemError, match=r"is not a readable \.xlsx workbook"):
         read_points(_write(tmp_path, "points.xlsx", ""))
 
 
