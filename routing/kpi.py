@@ -172,3 +172,54 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
             "distance": f"travel matrices ({', '.join(methods)})",
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TransportFigures:
+    """Tonne-km and on-board times of a plan (for comparing scenarios).
+
+    ``tonne_km`` counts, leg by leg, the waste on board (t) times the leg's road length (km):
+    collection trips from the problem's own amounts, hauls with their containers' kg one way.
+    On-board time is CT5's: from a trip's first pickup to the start of its unloading.
+    """
+
+    tonne_km: float
+    haul_tonne_km: float
+    on_board_min_mean: float
+    on_board_min_p95: float
+    on_board_min_max: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+
+def transport_figures(problem: Problem, plan: Plan) -> TransportFigures:
+    """The :class:`TransportFigures` of ``plan`` on ``problem``."""
+    kg_m = 0
+    on_board: list[int] = []
+    for route in plan.routes:
+        matrix = problem.matrix_for(problem.vehicle_by_id[route.vehicle_id])
+        for trip in route.trips:
+            load = 0
+            for stop, after in zip(trip.visits, (*trip.visits[1:], trip.unload), strict=True):
+                load += problem.point_by_id[stop.point_id].visit_kg(stop.visit)
+                if after is not None:
+                    there = after.point_id if isinstance(after, VisitStop) else after.facility_id
+                    kg_m += load * matrix.distance(stop.point_id, there)
+            if trip.visits and trip.unload is not None:
+                on_board.append(trip.unload.start_s - trip.visits[0].start_s)
+    haul_kg_m = 0
+    for haul in plan.hauls:
+        matrix = problem.matrix_for(problem.vehicle_by_id[haul.vehicle_id])
+        haul_kg_m += haul.kg * matrix.distance(haul.station_id, haul.destination_id)
+    minutes = sorted(s / 60 for s in on_board)
+    p95 = minutes[min(len(minutes) - 1, int(0.95 * len(minutes)))] if minutes else 0.0
+    per_tkm = TONNE * KILOMETRE
+    return TransportFigures(
+        tonne_km=round((kg_m + haul_kg_m) / per_tkm, 2),
+        haul_tonne_km=round(haul_kg_m / per_tkm, 2),
+        on_board_min_mean=round(sum(minutes) / len(minutes), 1) if minutes else 0.0,
+        on_board_min_p95=round(p95, 1),
+        on_board_min_max=round(minutes[-1], 1) if minutes else 0.0,
+    )

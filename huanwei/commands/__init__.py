@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from huanwei.commands import bench, demo_serve, gis, plans, serve
+from huanwei.commands import bench, demo_serve, gis, plans, scenario, serve
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
@@ -17,4 +17,5 @@ COMMANDS: tuple[Register, ...] = (
     serve.register,
     bench.register,
     demo_serve.register,
+    scenario.register,
 )
