@@ -28,6 +28,7 @@ from routing.errors import DefectCollector, FieldError, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
 from routing.problem import Problem, check_references
 from routing.travel import TravelMatrix, matrix_from_rows, straight_line_matrix
+from routing.travel_estimate import estimated_matrix_from_spec
 from routing.units import format_clock
 
 FORMAT = "huanwei-problem/1"
@@ -243,6 +244,8 @@ def _travel(
                     speed_kmh=p.get(spec, "speed_kmh", p.number, 25.0),
                     detour_factor=p.get(spec, "detour_factor", p.number, 1.3),
                 )
+            elif method == "estimated":
+                matrices[profile] = estimated_matrix_from_spec(profile, spec, locations)
             elif method == "given":
                 matrices[profile] = matrix_from_rows(
                     profile,
@@ -257,7 +260,8 @@ def _travel(
                     profile, spec, locations, zones, base_dir=base_dir
                 )
             else:
-                raise FieldError("method", f"{method!r} is not one of: straight-line, given, road")
+                known = "straight-line, estimated, given, road"
+                raise FieldError("method", f"{method!r} is not one of: {known}")
         except FieldError as error:
             defects.add_error(label, error)
         except ProblemError as error:  # the road network's own file or snapping

@@ -38,7 +38,8 @@ class TravelMatrix:
         ``location_ids[i]`` to ``location_ids[j]``. int32 arrays are kept as they are (half the
         memory for large districts); other integer types are widened to int64.
     method
-        How the matrix was made (``"road"``, ``"straight-line"``, ``"given"``), shown with plans.
+        How the matrix was made (``"road"``, ``"straight-line"``, ``"estimated"``, ``"given"``),
+        shown with plans.
     """
 
     profile: str
@@ -91,10 +92,12 @@ def straight_line_matrix(
     profile: str = "default",
     speed_kmh: float = 25.0,
     detour_factor: float = 1.3,
+    method: str = "straight-line",
 ) -> TravelMatrix:
     """A matrix from great-circle distance × ``detour_factor`` at a constant ``speed_kmh``.
 
-    Plans made on such a matrix are estimates: the matrix says so in :attr:`TravelMatrix.method`.
+    Plans made on such a matrix are estimates: the matrix says so in :attr:`TravelMatrix.method`
+    (``method``: ``"straight-line"``, or ``"estimated"`` for :mod:`routing.travel_estimate`).
     """
     require(speed_kmh > 0, "speed_kmh", "must be more than 0")
     require(detour_factor >= 1.0, "detour_factor", "must be at least 1")
@@ -111,7 +114,7 @@ def straight_line_matrix(
         location_ids=ids,
         distance_m=np.floor(metres + 0.5).astype(np.int64),
         time_s=np.floor(seconds + 0.5).astype(np.int64),
-        method="straight-line",
+        method=method,
     )
 
 

@@ -18,6 +18,7 @@ from routing import _parse
 from routing.domain import CollectionPoint, SizeClass, WasteStream
 from routing.errors import FieldError
 from routing.network import load_network, matrix_benchmark, summarize
+from routing.network.calibration import DEFAULT_SAMPLES, calibrate
 
 _POINT_FILES = (".csv", ".geojson", ".json", *SHEET_SUFFIXES)
 
@@ -70,6 +71,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="vehicle size class (default: large)",
     )
     p.set_defaults(run=run_matrix)
+
+    p = actions.add_parser(
+        "calibrate",
+        help="fit estimated travel (great-circle x detour factor, speed per vehicle class) on "
+        "the roads of an OSM extract of a similar area (JSON)",
+    )
+    p.add_argument("osm_file", type=Path, metavar="OSM_FILE")
+    p.add_argument("--samples", type=_count, default=DEFAULT_SAMPLES, help="sampled positions")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, help="also write the calibration to this JSON file")
+    p.set_defaults(run=run_calibrate)
 
 
 def _crs(text: str) -> CoordinateSystem:
@@ -161,4 +173,14 @@ def run_matrix(args: argparse.Namespace) -> int:
     size = SizeClass[args.profile.upper()]
     report = matrix_benchmark(args.osm_file, args.points, args.seed, size_class=size)
     print(json.dumps(report, indent=1))
+    return 0
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    """Print (and with ``--out`` write) the estimated-travel figures fitted on an OSM extract."""
+    estimate = calibrate(args.osm_file, samples=args.samples, seed=args.seed)
+    text = json.dumps(estimate.to_dict(), indent=1)
+    if args.out is not None:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
     return 0
