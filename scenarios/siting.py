@@ -33,9 +33,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing import _parse as p
-from routing.domain import FacilityKind, WasteStream
+from routing.domain import CollectionPoint, FacilityKind
 from routing.errors import DefectCollector, FieldError
+from routing.fleet import VehicleType
+from routing.network import UNREACHABLE
 from routing.problem import Problem
+from routing.travel import TravelMatrix
 from routing.units import KILOMETRE
 from scenarios import svg
 from scenarios.base import cached_base, network_of, scenario_problem
@@ -177,27 +180,24 @@ def estimates(problem: Problem, candidates: Sequence[str]) -> Estimates:
     haul = _haul_cost_per_kg(problem)
     rows_existing: list[float] = []
     rows_candidates: list[list[float]] = []
-    for stream in sorted(streams, key=lambda s: s.value):
-        truck = _truck_for(problem, stream)
+    for point in problem.points:
+        truck = _truck_for(problem, point) if point.stream in streams else None
         if truck is None:
             continue
         vtype, matrix = truck
         per_kg_m = vtype.cost_per_km_fen / 100 / KILOMETRE / vtype.capacity_kg
-        taking = [f.id for f in problem.facilities if stream in f.accepts]
-        for point in problem.points:
-            if point.stream is not stream:
-                continue
-            options = {
-                f: point.kg_per_day
-                * (
-                    (matrix.distance(point.id, f) + matrix.distance(f, point.id)) * per_kg_m
-                    + haul.get(f, 0.0)
-                )
-                for f in taking
-            }
-            old = [v for k, v in options.items() if k not in candidates]
-            rows_existing.append(min(old) if old else math.inf)
-            rows_candidates.append([options.get(c, math.inf) for c in candidates])
+        options: dict[str, float] = {}
+        for facility in problem.facilities:
+            there = matrix.distance(point.id, facility.id)
+            back = matrix.distance(facility.id, point.id)
+            if point.stream in facility.accepts and max(there, back) < UNREACHABLE:
+                trip = (there + back) * per_kg_m + haul.get(facility.id, 0.0)
+                options[facility.id] = point.kg_per_day * trip
+        old = [v for k, v in options.items() if k not in candidates]
+        if not old and not any(c in options for c in candidates):
+            continue  # no facility reachable: the plans will say so
+        rows_existing.append(min(old) if old else math.inf)
+        rows_candidates.append([options.get(c, math.inf) for c in candidates])
     return Estimates(
         np.array(rows_existing, dtype=np.float64),
         np.array(rows_candidates, dtype=np.float64).reshape(len(rows_existing), len(candidates)),
@@ -225,9 +225,16 @@ def _haul_cost_per_kg(problem: Problem) -> dict[str, float]:
     }
 
 
-def _truck_for(problem: Problem, stream: WasteStream) -> tuple[Any, Any] | None:
-    rule = problem.rules.stream_rule(stream)
-    types = [t for t in problem.vehicle_types if rule is not None and rule.allows(t.body, t.sealed)]
+def _truck_for(problem: Problem, point: CollectionPoint) -> tuple[VehicleType, TravelMatrix] | None:
+    """The largest vehicle type that may carry the point's stream and reach it, and its matrix."""
+    rule = problem.rules.stream_rule(point.stream)
+    types = [
+        t
+        for t in problem.vehicle_types
+        if rule is not None
+        and rule.allows(t.body, t.sealed)
+        and t.size_class <= point.max_size_class
+    ]
     if not types:
         return None
     vtype = max(types, key=lambda t: t.capacity_kg)

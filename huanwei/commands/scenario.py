@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from routing.solve import ENGINES
 from scenarios.base import cached_base, network_of, scenario_problem
 from scenarios.report import figures_of, write_report
 from scenarios.scenario_file import Scenario, ScenarioError, read_scenario
-from scenarios.siting import SITING_TABLES, read_siting, site, write_siting
+from scenarios.siting import read_siting, site, write_siting
 from scenarios.sweep import ScenarioOutcome, ScenarioTask, run_sweep, sweep_executor
 
 
@@ -83,14 +84,20 @@ def read_all(files: Sequence[Path], args: argparse.Namespace) -> list[Scenario]:
     return scenarios
 
 
-def build_all(scenarios: Sequence[Scenario]) -> dict[str, Problem]:
-    """Each scenario's problem (bases built once); the road network's notes printed once."""
+@contextlib.contextmanager
+def notes() -> Iterator[None]:
+    """Print each warning (the road network's islands) once, shortened, after the block."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        problems = {s.name: scenario_problem(s) for s in scenarios}
+        yield
     for note in dict.fromkeys(str(w.message) for w in caught):
         print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
-    return problems
+
+
+def build_all(scenarios: Sequence[Scenario]) -> dict[str, Problem]:
+    """Each scenario's problem (bases built once)."""
+    with notes():
+        return {s.name: scenario_problem(s) for s in scenarios}
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -147,7 +154,7 @@ def run_site(args: argparse.Namespace) -> int:
     )
     where = args.dask or f"{args.workers} local process(es)"
     print(f"siting: {len(siting.candidates)} candidate sites, k = {list(siting.ks)}; {where}")
-    with sweep_executor(workers=args.workers, dask_address=args.dask) as executor:
+    with notes(), sweep_executor(workers=args.workers, dask_address=args.dask) as executor:
         result = site(siting, executor, engine=args.engine, done=print_outcome)
     write_siting(result, args.out)
     for row in result.curve:
@@ -157,6 +164,3 @@ def run_site(args: argparse.Namespace) -> int:
         )
     print(f"written: siting.json, siting.html in {args.out}/")
     return 0 if result.all_valid else 1
-
-
-__all__ = ["SITING_TABLES", "register"]
