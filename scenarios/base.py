@@ -4,14 +4,14 @@ A base is the problem plus the travel section that made its matrices (a problem 
 ``travel``: road, straight-line or given). Changes that add or move a facility need travel to and
 from the new site: road and straight-line profiles are computed again over the new locations (a
 site beyond the road map's edge joins it by an external link, as the baseline's landfill does);
-given matrices cannot grow, and saying so names the profile and the locations.
+estimated profiles (great-circle at a fitted speed) too; given matrices cannot grow, and saying so
+names the profile and the locations.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from routing.network.augment import zone_closed
 from routing.problem import Problem
 from routing.problem_file import problem_from_dict, read_problem
 from routing.travel import TravelMatrix, straight_line_matrix
+from routing.travel_estimate import estimated_matrix_from_spec
 from scenarios.changes import AddFacility, apply_changes
 from scenarios.road_district import RoadTravel, _main_component
 from scenarios.scenario_file import Base, Scenario, ScenarioError
@@ -192,6 +193,8 @@ def rebuild_travel(day: BaseDay, problem: Problem, fresh: set[str]) -> Problem:
             )
         elif method == "road":
             matrices[profile] = _road_profile(profile, spec, problem, fresh, day.base_dir)
+        elif method == "estimated":
+            matrices[profile] = estimated_matrix_from_spec(profile, spec, _locations(problem))
         else:
             shown = ", ".join(sorted(fresh))
             message = (
@@ -239,8 +242,3 @@ def scenario_problem(scenario: Scenario, day: BaseDay | None = None) -> Problem:
     if fresh and osm is not None:
         problem = onto_streets(problem, fresh, network_of(str(osm)))
     return rebuild_travel(day, problem, fresh)
-
-
-def travel_section_json(day: BaseDay) -> str:
-    """The base's travel section as JSON text (for reports)."""
-    return json.dumps(day.travel, sort_keys=True, default=str)
