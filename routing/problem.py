@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from routing.domain import CollectionPoint, Depot, Facility, FacilityKind, Location
+from routing.domain import CollectionPoint, Depot, Facility, FacilityKind, Location, WasteStream
 from routing.errors import DefectCollector
 from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
 from routing.travel import TravelMatrix
@@ -193,15 +193,13 @@ def check_references(problem: ProblemParts, defects: DefectCollector) -> None:
         if problem.rules.stream_rule(point.stream) is None:
             defects.add(f"collection point {point.id}", "stream", "has no stream rule (CT1)")
 
-    location_ids = [
-        *(p.id for p in problem.points),
-        *(d.id for d in problem.depots),
-        *(f.id for f in problem.facilities),
-    ]
+    needed = profile_locations(
+        problem.points, problem.depots, problem.facilities, problem.vehicle_types, problem.rules
+    )
     for profile, matrix in problem.travel.items():
         if matrix.profile != profile:
             defects.add(f"travel matrix {profile}", "profile", f"is named {matrix.profile!r}")
-        missing = [loc for loc in location_ids if loc not in matrix]
+        missing = [loc for loc in needed.get(profile, ()) if loc not in matrix]
         if missing:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             defects.add(
@@ -209,3 +207,30 @@ def check_references(problem: ProblemParts, defects: DefectCollector) -> None:
                 "location_ids",
                 f"lacks {len(missing)} location(s): {shown}",
             )
+
+
+def profile_locations(
+    points: Sequence[CollectionPoint],
+    depots: Sequence[Depot],
+    facilities: Sequence[Facility],
+    vehicle_types: Sequence[VehicleType],
+    rules: RuleParameters,
+) -> dict[str, tuple[str, ...]]:
+    """Per travel profile of a vehicle type, the locations its matrix must cover.
+
+    Every depot and facility, and the points whose stream some vehicle type of the profile may
+    carry (CT1): a vehicle never drives to a point it may not serve, so a city's matrices hold
+    only the pairs its trucks can drive (a kitchen tanker's profile skips the residual bins).
+    A matrix may cover more. The order is the problem's: points, depots, facilities.
+    """
+    carried: dict[str, set[WasteStream]] = {}
+    for vtype in vehicle_types:
+        streams = carried.setdefault(vtype.profile, set())
+        streams.update(
+            rule.stream for rule in rules.stream_rules if rule.allows(vtype.body, vtype.sealed)
+        )
+    fixed = [d.id for d in depots] + [f.id for f in facilities]
+    return {
+        profile: tuple(dict.fromkeys([*(p.id for p in points if p.stream in streams), *fixed]))
+        for profile, streams in carried.items()
+    }

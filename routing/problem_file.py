@@ -7,7 +7,7 @@ Reading gathers every defect of every record, then every broken cross-reference,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from routing.domain import (
 )
 from routing.errors import DefectCollector, FieldError, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
-from routing.problem import Problem, check_references
+from routing.problem import Problem, check_references, profile_locations
 from routing.travel import TravelMatrix, matrix_from_rows, straight_line_matrix
 from routing.travel_estimate import estimated_matrix_from_spec
 from routing.units import format_clock
@@ -222,17 +222,22 @@ def _rules(raw: Any, defects: DefectCollector) -> RuleParameters:
 
 def _travel(
     raw: Any,
-    locations: Mapping[str, Location],
+    all_locations: Mapping[str, Location],
+    needed: Mapping[str, Sequence[str]],
     zones: tuple[Zone, ...],
     defects: DefectCollector,
     base_dir: Path | None,
 ) -> dict[str, TravelMatrix]:
+    # A computed matrix covers what its profile's vehicles may visit (profile_locations); a
+    # profile no vehicle type names covers every location.
     if not isinstance(raw, Mapping) or not raw:
         defects.add("problem", "travel", "must name at least one travel profile")
         return {}
     matrices: dict[str, TravelMatrix] = {}
     for profile, spec in raw.items():
         label = f"travel profile {profile}"
+        ids = needed.get(profile, tuple(all_locations))
+        locations = {i: all_locations[i] for i in ids if i in all_locations}
         try:
             if not isinstance(spec, Mapping):
                 raise FieldError("travel", "must be an object")
@@ -331,7 +336,10 @@ def problem_from_dict(
         | {d.id: d.location for d in parts.depots}
         | {f.id: f.location for f in parts.facilities}
     )
-    parts.travel = _travel(raw.get("travel"), locations, parts.zones, defects, base_dir)
+    needed = profile_locations(
+        parts.points, parts.depots, parts.facilities, parts.vehicle_types, parts.rules
+    )
+    parts.travel = _travel(raw.get("travel"), locations, needed, parts.zones, defects, base_dir)
     check_references(parts, defects)
     defects.raise_if_any(source=source)
     name = str(raw["name"]) if isinstance(raw.get("name"), str) else Path(source).stem

@@ -28,7 +28,7 @@ from routing.domain import (
     WasteStream,
 )
 from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
-from routing.problem import Problem
+from routing.problem import Problem, profile_locations
 from routing.travel import TravelMatrix, straight_line_matrix
 from routing.units import HOUR, MINUTE, TONNE, round_int
 
@@ -163,6 +163,22 @@ def straight_line_travel(
         )
         for profile in sorted({t.profile for t in types})
     }
+
+
+def _travel_per_profile(
+    travel: TravelBuilder,
+    locations: Mapping[str, Location],
+    types: tuple[VehicleType, ...],
+    zones: tuple[Zone, ...],
+    needed: Mapping[str, Sequence[str]],
+) -> dict[str, TravelMatrix]:
+    """Each profile's matrix over the locations its vehicles may visit (the loader of a problem
+    file restricts them the same way, so a written problem reads back with identical travel)."""
+    out: dict[str, TravelMatrix] = {}
+    for profile, ids in sorted(needed.items()):
+        own = tuple(t for t in types if t.profile == profile)
+        out |= travel({i: locations[i] for i in ids}, own, zones)
+    return out
 
 
 def _amounts(rng: random.Random, n: int, total_kg: int, big_share: float) -> list[int]:
@@ -408,6 +424,8 @@ def generate_district(
     )
     locations = {p.id: p.location for p in points} | {depot.id: depot.location}
     locations |= {f.id: f.location for f in facilities}
+    rules = RuleParameters(on_board_limit_s=4 * HOUR, handover_s=15 * MINUTE)
+    needed = profile_locations(points, (depot,), facilities, types, rules)
     return Problem(
         name=name,
         points=tuple(points),
@@ -417,7 +435,7 @@ def generate_district(
         vehicles=vehicles,
         crews=crews,
         shifts=shifts,
-        travel=travel(locations, types, (zone,)),
+        travel=_travel_per_profile(travel, locations, types, (zone,), needed),
         zones=(zone,),
-        rules=RuleParameters(on_board_limit_s=4 * HOUR, handover_s=15 * MINUTE),
+        rules=rules,
     )

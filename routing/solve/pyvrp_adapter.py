@@ -82,9 +82,13 @@ def build_data(sub: StreamProblem, *, plain: bool = False) -> Built:
     home_dump: dict[str, NDArray[np.int64]] = {}
     for profile in profiles:
         matrix = sub.matrices[profile]
-        index = np.array([matrix.index[i] for i in loc_ids], dtype=np.int64)
-        dist = np.minimum(matrix.distance_m[np.ix_(index, index)].astype(np.int64), FORBIDDEN)
-        time = np.minimum(matrix.time_s[np.ix_(index, index)].astype(np.int64), FORBIDDEN)
+        # A profile's matrix lacks the points its vehicles may not serve: forbidden to it.
+        index = np.array([matrix.index.get(i, 0) for i in loc_ids], dtype=np.int64)
+        absent = [k for k, i in enumerate(loc_ids) if i not in matrix.index]
+        dist = matrix.distance_m[np.ix_(index, index)].astype(np.int64)
+        np.minimum(dist, FORBIDDEN, out=dist)
+        time = matrix.time_s[np.ix_(index, index)].astype(np.int64)
+        np.minimum(time, FORBIDDEN, out=time)
         jobs, dumps = slice(first_job, None), slice(first_dump, first_job)
         # Job → dump → depot k, through the dump that gets the truck home soonest.
         via = time[jobs, dumps][:, :, None] + tipping[None, :, None] + time[dumps, :n_depots][None]
@@ -99,6 +103,7 @@ def build_data(sub: StreamProblem, *, plain: bool = False) -> Built:
             )
         size = max(s.size for s in sub.slots if s.profile == profile)
         too_big = [first_job + k for k, job in enumerate(sub.jobs) if job.max_size < size]
+        too_big += absent
         for array in (dist, time):
             array[too_big, :] = FORBIDDEN
             array[:, too_big] = FORBIDDEN

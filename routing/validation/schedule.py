@@ -30,6 +30,10 @@ def check_schedule(ctx: Context, rr: ResolvedRoute) -> None:
             there = stop.facility_id
             busy_s = problem.facility_by_id[there].tipping_s
             what = f"facility {there}"
+        if there not in rr.matrix:
+            # Only a vehicle that may not serve the point lacks travel data for it (CT1 names it).
+            ctx.flag("TIME", f"{rr.name} {what}", f"profile {rr.matrix.profile} has no way there")
+            return
         drive_s = rr.matrix.time(here, there)
         earliest = free_at + drive_s + _break_overlap(route.breaks, free_at, stop.arrival_s)
         if stop.arrival_s < earliest:
