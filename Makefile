@@ -11,7 +11,7 @@ DEMO_OUT ?= out/demo
 DEMO_SERVE ?= 1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test lint typecheck unit venv clean db
+.PHONY: demo test lint typecheck unit venv clean db browser
 
 venv: $(STAMP)
 
@@ -34,7 +34,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-unit: venv db
+unit: venv db browser
 	$(BIN)/pytest -q
 
 # The API's tests need a real PostGIS (and SpatiaLite): install the Debian packages when missing,
@@ -51,6 +51,13 @@ db:
 	@su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '$(TEST_DB)'\"" \
 		| grep -q 1 || su postgres -c "createdb $(TEST_DB)"
 	@su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -q -d $(TEST_DB) -c 'CREATE EXTENSION IF NOT EXISTS postgis'"
+
+# The web pages' tests (tests/web) drive Debian's headless Chromium through selenium: install it
+# with its driver (and a CJK font, so the Chinese pages render in screenshots) when missing.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES))
 
 test: lint typecheck unit
 

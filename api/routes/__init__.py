@@ -17,6 +17,7 @@ from api.routes import (
     shifts,
     vehicle_types,
     vehicles,
+    web,
     zones,
 )
 
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     plan_jobs.router,
     plans.router,
     driver.router,
+    web.router,
 )

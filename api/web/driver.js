@@ -1,0 +1,254 @@
+/* The driver's phone page: today's stops in order with ETAs, the next stop first with done and
+ * skip buttons, and the map. A driver sees their own crew's assignment (/me/assignment); staff may
+ * open any crew's page read-only (?district=…&crew=…); another driver is refused by the API. */
+'use strict';
+
+(async () => {
+  const me = await HW.requireSignIn(['driver', 'admin', 'dispatcher', 'planner']);
+  if (!me) return;
+  const { t, el } = HW;
+  const crewParam = HW.param('crew');
+  const districtParam = HW.param('district');
+  const viewingCrew = crewParam !== null;
+  const own = me.role === 'driver'
+    && (!viewingCrew || (crewParam === me.crew_id && Number(districtParam) === me.district_id));
+  const message = document.getElementById('message');
+  const dateInput = document.getElementById('date');
+  let date = HW.param('date') || HW.today();
+  dateInput.value = date;
+
+  if (me.role !== 'driver' && !viewingCrew) {
+    message.textContent = t('driver.staffhint');
+    message.hidden = false;
+    document.body.dataset.state = 'ready';
+    return;
+  }
+  if (viewingCrew) {
+    const viewing = document.getElementById('viewing');
+    viewing.textContent = t('driver.viewing', { crew: crewParam });
+    viewing.hidden = false;
+  }
+
+  const map = HW.makeMap('map');
+  let roads = null;
+  let stopsLayer = null;
+  let routeLayer = null;
+  let assignment = null;
+  let fitted = false;
+
+  function flatStops() {
+    return assignment.routes.flatMap((route) => route.stops.map((stop) => ({ route, stop })));
+  }
+
+  function nextIndex(stops) {
+    return stops.findIndex(({ stop }) => stop.kind === 'visit' && stop.status === 'planned');
+  }
+
+  function showMessage(text) {
+    message.textContent = text;
+    message.hidden = !text;
+  }
+
+  async function load() {
+    const url = viewingCrew
+      ? `/districts/${encodeURIComponent(districtParam)}/crews/${encodeURIComponent(crewParam)}/assignment?date=${date}`
+      : `/me/assignment?date=${date}`;
+    try {
+      assignment = await HW.api(url);
+    } catch (failure) {
+      assignment = null;
+      if (failure.status === 403) {
+        HW.refuse(`${t('refused.crew')} (${failure.message})`, me);
+        return;
+      }
+      if (failure.status === 404 || failure.status === 422) {
+        showMessage(failure.status === 404 ? t('driver.noplan', { date }) : failure.message);
+        render();
+        document.body.dataset.state = 'ready';
+        return;
+      }
+      throw failure;
+    }
+    showMessage('');
+    if (!roads) roads = await HW.addRoads(map, assignment.district_id);
+    render();
+    document.body.dataset.state = 'ready';
+  }
+
+  function renderSummary() {
+    const box = HW.clear(document.getElementById('routes-summary'));
+    if (!assignment) return;
+    box.append(el('div', { class: 'muted small' },
+      t('driver.crew', { crew: assignment.crew }), ' · ', t('driver.version', { version: assignment.version })));
+    if (!assignment.routes.length) box.append(el('p', {}, t('driver.noroute')));
+    for (const route of assignment.routes) {
+      box.append(el('div', { class: 'route-summary' },
+        el('strong', {}, `${route.shift} ${HW.hhmm(route.shift_start)}–${HW.hhmm(route.shift_end)}`),
+        el('span', {}, `${t('driver.vehicle')} ${route.vehicle} (${route.vehicle_type})`),
+        el('span', {}, `${t('driver.depot')} ${route.depot} · ${HW.hhmm(route.start)}–${HW.hhmm(route.end)}`),
+        el('span', {}, t('driver.trips', { n: route.trips }))));
+    }
+  }
+
+  function renderNext(stops, next) {
+    const card = document.getElementById('next');
+    const allDone = document.getElementById('all-done');
+    card.hidden = next < 0;
+    allDone.hidden = !(assignment && stops.length && next < 0);
+    document.getElementById('skip-form').hidden = true;
+    if (next < 0) return;
+    const { stop } = stops[next];
+    const lastReported = stops.reduce((last, s, i) => (s.stop.kind === 'visit' && s.stop.status !== 'planned' ? i : last), -1);
+    const unload = stops.slice(lastReported + 1, next).find((s) => s.stop.kind === 'unload');
+    const first = document.getElementById('next-unload-first');
+    first.hidden = !unload;
+    if (unload) first.textContent = t('driver.unloadfirst', { facility: unload.stop.name || unload.stop.id, eta: HW.hhmm(unload.stop.eta) });
+    document.getElementById('next-eta').textContent = HW.hhmm(stop.eta);
+    document.getElementById('next-name').textContent = stop.name ? `${stop.name} · ${stop.id}` : stop.id;
+    document.getElementById('next-detail').textContent = [
+      HW.named('stream', stop.stream),
+      amount(stop),
+      t('driver.seq', { n: stop.seq, total: stops.length }),
+      stop.visit ? t('driver.visitno', { n: stop.visit + 1 }) : '',
+    ].filter(Boolean).join(' · ');
+    document.getElementById('next-actions').hidden = !own;
+    const links = HW.clear(document.getElementById('nav-links'));
+    links.append(el('a', { href: stop.geo_uri }, t('driver.navigate')), ' · ',
+      el('a', { href: stop.osm_url, target: '_blank', rel: 'noopener' }, t('driver.osm')));
+  }
+
+  /** What is on board after a visit, or what is unloaded. */
+  function amount(stop) {
+    return t(stop.kind === 'unload' ? 'driver.unloadkg' : 'driver.onboard', { kg: HW.num(stop.kg, 0) });
+  }
+
+  function statusText(stop) {
+    if (stop.status === 'done') return t('status.done');
+    if (stop.status === 'skipped') return `${t('status.skipped')}: ${stop.reason}`;
+    return '';
+  }
+
+  function renderList(stops, next) {
+    const list = HW.clear(document.getElementById('stops'));
+    stops.forEach(({ stop }, i) => {
+      const classes = ['stop', `stop-${stop.kind}`, `status-${stop.status}`];
+      if (i === next) classes.push('is-next');
+      const name = stop.kind === 'unload' ? t('driver.unloadat', { facility: stop.name || stop.id }) : (stop.name || stop.id);
+      const item = el('li', { class: classes.join(' '), 'data-point': stop.id, 'data-visit': stop.visit ?? '' },
+        el('span', { class: 'stop-eta', title: stop.eta }, HW.hhmm(stop.eta)),
+        el('span', { class: 'stop-name' }, name),
+        el('span', { class: `tag stream-${stop.stream}` }, HW.named('stream', stop.stream)),
+        el('span', { class: 'stop-meta' }, `${stop.seq}. ${amount(stop)} `,
+          el('span', { class: 'stop-status' }, statusText(stop))));
+      // Stops are sometimes served out of order: any planned visit can be marked done.
+      if (own && stop.kind === 'visit' && stop.status === 'planned' && i !== next) {
+        item.append(el('button', { type: 'button', class: 'small-button', onclick: () => report(stop, 'done', '') }, t('driver.done')));
+      }
+      list.append(item);
+    });
+  }
+
+  function renderMap(stops, next) {
+    if (routeLayer) routeLayer.remove();
+    if (stopsLayer) stopsLayer.remove();
+    routeLayer = L.layerGroup().addTo(map);
+    stopsLayer = L.layerGroup().addTo(map);
+    if (!assignment) return;
+    const shifts = assignment.routes.map((r) => r.shift);
+    for (const feature of assignment.geojson.features) {
+      if (feature.properties.kind !== 'route') continue;
+      const index = shifts.indexOf(feature.properties.shift);
+      L.polyline(feature.geometry.coordinates.map(([lon, lat]) => [lat, lon]), {
+        color: HW.colour(Math.max(0, index)), weight: 4, opacity: 0.8, className: 'hw-route',
+      }).addTo(routeLayer);
+    }
+    stops.forEach(({ stop }, i) => {
+      const fill = { done: '#2e7d32', skipped: '#ef6c00' }[stop.status] || (stop.kind === 'unload' ? '#222' : '#1565c0');
+      const marker = L.circleMarker([stop.lat, stop.lon], {
+        radius: i === next ? 10 : (stop.kind === 'unload' ? 7 : 5),
+        color: i === next ? '#000' : '#fff',
+        weight: i === next ? 3 : 1,
+        fillColor: fill,
+        fillOpacity: 0.95,
+        className: i === next ? 'hw-stop hw-next' : `hw-stop hw-${stop.kind}`,
+      }).addTo(stopsLayer);
+      marker.bindTooltip(`${stop.seq}. ${HW.hhmm(stop.eta)} ${stop.name || stop.id}`);
+    });
+    if (!fitted) {
+      HW.fit(map, routeLayer.getLayers().length ? L.featureGroup(routeLayer.getLayers()) : null, roads);
+      fitted = true;
+    }
+  }
+
+  function render() {
+    renderSummary();
+    const stops = assignment ? flatStops() : [];
+    const next = assignment ? nextIndex(stops) : -1;
+    renderNext(stops, next);
+    renderList(stops, next);
+    renderMap(stops, next);
+    for (const id of ['gpx', 'ics']) document.getElementById(id).hidden = !(own && assignment);
+  }
+
+  async function report(stop, status, reason) {
+    const buttons = document.querySelectorAll('#next button, #stops button');
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      await HW.api('/me/stops', {
+        method: 'POST',
+        json: { date, point_id: stop.id, visit: stop.visit || 0, status, reason },
+      });
+      await load();
+    } catch (failure) {
+      showMessage(failure.message);
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  function currentNext() {
+    const stops = flatStops();
+    const next = nextIndex(stops);
+    return next < 0 ? null : stops[next].stop;
+  }
+
+  async function download(kind) {
+    const response = await fetch(`/me/assignment.${kind}?date=${date}`, {
+      headers: { Authorization: `Bearer ${HW.token()}` },
+    });
+    const blob = await response.blob();
+    const link = el('a', { href: URL.createObjectURL(blob), download: `huanwei-${date}.${kind}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+
+  document.getElementById('done').addEventListener('click', () => {
+    const stop = currentNext();
+    if (stop) report(stop, 'done', '');
+  });
+  document.getElementById('skip').addEventListener('click', () => {
+    document.getElementById('skip-form').hidden = false;
+  });
+  document.getElementById('skip-cancel').addEventListener('click', () => {
+    document.getElementById('skip-form').hidden = true;
+  });
+  document.getElementById('skip-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const stop = currentNext();
+    const code = document.getElementById('skip-reason').value;
+    const note = document.getElementById('skip-note').value.trim();
+    const reason = [t(`reason.${code}`), note].filter(Boolean).join(': ');
+    if (stop) report(stop, 'skipped', reason);
+  });
+  document.getElementById('gpx').addEventListener('click', () => download('gpx'));
+  document.getElementById('ics').addEventListener('click', () => download('ics'));
+  dateInput.addEventListener('change', () => {
+    date = dateInput.value || HW.today();
+    HW.setParams({ date });
+    fitted = false;
+    load();
+  });
+  HW.onLang(render);
+  await load();
+})();

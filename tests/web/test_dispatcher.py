@@ -1,0 +1,96 @@
+"""The dispatcher's page: generate tomorrow's plan with live progress, see it drawn, publish it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from selenium.webdriver.common.action_chains import ActionChains
+
+from tests.web.conftest import Browser, Server
+
+
+def test_dispatcher_generates_a_plan_sees_its_routes_and_publishes_it(
+    browser: Browser, server: Server
+) -> None:
+    tomorrow = (server.today + dt.timedelta(days=1)).isoformat()
+    district = server.district_id
+    browser.sign_in("dispatcher")
+    browser.open(f"/web/dispatcher?district={district}&date={tomorrow}")
+    browser.state()
+    assert browser.find("#plan-status").text == "这一天还没有计划。"
+
+    # The base layer is the district's road network, with OpenStreetMap's attribution.
+    roads = server.call("GET", f"/districts/{district}/roads").json()
+    assert len(roads["features"]) > 100
+    assert browser.count_when_stable("path.hw-road") == len(roads["features"])
+    assert "OpenStreetMap contributors" in browser.find(".leaflet-control-attribution").text
+
+    # Generate: the job is polled until it succeeds, and its plan is shown.
+    time_limit = browser.find("#time-limit")
+    time_limit.clear()
+    time_limit.send_keys("20")
+    browser.find("#generate").click()
+    browser.visible("#job")
+    browser.wait(lambda d: browser.find("#job").get_attribute("data-status") == "succeeded")
+    assert "100%" in browser.find("#job-text").text
+    job_id = browser.find("#job").get_attribute("data-job-id")
+    job = server.call("GET", f"/plan-jobs/{job_id}").json()
+    assert job["status"] == "succeeded" and job["date"] == tomorrow
+    plan_id = job["plan_id"]
+    browser.wait(lambda d: browser.find("#version").get_attribute("value") == str(plan_id))
+
+    # Every trip of the plan is a line on the map, every route a bar on the timeline.
+    geojson = server.call("GET", f"/plans/{plan_id}/geojson").json()
+    trips = [f for f in geojson["features"] if f["properties"]["kind"] == "trip"]
+    visits = [f for f in geojson["features"] if f["properties"]["kind"] == "visit"]
+    assert trips
+    assert browser.count_when_stable("path.hw-route") == len(trips)
+    assert len(browser.all("path.hw-stop")) == len(visits)
+    plan = server.call("GET", f"/plans/{plan_id}").json()
+    routes = plan["plan"]["routes"]
+    assert len(browser.all(".tl-route")) == len(routes)
+    unloads = sum(1 for r in routes for t in r["trips"] if t["unload"] is not None)
+    assert len(browser.all(".tl-unload")) == unloads
+    vehicles = server.call("GET", f"/districts/{district}/vehicles?limit=1000").json()
+    assert len(browser.all(".timeline .tl-row")) == 1 + vehicles["total"]  # axis + one per vehicle
+
+    # Key figures and the validator's verdict are the API's.
+    kpis = server.call("GET", f"/plans/{plan_id}/kpis").json()
+    shown_km = float(browser.find('.kpi[data-kpi="km"] .kpi-value').text.replace(",", ""))
+    assert abs(shown_km - kpis["km"]) <= 0.05 + 1e-9
+    assert browser.find('.kpi[data-kpi="trips"] .kpi-value').text == str(kpis["trips"])
+    validation = server.call("GET", f"/plans/{plan_id}/validation").json()
+    assert validation["ok"] is True
+    assert browser.find("#validation-verdict").text == "✓ 符合全部规则"
+    assert browser.find("#published-badge").text == "草稿"
+    browser.screenshot("dispatcher-plan")
+
+    # A click on a route of the timeline (on whatever of it lies on top: a trip, unloading)
+    # leaves only its trips on the map.
+    first = routes[0]
+    bar = browser.find(
+        f'.tl-route[data-vehicle="{first["vehicle"]}"][data-shift="{first["shift"]}"]'
+    )
+    ActionChains(browser.driver).move_to_element(bar).click().perform()
+    browser.wait(lambda d: len(browser.all("path.hw-route")) == len(first["trips"]))
+    browser.find("#show-all").click()
+    browser.wait(lambda d: len(browser.all("path.hw-route")) == len(trips))
+
+    # Publish: the page and the API agree.
+    browser.find("#publish").click()
+    browser.wait(lambda d: browser.find("#published-badge").text == "已发布")
+    assert server.call("GET", f"/plans/{plan_id}").json()["published"] is True
+    assert not browser.find("#publish").is_displayed()
+    assert browser.console_errors() == []
+
+
+def test_dispatcher_page_in_english(browser: Browser, server: Server) -> None:
+    browser.sign_in("dispatcher")
+    browser.find("#lang-switch").click()
+    try:
+        assert browser.find("#generate").text == "Generate plan"
+        assert browser.driver.execute_script("return document.documentElement.lang") == "en"
+        browser.screenshot("dispatcher-en")
+    finally:
+        browser.find("#lang-switch").click()
+    assert browser.find("#generate").text == "生成计划"

@@ -1,0 +1,132 @@
+"""The driver's phone page: own stops in order, done and skip, both languages; others refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.conftest import Browser, Published, Server
+
+PHONE = (412, 915)
+
+
+def assignment(server: Server, username: str) -> dict[str, Any]:
+    """The driver's assignment for today, from the API."""
+    response = server.call("GET", f"/me/assignment?date={server.today.isoformat()}", user=username)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def stops_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The assignment's stops in order."""
+    return [stop for route in body["routes"] for stop in route["stops"]]
+
+
+def test_driver_sees_own_stops_and_marks_the_next_one_done(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    browser.size(*PHONE)
+    try:
+        browser.sign_in("driver-a")
+        browser.wait(lambda d: d.current_url.endswith("/web/driver"))
+        browser.state()
+        before = stops_of(assignment(server, "driver-a"))
+        visits = [s for s in before if s["kind"] == "visit"]
+        assert len(browser.all("#stops li")) == len(before)
+        etas = [e.text for e in browser.all("#stops .stop-eta")]
+        assert etas == [s["eta"][:5] for s in before]  # HH:MM on the phone
+        assert browser.find("#next-eta").text == visits[0]["eta"][:5]
+        assert visits[0]["id"] in browser.find("#next-name").text
+        assert browser.count_when_stable("path.hw-route") >= 1
+        assert len(browser.all("path.hw-next")) == 1
+        assert len(browser.all("path.hw-road")) > 100
+        browser.screenshot("driver-zh")
+
+        browser.find("#done").click()
+        browser.wait(lambda d: visits[1]["id"] in browser.find("#next-name").text)
+        first = browser.find(f'#stops li[data-point="{visits[0]["id"]}"]')
+        assert "status-done" in (first.get_attribute("class") or "")
+        assert first.find_element("css selector", ".stop-status").text == "已完成"
+        after = {(s["id"], s["visit"]): s for s in stops_of(assignment(server, "driver-a"))}
+        assert after[(visits[0]["id"], visits[0]["visit"])]["status"] == "done"
+        assert after[(visits[1]["id"], visits[1]["visit"])]["status"] == "planned"
+
+        # Skip the next one, with a reason; the reason is what the dispatcher will read.
+        browser.find("#skip").click()
+        browser.visible("#skip-form")
+        browser.find('#skip-reason option[value="blocked"]').click()
+        browser.find("#skip-note").send_keys("施工")
+        browser.find("#skip-confirm").click()
+        browser.wait(lambda d: visits[2]["id"] in browser.find("#next-name").text)
+        skipped = stops_of(assignment(server, "driver-a"))
+        reported = {(s["id"], s["visit"]): s for s in skipped}[
+            (visits[1]["id"], visits[1]["visit"])
+        ]
+        assert reported["status"] == "skipped" and reported["reason"] == "道路堵塞: 施工"
+
+        # A reload shows what the server holds.
+        browser.driver.refresh()
+        browser.state()
+        assert visits[2]["id"] in browser.find("#next-name").text
+        assert len(browser.all("#stops li.status-done")) == 1
+        assert len(browser.all("#stops li.status-skipped")) == 1
+
+        browser.find("#lang-switch").click()
+        try:
+            assert browser.find(".next-label").text.upper() == "NEXT STOP"
+            assert browser.find("#done").text == "Done"
+            assert "Today’s work" in browser.driver.title
+            browser.screenshot("driver-en")
+        finally:
+            browser.find("#lang-switch").click()
+        assert browser.find("#done").text == "完成"
+        assert browser.console_errors() == []
+    finally:
+        browser.size(1400, 1000)
+
+
+def test_another_drivers_page_is_refused(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    other = published.crews["driver-b"]
+    path = f"/web/driver?district={server.district_id}&crew={other}"
+    api = f"/districts/{server.district_id}/crews/{other}/assignment?date={server.today}"
+    assert server.call("GET", api, user="driver-a").status_code == 403
+    assert server.call("GET", api, user="driver-b").status_code == 200
+    assert server.call("GET", api, user="dispatcher").status_code == 200
+
+    browser.size(*PHONE)
+    try:
+        browser.sign_in("driver-a")
+        browser.open(path)
+        browser.state("refused")
+        assert browser.visible("#refused .refused-message").text.startswith(
+            "司机只能查看自己的任务。"
+        )
+        assert browser.all("#stops li") == []
+        assert not browser.find(".page-main").is_displayed()
+        browser.screenshot("driver-refused")
+        errors = browser.console_errors()
+        assert errors and all("403" in e for e in errors)  # the refused request, nothing else
+
+        # The dispatcher's page is refused to a driver as well.
+        browser.open("/web/dispatcher")
+        browser.state("refused")
+        assert "司机不能打开此页面" in browser.find("#refused .refused-message").text
+    finally:
+        browser.size(1400, 1000)
+
+
+def test_staff_see_a_crews_page_read_only(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    crew = published.crews["driver-b"]
+    expected = stops_of(assignment(server, "driver-b"))
+    browser.sign_in("dispatcher")
+    browser.open(f"/web/driver?district={server.district_id}&crew={crew}")
+    browser.state()
+    assert len(browser.all("#stops li")) == len(expected)
+    assert crew in browser.find("#viewing").text
+    assert not browser.find("#next-actions").is_displayed()
+    assert browser.all("#stops button") == []
+    assert browser.console_errors() == []
