@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 from routing.domain import WasteStream
 from routing.fleet import Crew
@@ -34,6 +35,7 @@ from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_strea
 from routing.solve.model import Job, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_adapter import assign_crews
 from routing.solve.pyvrp_adapter import solve_stream
+from routing.solve.sectors import split_jobs
 from routing.solve.storage import (
     Timed,
     keep_facilities_within_capacity,
@@ -141,7 +143,9 @@ def _solve_all(
             solve_stream(t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations)
             for t in tasks
         ]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawned, not forked: a worker holds its own sub-problem only, not a copy of the caller's
+    # pages (a city's matrices), and no lock a caller's thread held at the fork.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = [
             pool.submit(
                 solve_stream, t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations
@@ -153,6 +157,22 @@ def _solve_all(
             for t, f in zip(sorted(tasks, key=lambda t: -t.budget_s), futures, strict=True)
         }
         return [by_sub[id(t.sub)].result() for t in tasks]
+
+
+class _Laps:
+    """Seconds per phase of a run, for the plan's meta data (where the time went)."""
+
+    def __init__(self, began: float) -> None:
+        self._last = began
+        self._laps: dict[str, float] = {}
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        self._laps[phase] = self._laps.get(phase, 0.0) + now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in self._laps.items())
 
 
 def optimise(
@@ -181,27 +201,35 @@ def optimise(
     # long it takes tells how much time to keep for the greedy fill after the search.
     baseline = plan_greedy(problem, seed=seed) if portfolio else None
     greedy_s = time.perf_counter() - began
+    laps = _Laps(began)
+    laps("greedy")
     jobs = jobs_by_stream(problem)
     slots = all_slots(problem)
     allocation = allocate(problem, jobs, slots, seed=seed, time_limit_s=min(5.0, time_limit_s / 10))
+    laps("allocation")
     subs: list[StreamProblem] = []
     for stream, stream_jobs in jobs.items():
         chosen = tuple(s for s, a in zip(slots, allocation, strict=True) if a is stream)
         dumps = tuple(dumps_for(problem, stream))
         if not chosen or not dumps:
             continue
-        ids = [s.depot_id for s in chosen] + [d.facility_id for d in dumps]
-        ids += [j.point_id for j in stream_jobs]
-        matrices = {p: _restrict(problem.travel[p], ids) for p in {s.profile for s in chosen}}
         profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
         boarded, limit = _board_estimates(problem, stream, stream_jobs, profile)
-        sub = StreamProblem(stream, boarded, chosen, dumps, matrices, limit)
-        if warm_start is not None:
-            sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
-        subs.append(sub)
+        for piece_jobs, piece_slots in split_jobs(problem, boarded, chosen):
+            ids = [s.depot_id for s in piece_slots] + [d.facility_id for d in dumps]
+            ids += [j.point_id for j in piece_jobs]
+            matrices = {
+                p: _restrict(problem.travel[p], ids) for p in {s.profile for s in piece_slots}
+            }
+            sub = StreamProblem(stream, piece_jobs, piece_slots, dumps, matrices, limit)
+            if warm_start is not None:
+                sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
+            subs.append(sub)
+    laps("sub-problems")
     reserve = min(max(10.0, 3 * greedy_s), 0.15 * time_limit_s + 2 * greedy_s)
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
     results = _solve_all(_budgets(subs, left, workers), seed, max_iterations, workers)
+    laps("search")
     if progress:
         progress(0.85, None)
 
@@ -219,9 +247,12 @@ def optimise(
                 problem, sub, slot_route.slot, slot_route.start_s, trips, crew, shift_end_s=latest
             )
             records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
+    laps("timing")
     insert_missing(problem, records, crew, deadline=began + time_limit_s - reserve / 2)
+    laps("insertion")
     keep_facilities_within_capacity(problem, records, crew)
     keep_stations_in_storage(problem, records, crew)
+    laps("capacity and storage")
     timed = [r.route for r in records if r.route is not None]
     timed.sort(key=lambda r: (r.start_s, r.vehicle_id))
     crews = sorted(problem.crews, key=lambda c: c.id)
@@ -247,6 +278,7 @@ def optimise(
         for trip in route.trips:
             served.update((v.point_id, v.visit) for v in trip.visits)
     kept.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    laps("crews")
     draft = Plan(problem.name, tuple(kept))
     missing = [
         (p.id, v)
@@ -265,11 +297,14 @@ def optimise(
             "seed": seed,
             "seconds": round(time.perf_counter() - began, 3),
             "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
-            "streams": ", ".join(s.stream.value for s in subs),
+            "streams": ", ".join(dict.fromkeys(s.stream.value for s in subs)),
+            "searches": len(subs),
         },
     )
     # What the solver left out, the greedy planner tries in the vehicle-shifts left free.
+    laps("hauls and reasons")
     plan = plan_greedy(problem, seed=seed, base=draft) if draft.unserved else draft
+    laps("greedy fill")
     if baseline is None:
         if progress:
             progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))
@@ -278,6 +313,7 @@ def optimise(
     # A plan that breaks a rule is never preferred (the validator is the judge here too), then
     # fewer visits left unserved, then the lower cost.
     broken = {id(p): not validate(problem, p).ok for p in (plan, baseline)}
+    laps("judging")
     best = min((plan, baseline), key=lambda p: (broken[id(p)], len(p.unserved), costs[id(p)]))
     if progress:
         progress(1.0, round(costs[id(best)] * 100))
@@ -288,4 +324,5 @@ def optimise(
     meta["greedy_cost_yuan"] = costs[id(baseline)]
     meta["optimiser_valid"] = int(not broken[id(plan)])
     meta["greedy_valid"] = int(not broken[id(baseline)])
+    meta["phases_s"] = str(laps)
     return Plan(best.problem_name, best.routes, best.hauls, best.unserved, meta)
