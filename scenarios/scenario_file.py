@@ -158,17 +158,42 @@ class _Reader:
             return None  # type: ignore[return-value]
 
 
+#: Largest figure a scenario may give (t, min, h, km, counts): beyond it, a typo.
+LARGEST = 100_000
+
+
 def _positive_number(value: Any, name: str) -> float:
     number = p.number(value, name)
-    if number <= 0:
-        raise FieldError(name, f"must be more than 0, got {number:g}")
+    if number <= 0 or number > LARGEST:
+        raise FieldError(name, f"must be more than 0 and at most {LARGEST:,}, got {number:g}")
     return number
 
 
 def _non_negative_int(value: Any, name: str) -> int:
     number = p.integer(value, name)
-    if number < 0:
-        raise FieldError(name, f"must be 0 or more, got {number}")
+    if number < 0 or number > LARGEST:
+        raise FieldError(name, f"must be 0 or more and at most {LARGEST:,}, got {number}")
+    return number
+
+
+def _offset_km(value: Any, name: str) -> float:
+    number = p.number(value, name)
+    if abs(number) > 1000:
+        raise FieldError(name, f"must be within ±1000 km, got {number:g}")
+    return number
+
+
+def _factor(value: Any, name: str) -> float:
+    number = _positive_number(value, name)
+    if number > 10:
+        raise FieldError(name, f"must be at most 10, got {number:g}")
+    return number
+
+
+def _growth(value: Any, name: str) -> float:
+    number = p.number(value, name)
+    if not -100 < number <= 900:
+        raise FieldError(name, f"must be more than -100 and at most 900, got {number:g}")
     return number
 
 
@@ -195,8 +220,8 @@ FIELDS: dict[str, set[str]] = {
 def _place(r: _Reader, raw: Mapping[str, Any], path: KeyPath, label: str) -> Place | None:
     near = r.get(raw, path, label, "near", p.text, None)
     if near is not None:
-        east = r.get(raw, path, label, "east_km", p.number, 0.0)
-        north = r.get(raw, path, label, "north_km", p.number, 0.0)
+        east = r.get(raw, path, label, "east_km", _offset_km, 0.0)
+        north = r.get(raw, path, label, "north_km", _offset_km, 0.0)
         for name in ("lon", "lat"):
             if name in raw:
                 r.add(
@@ -300,8 +325,8 @@ def _change(r: _Reader, raw: Any, index: int) -> Change | None:
     elif kind == "demand":
         if ("growth_pct" in raw) == ("factor" in raw):
             r.add(path, label, "growth_pct", "give exactly one of growth_pct or factor")
-        factor = r.get(raw, path, label, "factor", _positive_number, None)
-        growth = r.get(raw, path, label, "growth_pct", p.number, None)
+        factor = r.get(raw, path, label, "factor", _factor, None)
+        growth = r.get(raw, path, label, "growth_pct", _growth, None)
         if growth is not None:
             try:
                 factor = growth_factor(growth)

@@ -14,6 +14,7 @@ from api.routes import (
     plan_jobs,
     plans,
     points,
+    scenarios,
     shifts,
     vehicle_types,
     vehicles,
@@ -35,5 +36,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     plan_jobs.router,
     plans.router,
     driver.router,
+    scenarios.router,
     web.router,
 )

@@ -47,6 +47,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _sweep_options(c)
     c.set_defaults(run=run_compare)
 
+    c = commands.add_parser("worker", help="run the API's queued scenario comparisons")
+    c.add_argument("--once", action="store_true", help="run what is queued, then stop")
+    c.add_argument("--poll", type=float, default=2.0, help="seconds between looks (default 2)")
+    c.set_defaults(run=run_worker)
+
     c = commands.add_parser("site", help="choose the best k of N candidate sites")
     c.add_argument("file", type=Path, help="a scenario file with [siting] and [[candidates]]")
     c.add_argument("--out", type=Path, required=True, help="folder for the report")
@@ -164,3 +169,27 @@ def run_site(args: argparse.Namespace) -> int:
         )
     print(f"written: siting.json, siting.html in {args.out}/")
     return 0 if result.all_valid else 1
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """Run queued comparisons of ``HUANWEI_DATABASE_URL`` (the API's ``external`` executor)."""
+    import time
+
+    from api.core.config import Settings
+    from api.db.engine import make_engine, session_factory
+    from api.repositories.scenarios import run_queued
+
+    engine = make_engine(Settings.from_env().database_url)
+    sessions = session_factory(engine)
+    try:
+        while True:
+            ran = run_queued(sessions)
+            if ran:
+                print(f"ran {ran} scenario comparison(s)", flush=True)
+            if args.once:
+                return 0
+            time.sleep(args.poll)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        engine.dispose()

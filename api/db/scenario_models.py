@@ -1,0 +1,40 @@
+"""The scenario comparison job's row (``huanwei scenario`` over the API; docs/api.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import DateTime, Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db.models import Base, utcnow
+
+
+class ScenarioComparisonRow(Base):
+    """A planner's request to compare what-if scenarios of a district, and its report.
+
+    ``status``: queued, running, succeeded or failed. ``request`` holds the scenarios as the
+    planner sent them; ``report`` the comparison's JSON and ``html`` its page, once succeeded.
+    ``progress`` is the share of scenarios solved.
+    """
+
+    __tablename__ = "scenario_comparisons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), index=True, default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    request: Mapped[dict[str, Any]] = mapped_column()
+    report: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    html: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

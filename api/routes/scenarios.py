@@ -1,0 +1,105 @@
+"""Scenario comparisons: planners compare what-ifs of a district's current data, as jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from api.core.errors import JobStateError
+from api.db import models as m
+from api.db.scenario_models import ScenarioComparisonRow
+from api.deps import QueueDep, Role, SessionDep, require_roles
+from api.repositories import scenarios as repo
+from api.repositories.districts import get_district
+from api.schemas.scenarios import ComparisonPublic, ComparisonRequest
+from scenarios.base import build_base
+from scenarios.scenario_file import Base
+
+router = APIRouter(tags=["scenarios"])
+
+#: Planners and admins: the what-if tools.
+PlannerUser = Annotated[m.UserRow, Depends(require_roles(Role.ADMIN, Role.PLANNER))]
+
+
+def comparison_public(row: ScenarioComparisonRow) -> ComparisonPublic:
+    """The public form of a comparison."""
+    names = [repo.CURRENT] if row.request.get("include_current", True) else []
+    names += [str(s.get("name", "")) for s in row.request.get("scenarios", [])]
+    return ComparisonPublic(
+        id=row.id,
+        district_id=row.district_id,
+        status=row.status,  # type: ignore[arg-type]
+        progress=row.progress,
+        scenarios=names,
+        error=row.error,
+        report=row.report,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
+
+
+@router.post("/districts/{district_id}/scenario-comparisons", status_code=status.HTTP_202_ACCEPTED)
+def request_comparison(
+    district_id: int,
+    body: ComparisonRequest,
+    session: SessionDep,
+    queue: QueueDep,
+    user: PlannerUser,
+) -> ComparisonPublic:
+    """Queue a comparison of what-ifs on the district's current data.
+
+    Every scenario is read and its changes applied at once: a bad change is refused (422) naming
+    ``scenarios[i].changes[j]`` and the field; nothing is queued then.
+    """
+    document = repo.district_document(session, district_id)
+    request = body.model_dump()
+    scenarios = repo.scenarios_of(request, document)
+    repo.problems_of(scenarios, build_base(Base(document=document)))
+    row = ScenarioComparisonRow(
+        district_id=district_id, status=repo.QUEUED, request=request, created_by=user.id
+    )
+    session.add(row)
+    session.commit()
+    repo.submit(queue, row.id)
+    return comparison_public(row)
+
+
+@router.get("/districts/{district_id}/scenario-comparisons")
+def list_comparisons(
+    district_id: int, session: SessionDep, user: PlannerUser
+) -> list[ComparisonPublic]:
+    """The district's comparisons, newest first (at most 100)."""
+    get_district(session, district_id)
+    rows = session.scalars(
+        select(ScenarioComparisonRow)
+        .where(ScenarioComparisonRow.district_id == district_id)
+        .order_by(ScenarioComparisonRow.id.desc())
+        .limit(100)
+    )
+    return [comparison_public(row) for row in rows]
+
+
+@router.get("/scenario-comparisons/{comparison_id}")
+def get_comparison(comparison_id: int, session: SessionDep, user: PlannerUser) -> ComparisonPublic:
+    """A comparison's status and progress, and its report once it has succeeded."""
+    return comparison_public(repo.get_comparison(session, comparison_id))
+
+
+@router.get(
+    "/scenario-comparisons/{comparison_id}/report.html",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def comparison_page(comparison_id: int, session: SessionDep, user: PlannerUser) -> HTMLResponse:
+    """The report as a page: side-by-side figures, charts and route maps (inline SVG)."""
+    row = repo.get_comparison(session, comparison_id)
+    if row.status != repo.SUCCEEDED:
+        raise JobStateError(
+            f"scenario comparison {comparison_id} is {row.status}: no report yet",
+            loc=("path", "comparison_id"),
+        )
+    return HTMLResponse(row.html)
