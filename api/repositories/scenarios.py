@@ -208,4 +208,3 @@ def run_queued(sessions: sessionmaker[Session]) -> int:
             )
         )
     return sum(1 for i in ids if run_comparison(sessions, i) is not None)
-

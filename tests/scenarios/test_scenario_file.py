@@ -99,7 +99,9 @@ def test_bad_fields_are_named_with_their_lines(tmp_path: Path) -> None:
     assert "line 12: changes[0] (add-facility): lat: must be within ±90" in message
     assert "line 13: changes[0] (add-facility): capacity_t: must be a number" in message
     assert "line 16: changes[1] (demolish): type: 'demolish' is not one of" in message
-    assert "line 21: changes[2] (fleet): add: must be 0 or more and at most 100,000, got -2" in message
+    assert (
+        "line 21: changes[2] (fleet): add: must be 0 or more and at most 100,000, got -2" in message
+    )
     assert "line 22: changes[2] (fleet): colour: is not a field here" in message
 
 
