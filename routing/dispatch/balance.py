@@ -1,0 +1,157 @@
+"""Balance and compactness: how evenly work is shared and how separate the routes' areas are.
+
+- **Balance**: the longest route's working time (depot to depot) over the shortest's, over every
+  route of the plan, and per vehicle type.
+- **Overlap**: routes of the same shift and stream should cover separate areas. A route's area is
+  the convex hull of its visited points, widened by :data:`AREA_MARGIN_M`; in each (shift,
+  stream) group, the overlap is the share of the routes' summed area that lies in more than one
+  route (1 − union / sum); the plan's figure sums over groups.
+
+:func:`rebalance` improves both, as far as their weights against cost say, by moving visits
+between routes within the rules (:class:`~routing.dispatch.requests.Weights`: ``balance_fen``
+per squared hour of a route's working time away from the mean, ``compact_fen_per_km`` per km
+between a visit and its route's centre).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+
+from routing.dispatch.day import open_day, require_valid
+from routing.dispatch.requests import NO_LOCKS, Locks, Weights
+from routing.dispatch.result import DispatchResult, finish
+from routing.dispatch.search import Objective, Search, local_xy, reference_of, settle_deadline
+from routing.plan import Plan, Route
+from routing.problem import Problem
+from routing.units import HOUR
+
+AREA_MARGIN_M = 50.0
+#: Default weights: an hour off the mean costs as much as 2 km of a truck's driving squared …
+BALANCED = Weights(balance_fen=3000.0, compact_fen_per_km=20.0)
+SHORTEST_EXTRA = 6  # the shortest routes every visit may also move to
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceKpis:
+    """Balance and compactness of a plan (see the module's description)."""
+
+    routes: int
+    longest_h: float
+    shortest_h: float
+    ratio: float
+    ratio_by_type: dict[str, float]
+    overlap: float
+    overlap_by_group: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "routes": self.routes,
+            "longest_h": self.longest_h,
+            "shortest_h": self.shortest_h,
+            "longest_over_shortest": self.ratio,
+            "ratio_by_vehicle_type": self.ratio_by_type,
+            "overlap_share": self.overlap,
+            "overlap_by_shift_and_stream": self.overlap_by_group,
+        }
+
+
+def _ratio(hours: list[float]) -> float:
+    if not hours:
+        return 1.0
+    return round(max(hours) / min(hours), 3) if min(hours) > 0 else float("inf")
+
+
+def _main_stream(route: Route) -> str:
+    counts = Counter(t.stream.value for t in route.trips for _ in t.visits)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def balance_kpis(problem: Problem, plan: Plan) -> BalanceKpis:
+    """The balance and overlap figures of ``plan``."""
+    hours = [(r.end_s - r.start_s) / HOUR for r in plan.routes]
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for route, h in zip(plan.routes, hours, strict=True):
+        by_type[problem.vehicle_by_id[route.vehicle_id].type_id].append(h)
+    xy = local_xy(problem.points)
+    groups: dict[str, list[shapely.Geometry]] = defaultdict(list)
+    for route in plan.routes:
+        spots = [xy[s.point_id] for t in route.trips for s in t.visits]
+        if spots:
+            area = shapely.MultiPoint(spots).convex_hull.buffer(AREA_MARGIN_M)
+            groups[f"{route.shift_id}/{_main_stream(route)}"].append(area)
+    overlap_by_group: dict[str, float] = {}
+    total = shared = 0.0
+    for name, areas in sorted(groups.items()):
+        summed = sum(a.area for a in areas)
+        union = shapely.union_all(areas).area
+        overlap_by_group[name] = round(1 - union / summed, 4) if summed else 0.0
+        total += summed
+        shared += summed - union
+    return BalanceKpis(
+        routes=len(plan.routes),
+        longest_h=round(max(hours, default=0.0), 3),
+        shortest_h=round(min(hours, default=0.0), 3),
+        ratio=_ratio(hours),
+        ratio_by_type={t: _ratio(h) for t, h in sorted(by_type.items())},
+        overlap=round(shared / total, 4) if total else 0.0,
+        overlap_by_group=overlap_by_group,
+    )
+
+
+def rebalance(
+    problem: Problem,
+    plan: Plan,
+    *,
+    weights: Weights = BALANCED,
+    locks: Locks = NO_LOCKS,
+    time_limit_s: float = 30.0,
+    seed: int = 0,
+    rounds: int = 4,
+) -> DispatchResult:
+    """``plan`` with visits moved between routes for balance and compactness, as ``weights``
+    weigh them against cost; locked routes, trips and visits stay."""
+    began = time.perf_counter()
+    require_valid(problem, plan)
+    day = open_day(problem, plan, locks=locks)
+    routes = [t for t in day.timed if t.route is not None]
+    mean = sum(t.work_s for t in routes) / len(routes) if routes else 0.0
+    objective = Objective(weights, reference_of(plan.routes), mean, local_xy(problem.points))
+    search = Search(day, objective)
+    before = search.total()
+    keys = [k for d in day.drafts if d.movable for k in d.flex_visits()]
+    rng = random.Random(seed)
+    deadline = began + time_limit_s
+    moves = 0
+    for _ in range(rounds):
+        shortest = sorted(
+            (i for i, t in enumerate(day.timed) if t.route is not None and day.drafts[i].movable),
+            key=lambda i: day.timed[i].work_s,
+        )[:SHORTEST_EXTRA]
+        made = search.relocate(keys, deadline=deadline, rng=rng, rounds=1, extra_drafts=shortest)
+        moves += made
+        if not made or time.perf_counter() > deadline:
+            break
+    search.settle(deadline=settle_deadline(time_limit_s))
+    result = finish(
+        day,
+        "rebalance",
+        facts={
+            "moves": moves,
+            "objective_before_fen": round(before),
+            "objective_after_fen": round(search.total()),
+            "seconds": round(time.perf_counter() - began, 3),
+        },
+    )
+    kpis = {
+        "balance_before": balance_kpis(problem, plan).to_dict(),
+        "balance_after": balance_kpis(problem, result.plan).to_dict(),
+    }
+    return dataclasses.replace(result, facts={**result.facts, **kpis})

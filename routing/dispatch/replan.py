@@ -1,0 +1,109 @@
+"""Lock and re-optimise, and the crews' feedback.
+
+:func:`reoptimise` keeps what the dispatcher locks (:class:`~routing.dispatch.requests.Locks`),
+what is done (crews' reports) and what is past (``now_s``), and re-plans the rest: visits the plan
+leaves unserved are tried again, then every flexible visit is moved where the objective (cost,
+and whatever :class:`~routing.dispatch.requests.Weights` add) falls most, within the rules.
+
+:func:`apply_feedback` takes the crews' reports into the plan: done visits fix the past; a
+skipped visit leaves its route and becomes a candidate for the next shifts' routes (never the
+shift it was skipped in); if none can take it, it is listed unserved with the crew's reason.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable
+
+from routing.dispatch.day import open_day, require_valid
+from routing.dispatch.requests import COST_ONLY, DISRUPTION, NO_LOCKS, Locks, StopReport, Weights
+from routing.dispatch.result import DispatchResult, finish
+from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
+from routing.plan import Plan
+from routing.problem import Problem
+from routing.units import format_clock
+
+
+def reoptimise(
+    problem: Problem,
+    plan: Plan,
+    *,
+    locks: Locks = NO_LOCKS,
+    reports: Iterable[StopReport] = (),
+    now_s: int | None = None,
+    weights: Weights = COST_ONLY,
+    retry_unserved: bool = True,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    rounds: int = 3,
+) -> DispatchResult:
+    """``plan`` with everything not locked, done or past re-planned (see the module).
+
+    The search is bounded by ``time_limit_s`` and ``rounds`` of moves; with ``rounds`` ending
+    it first, the same seed gives the same plan.
+    """
+    began = time.perf_counter()
+    require_valid(problem, plan)
+    day = open_day(problem, plan, now_s=now_s, reports=reports, locks=locks)
+    search = Search(day, Objective(weights, reference_of(plan.routes)))
+    deadline = began + time_limit_s
+    retried = [(u.point_id, u.visit) for u in plan.unserved] if retry_unserved else []
+    before = search.total()
+    search.insert_pool([*day.pool, *retried], deadline=deadline)
+    keys = [k for d in day.drafts if d.movable for k in d.flex_visits()]
+    moves = search.relocate(keys, deadline=deadline, rng=random.Random(seed), rounds=rounds)
+    search.settle(deadline=settle_deadline(time_limit_s))
+    return finish(
+        day,
+        "reoptimise",
+        tolerance_s=weights.tolerance_s,
+        facts={
+            "locked": {
+                "vehicles": sorted(locks.vehicles),
+                "routes": [f"{v}/{s}" for v, s in sorted(locks.routes)],
+                "trips": [f"{v}/{s}/{n}" for v, s, n in sorted(locks.trips)],
+                "visits": [f"{p}/{v}" for p, v in sorted(locks.visits)],
+            },
+            "now": format_clock(now_s) if now_s is not None else None,
+            "moves": moves,
+            "objective_before_fen": round(before),
+            "objective_after_fen": round(search.total()),
+            "seconds": round(time.perf_counter() - began, 3),
+        },
+    )
+
+
+def apply_feedback(
+    problem: Problem,
+    plan: Plan,
+    reports: Iterable[StopReport],
+    *,
+    now_s: int | None = None,
+    weights: Weights = DISRUPTION,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    rounds: int = 2,
+) -> DispatchResult:
+    """``plan`` with the crews' ``reports`` taken in (see the module's description)."""
+    began = time.perf_counter()
+    reports = tuple(reports)
+    require_valid(problem, plan)
+    day = open_day(problem, plan, now_s=now_s, reports=reports)
+    skipped = list(day.pool)
+    search = Search(day, Objective(weights, reference_of(plan.routes)))
+    deadline = began + time_limit_s
+    _placed, moves = search.place(skipped, deadline=deadline, seed=seed, rounds=rounds)
+    search.settle(deadline=settle_deadline(time_limit_s))
+    return finish(
+        day,
+        "feedback",
+        tolerance_s=weights.tolerance_s,
+        facts={
+            "done": sum(1 for r in reports if r.status == "done"),
+            "skipped": len(skipped),
+            "skipped_replanned": sum(1 for k in skipped if k in day.at),
+            "moves": moves,
+            "seconds": round(time.perf_counter() - began, 3),
+        },
+    )
