@@ -135,7 +135,8 @@ def _table(report: Mapping[str, Any]) -> str:
             if i > 0 and delta.get("change"):
                 pct = f", {delta['pct']:+.1f} %" if delta.get("pct") is not None else ""
                 note = f"<br><small>{delta['change']:+,.1f}{pct}</small>"
-            cells.append(f"<td>{value:,.1f}{note}</td>")
+            shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+            cells.append(f"<td>{shown}{note}</td>")
         body.append(
             f"<tr><th>{escape(label)}{f' ({unit})' if unit else ''}</th>{''.join(cells)}</tr>"
         )
