@@ -31,6 +31,7 @@ from routing.fleet import Shift
 from routing.plan import Plan, Route, Trip, Unserved, VisitStop
 from routing.problem import Problem
 from routing.solve.hauls import haul_inflows, schedule_hauls, station_inflows
+from routing.units import DAY
 from routing.validation import validate
 
 #: Rule id and reason of a visit a re-plan could not place.
@@ -446,6 +447,7 @@ def open_day(
                 pool.append(key)
                 nxt = later_start[route.shift_id]
                 if nxt is None:
+                    earliest[key] = DAY + 1  # no shift starts later: it cannot be placed
                     reasons[key] = ("SH1", f"skipped by the crew ({skipped[key]}); no later shift")
                 else:
                     earliest[key] = nxt
