@@ -9,13 +9,19 @@ problem file, the API's stored problem) rebuild the matrices instead and pass th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 
+from routing._parse import enum_text
 from routing.domain import CollectionPoint, Location
 from routing.errors import FieldError
 from routing.problem import Problem
+from routing.problem_file import problem_from_dict
 from routing.travel import TravelMatrix, haversine_m
-from routing.units import round_int
+from routing.units import format_clock, round_int
 
 DETOUR_FACTOR = 1.3  # road metres per straight metre on the leg to the nearest known location
 FALLBACK_SPEED_MS = 25 / 3.6
@@ -57,6 +63,16 @@ def extend_matrix(
     )
 
 
+def require_new_id(problem: Problem, new_id: str) -> None:
+    """Refuse an urgent pickup's id that names a point, depot or facility already."""
+    if (
+        new_id in problem.point_by_id
+        or new_id in problem.depot_by_id
+        or new_id in problem.facility_by_id
+    ):
+        raise FieldError("id", f"{new_id!r} is already the id of a record", record="urgent request")
+
+
 def with_point(problem: Problem, point: CollectionPoint, *, near: str | None = None) -> Problem:
     """``problem`` with ``point`` added; travel estimated from ``near`` (default: the nearest
     known location of each matrix)."""
@@ -80,3 +96,55 @@ def with_point(problem: Problem, point: CollectionPoint, *, near: str | None = N
         seconds = round_int(straight / _speed_ms(matrix, anchor))
         travel[profile] = extend_matrix(matrix, point.id, anchor, metres, seconds)
     return problem.replace(points=(*problem.points, point), travel=travel)
+
+
+def point_to_dict(point: CollectionPoint) -> dict[str, Any]:
+    """The point in the problem file's form (docs/problem-format.md)."""
+    return {
+        "id": point.id,
+        "lon": point.location.lon,
+        "lat": point.location.lat,
+        "stream": enum_text(point.stream),
+        "kg_per_day": point.kg_per_day,
+        "litres_per_day": point.litres_per_day,
+        "service_s": point.service_s,
+        "time_windows": [
+            f"{format_clock(w.start_s)}-{format_clock(w.end_s)}" for w in point.time_windows
+        ],
+        "visits_per_day": point.visits_per_day,
+        "max_size_class": enum_text(point.max_size_class),
+        "name": point.name,
+    }
+
+
+COMPUTED = frozenset({"straight-line", "road"})
+
+
+def document_extender(
+    document: Mapping[str, Any], *, base_dir: Path | None = None
+) -> Callable[[Problem, CollectionPoint], Problem]:
+    """How to add a point to the problem a problem file's ``document`` describes: when its travel
+    is computed (straight-line, road), the matrices are computed again with the point, as
+    reading the file with the point added would; given matrices are estimated
+    (:func:`with_point`)."""
+
+    def extend(problem: Problem, point: CollectionPoint) -> Problem:
+        travel = document.get("travel")
+        methods = (
+            {spec.get("method") for spec in travel.values()}
+            if isinstance(travel, Mapping)
+            else set()
+        )
+        if not methods or not methods <= COMPUTED:
+            return with_point(problem, point)
+        if point.id in {*problem.point_by_id, *problem.depot_by_id, *problem.facility_by_id}:
+            raise FieldError(
+                "id", f"{point.id!r} is already the id of a record", record="urgent request"
+            )
+        grown = dict(document)
+        grown["points"] = [*document.get("points", []), point_to_dict(point)]
+        return problem_from_dict(
+            grown, source=f"problem {problem.name!r} with {point.id}", base_dir=base_dir
+        )
+
+    return extend
