@@ -8,8 +8,9 @@ stations, waste +15 %, kitchen doubles, two shifts, more trucks) are built once 
 (which fills the on-disk matrix cache), then solved as one sweep per executor and worker count:
 a local process pool (``pool``) or a local Dask cluster of worker processes (``dask``,
 ``distributed.LocalCluster``). Each scenario is solved on one core with an iteration bound and
-every plan must pass the validator; the optimiser's portfolio and repairs also look at the clock,
-so under a varying load a scenario's cost may differ between runs (each run's costs are printed).
+every plan must pass the validator; the optimiser also works to the clock (sub-problem budgets,
+the insertion deadline), so under a varying load a scenario's cost may differ between runs (each
+run's costs are printed).
 Prints JSON: wall time per run, the sum of the scenarios' own times, the speed-up against one
 worker, the machine's load average before and after each run, and each scenario's figures.
 """
