@@ -288,3 +288,30 @@ class StopStatusRow(Base):
     recorded_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
+
+
+class DispatchChangeRow(Base):
+    """A change a dispatcher made to a day's plan (urgent pickup, breakdown, re-optimisation,
+    crews' feedback): the version it changed, the version it made, what was asked and what moved.
+    """
+
+    __tablename__ = "dispatch_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("districts.id", ondelete="CASCADE"), index=True
+    )
+    plan_date: Mapped[dt.date] = mapped_column(Date)
+    operation: Mapped[str] = mapped_column(String(32))
+    base_plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), nullable=True
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), nullable=True
+    )
+    request: Mapped[dict[str, Any]] = mapped_column()
+    summary: Mapped[dict[str, Any]] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
