@@ -43,6 +43,7 @@ from api.repositories import plans as plan_store
 from api.repositories.assignments import build_assignment
 from api.routes.common import GeoJSONResponse, geojson_responses
 from api.schemas.plans import Assignment
+from routing.network import RoadNetwork, load_network
 
 log = logging.getLogger(__name__)
 
@@ -173,9 +174,11 @@ class RoadLayer:
 
 def read_road_layer(source: Path) -> RoadLayer:
     """The drivable roads of an OSM extract as line pieces (one per way piece)."""
-    from routing.network import load_network
+    return road_layer(source, load_network(source))
 
-    network = load_network(source)
+
+def road_layer(source: Path, network: RoadNetwork) -> RoadLayer:
+    """The drivable roads of ``network`` (read from ``source``) as line pieces."""
     piece = np.repeat(np.arange(network.geom_count), np.diff(network.geom_offsets))
     coords = np.column_stack([network.geom_lon, network.geom_lat])
     lines = shapely.linestrings(coords, indices=piece)
@@ -190,11 +193,11 @@ def read_road_layer(source: Path) -> RoadLayer:
 
 
 class RoadLayers:
-    """The configured extracts' road layers, each read once, on first use."""
+    """The configured extracts' road layers, each read once, on first use (or given ``read``)."""
 
-    def __init__(self, sources: tuple[Path, ...]) -> None:
+    def __init__(self, sources: tuple[Path, ...], *, read: tuple[RoadLayer, ...] = ()) -> None:
         self.sources = sources
-        self._layers: dict[Path, RoadLayer | None] = {}
+        self._layers: dict[Path, RoadLayer | None] = {layer.source: layer for layer in read}
         self._lock = threading.Lock()
 
     def layers(self) -> list[RoadLayer]:

@@ -170,18 +170,17 @@
     renderMaps(refit);
   }
 
-  // ---------------------------------------------------------------- scenario service (issue 8)
+  // ---------------------------------------------------------------- the scenario service
 
+  /** The scenario service's what-ifs and reports, when this server has it. */
   async function loadScenarios() {
     const box = HW.clear(document.getElementById('scenarios'));
     const spec = await fetch('/openapi.json').then((r) => r.json());
-    const paths = Object.keys(spec.paths || {}).filter((p) => p.startsWith('/scenario'));
-    if (!paths.length) {
+    if (!(spec.paths || {})['/districts/{district_id}/scenario-comparisons']) {
       box.append(el('p', { class: 'muted', id: 'scenarios-missing' }, t('scenarios.missing')));
       return;
     }
-    if (typeof HWScenarios !== 'undefined') await HWScenarios.render(box, paths);
-    else box.append(el('ul', {}, paths.map((p) => el('li', {}, el('code', {}, p)))));
+    await HWScenarios.render(box, state.districtId, me);
   }
 
   pick.a.addEventListener('change', compare);
@@ -196,7 +195,6 @@
       }
     }
     render(false);
-    loadScenarios();
   });
 
   const first = await HWPlans.districtSelect(districtSelect, HW.param('district'));

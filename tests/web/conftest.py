@@ -3,7 +3,7 @@
 One server for the test session: a fresh SpatiaLite file (the embedded database that ``make demo``
 serves the pages from), the migrations, one user per role, and a small district (scale 0.03,
 about 45 points) generated on the streets of the demo's Helsinki extract, so the road base layer
-lies under it. Plan jobs run in a thread with the optimiser bounded by iterations (a few seconds,
+lies under it. Plan jobs run in a thread with the optimiser bounded by iterations (about a second,
 deterministic). Chromium is Debian's (``make test`` installs it); the tests fail, never skip,
 without it. Screenshots go to ``out/screenshots/``.
 """
@@ -25,6 +25,7 @@ import httpx
 import pytest
 import uvicorn
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -40,7 +41,7 @@ from api.db.engine import make_engine, session_factory
 from api.db.migrate import upgrade
 from api.main import create_app
 from api.repositories import districts as repo
-from api.routes.web import RoadLayers
+from api.routes.web import RoadLayers, road_layer
 from gis_data.demo import helsinki_extract
 from routing.network import load_network
 from routing.plan import Plan
@@ -68,9 +69,17 @@ def password(username: str) -> str:
 def iteration_limited_solve(
     problem: Problem, *, time_limit_s: float, seed: int, progress: Progress | None
 ) -> Plan:
-    """The optimiser of plan jobs, bounded by :data:`ITERATIONS` as well as the time limit."""
+    """The optimiser of plan jobs, bounded by :data:`ITERATIONS`, its searches in this process.
+
+    (With a pool of worker processes the start-up of the pool takes longer than the search.)
+    """
     return solve(
-        problem, time_limit_s=time_limit_s, seed=seed, progress=progress, max_iterations=ITERATIONS
+        problem,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        progress=progress,
+        max_iterations=ITERATIONS,
+        workers=1,
     )
 
 
@@ -156,7 +165,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         database_url=url, secret_key=SECRET, environment="test", job_executor="thread"
     )
     app = create_app(settings, engine=engine, solver=iteration_limited_solve)
-    app.state.web_road_layers = RoadLayers((helsinki_extract(),))
+    extract = helsinki_extract()
+    app.state.web_road_layers = RoadLayers((extract,), read=(road_layer(extract, network),))
     sock = _free_socket()
     port = sock.getsockname()[1]
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -244,7 +254,13 @@ class Browser:
 
     def wait(self, condition: Any, timeout: float = WAIT_S) -> Any:
         """Wait until ``condition(driver)`` is true; its value."""
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition)
+        # Pages redraw what they poll: an element found a moment ago may be gone; look again.
+        return WebDriverWait(
+            self.driver,
+            timeout,
+            poll_frequency=0.1,
+            ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
+        ).until(condition)
 
     def find(self, css: str) -> WebElement:
         """The first element matching ``css``."""
@@ -297,6 +313,7 @@ class Browser:
         """Save a screenshot of the whole page as ``out/screenshots/NAME.png``."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        self.driver.execute_script("window.scrollTo(0, 0)")
         size = self.driver.get_window_size()
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         inner = self.driver.execute_script("return window.innerHeight")

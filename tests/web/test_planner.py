@@ -31,11 +31,55 @@ def test_planner_compares_two_plan_versions(
         attribution = browser.find(f"#map-{side} .leaflet-control-attribution").text
         assert "OpenStreetMap contributors" in attribution
 
-    scenarios = browser.find("#scenarios").text
-    spec = server.call("GET", "/openapi.json").json()
-    if any(path.startswith("/scenario") for path in spec["paths"]):
-        assert "/scenario" in scenarios or browser.all("#scenarios iframe, #scenarios table")
-    else:
-        assert "还没有情景比较服务" in scenarios
     browser.screenshot("planner-compare")
     assert browser.console_errors() == []
+
+
+def test_planner_compares_a_what_if_with_the_scenario_service(
+    browser: Browser, server: Server
+) -> None:
+    browser.sign_in("planner")
+    browser.open(f"/web/planner?district={server.district_id}")
+    browser.state()
+    browser.visible("#whatif-form")
+    browser.find("#whatif-name").clear()
+    browser.find("#whatif-name").send_keys("waste-plus-15")
+    browser.find('#whatif-kind option[value="demand"]').click()
+    for field, value in (
+        ("#whatif-growth", "15"),
+        ("#whatif-time", "20"),
+        ("#whatif-iterations", "20"),
+    ):
+        browser.find(field).clear()
+        browser.find(field).send_keys(value)
+    browser.find("#whatif-run").click()
+    row = "#scenario-list tr[data-comparison]"
+    browser.wait(
+        lambda d: (
+            browser.all(row) and browser.all(row)[0].get_attribute("data-status") == "succeeded"
+        )
+    )
+    comparison = int(browser.find(row).get_attribute("data-comparison") or 0)
+    body = server.call("GET", f"/scenario-comparisons/{comparison}", user="planner").json()
+    assert body["status"] == "succeeded"
+    assert body["scenarios"] == ["current", "waste-plus-15"]
+
+    browser.find(f"{row} .show-report").click()
+    frame = browser.visible("#scenario-report")
+    html = frame.get_attribute("srcdoc") or ""
+    assert "waste-plus-15" in html and "<svg" in html
+    browser.driver.switch_to.frame(frame)
+    try:
+        assert "waste-plus-15" in browser.driver.find_element("tag name", "body").text
+    finally:
+        browser.driver.switch_to.default_content()
+    browser.screenshot("planner-what-if")
+    assert browser.console_errors() == []
+
+
+def test_dispatchers_are_not_offered_what_ifs(browser: Browser, server: Server) -> None:
+    browser.sign_in("dispatcher")
+    browser.open(f"/web/planner?district={server.district_id}")
+    browser.state()
+    assert browser.all("#whatif-form") == []
+    assert browser.find("#scenarios").text == "情景模拟由规划员使用。"
