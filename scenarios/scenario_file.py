@@ -33,6 +33,8 @@ the JSON form the API receives (no lines there: positions only). docs: README "W
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -84,7 +86,8 @@ class Base:
     def key(self) -> str:
         """What identifies the base (to build it once per process)."""
         if self.document is not None:
-            return f"document:{id(self.document)}"
+            text = json.dumps(self.document, sort_keys=True, default=str)
+            return f"document:{hashlib.sha256(text.encode()).hexdigest()}"
         return f"{self.scenario}|{self.problem}|{self.osm}|{self.seed}|{self.scale}"
 
     def describe(self) -> str:

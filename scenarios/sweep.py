@@ -22,14 +22,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from routing.errors import HuanweiError
+from routing.errors import Defect, HuanweiError
 from routing.kpi import compute_kpis, transport_figures
 from routing.plan_file import plan_to_dict
 from routing.problem import Problem
 from routing.solve import solve
 from routing.validation import validate
 from scenarios.base import scenario_problem
-from scenarios.scenario_file import Scenario, SolveOptions
+from scenarios.scenario_file import Scenario, ScenarioError, SolveOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +129,17 @@ def sweep_executor(*, workers: int = 2, dask_address: str | None = None) -> Iter
 
     Raises
     ------
-    OSError
-        If the Dask scheduler cannot be reached (the caller reports it).
+    ScenarioError
+        If the Dask scheduler cannot be reached.
     """
     if dask_address:
         from distributed import Client
 
-        client = Client(dask_address, timeout="10s")  # type: ignore[no-untyped-call]
+        try:
+            client = Client(dask_address, timeout="10s")  # type: ignore[no-untyped-call]
+        except OSError as error:
+            message = f"no Dask scheduler answers at {dask_address}: {error}"
+            raise ScenarioError([Defect("dask", "address", message)], source="sweep") from None
         try:
             yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
         finally:
