@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import socket
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -105,7 +106,9 @@ def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
     """Build ``task``'s scenario (its base once per process) and solve it: a sweep's unit."""
     began = time.perf_counter()
     try:
-        problem = scenario_problem(task.scenario)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the road network's notes: the caller shows them
+            problem = scenario_problem(task.scenario)
     except HuanweiError as error:
         return ScenarioOutcome(
             name=task.scenario.name,
