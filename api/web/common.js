@@ -186,6 +186,9 @@ const HW = (() => {
     return node;
   }
 
+  /** Text for a Leaflet tooltip or popup (Leaflet would read a string as HTML). */
+  function tip(text) { return el('span', {}, text); }
+
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
 
   function num(value, digits) {
@@ -351,7 +354,7 @@ const HW = (() => {
   return {
     t, named, lang, setLang, onLang, applyI18n,
     ApiError, api, token, setToken, signOut, pageFor, setupHeader, requireSignIn, refuse,
-    el, clear, num, clock, hhmm, seconds, today, param, setParams,
+    el, tip, clear, num, clock, hhmm, seconds, today, param, setParams,
     colour, colours, SHIFT_DASH, makeMap, addRoads, fit, barChart,
   };
 })();

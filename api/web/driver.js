@@ -172,7 +172,7 @@
         fillOpacity: 0.95,
         className: i === next ? 'hw-stop hw-next' : `hw-stop hw-${stop.kind}`,
       }).addTo(stopsLayer);
-      marker.bindTooltip(`${stop.seq}. ${HW.hhmm(stop.eta)} ${stop.name || stop.id}`);
+      marker.bindTooltip(HW.tip(`${stop.seq}. ${HW.hhmm(stop.eta)} ${stop.name || stop.id}`));
     });
     if (!fitted) {
       HW.fit(map, routeLayer.getLayers().length ? L.featureGroup(routeLayer.getLayers()) : null, roads);

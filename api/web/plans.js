@@ -61,7 +61,7 @@ const HWPlans = (() => {
           opacity: 0.85,
           dashArray: HW.SHIFT_DASH[shifts.indexOf(p.shift) % HW.SHIFT_DASH.length] || null,
           className: 'hw-route',
-        }).bindTooltip(`${p.vehicle} · ${p.shift} · ${p.crew} · ${t('timeline.trip')} ${p.trip} · ${HW.named('stream', p.stream)}`, { sticky: true })
+        }).bindTooltip(HW.tip(`${p.vehicle} · ${p.shift} · ${p.crew} · ${t('timeline.trip')} ${p.trip} · ${HW.named('stream', p.stream)}`), { sticky: true })
           .addTo(layer);
       }
     }
@@ -77,9 +77,9 @@ const HWPlans = (() => {
         fillColor: unload ? '#fff' : (colours.get(p.vehicle) || '#333'),
         fillOpacity: 1,
         className: unload ? 'hw-unload' : 'hw-stop',
-      }).bindTooltip(unload
+      }).bindTooltip(HW.tip(unload
         ? `${t('driver.unloadat', { facility: p.id })} · ${HW.hhmm(p.eta)} · ${HW.num(p.kg, 0)} kg`
-        : `${p.id} · ${HW.hhmm(p.eta)} · ${p.vehicle} ${p.shift}`)
+        : `${p.id} · ${HW.hhmm(p.eta)} · ${p.vehicle} ${p.shift}`))
         .addTo(layer);
     }
     return layer;
@@ -98,7 +98,7 @@ const HWPlans = (() => {
       L.marker([lat, lon], {
         icon: L.divIcon({ className: `hw-place hw-place-${kind}`, html: '', iconSize: [14, 14] }),
         keyboard: false,
-      }).bindTooltip(`${f.properties.name || f.properties.id} (${HW.named('place', kind)})`).addTo(layer);
+      }).bindTooltip(HW.tip(`${f.properties.name || f.properties.id} (${HW.named('place', kind)})`)).addTo(layer);
     }
     return layer;
   }

@@ -161,6 +161,8 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/me/assignment.gpx", DRIVER, {"params": {"date": DAY}}),
     ("GET", "/me/assignment.ics", DRIVER, {"params": {"date": DAY}}),
     ("POST", "/me/stops", DRIVER, {"json": "STOP"}),
+    ("GET", "/districts/{d}/roads", ANYONE, {}),
+    ("GET", "/districts/{d}/crews/{c}/assignment", ANYONE, {"params": {"date": DAY}}),
 ]
 
 
@@ -195,6 +197,7 @@ def _world(api: Api, district: int) -> dict[str, Any]:
         "q": queued,
         "f": failed,
         "u": api.users["planner"],
+        "c": routes[0]["crew"],
         "STOP": {
             "date": DAY,
             "point_id": first["point"],
