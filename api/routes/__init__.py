@@ -8,6 +8,7 @@ from api.routes import (
     auth,
     crews,
     depots,
+    dispatch,
     districts,
     driver,
     facilities,
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     plan_jobs.router,
     plans.router,
     driver.router,
+    dispatch.router,
     scenarios.router,
     web.router,
 )

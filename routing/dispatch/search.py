@@ -171,6 +171,9 @@ class Search:
         vtype = day.problem.vehicle_type_of(day.problem.vehicle_by_id[draft.vehicle_id])
         if vtype.size_class > point.max_size_class:
             return "CT6: the vehicle is too large for the point"
+        kg, litres = point.visit_kg(key[1]), point.visit_litres(key[1])
+        if kg > vtype.capacity_kg or litres > vtype.capacity_l:
+            return f"CP: {kg} kg / {litres} L is more than the vehicle holds"
         if draft.shift_id in day.other_shifts(key):
             return "FQ: another visit of the point is in this shift"
         if day.shift_start(draft.shift_id) < day.earliest_shift_start.get(key, 0):
@@ -358,9 +361,12 @@ class Search:
             if refusal is not None and refusal.startswith("TWIN"):
                 continue
             if refusal is None:
+                self.day.timer.last_failure = ("", "")
                 if self.options(key, index, tries=2 * TRIES):
                     continue
                 rule, sentence = self.day.timer.last_failure
+                if not self.positions(key, self.day.drafts[index]):
+                    rule, sentence = "CT3", "no facility that takes the stream has room for it"
                 refusal = f"{rule}: {sentence}" if rule else "no place found"
             counts[refusal] += 1
         return [f"{reason} ({n} route(s))" for reason, n in counts.most_common()]
