@@ -300,6 +300,7 @@
     renderKpis();
     renderValidation();
     renderTimeline();
+    HWDispatch.update();
   }
 
   function showPlanMessage(text) {
@@ -395,5 +396,5 @@
   const first = await HWPlans.districtSelect(select.district, HW.param('district'));
   await chooseDistrict(first);
   if (first === null) document.body.dataset.state = 'ready';
-  if (typeof HWDispatch !== 'undefined') HWDispatch.setup(state, { loadVersions, showPlanMessage });
+  await HWDispatch.setup({ state, map, me, loadVersions });
 })();
