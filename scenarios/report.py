@@ -8,6 +8,7 @@ figure, as a difference and a percentage. Figures come from :func:`routing.kpi.c
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
@@ -74,6 +75,12 @@ def _delta(value: float, reference: float) -> dict[str, float | None]:
     return {"change": round(value - reference, 3), "pct": pct}
 
 
+def _reasons(outcome: ScenarioOutcome) -> dict[str, int]:
+    """Unserved visits counted by rule and reason (the plan's own words)."""
+    counts = Counter(f"{u['rule']}: {u['reason']}" for u in outcome.plan.get("unserved", []))
+    return dict(counts.most_common())
+
+
 def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
     """The JSON form of the report (plans are written beside it, one file per scenario)."""
     reference = figures_of(outcomes[0]) if outcomes else {}
@@ -104,6 +111,7 @@ def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
                 "vehicles_per_shift": outcome.kpis.get("vehicles_per_shift", {}),
                 "tonnes_by_stream": outcome.kpis.get("tonnes_by_stream", {}),
                 "facility_inflow_kg_by_hour": outcome.kpis.get("facility_inflow_kg_by_hour", {}),
+                "unserved_reasons": _reasons(outcome),
                 "solver": outcome.plan.get("meta", {}).get("solver", ""),
                 "seconds": outcome.seconds,
                 "worker": outcome.worker,
@@ -147,6 +155,13 @@ def _table(report: Mapping[str, Any]) -> str:
         for s in rows
     )
     body.append(f"<tr><th>validator</th>{verdicts}</tr>")
+    reasons = "".join(
+        "<td><small>"
+        + "<br>".join(f"{n} × {escape(r)}" for r, n in s["unserved_reasons"].items())
+        + "</small></td>"
+        for s in rows
+    )
+    body.append(f"<tr><th>why unserved</th>{reasons}</tr>")
     return f"<table><tr><th></th>{head}</tr>{''.join(body)}</table>"
 
 

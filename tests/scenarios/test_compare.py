@@ -66,6 +66,7 @@ def test_compare_writes_json_with_the_figures_side_by_side(
         for key in ("km", "truck_hours", "tonne_km", "cost_yuan", "co2_kg", "on_board_min_max"):
             assert figures[key] > 0, key
         assert s["vehicles_per_shift"] and s["facility_inflow_kg_by_hour"]
+        assert sum(s["unserved_reasons"].values()) == figures["visits_unserved"]
     before, station, growth = report["scenarios"]
     assert before["vs_reference"]["km"] == {"change": 0.0, "pct": 0.0}
     assert station["changes"] == ["open transfer_station TS2 +0.8 km east, +0.3 km north of D"]
