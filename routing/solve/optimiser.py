@@ -67,6 +67,10 @@ def _restrict(matrix: TravelMatrix, ids: Sequence[str]) -> TravelMatrix:
     )
 
 
+#: Fewer jobs than this are searched in this process: starting worker processes (seconds on a
+#: loaded machine) would cost more than the second core gives.
+POOL_MIN_JOBS = 300
+
 BOARD_LEG_FACTOR = 1.5  # nearest-neighbour legs underestimate the legs a route really drives
 
 
@@ -138,7 +142,7 @@ def _budgets(tasks: list[StreamProblem], seconds: float, workers: int) -> list[_
 def _solve_all(
     tasks: list[_Task], seed: int, iterations: int | None, workers: int
 ) -> list[list[SlotRoute]]:
-    if workers <= 1 or len(tasks) <= 1:
+    if workers <= 1 or len(tasks) <= 1 or sum(len(t.sub.jobs) for t in tasks) < POOL_MIN_JOBS:
         return [
             solve_stream(t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations)
             for t in tasks
