@@ -137,3 +137,31 @@ def test_given_matrices_cannot_take_a_new_site() -> None:
     add = AddFacility("TS2", FacilityKind.TRANSFER_STATION, Place(lon=24.95, lat=60.17))
     with pytest.raises(ScenarioError, match=r"travel profile default: method: holds fixed"):
         scenario_problem(scenario(add), day({"default": {"method": "given"}}))
+
+
+def test_on_a_road_base_new_sites_stand_on_streets_or_join_by_a_road_link() -> None:
+    from scenarios.base import cached_base, network_of
+
+    base = Base(scenario="district-baseline", seed=1, scale=0.05)
+    changes = (
+        AddFacility(
+            "landfill-2", FacilityKind.LANDFILL, Place(near="depot", east_km=12.0), like="landfill"
+        ),
+        AddFacility("station-3", FacilityKind.TRANSFER_STATION, Place(near="depot", north_km=0.1)),
+    )
+    what_if = Scenario(name="what-if", base=base, changes=changes)
+    problem = scenario_problem(what_if)
+    day = cached_base(base)
+    network = network_of(str(day.osm()))
+    station = problem.facility_by_id["station-3"].location
+    on_nodes = {
+        (round(float(a), 7), round(float(b), 7))
+        for a, b in zip(network.node_lon, network.node_lat, strict=True)
+    }
+    assert (station.lon, station.lat) in on_nodes  # moved onto the nearest junction
+    large = problem.travel["large"]
+    assert large.distance("depot", "landfill-2") > 12_000  # the road link off the map
+    assert large.distance("depot", "station-3") < 2_000
+    assert large.method == "road"
+    untouched = day.problem.travel["large"]
+    assert large.distance("depot", "landfill") == untouched.distance("depot", "landfill")
