@@ -16,8 +16,8 @@ from routing.problem import Problem
 from routing.solve import ENGINES
 from scenarios.base import cached_base, network_of, scenario_problem
 from scenarios.report import figures_of, write_report
-from scenarios.scenario_file import Scenario, ScenarioError, read_scenario
-from scenarios.siting import read_siting, site, write_siting
+from scenarios.scenario_file import Scenario, ScenarioError, read_scenario, read_toml
+from scenarios.siting import SITING_TABLES, read_siting, site, write_siting
 from scenarios.sweep import ScenarioOutcome, ScenarioTask, run_sweep, sweep_executor
 
 
@@ -77,9 +77,17 @@ def with_overrides(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     return dataclasses.replace(scenario, solve=dataclasses.replace(solve, **changes), base=base)
 
 
+def read_any(path: Path) -> Scenario:
+    """A scenario file, or a siting file's scenario (its candidates checked too)."""
+    raw, _ = read_toml(path)
+    if SITING_TABLES & raw.keys():
+        return read_siting(path).scenario
+    return read_scenario(path)
+
+
 def read_all(files: Sequence[Path], args: argparse.Namespace) -> list[Scenario]:
     """Every file read (each file's defects reported together), names unique."""
-    scenarios = [with_overrides(read_scenario(path), args) for path in files]
+    scenarios = [with_overrides(read_any(path), args) for path in files]
     seen: dict[str, Path] = {}
     for scenario, path in zip(scenarios, files, strict=True):
         if scenario.name in seen:
