@@ -20,6 +20,7 @@ facility, or giving its visits back.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -500,6 +501,7 @@ def open_day(
             drafts.append(draft)
     used_crews = {r.crew_id for r in plan.routes}
     drafts += _empty_drafts(problem, plan, now_s, locks, out_of_service or {}, used_crews)
+    tie_handovers(problem, drafts)
     timed: list[Timed] = []
     for draft in drafts:
         result = timer.time(draft)
@@ -515,6 +517,20 @@ def open_day(
     day.earliest_shift_start.update(earliest)
     day.reasons.update(reasons)
     return day
+
+
+def tie_handovers(problem: Problem, drafts: list[Draft]) -> None:
+    """Each changeable draft of a vehicle ends a handover before its next draft starts (SH2),
+    whether that one has work yet or not: a route that grows cannot run into the next."""
+    handover = problem.rules.handover_s
+    by_vehicle: dict[str, list[Draft]] = {}
+    for draft in drafts:
+        by_vehicle.setdefault(draft.vehicle_id, []).append(draft)
+    for own in by_vehicle.values():
+        own.sort(key=lambda d: d.start_s)
+        for before, after in itertools.pairwise(own):
+            if before.movable:
+                before.latest_end_s = min(before.latest_end_s, after.start_s - handover)
 
 
 def _empty_drafts(

@@ -24,6 +24,7 @@ from routing.dispatch.day import Day
 from routing.dispatch.draft import Draft, FlexTrip, Timed
 from routing.dispatch.requests import VisitKey, Weights
 from routing.domain import CollectionPoint, WasteStream
+from routing.plan import VisitStop
 from routing.units import HOUR, KILOMETRE
 
 TRIES = 4  # positions timed in full per draft, cheapest by added driving first
@@ -277,6 +278,31 @@ class Search:
         out.sort(key=lambda o: (o[0], o[1], o[2], o[3] or ""))
         return out
 
+    def room(self, draft: Draft, timed: Timed) -> float:
+        """Seconds of added work the draft's flexible rest can take and still end in time: up to
+        its latest end (shift, crew, handover) plus the waiting it holds. Adding more than this can
+        never be timed: waiting is all that absorbs added work."""
+        problem = self.day.problem
+        crew = problem.crew_by_id[draft.crew_id]
+        cap = min(draft.latest_end_s, draft.start_s + crew.max_work_s)
+        route = timed.route
+        if route is None:
+            return float(cap - max(draft.start_s, draft.not_before_s))
+        vehicle = problem.vehicle_by_id[draft.vehicle_id]
+        matrix = problem.matrix_for(vehicle)
+        fixed = sum(len(t.visits) + (1 if t.unload else 0) for t in draft.fixed_trips)
+        fixed += len(draft.open_trip.visits) if draft.open_trip else 0
+        here, free, wait = vehicle.depot_id, route.start_s, 0
+        for number, stop in enumerate(route.stops()):
+            there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
+            if number >= fixed:
+                paused = sum(
+                    max(0, min(b.end_s, stop.start_s) - max(b.start_s, free)) for b in route.breaks
+                )
+                wait += max(0, stop.start_s - free - matrix.time(here, there) - paused)
+            here, free = there, stop.departure_s
+        return float(cap - route.end_s + wait)
+
     def _place(self, key: VisitKey, draft: Draft, position: _Position) -> Draft:
         _extra, j, i, facility = position
         stream = self.day.problem.point_by_id[key[0]].stream
@@ -303,13 +329,21 @@ class Search:
         tries: int = TRIES,
         base: Draft | None = None,
         base_score: float | None = None,
+        base_timed: Timed | None = None,
     ) -> list[Option]:
         """The feasible places for ``key`` in draft ``index`` (or in ``base``, a changed copy of
-        it), best first, of the ``tries`` cheapest by estimate."""
+        it, timed as ``base_timed``), best first, of the ``tries`` cheapest by estimate.
+
+        A place whose added driving and service exceed the draft's :meth:`room` cannot end in
+        time and is not timed."""
         draft = base if base is not None else self.day.drafts[index]
         score = base_score if base_score is not None else self.scores[index]
+        timed_now = base_timed if base_timed is not None else self.day.timed[index]
+        room = self.room(draft, timed_now)
         found: list[Option] = []
         for position in self.positions(key, draft)[:tries]:
+            if position[0] > room:
+                break  # the rest is dearer still: none can end in time
             candidate = self._place(key, draft, position)
             timed = self.day.timer.time(candidate)
             if timed is None:
@@ -487,7 +521,9 @@ class Search:
         targets = {home} if key in self._pinned else self._candidate_drafts(key, home) | extra
         for index in sorted(targets):
             if index == home:
-                found = self.options(key, index, base=removed, base_score=removed_score)
+                found = self.options(
+                    key, index, base=removed, base_score=removed_score, base_timed=timed_removed
+                )
             else:
                 if self.refusal(key, index) is not None:
                     continue

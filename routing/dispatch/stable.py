@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from routing.dispatch.day import Day, _empty_drafts, _latest_end, _neighbours
+from routing.dispatch.day import Day, _empty_drafts, _latest_end, _neighbours, tie_handovers
 from routing.dispatch.draft import Draft, FlexTrip, Timer
-from routing.dispatch.requests import Locks, VisitKey, Weights
+from routing.dispatch.requests import NO_LOCKS, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, finish, placements
 from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
 from routing.plan import Plan, Route
@@ -76,9 +76,7 @@ def stability(
     return Stability(compared, kept, tolerance_s)
 
 
-def _carry(
-    problem: Problem, timer: Timer, route: Route, latest_end: int
-) -> tuple[Draft, list[VisitKey]]:
+def _carry(problem: Problem, route: Route, latest_end: int) -> tuple[Draft, list[VisitKey]]:
     """The previous ``route`` as a draft of the new day, and the visits it had to give up."""
     vehicle = problem.vehicle_by_id[route.vehicle_id]
     vtype = problem.vehicle_type_of(vehicle)
@@ -114,10 +112,16 @@ def _carry(
     draft = Draft(
         route.vehicle_id, route.shift_id, route.crew_id, route.start_s, latest_end, flex=flex
     )
+    return draft, given_up
+
+
+def _shorten_until_timed(timer: Timer, draft: Draft) -> list[VisitKey]:
+    """Give up the draft's last visits until it can be timed within the rules; returns them."""
+    given_up: list[VisitKey] = []
     while draft.flex and timer.time(draft) is None:
         given_up.append(draft.flex[-1].visits.pop())
         draft.tidy()
-    return draft, given_up
+    return given_up
 
 
 def stable_replan(
@@ -155,15 +159,17 @@ def stable_replan(
             shift = problem.shift_by_id[route.shift_id]
             crew = problem.crew_by_id[route.crew_id]
             end = _latest_end(problem, shift, crew.available.end_s, after)
-            draft, given_up = _carry(problem, timer, route, end)
+            draft, given_up = _carry(problem, route, end)
             drafts.append(draft)
             pool += given_up
     carried = Plan(problem.name, tuple(usable))
-    drafts += _empty_drafts(problem, carried, None, Locks(), {}, {r.crew_id for r in usable})
+    drafts += _empty_drafts(problem, carried, None, NO_LOCKS, {}, {r.crew_id for r in usable})
+    tie_handovers(problem, drafts)
     timed = []
     for draft in drafts:
+        pool += _shorten_until_timed(timer, draft)
         one = timer.time(draft)
-        assert one is not None  # carried routes were cut until they could be timed
+        assert one is not None  # an empty draft is always timed
         timed.append(one)
     day = Day(problem, timer, Plan(problem.name, (), meta=dict(previous.meta)), drafts, timed)
     served = set(day.at)

@@ -1,0 +1,37 @@
+"""Opening a plan for changes: what is fixed, and the handover between a vehicle's drafts."""
+
+from __future__ import annotations
+
+import itertools
+
+from routing.dispatch.day import open_day
+from routing.dispatch.requests import StopReport
+from routing.plan import Plan
+from routing.problem import Problem
+from routing.units import HOUR
+
+
+def test_a_route_cannot_grow_into_the_next_shift_of_its_vehicle(day: tuple[Problem, Plan]) -> None:
+    problem, plan = day
+    opened = open_day(problem, plan)
+    handover = problem.rules.handover_s
+    for vehicle in {d.vehicle_id for d in opened.drafts}:
+        own = sorted((d for d in opened.drafts if d.vehicle_id == vehicle), key=lambda d: d.start_s)
+        for before, after in itertools.pairwise(own):
+            assert before.latest_end_s + handover <= after.start_s, vehicle
+    # C1 works S1 only: its empty S2 draft starts after C1's S1 route and the handover.
+    c1 = sorted((d for d in opened.drafts if d.vehicle_id == "C1"), key=lambda d: d.start_s)
+    assert [d.shift_id for d in c1] == ["S1", "S2", "S3"]
+    assert c1[1].start_s >= plan.routes[0].end_s + handover
+
+
+def test_stops_reached_by_now_and_reported_ones_are_fixed(day: tuple[Problem, Plan]) -> None:
+    problem, plan = day
+    c1 = next(r for r in plan.routes if r.vehicle_id == "C1")
+    second = c1.trips[0].visits[1]
+    opened = open_day(problem, plan, reports=[StopReport(second.point_id, 0, "done")])
+    draft = next(d for d in opened.drafts if d.vehicle_id == "C1" and d.shift_id == "S1")
+    assert draft.open_trip is not None and draft.open_trip.visits == c1.trips[0].visits[:2]
+    assert list(draft.flex_visits()) == [("R3", 0), ("R4", 0)]
+    later = open_day(problem, plan, now_s=12 * HOUR)
+    assert all(not d.movable for d in later.drafts if d.shift_id == "S1")
