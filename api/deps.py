@@ -3,18 +3,23 @@
 =================  =======================================================================
 dependency         who passes
 =================  =======================================================================
+TokenUserId        the user id a valid token names, without a database lookup (401 otherwise)
 CurrentUser        anyone with a valid token (401 otherwise)
 AdminUser          role admin (403 for other roles)
 StaffUser          admin, dispatcher, planner: district data, plan jobs, plans
 DispatcherUser     admin, dispatcher: publishing a plan
 DriverUser         driver bound to a crew: the driver's own assignment
 =================  =======================================================================
+
+Dependencies that only read the app's state are ``async`` (they run on the event loop, not in a
+worker thread); the database user is loaded in a transaction of its own that ends at once, so a
+request does not hold a pooled connection while it waits for its next step.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -37,7 +42,7 @@ class Role(enum.StrEnum):
     DRIVER = "driver"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
@@ -49,7 +54,7 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_queue(request: Request) -> JobQueue:
+async def get_queue(request: Request) -> JobQueue:
     """The app's job queue."""
     queue: JobQueue = request.app.state.queue
     return queue
@@ -62,32 +67,56 @@ QueueDep = Annotated[JobQueue, Depends(get_queue)]
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-def current_user(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
-) -> m.UserRow:
-    """The user a bearer token names; :class:`AuthenticationError` without a valid one."""
+async def token_user_id(
+    settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+) -> int:
+    """The user id a bearer token names; :class:`AuthenticationError` without a valid one."""
     if token is None:
         raise AuthenticationError("sign in: no bearer token", loc=("header", "Authorization"))
     user_id = read_token(token, secret_key=settings.secret_key)
-    user = session.get(m.UserRow, user_id) if user_id is not None else None
+    if user_id is None:
+        raise invalid_token()
+    return user_id
+
+
+def invalid_token() -> AuthenticationError:
+    """The error for a token whose user is not (or no longer) valid."""
+    return AuthenticationError("the token is invalid or expired", loc=("header", "Authorization"))
+
+
+TokenUserId = Annotated[int, Depends(token_user_id)]
+
+
+def current_user(session: SessionDep, user_id: TokenUserId) -> m.UserRow:
+    """The user a bearer token names; :class:`AuthenticationError` without a valid one.
+
+    The user is read in a transaction that ends here (the row stays readable), so the session's
+    connection goes back to the pool until the route's own queries.
+    """
+    user = session.get(m.UserRow, user_id)
+    session.commit()
     if user is None:
-        raise AuthenticationError(
-            "the token is invalid or expired", loc=("header", "Authorization")
-        )
+        raise invalid_token()
     return user
 
 
 CurrentUser = Annotated[m.UserRow, Depends(current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[m.UserRow], m.UserRow]:
+def role_refused(role: str, allowed: Iterable[str]) -> PermissionDeniedError:
+    """The error for a caller whose ``role`` is not one of ``allowed``."""
+    return PermissionDeniedError(
+        f"role {role} may not do this (needs: {', '.join(sorted(allowed))})"
+    )
+
+
+def require_roles(*roles: Role) -> Callable[[m.UserRow], Awaitable[m.UserRow]]:
     """A dependency letting through only users with one of ``roles``."""
     allowed = frozenset(roles)
 
-    def guard(user: CurrentUser) -> m.UserRow:
+    async def guard(user: CurrentUser) -> m.UserRow:
         if user.role not in allowed:
-            names = ", ".join(sorted(allowed))
-            raise PermissionDeniedError(f"role {user.role} may not do this (needs: {names})")
+            raise role_refused(user.role, allowed)
         return user
 
     return guard

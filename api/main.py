@@ -16,7 +16,9 @@ from api.db import models as m
 from api.db.engine import make_engine, session_factory
 from api.jobs.queue import JobQueue
 from api.jobs.runner import Solver
+from api.repositories.assignments import DriverDayReader
 from api.routes import ROUTERS
+from api.routes.driver import CachedAssignmentMiddleware, new_cache
 from routing.solve import solve
 
 
@@ -59,6 +61,9 @@ def create_app(
             own_engine = engine or make_engine(settings.database_url)
             factory = session_factory(own_engine)
         app.state.sessions = factory
+        bind = factory.kw.get("bind")
+        reader = DriverDayReader(bind) if isinstance(bind, Engine) else None
+        app.state.driver_days = reader  # the assignment hot path's connection
         if settings.admin_password:
             ensure_admin(factory, settings.admin_password)
         queue = JobQueue(settings=settings, sessions=factory, solver=solver)
@@ -68,6 +73,8 @@ def create_app(
             yield
         finally:
             queue.shutdown()
+            if reader is not None:
+                reader.close()
             if own_engine is not None and engine is None:
                 own_engine.dispose()
 
@@ -78,7 +85,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.assignments = new_cache()
     install_error_handlers(app)
+    app.add_middleware(CachedAssignmentMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -12,6 +12,8 @@ HUANWEI_TOKEN_TTL_S            lifetime of an access token in seconds (default 1
 HUANWEI_JOB_EXECUTOR           ``process`` (default), ``thread`` or ``external`` (``huanwei
                                worker`` processes run the jobs)
 HUANWEI_JOB_WORKERS            plan jobs run at once by the embedded executor (default 1)
+HUANWEI_JOB_NICE               niceness added to the ``process`` executor's workers (default 10,
+                               0–19): solving yields the CPU to requests
 HUANWEI_STALE_JOB_S            a running job without a heartbeat for this long has lost its
                                worker and is failed (default 60)
 HUANWEI_ADMIN_PASSWORD         if set, an ``admin`` user with this password is created at start
@@ -33,6 +35,7 @@ DEFAULT_DATABASE_URL = "sqlite:///out/huanwei.sqlite"
 ENVIRONMENTS = ("development", "test", "production")
 EXECUTORS = ("process", "thread", "external")
 MIN_SECRET_LENGTH = 32
+MAX_NICE = 19
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +54,7 @@ class Settings:
     token_ttl_s: int = 12 * 3600
     job_executor: str = "process"
     job_workers: int = 1
+    job_nice: int = 10
     stale_job_s: int = 60
     admin_password: str | None = None
 
@@ -71,6 +75,8 @@ class Settings:
         for name in ("token_ttl_s", "job_workers", "stale_job_s"):
             if getattr(self, name) < 1:
                 raise FieldError(name, "must be at least 1")
+        if not 0 <= self.job_nice <= MAX_NICE:
+            raise FieldError("job_nice", f"must be 0 to {MAX_NICE}")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise FieldError("database_url", "must be a sqlite:/// or postgresql:// URL")
 
@@ -95,6 +101,7 @@ class Settings:
             token_ttl_s=number("HUANWEI_TOKEN_TTL_S", 12 * 3600),
             job_executor=env.get("HUANWEI_JOB_EXECUTOR") or "process",
             job_workers=number("HUANWEI_JOB_WORKERS", 1),
+            job_nice=number("HUANWEI_JOB_NICE", 10),
             stale_job_s=number("HUANWEI_STALE_JOB_S", 60),
             admin_password=env.get("HUANWEI_ADMIN_PASSWORD") or None,
         )

@@ -16,12 +16,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SPATIALITE_MODULE = "mod_spatialite"
-#: Connections kept open, and more opened at peaks. A request holds its connection while it waits
-#: for a thread of Starlette's pool (40) for its next sync step, so a bounded pool can run dry
-#: under load and requests wait out the pool's timeout (benchmarks/api_load.py, BENCHMARKS.md):
-#: SQLite connections are file handles and have no limit; PostgreSQL's are bounded by the server.
-POOL_SIZE = 10
-POOL_OVERFLOW = 20
+#: Connections kept open: as many as Starlette's worker threads (40), so requests never open a
+#: connection of their own under load (a SpatiaLite connection loads the extension, tens of ms; a
+#: PostgreSQL one starts a server process) nor wait for one; more are opened at peaks (plan-job
+#: threads). SQLite connections are file handles and have no limit; PostgreSQL's are bounded by
+#: the server (benchmarks/api_load.py, BENCHMARKS.md).
+POOL_SIZE = 40
+POOL_OVERFLOW = 10
 SQLITE_OVERFLOW = -1  # no limit
 
 

@@ -4,7 +4,8 @@
 executor    what runs a submitted job
 ==========  ===============================================================================
 process     a :class:`~concurrent.futures.ProcessPoolExecutor` (spawned processes, each with
-            its own database engine); the default: solving does not hold up requests
+            its own database engine, at a lower CPU priority: ``job_nice``); the default:
+            solving does not hold up requests
 thread      a :class:`~concurrent.futures.ThreadPoolExecutor` sharing the API's engine
 external    nothing in the API: ``huanwei worker`` processes poll for queued jobs
 ==========  ===============================================================================
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -30,6 +32,12 @@ from api.jobs.runner import Solver, run_job, worker_name
 from routing.solve import solve
 
 log = logging.getLogger(__name__)
+
+
+def lower_priority(nice: int) -> None:
+    """Make this worker process yield the CPU to the API's requests (the pool's initializer)."""
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)
 
 
 def run_job_in_process(database_url: str, job_id: int) -> str | None:
@@ -71,7 +79,12 @@ class JobQueue:
         kind = self.settings.job_executor
         if kind == "process":
             context = multiprocessing.get_context("spawn")
-            self.executor = ProcessPoolExecutor(self.settings.job_workers, mp_context=context)
+            self.executor = ProcessPoolExecutor(
+                self.settings.job_workers,
+                mp_context=context,
+                initializer=lower_priority,
+                initargs=(self.settings.job_nice,),
+            )
         elif kind == "thread":
             self.executor = ThreadPoolExecutor(
                 self.settings.job_workers, thread_name_prefix="plan-job"

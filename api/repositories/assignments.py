@@ -1,20 +1,153 @@
 """A driver's assignment: the crew's routes of a published plan, with ETAs and links.
 
-Built from the plan version's stored plan and problem snapshot (no travel matrices needed), so
-answering a driver is cheap while plan jobs run.
+Built from the plan version's stored plan and problem snapshot (no travel matrices needed).
+:func:`driver_day` finds in one query everything a driver's request depends on (the user's role
+and crew, the day's published version, the stop reports on it), so a built assignment can be
+cached under that and reused until one of them changes (``api/routes/driver.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
+
+from sqlalchemy import Connection, Date, Engine, Integer, PoolProxiedConnection, bindparam, text
+from sqlalchemy.orm import Session
 
 from api.db import models as m
 from api.schemas.plans import Assignment, RouteAssignment, StopPublic
 from routing.plan import Trip, Unload, VisitStop
 from routing.plan_file import plan_from_dict
 from routing.units import format_clock
+
+
+class StopReportLike(Protocol):
+    """A stop's report as an assignment shows it (a stored row or a :class:`StopState`)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StopState:
+    """A stop's reported status and reason."""
+
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DriverDay:
+    """What a driver's request for a day depends on, read in one query.
+
+    ``role`` is None when the user does not exist; ``crew`` when the user has no crew; ``plan_id``
+    when the crew's district has no published version of the day.
+    """
+
+    role: str | None
+    crew: str | None
+    plan_id: int | None
+    reports: tuple[tuple[str, int, str, str], ...]
+
+    def statuses(self) -> dict[tuple[str, int], StopState]:
+        """The stop reports by (point, visit)."""
+        return {
+            (point, visit): StopState(status, reason)
+            for point, visit, status, reason in self.reports
+        }
+
+
+#: Everything a driver's request depends on, in one statement built once (building and keying
+#: a SQLAlchemy expression per request cost more CPU than running it). ``published`` is compared
+#: as a boolean on PostgreSQL and as 0/1 on SQLite.
+DRIVER_DAY = text(
+    """
+    SELECT users.role, crews.code, plans.id,
+           stop_statuses.point_code, stop_statuses.visit, stop_statuses.status,
+           stop_statuses.reason
+    FROM users
+    LEFT OUTER JOIN crews ON crews.id = users.crew_id
+    LEFT OUTER JOIN plans ON plans.district_id = crews.district_id
+        AND plans.plan_date = :date AND plans.published
+    LEFT OUTER JOIN stop_statuses ON stop_statuses.plan_id = plans.id
+    WHERE users.id = :user_id
+    """
+).bindparams(bindparam("date", type_=Date), bindparam("user_id", type_=Integer))
+
+
+def driver_day(connection: Connection | Session, user_id: int, date: dt.date) -> DriverDay:
+    """The user's role and crew, the crew's published version of ``date``, its stop reports."""
+    rows = connection.execute(DRIVER_DAY, {"date": date, "user_id": user_id}).all()
+    return _driver_day(rows)
+
+
+def _driver_day(rows: Sequence[Sequence[Any]]) -> DriverDay:
+    if not rows:
+        return DriverDay(role=None, crew=None, plan_id=None, reports=())
+    role, crew, plan_id = rows[0][:3]
+    reports = tuple(sorted((r[3], r[4], r[5], r[6]) for r in rows if r[3] is not None))
+    return DriverDay(role=role, crew=crew, plan_id=plan_id, reports=reports)
+
+
+class DriverDayReader:
+    """Runs :data:`DRIVER_DAY` on one connection of its own, for the event loop's hot path.
+
+    Through the DBAPI directly: SQLAlchemy's pool checkout and execution machinery cost several
+    times the query (about 0.4 ms against 0.03 ms on SpatiaLite). The connection is taken out of
+    the pool and set to autocommit, so every read sees what is committed at that moment; it is
+    used by one thread at a time (the event loop) and replaced after an error.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        compiled = DRIVER_DAY.compile(dialect=engine.dialect)
+        self._sql = compiled.string
+        self._positions = compiled.positiontup
+        self._date = Date().bind_processor(engine.dialect)
+        self._connection: PoolProxiedConnection | None = None
+
+    def read(self, user_id: int, date: dt.date) -> DriverDay:
+        """What the user's request for ``date`` depends on (raises the DBAPI's errors)."""
+        values: dict[str, Any] = {
+            "date": self._date(date) if self._date else date,
+            "user_id": user_id,
+        }
+        params = [values[name] for name in self._positions] if self._positions else values
+        connection = self._connection or self._connect()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._sql, params)
+            rows = cursor.fetchall()
+            cursor.close()
+        except Exception:
+            self.close()
+            raise
+        return _driver_day(rows)
+
+    def _connect(self) -> PoolProxiedConnection:
+        connection = self.engine.raw_connection()
+        connection.detach()
+        driver = connection.driver_connection
+        if self.engine.dialect.name == "sqlite":
+            driver.isolation_level = None  # type: ignore[union-attr]
+        else:
+            driver.autocommit = True  # type: ignore[union-attr]
+        self._connection = connection
+        return connection
+
+    def close(self) -> None:
+        """Close the connection (a later read opens another)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 def _places(problem: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -32,7 +165,7 @@ def _links(lon: float, lat: float) -> tuple[str, str]:
 
 
 def build_assignment(
-    row: m.PlanRow, crew_code: str, statuses: dict[tuple[str, int], m.StopStatusRow]
+    row: m.PlanRow, crew_code: str, statuses: Mapping[tuple[str, int], StopReportLike]
 ) -> Assignment:
     """The crew's routes in the plan version ``row``: stops in order with ETAs and links."""
     plan = plan_from_dict(row.plan, source=f"plan {row.id}")
@@ -119,7 +252,7 @@ def _stop(
     stop: VisitStop | Unload,
     stream: str,
     places: dict[str, dict[str, Any]],
-    statuses: dict[tuple[str, int], m.StopStatusRow],
+    statuses: Mapping[tuple[str, int], StopReportLike],
 ) -> StopPublic:
     if isinstance(stop, VisitStop):
         place_id, visit, kg = stop.point_id, stop.visit, stop.load_kg

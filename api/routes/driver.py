@@ -2,95 +2,265 @@
 
 A driver is bound to one crew of one district and sees only that crew's routes of the day's
 published plan.
+
+``GET /me/assignment`` is the request every driver's app repeats, so it is cheap: the token is
+checked without the database, one query reads what the answer depends on (the user's role and
+crew, the day's published version, the stop reports on it; :func:`driver_day`), and the answer is
+served from a cache of encoded assignments keyed by exactly that. A new publication or a stop
+report changes the key, so a stale assignment is never served, whichever process made the change.
+The database session lives only inside the one worker-thread step of the request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Response, status
-from sqlalchemy import select
+from fastapi import APIRouter, Request, Response, status
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.core.cache import BuildCache
 from api.core.errors import NotFoundError, PermissionDeniedError
+from api.core.security import read_token
 from api.db import models as m
-from api.deps import DriverUser, SessionDep
+from api.deps import DriverUser, Role, SessionDep, TokenUserId, invalid_token, role_refused
 from api.repositories import plans as plan_store
-from api.repositories.assignments import build_assignment, to_gpx, to_icalendar
+from api.repositories.assignments import (
+    DriverDay,
+    DriverDayReader,
+    build_assignment,
+    driver_day,
+    to_gpx,
+    to_icalendar,
+)
 from api.schemas.plans import Assignment, StopReport, StopStatusPublic
 from routing.errors import FieldError
 
 router = APIRouter(prefix="/me", tags=["drivers"])
 
+JSON = "application/json"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-def _crew(session: SessionDep, user: m.UserRow) -> m.CrewRow:
-    crew = session.get(m.CrewRow, user.crew_id) if user.crew_id is not None else None
-    if crew is None:
+#: Assignments kept encoded (about 40 kB each for a crew of 60 stops).
+CACHE_ENTRIES = 512
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAssignment:
+    """A built assignment: its plan version, JSON body and the crew's visits (point, visit)."""
+
+    plan_id: int
+    body: bytes
+    visits: frozenset[tuple[str, int]]
+
+
+AssignmentKey = tuple[int, str, tuple[tuple[str, int, str, str], ...]]
+AssignmentCache = BuildCache[AssignmentKey, CachedAssignment]
+
+
+def new_cache() -> AssignmentCache:
+    """An empty assignment cache (one per app: ``app.state.assignments``)."""
+    return BuildCache(CACHE_ENTRIES)
+
+
+def _checked(day: DriverDay, date: dt.date) -> tuple[int, str]:
+    """The day's published version and the crew, or the error the caller gets."""
+    if day.role is None:
+        raise invalid_token()
+    if day.role != Role.DRIVER:
+        raise role_refused(day.role, (Role.DRIVER,))
+    if day.crew is None:
         raise PermissionDeniedError("this driver is not bound to a crew")
-    return crew
-
-
-def _published(session: SessionDep, crew: m.CrewRow, date: dt.date) -> m.PlanRow:
-    plan = plan_store.published_plan(session, crew.district_id, date)
-    if plan is None:
+    if day.plan_id is None:
         raise NotFoundError(f"no published plan for {date.isoformat()}", loc=("query", "date"))
-    return plan
+    return day.plan_id, day.crew
 
 
-def _statuses(session: SessionDep, plan: m.PlanRow) -> dict[tuple[str, int], m.StopStatusRow]:
-    rows = session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan.id))
-    return {(row.point_code, row.visit): row for row in rows}
+def _assignment(session: Session, day: DriverDay, date: dt.date) -> Assignment:
+    plan_id, crew = _checked(day, date)
+    return build_assignment(plan_store.get_plan(session, plan_id), crew, day.statuses())
 
 
-def assignment_for(session: SessionDep, user: m.UserRow, date: dt.date) -> Assignment:
-    """The driver's assignment for ``date`` from the published plan."""
-    crew = _crew(session, user)
-    plan = _published(session, crew, date)
-    return build_assignment(plan, crew.code, _statuses(session, plan))
+def _key(day: DriverDay, date: dt.date) -> AssignmentKey:
+    plan_id, crew = _checked(day, date)
+    return plan_id, crew, day.reports
 
 
-@router.get("/assignment")
-def get_assignment(date: dt.date, session: SessionDep, user: DriverUser) -> Assignment:
+def _build(
+    sessions: sessionmaker[Session],
+    cache: AssignmentCache,
+    key: AssignmentKey,
+    day: DriverDay,
+    date: dt.date,
+) -> CachedAssignment:
+    """The cached assignment of ``key``, built (once) if missing."""
+
+    def build() -> CachedAssignment:
+        with sessions() as session:
+            assignment = _assignment(session, day, date)
+        visits = frozenset(
+            (stop.id, stop.visit)
+            for route in assignment.routes
+            for stop in route.stops
+            if stop.visit is not None
+        )
+        return CachedAssignment(key[0], assignment.model_dump_json().encode(), visits)
+
+    return cache.get(key, build)
+
+
+def cached_assignment(
+    sessions: sessionmaker[Session], cache: AssignmentCache, user_id: int, date: dt.date
+) -> CachedAssignment:
+    """The user's assignment for ``date``, from ``cache`` unless it changed since it was built."""
+    with _reading(sessions) as connection:
+        day = driver_day(connection, user_id, date)
+    return _build(sessions, cache, _key(day, date), day, date)
+
+
+@contextmanager
+def _reading(sessions: sessionmaker[Session]) -> Iterator[Connection | Session]:
+    """A pooled connection of the sessions' engine for a read (a session if they are bound to
+    a connection, as in the tests)."""
+    bind = sessions.kw.get("bind")
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            yield connection
+    else:
+        with sessions() as session:
+            yield session
+
+
+def _sessions(request: Request) -> sessionmaker[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
+
+
+def _cache(request: Request) -> AssignmentCache:
+    cache: AssignmentCache = request.app.state.assignments
+    return cache
+
+
+@router.get("/assignment", response_model=Assignment)
+def get_assignment(date: dt.date, request: Request, user_id: TokenUserId) -> Response:
     """The caller's shift, vehicle, ordered stops with ETAs, unloading stops and route map."""
-    return assignment_for(session, user, date)
+    entry = cached_assignment(_sessions(request), _cache(request), user_id, date)
+    return Response(entry.body, media_type=JSON)
+
+
+class CachedAssignmentMiddleware:
+    """Answers ``GET /me/assignment`` from the cache when it can, before the router.
+
+    The route above is the reference: it runs in a worker thread, builds on a miss and answers
+    every error. This path, on the event loop, only checks the token, runs the one
+    :data:`~api.repositories.assignments.DRIVER_DAY` query (an indexed join, well under a
+    millisecond) and sends the cached bytes; for anything else (no or a bad token, a date not in
+    ``YYYY-MM-DD`` form, another role, no crew, no published plan, a miss) it passes the request
+    on, and the route gives the same answer it always gives. The router, dependency solving and
+    a worker thread per request cost several times the query (BENCHMARKS.md). The query runs on
+    the app's :class:`DriverDayReader` (one autocommit connection of its own).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/me/assignment":
+            body = self._hit(scope)
+            if body is not None:
+                headers = [
+                    (b"content-type", JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _hit(scope: Scope) -> bytes | None:
+        if scope["method"] != "GET":
+            return None
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        dates = query.get("date", [])
+        if len(query) != 1 or len(dates) != 1 or not ISO_DATE.fullmatch(dates[0]):
+            return None
+        token = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        scheme, _, credentials = token.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        state = scope["app"].state
+        user_id = read_token(credentials, secret_key=state.settings.secret_key)
+        if user_id is None:
+            return None
+        try:
+            date = dt.date.fromisoformat(dates[0])
+        except ValueError:
+            return None
+        reader: DriverDayReader | None = getattr(state, "driver_days", None)
+        try:
+            if reader is not None:
+                day = reader.read(user_id, date)
+            else:  # sessions bound to one connection (tests): read through them
+                with _reading(state.sessions) as connection:
+                    day = driver_day(connection, user_id, date)
+        except Exception:  # the route reports database errors as the error table says
+            return None
+        if day.role != Role.DRIVER or day.crew is None or day.plan_id is None:
+            return None
+        cache: AssignmentCache = state.assignments
+        entry = cache.peek((day.plan_id, day.crew, day.reports))
+        return entry.body if entry is not None else None
+
+
+def _uncached(request: Request, user_id: int, date: dt.date) -> Assignment:
+    with _sessions(request)() as session:
+        return _assignment(session, driver_day(session, user_id, date), date)
 
 
 @router.get("/assignment.gpx", response_class=Response)
-def get_assignment_gpx(date: dt.date, session: SessionDep, user: DriverUser) -> Response:
+def get_assignment_gpx(date: dt.date, request: Request, user_id: TokenUserId) -> Response:
     """The assignment as GPX (waypoints and a route per shift), for navigation apps."""
-    gpx = to_gpx(assignment_for(session, user, date))
+    gpx = to_gpx(_uncached(request, user_id, date))
     return Response(gpx, media_type="application/gpx+xml")
 
 
 @router.get("/assignment.ics", response_class=Response)
-def get_assignment_ics(date: dt.date, session: SessionDep, user: DriverUser) -> Response:
+def get_assignment_ics(date: dt.date, request: Request, user_id: TokenUserId) -> Response:
     """The assignment as iCalendar: one event per stop."""
-    ics = to_icalendar(assignment_for(session, user, date))
+    ics = to_icalendar(_uncached(request, user_id, date))
     return Response(ics, media_type="text/calendar")
 
 
 @router.post("/stops", status_code=status.HTTP_201_CREATED)
-def report_stop(body: StopReport, session: SessionDep, user: DriverUser) -> StopStatusPublic:
+def report_stop(
+    body: StopReport, request: Request, session: SessionDep, user: DriverUser
+) -> StopStatusPublic:
     """Mark one of the crew's visits done, or skipped with a reason; a later report replaces it."""
     if body.status == "skipped" and not body.reason.strip():
         raise FieldError("reason", "a skipped stop needs a reason").at("body")
-    crew = _crew(session, user)
-    plan = _published(session, crew, body.date)
-    assignment = build_assignment(plan, crew.code, {})
-    ours = {(stop.id, stop.visit) for route in assignment.routes for stop in route.stops}
-    if (body.point_id, body.visit) not in ours:
+    entry = cached_assignment(_sessions(request), _cache(request), user.id, body.date)
+    if (body.point_id, body.visit) not in entry.visits:
         raise NotFoundError(
             f"visit {body.visit} of {body.point_id!r} is not on this crew's routes",
             loc=("body", "point_id"),
         )
+    plan = entry.plan_id
     row = session.scalar(
         select(m.StopStatusRow).where(
-            m.StopStatusRow.plan_id == plan.id,
+            m.StopStatusRow.plan_id == plan,
             m.StopStatusRow.point_code == body.point_id,
             m.StopStatusRow.visit == body.visit,
         )
     )
     if row is None:
-        row = m.StopStatusRow(plan_id=plan.id, point_code=body.point_id, visit=body.visit)
+        row = m.StopStatusRow(plan_id=plan, point_code=body.point_id, visit=body.visit)
         session.add(row)
     row.status = body.status
     row.reason = body.reason.strip()
@@ -98,7 +268,7 @@ def report_stop(body: StopReport, session: SessionDep, user: DriverUser) -> Stop
     row.recorded_by = user.id
     session.commit()
     return StopStatusPublic(
-        plan_id=plan.id,
+        plan_id=plan,
         point_id=row.point_code,
         visit=row.visit,
         status=body.status,

@@ -26,9 +26,12 @@ from api.core.security import hash_password, issue_token
 from api.db import models as m
 from api.db.engine import make_engine
 from api.db.migrate import upgrade
-from api.jobs.runner import run_job
+from api.jobs.runner import Solver, run_job
 from api.main import create_app
+from routing.plan import Plan
+from routing.problem import Problem
 from routing.problem_file import problem_to_dict
+from routing.solve import Progress, solve
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
 
 DATABASE_URL = os.environ.get(
@@ -121,8 +124,9 @@ class Api:
             user.crew_id = crew_row.id
             session.commit()
 
-    def run_jobs(self) -> list[str | None]:
-        """Run every queued job here and now, as a worker would."""
+    def run_jobs(self, solver: Solver | None = None) -> list[str | None]:
+        """Run every queued job here and now, as a worker would (by :func:`greedy` unless a
+        ``solver`` is given)."""
         with self.sessions() as session:
             ids = list(
                 session.scalars(
@@ -131,12 +135,27 @@ class Api:
                     .order_by(m.PlanJobRow.id)
                 )
             )
-        return [run_job(self.sessions, job_id, worker="test-worker") for job_id in ids]
+        return [
+            run_job(self.sessions, job_id, worker="test-worker", solver=solver or greedy)
+            for job_id in ids
+        ]
 
     def count(self, model: type[Any]) -> int:
         """Rows of ``model`` (to check that nothing was written)."""
         with self.sessions() as session:
             return len(list(session.scalars(select(model))))
+
+
+def greedy(problem: Problem, *, time_limit_s: float, seed: int, progress: Progress | None) -> Plan:
+    """The jobs' solver in tests about the API around a plan, not its quality: the greedy
+    engine (milliseconds; the optimiser takes its whole time limit and more)."""
+    return solve(problem, time_limit_s=time_limit_s, seed=seed, progress=progress, engine="greedy")
+
+
+@cache
+def password_hash(role: str) -> str:
+    """The stored hash of ``role``'s password (hashed once per run: 120,000 PBKDF2 rounds)."""
+    return hash_password(f"{role}-password")
 
 
 def add_users(sessions: sessionmaker[Session]) -> dict[str, int]:
@@ -146,7 +165,7 @@ def add_users(sessions: sessionmaker[Session]) -> dict[str, int]:
         for role in (*ROLES, "driver2"):
             user = m.UserRow(
                 username=role,
-                password_hash=hash_password(f"{role}-password"),
+                password_hash=password_hash(role),
                 role="driver" if role == "driver2" else role,
             )
             session.add(user)
@@ -187,16 +206,25 @@ def district(api: Api) -> int:
     return int(response.json()["id"])
 
 
-def plan_day(api: Api, district_id: int, *, publish: bool = True, seed: int = 0) -> int:
-    """Request and run a plan for :data:`DAY`; the plan version's id."""
+def plan_day(
+    api: Api,
+    district_id: int,
+    *,
+    publish: bool = True,
+    seed: int = 0,
+    solver: Solver | None = None,
+) -> int:
+    """Request and run a plan for :data:`DAY` (by :func:`greedy` unless a ``solver`` is
+    given); the plan version's id."""
     response = api.call(
         "POST",
         f"/districts/{district_id}/plan-jobs",
         json={"date": DAY, "time_limit_s": 1, "seed": seed, "publish": publish},
     )
     assert response.status_code == 202, response.text
-    assert api.run_jobs() == ["succeeded"]
+    assert api.run_jobs(solver) == ["succeeded"]
     job = api.call("GET", f"/plan-jobs/{response.json()['id']}").json()
+    assert api.call("GET", f"/plans/{job['plan_id']}/validation").json()["ok"] is True
     return int(job["plan_id"])
 
 

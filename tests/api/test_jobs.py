@@ -25,8 +25,8 @@ from api.jobs.worker import work
 from api.main import create_app
 from routing.plan import Plan
 from routing.problem import Problem
-from routing.solve import Progress, solve
-from tests.api.conftest import DAY, SECRET, add_users, district_document, settings
+from routing.solve import Progress
+from tests.api.conftest import DAY, SECRET, add_users, district_document, greedy, settings
 
 
 def slow_solver(seconds: float) -> Callable[..., Plan]:
@@ -38,7 +38,7 @@ def slow_solver(seconds: float) -> Callable[..., Plan]:
             if progress is not None:
                 progress(step / steps, 1000 - step)
             time.sleep(0.05)
-        return solve(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
+        return greedy(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
 
     return run
 
@@ -65,7 +65,7 @@ class Client:
 
 @contextlib.contextmanager
 def start(committed: Engine, **changes: Any) -> Iterator[Client]:
-    solver = changes.pop("solver", solve)
+    solver = changes.pop("solver", greedy)
     app = create_app(settings(**changes), engine=committed, solver=solver)
     sessions = session_factory(committed)
     with sessions() as session:
@@ -197,7 +197,7 @@ def test_a_worker_killed_mid_solve_leaves_a_failed_retryable_job(committed: Engi
         assert failed["status"] == "failed" and failed["retryable"]
         assert client("GET", f"/districts/{district}/plans").json()["total"] == 0
         client("POST", f"/plan-jobs/{job['id']}/retry")
-        assert work(settings(), max_jobs=1, poll_s=0.1) == 1  # a `huanwei worker` run
+        assert work(settings(), max_jobs=1, poll_s=0.1, solver=greedy) == 1  # `huanwei worker`
         done = client("GET", f"/plan-jobs/{job['id']}").json()
         assert done["status"] == "succeeded" and done["attempts"] == 2
         assert client("GET", f"/districts/{district}/plans").json()["total"] == 1
