@@ -137,6 +137,7 @@ class Search:
         self.day = day
         self.objective = objective
         self.scores = [objective.score(t) for t in day.timed]
+        self.version = [0] * len(day.drafts)  # how often each draft has changed
         self.taken = day.facility_kg()
         problem = day.problem
         self._carries: dict[tuple[str, WasteStream], bool] = {}
@@ -367,6 +368,7 @@ class Search:
         self.day.replace(index, draft, timed)
         self.scores[index] = self.objective.score(timed)
         self._count(timed, +1)
+        self.version[index] += 1
 
     def apply(self, option: Option) -> None:
         """Make the change ``option`` describes."""
@@ -408,37 +410,56 @@ class Search:
     # -- placing many -----------------------------------------------------------------------
     def insert_pool(self, keys: Iterable[VisitKey], *, deadline: float) -> list[VisitKey]:
         """Place ``keys`` by regret (the visit that loses most if left to later goes first);
-        returns those no draft could take."""
+        returns those no draft could take.
+
+        Each visit's best place per draft is kept with the draft's version. When a draft takes
+        a visit, only the waiting visits near it, and the same point's other visits (FQ), look at
+        it again at once; any other visit's place there is looked at again when it is about to
+        be chosen (a draft that takes visits only gets fuller, so an old place is no worse than
+        the truth, and is never applied without being timed again)."""
         pending = list(dict.fromkeys(keys))
-        table: dict[VisitKey, dict[int, Option | None]] = {
-            key: {i: self.best(key, i) for i in range(len(self.day.drafts))} for key in pending
+        drafts = range(len(self.day.drafts))
+        table: dict[VisitKey, dict[int, tuple[Option | None, int]]] = {
+            key: {i: (self.best(key, i), self.version[i]) for i in drafts} for key in pending
         }
         while pending and time.perf_counter() < deadline:
             chosen: tuple[float, float, VisitKey] | None = None
             for key in pending:
                 found = sorted(
-                    (o for o in table[key].values() if o is not None), key=lambda o: o.delta
+                    (o for o, _v in table[key].values() if o is not None), key=lambda o: o.delta
                 )
                 if not found:
                     continue
                 regret = found[1].delta - found[0].delta if len(found) > 1 else math.inf
                 rank = (-regret, found[0].delta, key)
-                if chosen is None or rank < (chosen[0], chosen[1], chosen[2]):
-                    chosen = (-regret, found[0].delta, key)
+                if chosen is None or rank < chosen:
+                    chosen = rank
             if chosen is None:
                 break
             key = chosen[2]
-            option = min((o for o in table[key].values() if o is not None), key=lambda o: o.delta)
+            top = sorted(
+                ((o, v) for o, v in table[key].values() if o is not None), key=lambda e: e[0].delta
+            )[:2]
+            stale = [o.index for o, v in top if v != self.version[o.index]]
+            if stale:
+                for index in stale:
+                    table[key][index] = (self.best(key, index), self.version[index])
+                continue
+            option = top[0][0]
             if not self.apply_if_the_day_fits(option):
-                table[key][option.index] = None  # this place overfills a facility: not again
+                table[key][option.index] = (None, self.version[option.index])
                 continue
             pending.remove(key)
             del table[key]
+            near = set(self._neighbours(key[0]))
             for other in pending:
                 if other[0] == key[0]:  # FQ: the point's other visits see a new shift taken
-                    table[other] = {i: self.best(other, i) for i in range(len(self.day.drafts))}
-                else:
-                    table[other][option.index] = self.best(other, option.index)
+                    table[other] = {i: (self.best(other, i), self.version[i]) for i in drafts}
+                elif other[0] in near:
+                    table[other][option.index] = (
+                        self.best(other, option.index),
+                        self.version[option.index],
+                    )
         return pending
 
     # -- moving -------------------------------------------------------------------------------
@@ -550,6 +571,7 @@ class Search:
             waiting = set(self.day.pool)
             self.day.settle()
             self.scores = [self.objective.score(t) for t in self.day.timed]
+            self.version = [v + 1 for v in self.version]
             self.taken = self.day.facility_kg()
             given_back = [k for k in self.day.pool if k not in waiting]
             if not given_back:
