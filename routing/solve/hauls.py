@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from routing.domain import Facility
@@ -91,18 +92,30 @@ def haul_inflows(
             hauls.append(haul)
             stored[station_id] -= haul.kg
             left[haul.destination_id] -= haul.kg
-    return tuple(hauls), _overflows(stations, inflows, hauls)
+    return tuple(hauls), first_overflow(stations, inflows, hauls) is not None
 
 
-def _overflows(stations: dict[str, Facility], inflows: list[Inflow], hauls: list[Haul]) -> bool:
+def first_overflow(
+    stations: Mapping[str, Facility], inflows: list[Inflow], hauls: Sequence[Haul]
+) -> int | None:
+    """The position in ``sorted(inflows)`` of the first unloading after which a station holds
+    more than its storage, or None.
+
+    Hauls are dispatched from the unloadings seen so far and never leave before the unloading
+    that set them off, so the first overflow of the whole day's schedule is the first overflow
+    of every shorter day that contains it: one pass finds it.
+    """
     events = [(t, 0, sid, kg) for t, sid, kg in inflows]
     events += [(h.depart_s, 1, h.station_id, -h.kg) for h in hauls]
     stored = {sid: s.initial_storage_kg for sid, s in stations.items()}
-    for _t, _order, sid, kg in sorted(events):
+    seen = 0
+    for _t, order, sid, kg in sorted(events):
         stored[sid] += kg
-        if stored[sid] > stations[sid].storage_kg:
-            return True
-    return False
+        if order == 0:
+            if stored[sid] > stations[sid].storage_kg:
+                return seen
+            seen += 1
+    return None
 
 
 def _dispatch(

@@ -110,10 +110,13 @@ def assign_crews(
         for c, (early, late, longest) in enumerate(crews)
         if early <= start and end <= late and end - start <= longest
     }
-    for r in range(len(routes)):
-        model.add(sum(v for (rr, _), v in y.items() if rr == r) <= 1)
-    for c in range(len(crews)):
-        model.add(sum(v for (_, cc), v in y.items() if cc == c) <= 1)
+    by_route: dict[int, list[cp_model.IntVar]] = {}
+    by_crew: dict[int, list[cp_model.IntVar]] = {}
+    for (r, c), v in y.items():
+        by_route.setdefault(r, []).append(v)
+        by_crew.setdefault(c, []).append(v)
+    for group in (*by_route.values(), *by_crew.values()):
+        model.add_at_most_one(group)
     # Serve every route you can; among equals, the crew listed first.
     model.maximize(sum(v * (10 * len(crews) - c) for (_, c), v in y.items()))
     solver = cp_model.CpSolver()

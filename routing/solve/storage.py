@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from routing.fleet import Crew
 from routing.plan import Route
 from routing.problem import Problem
-from routing.solve.hauls import Inflow, haul_inflows
+from routing.solve.hauls import Inflow, first_overflow, haul_inflows
 from routing.solve.model import StreamProblem
 from routing.solve.timing import Trips, time_route
 
@@ -72,7 +72,7 @@ def _inflows(problem: Problem, timed: list[Timed]) -> list[tuple[Inflow, int, in
 
 def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | None:
     """The route and trip of the first unloading (in time order) after which some station
-    overflows, found by bisection over prefixes of the day's unloadings."""
+    overflows, with the hauls the day's unloadings set off."""
     inflows = _inflows(problem, timed)
     unloaded: dict[str, int] = {}  # what trips bring each facility: hauls get only the rest
     for item in timed:
@@ -80,20 +80,11 @@ def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | N
             if trip.unload is not None:
                 fid = trip.unload.facility_id
                 unloaded[fid] = unloaded.get(fid, 0) + trip.unload.kg
-
-    def overflows(count: int) -> bool:
-        return haul_inflows(problem, [i for i, _, _ in inflows[:count]], unloaded)[1]
-
-    if not inflows or not overflows(len(inflows)):
-        return None
-    low, high = 0, len(inflows)  # overflows(low) is False, overflows(high) is True
-    while high - low > 1:
-        middle = (low + high) // 2
-        if overflows(middle):
-            high = middle
-        else:
-            low = middle
-    return inflows[high - 1][1], inflows[high - 1][2]
+    day = [i for i, _, _ in inflows]
+    hauls, _ = haul_inflows(problem, day, unloaded)
+    stations = {f.id: f for f in problem.transfer_stations}
+    first = first_overflow(stations, day, hauls)
+    return None if first is None else (inflows[first][1], inflows[first][2])
 
 
 def keep_stations_in_storage(problem: Problem, timed: list[Timed], crew: Crew) -> None:
