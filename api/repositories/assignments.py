@@ -133,8 +133,8 @@ class DriverDayReader:
 
     def _connect(self) -> PoolProxiedConnection:
         connection = self.engine.raw_connection()
-        connection.detach()
         driver = connection.driver_connection
+        connection.detach()
         if self.engine.dialect.name == "sqlite":
             driver.isolation_level = None  # type: ignore[union-attr]
         else:

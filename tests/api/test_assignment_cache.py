@@ -11,12 +11,26 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
 
 from api.core.cache import BuildCache
+from api.core.security import issue_token
 from api.db import models as m
+from api.db.engine import session_factory
+from api.main import create_app
+from api.repositories.assignments import DriverDayReader
 from api.routes.driver import AssignmentCache
-from tests.api.conftest import DAY, Api, plan_day
+from tests.api.conftest import (
+    DAY,
+    SECRET,
+    Api,
+    add_users,
+    district_document,
+    greedy,
+    plan_day,
+    settings,
+)
 
 
 def assignment(api: Api, role: str | None = "driver") -> Any:
@@ -192,3 +206,71 @@ def test_the_cache_keeps_the_most_recently_used_and_no_failed_build() -> None:
     assert len(store) == 2 and store.peek(1) is None  # 4 pushed 1 out
     with pytest.raises(ValueError, match="max_entries"):
         BuildCache(0)
+
+
+def test_the_hot_path_on_postgis_sees_commits_of_others(committed: Engine) -> None:
+    app = create_app(settings(job_executor="thread"), engine=committed, solver=greedy)
+    sessions = session_factory(committed)
+    users = add_users(sessions)
+
+    def auth(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(users[role], secret_key=SECRET, ttl_s=60)}"}
+
+    with TestClient(app) as client:
+        reader = app.state.driver_days
+        assert isinstance(reader, DriverDayReader)
+        district = client.post(
+            "/districts/import", json={"problem": district_document()}, headers=auth("admin")
+        ).json()["id"]
+        plans = []
+        for seed in (0, 1):
+            job = client.post(
+                f"/districts/{district}/plan-jobs",
+                json={"date": DAY, "seed": seed, "publish": seed == 0},
+                headers=auth("dispatcher"),
+            ).json()
+            app.state.queue.wait(30)
+            plans.append(client.get(f"/plan-jobs/{job['id']}", headers=auth("admin")).json())
+        assert [p["status"] for p in plans] == ["succeeded", "succeeded"]
+        first, second = (p["plan_id"] for p in plans)
+        crew = client.get(f"/plans/{first}", headers=auth("admin")).json()["plan"]["routes"][0]
+        with sessions() as session:
+            row = session.scalar(
+                select(m.CrewRow).where(
+                    m.CrewRow.district_id == district, m.CrewRow.code == crew["crew"]
+                )
+            )
+            user = session.get(m.UserRow, users["driver"])
+            assert row is not None and user is not None
+            user.crew_id = row.id
+            session.commit()
+
+        def mine() -> Any:
+            return client.get("/me/assignment", params={"date": DAY}, headers=auth("driver"))
+
+        assert mine().json()["plan_id"] == first
+        hits = app.state.assignments.hits
+        stop = mine().json()["routes"][0]["stops"][0]
+        assert app.state.assignments.hits == hits + 1  # answered by the hot path
+        with sessions() as session:  # another process reports the stop
+            session.add(
+                m.StopStatusRow(
+                    plan_id=first,
+                    point_code=stop["id"],
+                    visit=stop["visit"],
+                    status="done",
+                    at=m.utcnow(),
+                )
+            )
+            session.commit()
+        assert mine().json()["routes"][0]["stops"][0]["status"] == "done"
+        assert (
+            client.post(f"/plans/{second}/publish", headers=auth("dispatcher")).status_code == 200
+        )
+        assert mine().json()["plan_id"] == second
+        reader.close()  # a lost connection: the next read opens another
+        assert mine().json()["plan_id"] == second
+        with sessions() as session:
+            session.execute(update(m.UserRow).values(crew_id=None))
+            session.commit()
+        assert mine().status_code == 403

@@ -13,7 +13,7 @@ from api.core.security import issue_token
 from api.db.engine import make_engine, session_factory
 from api.db.migrate import downgrade_to_base, upgrade
 from api.main import create_app
-from tests.api.conftest import DAY, SECRET, add_users, district_document
+from tests.api.conftest import DAY, SECRET, add_users, district_document, greedy
 
 
 def test_migrations_run_both_ways(tmp_path: Path) -> None:
@@ -36,6 +36,7 @@ def test_district_to_drivers_assignment_on_spatialite(tmp_path: Path) -> None:
     app = create_app(
         Settings(database_url=url, secret_key=SECRET, environment="test", job_executor="thread"),
         engine=engine,
+        solver=greedy,
     )
 
     def auth(role: str) -> dict[str, str]:
@@ -80,8 +81,15 @@ def test_district_to_drivers_assignment_on_spatialite(tmp_path: Path) -> None:
         token = client.post("/auth/token", data={"username": "li", "password": "password1"}).json()[
             "access_token"
         ]
-        mine = client.get(
-            "/me/assignment", params={"date": DAY}, headers={"Authorization": f"Bearer {token}"}
-        ).json()
+        driver = {"Authorization": f"Bearer {token}"}
+        mine = client.get("/me/assignment", params={"date": DAY}, headers=driver).json()
         assert mine["crew"] == crew and mine["routes"][0]["stops"]
+        hits = app.state.assignments.hits
+        again = client.get("/me/assignment", params={"date": DAY}, headers=driver)
+        assert again.json() == mine and app.state.assignments.hits == hits + 1  # the hot path
+        stop = mine["routes"][0]["stops"][0]
+        report = {"date": DAY, "point_id": stop["id"], "visit": stop["visit"], "status": "done"}
+        assert client.post("/me/stops", json=report, headers=driver).status_code == 201
+        after = client.get("/me/assignment", params={"date": DAY}, headers=driver).json()
+        assert after["routes"][0]["stops"][0]["status"] == "done"
     engine.dispose()
