@@ -1,0 +1,254 @@
+"""Dispatching a live day on the district baseline: urgent pickups, breakdowns, stability, balance.
+
+    python benchmarks/dispatch.py --osm ../shared/data/osm/andorra.osm.pbf --seed 1
+
+Builds the district baseline on the extract's roads and plans its day (``routing.solve.solve``,
+``--plan-time-limit``): that plan stands for the published one. Then, each timed on its own:
+
+- **urgent pickups**: ``--urgent`` requests at random points (seeded), half a visit's amount,
+  deadline three hours after the request, at request times spread over the day; the time to
+  answer (the ranked slots, :func:`routing.dispatch.rank_urgent`) and to apply the best slot;
+- **breakdowns**: ``--breakdowns`` vehicles with routes, each out from the middle of one of its
+  routes; time to the re-planned day, visits freed and placed, disruption (visits changing
+  vehicle or shift; visits of the same vehicle and shift moved by more than 15 min);
+- **stability**: every point's amount times a factor drawn from 0.95–1.15 (about +5 % over the
+  day); the stable re-plan from the plan (:func:`routing.dispatch.stable.stable_replan`) and a
+  fresh plan of the changed day (``solve``, the same time limit): the share of the plan's visits
+  keeping vehicle and shift with the service start within ±15 min, and the cost of each;
+- **balance**: the plan's longest/shortest working route and route-area overlap, before and
+  after :func:`routing.dispatch.balance.rebalance`.
+
+Every plan is judged by the validator. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import statistics
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from routing.dispatch import Breakdown, UrgentRequest, apply_urgent, breakdown, rank_urgent
+from routing.dispatch.balance import balance_kpis, rebalance
+from routing.dispatch.stable import stability, stable_replan
+from routing.kpi import compute_kpis
+from routing.plan import Plan
+from routing.problem import Problem
+from routing.solve import solve
+from routing.units import HOUR, format_clock
+from routing.validation import validate
+from scenarios import load_scenario
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    return {
+        "median": round(statistics.median(values), 3),
+        "max": round(max(values), 3),
+        "min": round(min(values), 3),
+    }
+
+
+def urgent_pickups(problem: Problem, plan: Plan, count: int, rng: random.Random) -> dict[str, Any]:
+    """Rank and apply ``count`` urgent pickups, one at a time on the plan."""
+    rows: list[dict[str, Any]] = []
+    for n in range(count):
+        point = rng.choice(problem.points)
+        now = (6 + (n * 11) % 13) * HOUR  # 06:00 … 18:00
+        request = UrgentRequest(
+            f"URG-{n + 1}",
+            point.stream,
+            max(1, point.visit_kg(0) // 2),
+            deadline_s=min(24 * HOUR, now + 3 * HOUR),
+            litres=point.visit_litres(0) // 2,
+            at_point=point.id,
+        )
+        began = time.perf_counter()
+        ranking = rank_urgent(problem, plan, request, now_s=now)
+        answered = time.perf_counter() - began
+        row: dict[str, Any] = {
+            "point": point.id,
+            "stream": point.stream.value,
+            "now": format_clock(now),
+            "answer_s": round(answered, 3),
+            "slots": len(ranking.slots),
+            "reasons": list(ranking.reasons[:3]),
+        }
+        if ranking.slots:
+            began = time.perf_counter()
+            result = apply_urgent(problem, plan, request, now_s=now)
+            row |= {
+                "apply_s": round(time.perf_counter() - began, 3),
+                "added_cost_yuan": ranking.slots[0].added_cost_fen / 100,
+                "valid": validate(result.problem, result.plan).ok,
+                "disrupted": result.disruption.disrupted,
+            }
+        rows.append(row)
+    applied = [r for r in rows if "apply_s" in r]
+    return {
+        "requests": len(rows),
+        "with_slots": len(applied),
+        "answer_s": _spread([r["answer_s"] for r in rows]),
+        "apply_s": _spread([r["apply_s"] for r in applied]),
+        "all_valid": all(r["valid"] for r in applied),
+        "each": rows,
+    }
+
+
+def breakdowns(
+    problem: Problem, plan: Plan, count: int, rng: random.Random, time_limit_s: float
+) -> dict[str, Any]:
+    """Break ``count`` vehicles down, one at a time on the plan, mid-route."""
+    rows: list[dict[str, Any]] = []
+    routes = sorted(plan.routes, key=lambda r: (r.vehicle_id, r.start_s))
+    for route in rng.sample(routes, min(count, len(routes))):
+        at = (route.start_s + route.end_s) // 2
+        began = time.perf_counter()
+        result = breakdown(
+            problem, plan, Breakdown(route.vehicle_id, at), time_limit_s=time_limit_s
+        )
+        seconds = time.perf_counter() - began
+        summary = result.disruption.summary()
+        rows.append(
+            {
+                "vehicle": route.vehicle_id,
+                "shift": route.shift_id,
+                "at": format_clock(at),
+                "seconds": round(seconds, 3),
+                "visits_freed": result.facts["visits_freed"],
+                "visits_placed": result.facts["visits_placed"],
+                "moved": summary["moved"],
+                "retimed": summary["retimed"],
+                "dropped": summary["dropped"],
+                "other_visits_disrupted": result.disruption.disrupted
+                - result.facts["visits_placed"],
+                "cost_change_yuan": round(
+                    result.cost_after_yuan - (result.cost_before_yuan or 0), 2
+                ),
+                "valid": validate(problem, result.plan).ok,
+            }
+        )
+    return {
+        "breakdowns": len(rows),
+        "seconds": _spread([r["seconds"] for r in rows]),
+        "all_valid": all(r["valid"] for r in rows),
+        "each": rows,
+    }
+
+
+def _changed_demand(problem: Problem, rng: random.Random) -> Problem:
+    def grown(point: Any) -> Any:
+        factor = rng.uniform(0.95, 1.15)
+        return dataclasses.replace(
+            point,
+            kg_per_day=round(point.kg_per_day * factor),
+            litres_per_day=round(point.litres_per_day * factor),
+        )
+
+    return problem.replace(points=tuple(grown(p) for p in problem.points))
+
+
+def stable_day(
+    problem: Problem, plan: Plan, rng: random.Random, time_limit_s: float, seed: int
+) -> dict[str, Any]:
+    """A +5 % day: the stable re-plan against a fresh plan."""
+    today = _changed_demand(problem, rng)
+    change = sum(p.kg_per_day for p in today.points) / sum(p.kg_per_day for p in problem.points)
+    began = time.perf_counter()
+    stable = stable_replan(
+        today, plan, previous_problem=problem, time_limit_s=time_limit_s, seed=seed
+    )
+    stable_s = time.perf_counter() - began
+    began = time.perf_counter()
+    fresh = solve(today, time_limit_s=time_limit_s, seed=seed)
+    fresh_s = time.perf_counter() - began
+    fresh_cost = compute_kpis(today, fresh).cost_yuan
+    return {
+        "demand_change": round(change - 1, 4),
+        "stable": {
+            "seconds": round(stable_s, 2),
+            "kept": stability(today, plan, stable.plan).to_dict(),
+            "cost_yuan": stable.cost_after_yuan,
+            "unserved": len(stable.plan.unserved),
+            "valid": stable.report.ok,
+        },
+        "fresh": {
+            "seconds": round(fresh_s, 2),
+            "kept": stability(today, plan, fresh).to_dict(),
+            "cost_yuan": fresh_cost,
+            "unserved": len(fresh.unserved),
+            "valid": validate(today, fresh).ok,
+        },
+        "cost_paid_yuan": round(stable.cost_after_yuan - fresh_cost, 2),
+        "previous_cost_yuan": compute_kpis(problem, plan).cost_yuan,
+    }
+
+
+def balanced(problem: Problem, plan: Plan, time_limit_s: float, seed: int) -> dict[str, Any]:
+    """Balance and overlap before and after re-balancing."""
+    began = time.perf_counter()
+    result = rebalance(problem, plan, time_limit_s=time_limit_s, seed=seed)
+    return {
+        "seconds": round(time.perf_counter() - began, 2),
+        "before": {k: v for k, v in balance_kpis(problem, plan).to_dict().items() if "by" not in k},
+        "after": {
+            k: v for k, v in balance_kpis(problem, result.plan).to_dict().items() if "by" not in k
+        },
+        "ratio_by_vehicle_type_after": balance_kpis(problem, result.plan).ratio_by_type,
+        "cost_before_yuan": result.cost_before_yuan,
+        "cost_after_yuan": result.cost_after_yuan,
+        "unserved_before": len(plan.unserved),
+        "unserved_after": len(result.plan.unserved),
+        "valid": result.report.ok,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--osm", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--plan-time-limit", type=float, default=60.0)
+    parser.add_argument("--urgent", type=int, default=10)
+    parser.add_argument("--breakdowns", type=int, default=5)
+    parser.add_argument("--breakdown-time-limit", type=float, default=20.0)
+    parser.add_argument("--stable-time-limit", type=float, default=60.0)
+    parser.add_argument("--balance-time-limit", type=float, default=60.0)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        began = time.perf_counter()
+        problem = load_scenario("district-baseline", osm=args.osm, seed=args.seed)
+        built = time.perf_counter() - began
+    began = time.perf_counter()
+    plan = solve(problem, time_limit_s=args.plan_time_limit, seed=args.seed)
+    planned = time.perf_counter() - began
+    out: dict[str, Any] = {
+        "osm": args.osm.name,
+        "points": len(problem.points),
+        "visits": sum(p.visits_per_day for p in problem.points),
+        "build_s": round(built, 2),
+        "plan": {
+            "seconds": round(planned, 2),
+            "solver": plan.meta.get("solver"),
+            "routes": len(plan.routes),
+            "unserved": len(plan.unserved),
+            "cost_yuan": compute_kpis(problem, plan).cost_yuan,
+            "valid": validate(problem, plan).ok,
+        },
+    }
+    out["urgent"] = urgent_pickups(problem, plan, args.urgent, rng)
+    out["breakdown"] = breakdowns(problem, plan, args.breakdowns, rng, args.breakdown_time_limit)
+    out["stability"] = stable_day(problem, plan, rng, args.stable_time_limit, args.seed)
+    out["balance"] = balanced(problem, plan, args.balance_time_limit, args.seed)
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
