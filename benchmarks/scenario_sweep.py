@@ -10,8 +10,9 @@ a local process pool (``pool``) or a local Dask cluster of worker processes (``d
 ``distributed.LocalCluster``). Each scenario is solved on one core with an iteration bound and
 every plan must pass the validator; the optimiser also works to the clock (sub-problem budgets,
 the insertion deadline), so under a varying load a scenario's cost may differ between runs (each
-run's costs are printed).
-Prints JSON: wall time per run, the sum of the scenarios' own times, the speed-up against one
+run's costs are printed). Prints JSON: wall time per run, the sum of the scenarios' own wall and
+processor times, the cores the sweep got (processor seconds over wall seconds: on a shared
+machine the speed-up is bounded by what the other processes leave), the speed-up against one
 worker, the machine's load average before and after each run, and each scenario's figures.
 """
 
@@ -104,6 +105,8 @@ def main() -> None:
                     "workers": workers,
                     "wall_s": round(wall, 1),
                     "scenario_s_sum": round(sum(o.seconds for o in outcomes), 1),
+                    "cpu_s_sum": round(sum(o.cpu_s for o in outcomes), 1),
+                    "cores_used": round(sum(o.cpu_s for o in outcomes) / wall, 2),
                     "speed_up_vs_first": round(one_worker_s / wall, 2),
                     "all_valid": all(o.valid and not o.error for o in outcomes),
                     "same_costs_as_first_run": these == costs,

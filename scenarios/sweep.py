@@ -62,6 +62,7 @@ class ScenarioOutcome:
     plan: dict[str, Any] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_s: float = 0.0
     worker: str = ""
 
 
@@ -103,8 +104,12 @@ def solve_problem(problem: Problem, task: ScenarioTask) -> ScenarioOutcome:
 
 
 def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
-    """Build ``task``'s scenario (its base once per process) and solve it: a sweep's unit."""
-    began = time.perf_counter()
+    """Build ``task``'s scenario (its base once per process) and solve it: a sweep's unit.
+
+    ``seconds`` is its wall time, ``cpu_s`` the processor time this process spent on it (on a
+    shared machine the two differ by what the other processes took).
+    """
+    began, cpu = time.perf_counter(), time.process_time()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the road network's notes: the caller shows them
@@ -119,11 +124,11 @@ def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
             error=str(error),
         )
     outcome = solve_problem(problem, task)
-    return _with_seconds(outcome, time.perf_counter() - began)
-
-
-def _with_seconds(outcome: ScenarioOutcome, seconds: float) -> ScenarioOutcome:
-    return replace(outcome, seconds=round(seconds, 2))
+    return replace(
+        outcome,
+        seconds=round(time.perf_counter() - began, 2),
+        cpu_s=round(time.process_time() - cpu, 2),
+    )
 
 
 @contextlib.contextmanager
