@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
@@ -23,13 +25,15 @@ from routing.solve import solve
 
 
 def ensure_admin(sessions: sessionmaker[Session], password: str) -> None:
-    """Create the user ``admin`` with ``password`` unless an admin exists."""
+    """Create the user ``admin`` with ``password`` unless an admin exists (several API
+    processes starting at once: one creates it)."""
     with sessions() as session:
         if session.scalar(select(m.UserRow.id).where(m.UserRow.role == "admin")) is None:
             session.add(
                 m.UserRow(username="admin", password_hash=hash_password(password), role="admin")
             )
-            session.commit()
+            with contextlib.suppress(IntegrityError):
+                session.commit()
 
 
 def create_app(

@@ -15,4 +15,13 @@ def serve(*, host: str, port: int, migrate: bool = True) -> None:
     if migrate:
         upgrade(database_url=settings.database_url)
     print(f"Huanwei API: http://{host}:{port} (docs: /docs)", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if settings.api_processes == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+    else:  # each process builds the app from the same environment
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=settings.api_processes,
+        )

@@ -35,6 +35,8 @@ from typing import Any
 import httpx
 import numpy as np
 
+from api.db.engine import make_engine, session_factory
+from api.repositories.users import remove_user, replace_user
 from routing.problem_file import problem_to_dict
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
 
@@ -188,13 +190,37 @@ async def _load_httpx(
     return latencies, answers
 
 
+def _add_admin(url: str, name: str, password: str) -> str:
+    """An admin of this run, straight in the (migrated) database; its name."""
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        replace_user(session, username=name, password=password, role="admin")
+        session.commit()
+    engine.dispose()
+    return name
+
+
+def _remove_admin(url: str, name: str) -> None:
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        remove_user(session, name)
+        session.commit()
+    engine.dispose()
+
+
 def _cpu_s(pid: int) -> float | None:
-    """CPU seconds (user + system) of process ``pid`` so far (Linux; None elsewhere)."""
+    """CPU seconds (user + system) of process ``pid`` and its children so far (Linux; None
+    elsewhere): the server and, with several API processes, its workers; not the plan job's
+    process, a grandchild."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for one in (pid, *map(int, children)):
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _crew_stops(plan: dict[str, Any]) -> dict[str, int]:
@@ -211,7 +237,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     url = os.environ.get("HUANWEI_DATABASE_URL") or f"sqlite:///{folder / 'huanwei.sqlite'}"
     password = secrets.token_urlsafe(12)
     port = _free_port()
-    env = os.environ | {"HUANWEI_DATABASE_URL": url, "HUANWEI_ADMIN_PASSWORD": password}
+    env = os.environ | {
+        "HUANWEI_DATABASE_URL": url,
+        "HUANWEI_API_PROCESSES": str(args.api_processes),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "huanwei", "serve", "--host", HOST, "--port", str(port)],
         env=env,
@@ -229,7 +258,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        token = admin.post("/auth/token", data={"username": "admin", "password": password})
+        admin_name = _add_admin(url, f"bench-admin-{tag}", password)
+        token = admin.post("/auth/token", data={"username": admin_name, "password": password})
         admin.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         document = _district(args.scale, args.seed)
         district = admin.post(
@@ -284,13 +314,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for user_id in users:
                 admin.delete(f"/users/{user_id}")
             admin.delete(f"/districts/{district}")
+            _remove_admin(url, admin_name)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=120)  # the job's process ends first
+        except subprocess.TimeoutExpired:
+            server.kill()
     ms = np.array(latencies) * 1000
     return {
         "database": url.split(":", 1)[0],
         "client": args.client,
+        "api_processes": args.api_processes,
         "points": len(document["points"]),
         "drivers": args.drivers,
         "crews": len(crews),
@@ -323,22 +358,28 @@ def main() -> None:
         help="driver users, clients share them (default: one per client)",
     )
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    parser.add_argument(
+        "--api-processes", type=int, default=1, help="HUANWEI_API_PROCESSES of the server (1..4)"
+    )
     parser.add_argument("--scale", type=float, default=0.2, help="share of the baseline district")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--job-time-limit", type=float, default=60.0, help="the running job's s")
     args = parser.parse_args()
     if not (1 <= args.clients <= 200 and 1 <= args.requests <= 50):
         parser.error("keep the load bounded: --clients 1..200, --requests 1..50")
+    if not 1 <= args.api_processes <= 4:
+        parser.error("--api-processes must be 1..4")
     args.drivers = args.drivers or args.clients
     if not 1 <= args.drivers <= args.clients:
         parser.error("--drivers must be 1..--clients")
     figures = run(args)
     print(json.dumps(figures))
     print(
-        "| database | client | drivers | clients × requests | p50 | p95 | p99 | max | errors "
-        "| req/s | server CPU / request | job |\n"
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
-        f"| {figures['database']} | {args.client} | {args.drivers} "
+        "| database | API processes | client | drivers | clients × requests | p50 | p95 | p99 "
+        "| max | errors | req/s | server CPU / request | job |\n"
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| --- |\n"
+        f"| {figures['database']} | {args.api_processes} | {args.client} | {args.drivers} "
         f"| {args.clients} × {args.requests} "
         f"| {figures['p50_ms']} ms | {figures['p95_ms']} ms | {figures['p99_ms']} ms "
         f"| {figures['max_ms']} ms | {figures['errors']} | {figures['requests_per_s']} "

@@ -12,6 +12,8 @@ HUANWEI_TOKEN_TTL_S            lifetime of an access token in seconds (default 1
 HUANWEI_JOB_EXECUTOR           ``process`` (default), ``thread`` or ``external`` (``huanwei
                                worker`` processes run the jobs)
 HUANWEI_JOB_WORKERS            plan jobs run at once by the embedded executor (default 1)
+HUANWEI_API_PROCESSES          processes serving requests (default 1); each has its own
+                               assignment cache and, unless ``external``, its own job executor
 HUANWEI_JOB_NICE               niceness added to the ``process`` executor's workers (default 10,
                                0–19): solving yields the CPU to requests
 HUANWEI_STALE_JOB_S            a running job without a heartbeat for this long has lost its
@@ -55,6 +57,7 @@ class Settings:
     job_executor: str = "process"
     job_workers: int = 1
     job_nice: int = 10
+    api_processes: int = 1
     stale_job_s: int = 60
     admin_password: str | None = None
 
@@ -72,7 +75,7 @@ class Settings:
                 )
             if len(self.secret_key) < MIN_SECRET_LENGTH:
                 raise FieldError("secret_key", f"must have at least {MIN_SECRET_LENGTH} characters")
-        for name in ("token_ttl_s", "job_workers", "stale_job_s"):
+        for name in ("token_ttl_s", "job_workers", "stale_job_s", "api_processes"):
             if getattr(self, name) < 1:
                 raise FieldError(name, "must be at least 1")
         if not 0 <= self.job_nice <= MAX_NICE:
@@ -102,6 +105,7 @@ class Settings:
             job_executor=env.get("HUANWEI_JOB_EXECUTOR") or "process",
             job_workers=number("HUANWEI_JOB_WORKERS", 1),
             job_nice=number("HUANWEI_JOB_NICE", 10),
+            api_processes=number("HUANWEI_API_PROCESSES", 1),
             stale_job_s=number("HUANWEI_STALE_JOB_S", 60),
             admin_password=env.get("HUANWEI_ADMIN_PASSWORD") or None,
         )

@@ -23,3 +23,8 @@ def replace_user(
     session.add(user)
     session.flush()
     return user
+
+
+def remove_user(session: Session, username: str) -> None:
+    """Remove the user ``username`` if there is one (flushed, not committed)."""
+    session.execute(delete(m.UserRow).where(m.UserRow.username == username))

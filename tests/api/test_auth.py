@@ -17,22 +17,22 @@ ADMIN = ("admin",)
 DRIVER = ("driver",)
 ANYONE = ("admin", "dispatcher", "planner", "driver")
 
-SPARE_POINT = {
+SPARE_POINT: dict[str, Any] = {
     "type": "Feature",
     "geometry": {"type": "Point", "coordinates": [24.93, 60.17]},
     "properties": {"id": "spare-point", "stream": "residual", "kg_per_day": 100},
 }
-SPARE_DEPOT = {
+SPARE_DEPOT: dict[str, Any] = {
     "type": "Feature",
     "geometry": {"type": "Point", "coordinates": [24.94, 60.17]},
     "properties": {"id": "spare-depot"},
 }
-SPARE_FACILITY = {
+SPARE_FACILITY: dict[str, Any] = {
     "type": "Feature",
     "geometry": {"type": "Point", "coordinates": [24.95, 60.17]},
     "properties": {"id": "spare-facility", "kind": "landfill", "accepts": ["residual"]},
 }
-SPARE_ZONE = {
+SPARE_ZONE: dict[str, Any] = {
     "type": "Feature",
     "geometry": {
         "type": "Polygon",
@@ -289,3 +289,15 @@ def test_settings_refuse_the_development_secret_elsewhere() -> None:
     assert Settings.from_env(env).database_url == "postgresql://db/huanwei"
     with pytest.raises(FieldError, match="HUANWEI_JOB_WORKERS"):
         Settings.from_env({"HUANWEI_JOB_WORKERS": "two"})
+
+
+def test_settings_of_processes_and_job_priority() -> None:
+    env = {"HUANWEI_API_PROCESSES": "2", "HUANWEI_JOB_NICE": "19"}
+    settings = Settings.from_env(env)
+    assert (settings.api_processes, settings.job_nice) == (2, 19)
+    assert (Settings().api_processes, Settings().job_nice) == (1, 10)
+    with pytest.raises(FieldError, match="api_processes"):
+        Settings.from_env({"HUANWEI_API_PROCESSES": "0"})
+    for nice in ("-1", "20"):
+        with pytest.raises(FieldError, match="job_nice"):
+            Settings.from_env({"HUANWEI_JOB_NICE": nice})
