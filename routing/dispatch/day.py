@@ -60,6 +60,16 @@ def _drop_visits(trip: Trip, drop: set[VisitKey]) -> Trip:
     return Trip(trip.stream, tuple(visits), unload)
 
 
+def _unloaded(plan: Plan) -> dict[str, int]:
+    """Kilograms each facility receives from the plan's trips."""
+    out: dict[str, int] = {}
+    for route in plan.routes:
+        for trip in route.trips:
+            if trip.unload is not None:
+                out[trip.unload.facility_id] = out.get(trip.unload.facility_id, 0) + trip.unload.kg
+    return out
+
+
 def _sorted_shifts(problem: Problem) -> list[Shift]:
     return sorted(problem.shifts, key=lambda s: s.start_s)
 
@@ -159,8 +169,9 @@ class Day:
         }
 
     def to_plan(self, meta: Mapping[str, str | int | float] | None = None) -> Plan:
-        """The drafts as a plan, every visit not made listed with why; hauls are scheduled again
-        unless what the stations receive is unchanged."""
+        """The drafts as a plan, every visit not made listed with why; the hauls of the plan
+        being changed are kept while they still serve (:meth:`base_hauls_hold`), else scheduled
+        again."""
         routes = tuple(self.routes())
         bare = Plan(self.problem.name, routes)
         served = self.served()
@@ -178,14 +189,11 @@ class Day:
                     unserved.append(before[key])
                 else:
                     unserved.append(Unserved(point.id, visit, *NO_ROOM))
-        stations = {f.id for f in self.problem.transfer_stations}
-        same = sorted(station_inflows(bare, stations)) == sorted(
-            station_inflows(self.base, stations)
-        )
+        keep = self.base_hauls_hold(bare, _unloaded(bare))
         return Plan(
             self.problem.name,
             routes,
-            self.base.hauls if same else schedule_hauls(self.problem, bare),
+            self.base.hauls if keep else schedule_hauls(self.problem, bare),
             tuple(unserved),
             dict(self.base.meta) | dict(meta or {}),
         )
@@ -209,6 +217,8 @@ class Day:
                 return index, number
         stations = {f.id for f in problem.transfer_stations}
         plan = Plan(problem.name, tuple(t.route for t in self.timed if t.route is not None))
+        if self.base_hauls_hold(plan, taken):
+            return None
         inflows = sorted(station_inflows(plan, stations))
         if not inflows or not haul_inflows(problem, inflows, taken)[1]:
             return None
@@ -227,12 +237,34 @@ class Day:
                     return index, number
         return None
 
+    def base_hauls_hold(self, plan: Plan, unloaded: Mapping[str, int]) -> bool:
+        """Whether the hauls of the plan being changed still serve ``plan``'s routes: no station
+        holds more than its storage or is asked for more than it holds (TH), and no facility
+        receives more than its daily capacity with them (CT3). Kept hauls keep their times:
+        the hook-lift crews' day does not change with a small change of the routes."""
+        problem, hauls = self.problem, self.base.hauls
+        received = dict(unloaded)
+        for haul in hauls:
+            received[haul.destination_id] = received.get(haul.destination_id, 0) + haul.kg
+        for facility_id, kg in received.items():
+            if kg > problem.facility_by_id[facility_id].daily_capacity_kg:
+                return False
+        for station in problem.transfer_stations:
+            events = [(t, 0, kg) for t, _sid, kg in station_inflows(plan, {station.id})]
+            events += [(h.depart_s, 1, -h.kg) for h in hauls if h.station_id == station.id]
+            stored = station.initial_storage_kg
+            for _moment, _order, kg in sorted(events):
+                stored += kg
+                if stored > station.storage_kg or stored < 0:
+                    return False
+        return True
+
     def settle(self, *, rounds: int = 50) -> None:
         """Keep facilities within capacity and stations within storage (CT3, TH).
 
         The unloading found first over a limit is sent to another facility that takes its
-        stream, if it is flexible and its route can still be timed; otherwise its flexible
-        visits go back to the pool. Raises :class:`DispatchError` if a fixed unloading is over
+        stream, if it is flexible and its route can still be timed; otherwise its last flexible
+        visits go back to the pool, one by one, until it is no longer over. Raises :class:`DispatchError` if a fixed unloading is over
         (the past cannot be changed).
         """
         for _ in range(rounds):
@@ -247,13 +279,20 @@ class Day:
                     "a facility would take more than it can, at an unloading already made",
                     reasons=[f"route {draft.vehicle_id}/{draft.shift_id} trip {number + 1}"],
                 )
-            trip = draft.flex[flex_at]
             if not self._redirect(index, flex_at):
-                self.take_out(
-                    [k for k in trip.visits if k not in draft.pinned],
-                    ("TH", f"{trip.facility_id} had no room left for it after the change"),
-                )
+                self._lighten(index, flex_at, spot)
         raise DispatchError("facilities and stations could not be kept within their limits")
+
+    def _lighten(self, index: int, flex_at: int, spot: tuple[int, int]) -> None:
+        """Give back the trip's last visits, one by one, until that unloading is no longer the
+        one over the limit (as few visits move as will do)."""
+        draft = self.drafts[index]
+        trip = draft.flex[flex_at]
+        reason = ("TH", f"{trip.facility_id} had no room left for it after the change")
+        for key in reversed([k for k in trip.visits if k not in draft.pinned]):
+            self.take_out([key], reason)
+            if self.first_overflow() != spot:
+                return
 
     def _redirect(self, index: int, flex_at: int) -> bool:
         draft = self.drafts[index]

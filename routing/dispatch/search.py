@@ -138,6 +138,7 @@ class Search:
         self.objective = objective
         self.scores = [objective.score(t) for t in day.timed]
         self.version = [0] * len(day.drafts)  # how often each draft has changed
+        self._signatures: dict[int, tuple[int, tuple[object, ...] | None]] = {}
         self.taken = day.facility_kg()
         problem = day.problem
         self._carries: dict[tuple[str, WasteStream], bool] = {}
@@ -203,13 +204,20 @@ class Search:
             crew.break_after_s,
         )
 
+    def _signature(self, index: int) -> tuple[object, ...] | None:
+        cached = self._signatures.get(index)
+        if cached is None or cached[0] != self.version[index]:
+            cached = (self.version[index], self._empty_signature(index))
+            self._signatures[index] = cached
+        return cached[1]
+
     def _twin_before(self, index: int) -> str | None:
         """An earlier empty draft that any visit fits exactly as well (only one is tried)."""
-        signature = self._empty_signature(index)
+        signature = self._signature(index)
         if signature is None:
             return None
         for other in range(index):
-            if self._empty_signature(other) == signature:
+            if self._signature(other) == signature:
                 d = self.day.drafts[other]
                 return f"{d.vehicle_id}/{d.shift_id}"
         return None
