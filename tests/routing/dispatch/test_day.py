@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
+from routing.dispatch import Breakdown, UrgentRequest, apply_urgent, breakdown
 from routing.dispatch.day import open_day
 from routing.dispatch.requests import StopReport
-from routing.plan import Plan
+from routing.domain import WasteStream
+from routing.plan import Haul, Plan
 from routing.problem import Problem
 from routing.units import HOUR
+from routing.validation import validate
 
 
 def test_a_route_cannot_grow_into_the_next_shift_of_its_vehicle(day: tuple[Problem, Plan]) -> None:
@@ -35,3 +39,34 @@ def test_stops_reached_by_now_and_reported_ones_are_fixed(day: tuple[Problem, Pl
     assert list(draft.flex_visits()) == [("R3", 0), ("R4", 0)]
     later = open_day(problem, plan, now_s=12 * HOUR)
     assert all(not d.movable for d in later.drafts if d.shift_id == "S1")
+
+
+def _with_haul(problem: Problem, plan: Plan) -> Plan:
+    """The riverside plan with a container hauled from TS just after C1 unloads there."""
+    matrix = problem.matrix_for(problem.vehicle_by_id["H1"])
+    unload = plan.routes[0].trips[0].unload
+    assert unload is not None and unload.facility_id == "TS"
+    depart = unload.departure_s + 300
+    arrival = max(depart + matrix.time("TS", "LF"), 6 * HOUR)  # the landfill opens at 06:00
+    haul = Haul("H1", "TS", "LF", depart, arrival, 1, 2000)
+    return dataclasses.replace(plan, hauls=(haul,))
+
+
+def test_the_plans_hauls_are_kept_while_they_still_serve(day: tuple[Problem, Plan]) -> None:
+    problem, plan = day
+    hauled = _with_haul(problem, plan)
+    assert validate(problem, hauled).ok
+    urgent = UrgentRequest("U1", WasteStream.KITCHEN, 100, deadline_s=20 * HOUR, at_point="M1")
+    result = apply_urgent(problem, hauled, urgent, now_s=11 * HOUR)
+    assert result.plan.hauls == hauled.hauls
+
+
+def test_hauls_are_scheduled_again_when_a_station_gets_less(day: tuple[Problem, Plan]) -> None:
+    problem, plan = day
+    hauled = _with_haul(problem, plan)
+    c1 = plan.routes[0]
+    first = c1.trips[0].visits[0]
+    # C1 breaks down at its first point: TS gets 600 kg, too little for the 2,000 kg container.
+    result = breakdown(problem, hauled, Breakdown("C1", first.departure_s), rounds=1)
+    assert validate(problem, result.plan).ok
+    assert result.plan.hauls != hauled.hauls
