@@ -66,8 +66,10 @@ def allocate(
     *,
     seed: int = 0,
     time_limit_s: float = 5.0,
+    deterministic: bool = False,
 ) -> list[WasteStream | None]:
-    """The stream each slot carries (None: idle)."""
+    """The stream each slot carries (None: idle); ``deterministic`` as in
+    :func:`~routing.solve.ortools_adapter.allocate_slots`."""
     shifts = sorted(problem.shifts, key=lambda sh: sh.start_s)
 
     def shifts_of(job: Job) -> frozenset[int]:
@@ -111,5 +113,7 @@ def allocate(
         )
         for s in slots
     ]
-    chosen = allocate_slots(needs, offers, time_limit_s=time_limit_s, seed=seed)
+    chosen = allocate_slots(
+        needs, offers, time_limit_s=time_limit_s, seed=seed, deterministic=deterministic
+    )
     return [None if c is None else STREAMS[c] for c in chosen]

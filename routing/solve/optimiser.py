@@ -209,7 +209,17 @@ def optimise(
     laps("greedy")
     jobs = jobs_by_stream(problem)
     slots = all_slots(problem)
-    allocation = allocate(problem, jobs, slots, seed=seed, time_limit_s=min(5.0, time_limit_s / 10))
+    # Under an iteration limit every step is bounded by work, not the clock, so that a seed
+    # gives the same plan on a busy machine; the time limit then only guards against a hang.
+    deterministic = max_iterations is not None
+    allocation = allocate(
+        problem,
+        jobs,
+        slots,
+        seed=seed,
+        time_limit_s=min(5.0, time_limit_s / 10),
+        deterministic=deterministic,
+    )
     laps("allocation")
     subs: list[StreamProblem] = []
     for stream, stream_jobs in jobs.items():
@@ -232,7 +242,10 @@ def optimise(
     laps("sub-problems")
     reserve = min(max(10.0, 3 * greedy_s), 0.15 * time_limit_s + 2 * greedy_s)
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
-    results = _solve_all(_budgets(subs, left, workers), seed, max_iterations, workers)
+    tasks = _budgets(subs, left, workers)
+    if deterministic:  # the iterations end each search; the time left only guards each one
+        tasks = [_Task(t.sub, left) for t in tasks]
+    results = _solve_all(tasks, seed, max_iterations, workers)
     laps("search")
     if progress:
         progress(0.85, None)
@@ -252,7 +265,8 @@ def optimise(
             )
             records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
     laps("timing")
-    insert_missing(problem, records, crew, deadline=began + time_limit_s - reserve / 2)
+    insert_deadline = began + time_limit_s - (0.0 if deterministic else reserve / 2)
+    insert_missing(problem, records, crew, deadline=insert_deadline)
     laps("insertion")
     keep_facilities_within_capacity(problem, records, crew)
     keep_stations_in_storage(problem, records, crew)

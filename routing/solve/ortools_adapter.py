@@ -40,10 +40,24 @@ class Offer:
     streams: frozenset[int]
 
 
+#: CP-SAT's deterministic time for a reproducible allocation (about a second of work here).
+DETERMINISTIC_ALLOCATION = 2.0
+
+
 def allocate_slots(
-    needs: Sequence[Need], offers: Sequence[Offer], *, time_limit_s: float = 5.0, seed: int = 0
+    needs: Sequence[Need],
+    offers: Sequence[Offer],
+    *,
+    time_limit_s: float = 5.0,
+    seed: int = 0,
+    deterministic: bool = False,
 ) -> list[int | None]:
-    """The stream each offer (slot) carries, or None for a slot left idle."""
+    """The stream each offer (slot) carries, or None for a slot left idle.
+
+    ``deterministic``: one search worker, stopped by CP-SAT's deterministic time (a measure of
+    work, not of the clock), so the same input gives the same answer on any machine as long as
+    the wall-clock limit does not strike first.
+    """
     model = cp_model.CpModel()
     streams = sorted({n.stream for n in needs})
     x = {
@@ -82,6 +96,10 @@ def allocate_slots(
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 2
+    if deterministic:
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = DETERMINISTIC_ALLOCATION
+        solver.parameters.max_time_in_seconds = max(time_limit_s, 60.0)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [None] * len(offers)
