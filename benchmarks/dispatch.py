@@ -17,7 +17,7 @@ Builds the district baseline on the extract's roads and plans its day (``routing
   limit): the share of the plan's visits keeping vehicle and shift with the service start within
   ±15 min, the cost of each, and what stability costs (stable − fresh);
 - **balance**: the plan's longest/shortest working route and route-area overlap, before and
-  after :func:`routing.dispatch.balance.rebalance`.
+  after :func:`routing.dispatch.balance.rebalance` with each of :data:`BALANCE_WEIGHTS`.
 
 Every plan is judged by the validator. Prints JSON.
 """
@@ -105,11 +105,14 @@ def urgent_pickups(problem: Problem, plan: Plan, count: int, rng: random.Random)
 def breakdowns(
     problem: Problem, plan: Plan, count: int, rng: random.Random, time_limit_s: float
 ) -> dict[str, Any]:
-    """Break ``count`` vehicles down, one at a time on the plan, mid-route."""
+    """Break ``count`` vehicles down, one at a time on the plan, mid-route; and the vehicle of
+    the busiest route one hour after it leaves."""
     rows: list[dict[str, Any]] = []
     routes = sorted(plan.routes, key=lambda r: (r.vehicle_id, r.start_s))
-    for route in rng.sample(routes, min(count, len(routes))):
-        at = (route.start_s + route.end_s) // 2
+    busiest = max(routes, key=lambda r: (sum(len(t.visits) for t in r.trips), r.vehicle_id))
+    cases = [(r, (r.start_s + r.end_s) // 2) for r in rng.sample(routes, min(count, len(routes)))]
+    cases.append((busiest, busiest.start_s + HOUR))  # the worst case: most work left to move
+    for route, at in cases:
         began = time.perf_counter()
         result = breakdown(
             problem, plan, Breakdown(route.vehicle_id, at), time_limit_s=time_limit_s
@@ -207,23 +210,44 @@ def stable_day(
     }
 
 
+#: Balance weights tried (fen per squared hour off the mean, fen per km from the route's centre):
+#: balance alone, the default (:data:`routing.dispatch.balance.BALANCED`), compactness first.
+BALANCE_WEIGHTS = ((40_000.0, 0.0), (40_000.0, 1_500.0), (10_000.0, 5_000.0))
+
+
 def balanced(problem: Problem, plan: Plan, time_limit_s: float, seed: int) -> dict[str, Any]:
-    """Balance and overlap before and after re-balancing."""
-    began = time.perf_counter()
-    result = rebalance(problem, plan, time_limit_s=time_limit_s, seed=seed)
-    return {
-        "seconds": round(time.perf_counter() - began, 2),
-        "before": {k: v for k, v in balance_kpis(problem, plan).to_dict().items() if "by" not in k},
-        "after": {
-            k: v for k, v in balance_kpis(problem, result.plan).to_dict().items() if "by" not in k
+    """Balance and overlap before and after re-balancing with each of :data:`BALANCE_WEIGHTS`."""
+    before = balance_kpis(problem, plan)
+    out: dict[str, Any] = {
+        "before": {
+            "ratio": before.ratio,
+            "overlap": before.overlap,
+            "cost_yuan": compute_kpis(problem, plan).cost_yuan,
+            "unserved": len(plan.unserved),
         },
-        "ratio_by_vehicle_type_after": balance_kpis(problem, result.plan).ratio_by_type,
-        "cost_before_yuan": result.cost_before_yuan,
-        "cost_after_yuan": result.cost_after_yuan,
-        "unserved_before": len(plan.unserved),
-        "unserved_after": len(result.plan.unserved),
-        "valid": result.report.ok,
+        "after": [],
     }
+    for balance_fen, compact_fen in BALANCE_WEIGHTS:
+        weights = Weights(balance_fen=balance_fen, compact_fen_per_km=compact_fen)
+        began = time.perf_counter()
+        result = rebalance(problem, plan, weights=weights, time_limit_s=time_limit_s, seed=seed)
+        after = balance_kpis(problem, result.plan)
+        out["after"].append(
+            {
+                "balance_fen": balance_fen,
+                "compact_fen_per_km": compact_fen,
+                "seconds": round(time.perf_counter() - began, 2),
+                "ratio": after.ratio,
+                "ratio_by_vehicle_type": after.ratio_by_type,
+                "longest_h": after.longest_h,
+                "shortest_h": after.shortest_h,
+                "overlap": after.overlap,
+                "cost_yuan": result.cost_after_yuan,
+                "unserved": len(result.plan.unserved),
+                "valid": result.report.ok,
+            }
+        )
+    return out
 
 
 def main() -> None:
