@@ -114,6 +114,29 @@ def warm_routes(sub: StreamProblem, plan: Plan) -> tuple[SlotRoute, ...]:
     return tuple(out)
 
 
+def _in_whole(
+    piece: StreamProblem, whole: StreamProblem, found: Sequence[SlotRoute]
+) -> list[SlotRoute]:
+    """``found`` (routes of ``piece``) in the slot, job and dump numbers of ``whole``."""
+    if piece is whole or (piece.jobs == whole.jobs and piece.slots == whole.slots):
+        return list(found)
+    slot_of = {(s.vehicle_id, s.shift_id): k for k, s in enumerate(whole.slots)}
+    job_of = {(j.point_id, j.visit): k for k, j in enumerate(whole.jobs)}
+    dump_of = {d.facility_id: k for k, d in enumerate(whole.dumps)}
+    out = []
+    for route in found:
+        slot = piece.slots[route.slot]
+        trips = tuple(
+            SlotTrip(
+                tuple(job_of[(piece.jobs[k].point_id, piece.jobs[k].visit)] for k in trip.jobs),
+                dump_of[piece.dumps[trip.dump].facility_id],
+            )
+            for trip in route.trips
+        )
+        out.append(SlotRoute(slot_of[(slot.vehicle_id, slot.shift_id)], route.start_s, trips))
+    return out
+
+
 def _strictest_crew(problem: Problem) -> Crew:
     """A crew with the shortest hours and the longest break: a route timed for it suits all."""
     crews = problem.crews
@@ -222,6 +245,7 @@ def optimise(
     )
     laps("allocation")
     subs: list[StreamProblem] = []
+    whole: dict[WasteStream, StreamProblem] = {}  # each stream as one, for the repairs
     for stream, stream_jobs in jobs.items():
         chosen = tuple(s for s, a in zip(slots, allocation, strict=True) if a is stream)
         dumps = tuple(dumps_for(problem, stream))
@@ -229,6 +253,7 @@ def optimise(
             continue
         profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
         boarded, limit = _board_estimates(problem, stream, stream_jobs, profile)
+        whole[stream] = StreamProblem(stream, boarded, chosen, dumps, problem.travel, limit)
         for piece_jobs, piece_slots in split_jobs(problem, boarded, chosen):
             ids = [s.depot_id for s in piece_slots] + [d.facility_id for d in dumps]
             ids += [j.point_id for j in piece_jobs]
@@ -254,8 +279,11 @@ def optimise(
     margin = break_margin(problem)
     records: list[Timed] = []
     served: set[tuple[str, int]] = set()
-    for sub, found in zip(subs, results, strict=True):
-        for slot_route in found:
+    for piece, found in zip(subs, results, strict=True):
+        # A sector's routes are repaired as routes of the whole stream, so that what one
+        # sector's search left out may go on a route of another.
+        sub = whole[piece.stream]
+        for slot_route in _in_whole(piece, sub, found):
             slot = sub.slots[slot_route.slot]
             # The slot's end less the break margin was the solver's; the break may use the margin.
             latest = slot.end_s + margin
