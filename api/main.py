@@ -78,7 +78,7 @@ def create_app(
         finally:
             queue.shutdown()
             if reader is not None:
-                reader.close()
+                await reader.close()
             if own_engine is not None and engine is None:
                 own_engine.dispose()
 

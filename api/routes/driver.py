@@ -164,7 +164,8 @@ class CachedAssignmentMiddleware:
     ``YYYY-MM-DD`` form, another role, no crew, no published plan, a miss) it passes the request
     on, and the route gives the same answer it always gives. The router, dependency solving and
     a worker thread per request cost several times the query (BENCHMARKS.md). The query runs on
-    the app's :class:`DriverDayReader` (one autocommit connection of its own).
+    the app's :class:`DriverDayReader` (autocommit connections of its own; on PostgreSQL without
+    blocking the loop).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -172,7 +173,7 @@ class CachedAssignmentMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/me/assignment":
-            body = self._hit(scope)
+            body = await self._hit(scope)
             if body is not None:
                 headers = [
                     (b"content-type", JSON.encode()),
@@ -184,7 +185,7 @@ class CachedAssignmentMiddleware:
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _hit(scope: Scope) -> bytes | None:
+    async def _hit(scope: Scope) -> bytes | None:
         if scope["method"] != "GET":
             return None
         query = parse_qs(scope["query_string"].decode("latin-1"))
@@ -206,7 +207,7 @@ class CachedAssignmentMiddleware:
         reader: DriverDayReader | None = getattr(state, "driver_days", None)
         try:
             if reader is not None:
-                day = reader.read(user_id, date)
+                day = await reader.read(user_id, date)
             else:  # sessions bound to one connection (tests): read through them
                 with _reading(state.sessions) as connection:
                     day = driver_day(connection, user_id, date)

@@ -6,6 +6,8 @@ straight in the database: the cache must notice both.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import threading
 import time
 from typing import Any
@@ -19,7 +21,7 @@ from api.core.security import issue_token
 from api.db import models as m
 from api.db.engine import session_factory
 from api.main import create_app
-from api.repositories.assignments import DriverDayReader
+from api.repositories.assignments import DriverDay, DriverDayReader
 from api.routes.driver import AssignmentCache
 from tests.api.conftest import (
     DAY,
@@ -268,9 +270,29 @@ def test_the_hot_path_on_postgis_sees_commits_of_others(committed: Engine) -> No
             client.post(f"/plans/{second}/publish", headers=auth("dispatcher")).status_code == 200
         )
         assert mine().json()["plan_id"] == second
-        reader.close()  # a lost connection: the next read opens another
+        assert client.portal is not None
+        client.portal.call(reader.close)  # connections gone: the next read opens another
         assert mine().json()["plan_id"] == second
         with sessions() as session:
             session.execute(update(m.UserRow).values(crew_id=None))
             session.commit()
         assert mine().status_code == 403
+
+
+def test_the_postgis_reader_bounds_its_connections_and_sees_new_rows(committed: Engine) -> None:
+    reader = DriverDayReader(committed, pg_connections=2)
+    day = dt.date(2026, 5, 1)
+
+    async def run() -> tuple[list[DriverDay], DriverDay]:
+        try:
+            nobody = await asyncio.gather(*(reader.read(0, day) for _ in range(50)))
+            assert reader._pg_open <= 2 and len(reader._pg_idle) == reader._pg_open
+            users = add_users(session_factory(committed))  # committed by another connection
+            return list(nobody), await reader.read(users["admin"], day)  # an idle connection
+        finally:
+            await reader.close()
+
+    nobody, admin = asyncio.run(run())
+    assert all(d.role is None for d in nobody)
+    assert (admin.role, admin.crew, admin.plan_id) == ("admin", None, None)
+    assert reader._pg_open == 0
