@@ -13,8 +13,8 @@ Builds the district baseline on the extract's roads and plans its day (``routing
   vehicle or shift; visits of the same vehicle and shift moved by more than 15 min);
 - **stability**: every point's amount times a factor drawn from 0.95–1.15 (about +5 % over the
   day); stable re-plans from the plan (:func:`routing.dispatch.stable.stable_replan`, with each
-  of :data:`STABILITY_WEIGHTS`) and a fresh plan of the changed day (``solve``, the same time
-  limit): the share of the plan's visits keeping vehicle and shift with the service start within
+  of :data:`STABILITY_WEIGHTS`), a fresh plan of the changed day and one warm-started from the
+  plan (``solve``, ``warm_start``; the same time limit): the share of the plan's visits keeping vehicle and shift with the service start within
   ±15 min, the cost of each, and what stability costs (stable − fresh);
 - **balance**: the plan's longest/shortest working route and route-area overlap, before and
   after :func:`routing.dispatch.balance.rebalance` with each of :data:`BALANCE_WEIGHTS`.
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from routing.dispatch import Breakdown, UrgentRequest, Weights, apply_urgent, breakdown, rank_urgent
-from routing.dispatch.balance import balance_kpis, rebalance
+from routing.dispatch.balance import BALANCED, balance_kpis, rebalance
 from routing.dispatch.stable import stability, stable_replan
 from routing.kpi import compute_kpis
 from routing.plan import Plan
@@ -172,6 +172,9 @@ def stable_day(
     fresh = solve(today, time_limit_s=time_limit_s, seed=seed)
     fresh_s = time.perf_counter() - began
     fresh_cost = compute_kpis(today, fresh).cost_yuan
+    began = time.perf_counter()
+    warm = solve(today, time_limit_s=time_limit_s, seed=seed, warm_start=plan)
+    warm_s = time.perf_counter() - began
     stable: list[dict[str, Any]] = []
     for moved, late in STABILITY_WEIGHTS:
         weights = Weights(moved_fen=moved, late_fen=late)
@@ -206,13 +209,24 @@ def stable_day(
             "unserved": len(fresh.unserved),
             "valid": validate(today, fresh).ok,
         },
+        "warm_started": {
+            "seconds": round(warm_s, 2),
+            "kept": stability(today, plan, warm).to_dict(),
+            "cost_yuan": compute_kpis(today, warm).cost_yuan,
+            "unserved": len(warm.unserved),
+            "valid": validate(today, warm).ok,
+        },
         "stable": stable,
     }
 
 
 #: Balance weights tried (fen per squared hour off the mean, fen per km from the route's centre):
 #: balance alone, the default (:data:`routing.dispatch.balance.BALANCED`), compactness first.
-BALANCE_WEIGHTS = ((40_000.0, 0.0), (40_000.0, 1_500.0), (10_000.0, 5_000.0))
+BALANCE_WEIGHTS = (
+    (40_000.0, 0.0),
+    (BALANCED.balance_fen, BALANCED.compact_fen_per_km),
+    (10_000.0, 5_000.0),
+)
 
 
 def balanced(problem: Problem, plan: Plan, time_limit_s: float, seed: int) -> dict[str, Any]:

@@ -34,10 +34,10 @@ from routing.units import HOUR
 
 AREA_MARGIN_M = 50.0
 #: Default weights, chosen on the district baseline (BENCHMARKS.md): an hour of a route's working
-#: time away from the mean costs 400 CNY squared, a km between a visit and its route's centre
-#: 15 CNY; the search then brings the longest/shortest route under 1.25 and pays for it in
-#: cost, and halves the overlap.
-BALANCED = Weights(balance_fen=40_000.0, compact_fen_per_km=1_500.0)
+#: time away from the mean costs 600 CNY squared, a km between a visit and its route's centre
+#: 15 CNY; the search then brings the longest/shortest route under 1.25 and about halves the
+#: overlap of route areas.
+BALANCED = Weights(balance_fen=60_000.0, compact_fen_per_km=1_500.0)
 SHORTEST_EXTRA = 6  # the shortest routes every visit may also move to
 
 
