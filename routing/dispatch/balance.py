@@ -24,7 +24,7 @@ from typing import Any
 
 import shapely
 
-from routing.dispatch.day import open_day, require_valid
+from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.requests import NO_LOCKS, Locks, Weights
 from routing.dispatch.result import DispatchResult, finish
 from routing.dispatch.search import Objective, Search, local_xy, reference_of, settle_deadline

@@ -15,9 +15,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from routing.dispatch.day import Day, open_day, require_valid
+from routing.dispatch.day import Day
 from routing.dispatch.draft import Draft
 from routing.dispatch.errors import DispatchError
+from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.requests import DISRUPTION, Breakdown, StopReport, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, finish
 from routing.dispatch.search import Objective, Search, reference_of, settle_deadline

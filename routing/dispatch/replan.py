@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Iterable
 
-from routing.dispatch.day import open_day, require_valid
+from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.requests import COST_ONLY, DISRUPTION, NO_LOCKS, Locks, StopReport, Weights
 from routing.dispatch.result import DispatchResult, finish
 from routing.dispatch.search import Objective, Search, reference_of, settle_deadline

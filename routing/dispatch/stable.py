@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from routing.dispatch.day import Day, _empty_drafts, _latest_end, _neighbours, tie_handovers
+from routing.dispatch.day import Day
 from routing.dispatch.draft import Draft, FlexTrip, Timer
+from routing.dispatch.opening import consecutive, empty_drafts, latest_end, tie_handovers
 from routing.dispatch.requests import NO_LOCKS, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, finish, placements
 from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
@@ -155,15 +156,15 @@ def stable_replan(
     for route in usable:
         by_vehicle.setdefault(route.vehicle_id, []).append(route)
     for routes in by_vehicle.values():
-        for route, _before, after in _neighbours(routes):
+        for route, _before, after in consecutive(routes):
             shift = problem.shift_by_id[route.shift_id]
             crew = problem.crew_by_id[route.crew_id]
-            end = _latest_end(problem, shift, crew.available.end_s, after)
+            end = latest_end(problem, shift, crew.available.end_s, after)
             draft, given_up = _carry(problem, route, end)
             drafts.append(draft)
             pool += given_up
     carried = Plan(problem.name, tuple(usable))
-    drafts += _empty_drafts(problem, carried, None, NO_LOCKS, {}, {r.crew_id for r in usable})
+    drafts += empty_drafts(problem, carried, None, NO_LOCKS, {}, {r.crew_id for r in usable})
     tie_handovers(problem, drafts)
     timed = []
     for draft in drafts:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from routing.dispatch.day import Day, open_day, require_valid
+from routing.dispatch.day import Day
 from routing.dispatch.errors import DispatchError
+from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.points import with_point
 from routing.dispatch.requests import StopReport, UrgentRequest, Weights
 from routing.dispatch.result import DispatchResult, finish, placements

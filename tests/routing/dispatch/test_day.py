@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 
 from routing.dispatch import Breakdown, UrgentRequest, apply_urgent, breakdown
-from routing.dispatch.day import open_day
+from routing.dispatch.opening import open_day
 from routing.dispatch.requests import StopReport
 from routing.domain import WasteStream
 from routing.plan import Haul, Plan

@@ -8,8 +8,8 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.dispatch.day import cut_route
 from routing.dispatch.draft import Timer
+from routing.dispatch.opening import cut_route
 from routing.dispatch.requests import NO_LOCKS
 from routing.plan import Plan, Unload, VisitStop
 from routing.problem import Problem
