@@ -597,6 +597,45 @@ class Search:
         moves = self.relocate(placed, deadline=deadline, rng=random.Random(seed), rounds=rounds)
         return len(placed), moves
 
+    def snapshot(self) -> tuple[list[Draft], list[Timed], list[VisitKey]]:
+        """The drafts, their timings and the pool, to :meth:`restore` after a trial."""
+        return [d.copy() for d in self.day.drafts], list(self.day.timed), list(self.day.pool)
+
+    def restore(self, saved: tuple[list[Draft], list[Timed], list[VisitKey]]) -> None:
+        """Go back to a :meth:`snapshot`."""
+        drafts, timed, pool = saved
+        for index, (draft, one) in enumerate(zip(drafts, timed, strict=True)):
+            self.put(index, draft, one)
+        self.day.pool = list(pool)
+
+    def close(self, index: int, *, deadline: float) -> bool:
+        """Try to give all of draft ``index``'s flexible visits to other drafts; keep the result
+        if every visit found a place and the objective fell, else go back. Returns whether it was
+        kept."""
+        draft = self.day.drafts[index]
+        if not draft.movable or draft.pinned or any(t.locked for t in draft.flex):
+            return False
+        keys = list(draft.flex_visits())
+        if not keys:
+            return False
+        saved, before = self.snapshot(), self.total()
+        emptied = draft.copy()
+        emptied.flex = emptied.flex[:1] if emptied.open_trip is not None else []
+        for trip in emptied.flex:
+            trip.visits = []
+        timed = self.day.timer.time(emptied)
+        if timed is None:
+            return False
+        self.put(index, emptied, timed)
+        self.day.pool.extend(keys)
+        self.day.drafts[index].closed = True  # the visits go elsewhere, not back here
+        left = self.insert_pool(keys, deadline=deadline)
+        self.day.drafts[index].closed = False
+        if left or self.total() >= before - EPSILON:
+            self.restore(saved)
+            return False
+        return True
+
     def total(self) -> float:
         """The objective over every draft."""
         return sum(self.scores)
