@@ -66,22 +66,29 @@ class DriverDay:
         }
 
 
-#: Everything a driver's request depends on, in one statement built once (building and keying
-#: a SQLAlchemy expression per request cost more CPU than running it). ``published`` is compared
-#: as a boolean on PostgreSQL and as 0/1 on SQLite.
-DRIVER_DAY = text(
-    """
-    SELECT users.role, crews.code, plans.id,
+_DRIVER_DAY_SQL = """
+    SELECT {user_id}users.role, crews.code, plans.id,
            stop_statuses.point_code, stop_statuses.visit, stop_statuses.status,
            stop_statuses.reason
     FROM users
     LEFT OUTER JOIN crews ON crews.id = users.crew_id
     LEFT OUTER JOIN plans ON plans.district_id = crews.district_id
-        AND plans.plan_date = :date AND plans.published
+        AND plans.plan_date = {date} AND plans.published
     LEFT OUTER JOIN stop_statuses ON stop_statuses.plan_id = plans.id
-    WHERE users.id = :user_id
-    """
+    WHERE {users}
+"""
+
+#: Everything a driver's request depends on, in one statement built once (building and keying
+#: a SQLAlchemy expression per request cost more CPU than running it). ``published`` is compared
+#: as a boolean on PostgreSQL and as 0/1 on SQLite.
+DRIVER_DAY = text(
+    _DRIVER_DAY_SQL.format(user_id="", date=":date", users="users.id = :user_id")
 ).bindparams(bindparam("date", type_=Date), bindparam("user_id", type_=Integer))
+
+#: :data:`DRIVER_DAY` for many users at once (psycopg parameters), led by the user's id.
+DRIVER_DAYS_PG = _DRIVER_DAY_SQL.format(
+    user_id="users.id, ", date="%(date)s", users="users.id = ANY(%(user_ids)s)"
+)
 
 
 def driver_day(connection: Connection | Session, user_id: int, date: dt.date) -> DriverDay:
@@ -106,8 +113,9 @@ class DriverDayReader:
     in autocommit, so every read sees what is committed at that moment, and are replaced after an
     error. SpatiaLite is read in the process, on one connection taken out of the engine's pool;
     PostgreSQL through up to ``pg_connections`` asynchronous psycopg connections, so the event
-    loop serves other requests while the server answers (psycopg prepares the repeated query).
-    Used from one event loop.
+    loop serves other requests while the server answers, the requests of a moment batched into
+    one query (a burst of 100 reads took 12–23 ms one by one; psycopg prepares the repeated
+    query). Used from one event loop.
     """
 
     def __init__(self, engine: Engine, *, pg_connections: int = 4) -> None:
@@ -122,6 +130,8 @@ class DriverDayReader:
         self._pg_idle: list[psycopg.AsyncConnection[Any]] = []
         self._pg_open = 0
         self._pg_freed: asyncio.Condition | None = None
+        self._waiting: list[tuple[int, dt.date, asyncio.Future[DriverDay]]] = []
+        self._batches: set[asyncio.Future[None]] = set()
 
     def _params(self, user_id: int, date: dt.date) -> dict[str, Any] | list[Any]:
         values: dict[str, Any] = {
@@ -131,12 +141,49 @@ class DriverDayReader:
         return [values[name] for name in self._positions] if self._positions else values
 
     async def read(self, user_id: int, date: dt.date) -> DriverDay:
-        """What the user's request for ``date`` depends on (raises the driver's errors)."""
+        """What the user's request for ``date`` depends on (raises the driver's errors).
+
+        On PostgreSQL the requests waiting at one turn of the event loop are read together, in
+        one query issued after they arrived (one round trip instead of one per request).
+        """
         if self.sqlite:
             return self._read_sqlite(user_id, date)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[DriverDay] = loop.create_future()
+        self._waiting.append((user_id, date, waiter))
+        if len(self._waiting) == 1:
+            loop.call_soon(self._start_batch)
+        return await waiter
+
+    def _start_batch(self) -> None:
+        batch, self._waiting = self._waiting, []
+        task = asyncio.ensure_future(self._read_batch(batch))
+        self._batches.add(task)
+        task.add_done_callback(self._batches.discard)
+
+    async def _read_batch(
+        self, batch: list[tuple[int, dt.date, asyncio.Future[DriverDay]]]
+    ) -> None:
+        for date in {day for _, day, _ in batch}:
+            waiters = [(user_id, w) for user_id, day, w in batch if day == date]
+            try:
+                rows = await self._pg_rows(sorted({user_id for user_id, _ in waiters}), date)
+            except Exception as error:
+                for _, waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+                continue
+            by_user: dict[int, list[Sequence[Any]]] = {}
+            for row in rows:
+                by_user.setdefault(row[0], []).append(row[1:])
+            for user_id, waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(_driver_day(by_user.get(user_id, [])))
+
+    async def _pg_rows(self, user_ids: list[int], date: dt.date) -> list[Sequence[Any]]:
         connection = await self._pg_take()
         try:
-            cursor = await connection.execute(self._sql, self._params(user_id, date))
+            cursor = await connection.execute(DRIVER_DAYS_PG, {"date": date, "user_ids": user_ids})
             rows = await cursor.fetchall()
         except Exception:
             self._pg_open -= 1
@@ -146,7 +193,7 @@ class DriverDayReader:
             raise
         self._pg_idle.append(connection)
         await self._pg_notify()
-        return _driver_day(rows)
+        return list(rows)
 
     def _read_sqlite(self, user_id: int, date: dt.date) -> DriverDay:
         connection = self._connection or self._connect_sqlite()

@@ -283,16 +283,23 @@ def test_the_postgis_reader_bounds_its_connections_and_sees_new_rows(committed: 
     reader = DriverDayReader(committed, pg_connections=2)
     day = dt.date(2026, 5, 1)
 
-    async def run() -> tuple[list[DriverDay], DriverDay]:
+    async def run() -> tuple[list[DriverDay], DriverDay, list[DriverDay]]:
         try:
             nobody = await asyncio.gather(*(reader.read(0, day) for _ in range(50)))
             assert reader._pg_open <= 2 and len(reader._pg_idle) == reader._pg_open
             users = add_users(session_factory(committed))  # committed by another connection
-            return list(nobody), await reader.read(users["admin"], day)  # an idle connection
+            admin = await reader.read(users["admin"], day)  # on an idle connection
+            later = day + dt.timedelta(days=1)
+            asked = [("admin", day), ("planner", later), ("nobody", day), ("driver", day)]
+            mixed = await asyncio.gather(  # one turn of the loop: read together
+                *(reader.read(users.get(name, 0), when) for name, when in asked)
+            )
+            return list(nobody), admin, list(mixed)
         finally:
             await reader.close()
 
-    nobody, admin = asyncio.run(run())
+    nobody, admin, mixed = asyncio.run(run())
     assert all(d.role is None for d in nobody)
     assert (admin.role, admin.crew, admin.plan_id) == ("admin", None, None)
+    assert [d.role for d in mixed] == ["admin", "planner", None, "driver"]
     assert reader._pg_open == 0
