@@ -79,7 +79,7 @@ class Day:
                 if key in trip.visits:
                     trip.visits.remove(key)
             draft.tidy()
-            timed = self.timer.time(draft)
+            timed = self.timer.time(draft, thorough=True)
             if timed is None:  # cannot happen for a route that only got shorter; keep it whole
                 continue
             self.replace(index, draft, timed)

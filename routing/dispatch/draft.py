@@ -76,6 +76,8 @@ class Draft:
         Locked visits: they stay in this draft.
     closed
         The vehicle-shift may get no work (its vehicle is out of service).
+    break_hint
+        When the plan's crew break began, if it is not fixed: tried first when timing.
     """
 
     vehicle_id: str
@@ -91,6 +93,7 @@ class Draft:
     frozen: Route | None = None
     pinned: frozenset[VisitKey] = frozenset()
     closed: bool = False
+    break_hint: int | None = None
 
     @property
     def movable(self) -> bool:
@@ -347,8 +350,12 @@ class Timer:
         depot = matrix.index[problem.vehicle_by_id[draft.vehicle_id].depot_id]
         return _Run(times, t + int(seconds[here, depot])), None
 
-    def time(self, draft: Draft) -> Timed | None:
-        """The draft as a timed route, or None if it cannot keep every rule of a route."""
+    def time(self, draft: Draft, *, thorough: bool = False) -> Timed | None:
+        """The draft as a timed route, or None if it cannot keep every rule of a route.
+
+        The crew's break goes where the plan had it (``break_hint``) if it still fits there,
+        else into the latest gap that keeps every rule; ``thorough`` tries every gap (to time a
+        route again that is known to fit), otherwise the :data:`BREAK_TRIES` latest."""
         if draft.frozen is not None:
             return self.of_route(draft.frozen)
         problem = self.problem
@@ -391,13 +398,24 @@ class Timer:
                 self.last_failure = run.failure if run.end_s is None else _LATE
                 return None
             chosen: _Run | None = None
+            plain = run
+
+            def leave_at(position: int) -> int:
+                return t if position == 0 else plain.times[position - 1][2]
+
+            order = list(range(len(events), -1, -1))  # latest first: it delays the least
+            if draft.break_hint is not None:
+                hinted = [k for k in order if leave_at(k) <= draft.break_hint]
+                if hinted:  # where the plan had it: most often still right
+                    order.remove(hinted[0])
+                    order.insert(0, hinted[0])
             tries = 0
-            for position in range(len(events), -1, -1):
-                leave = t if position == 0 else run.times[position - 1][2]
+            for position in order:
+                leave = leave_at(position)
                 if leave > deadline:
                     continue
                 tries += 1
-                if tries > BREAK_TRIES:
+                if tries > BREAK_TRIES and not thorough:
                     break
                 paused = self._run(course, position, crew.break_s)
                 if paused.end_s is not None and self._ends_in_time(

@@ -49,6 +49,19 @@ def _drop_visits(trip: Trip, drop: set[VisitKey]) -> Trip:
     return Trip(trip.stream, tuple(visits), unload)
 
 
+def _as_it_is(route: Route, drop: set[VisitKey]) -> Draft:
+    """A draft keeping ``route`` exactly as it is, without the visits in ``drop``."""
+    kept = dataclasses.replace(route, trips=tuple(_drop_visits(t, drop) for t in route.trips))
+    return Draft(
+        route.vehicle_id,
+        route.shift_id,
+        route.crew_id,
+        route.start_s,
+        route.end_s,
+        frozen=kept,
+    )
+
+
 def _sorted_shifts(problem: Problem) -> list[Shift]:
     return sorted(problem.shifts, key=lambda s: s.start_s)
 
@@ -165,6 +178,7 @@ def cut_route(
         if (now_s is not None and b.start_s < now_s) or b.end_s <= last_departure
     )
     keys = {(s.point_id, s.visit) for t in route.trips for s in t.visits}
+    hint = next((b.start_s for b in route.breaks if b not in breaks), None)
     return Draft(
         route.vehicle_id,
         route.shift_id,
@@ -177,6 +191,7 @@ def cut_route(
         fixed_breaks=breaks,
         flex=flex,
         pinned=frozenset(keys & locks.visits),
+        break_hint=hint,
     )
 
 
@@ -204,6 +219,7 @@ def open_day(
         s.id: (shifts[k + 1].start_s if k + 1 < len(shifts) else None) for k, s in enumerate(shifts)
     }
     drafts: list[Draft] = []
+    as_planned: dict[int, Draft] = {}  # each cut draft's route kept as it is
     pool: list[VisitKey] = []
     earliest: dict[VisitKey, int] = {}
     reasons: dict[VisitKey, tuple[str, str]] = {}
@@ -232,27 +248,11 @@ def open_day(
                         "SH1",
                         f"skipped by the crew ({skipped[key]}); no later shift had room",
                     )
+            kept = _as_it_is(route, drop)
+            as_planned[id(kept)] = kept
             whole = vehicle_id in locks.vehicles or (vehicle_id, route.shift_id) in locks.routes
             if whole or (now_s is not None and route.end_s <= now_s):
-                kept = Route(
-                    route.vehicle_id,
-                    route.shift_id,
-                    route.crew_id,
-                    route.start_s,
-                    route.end_s,
-                    tuple(_drop_visits(t, drop) for t in route.trips),
-                    route.breaks,
-                )
-                drafts.append(
-                    Draft(
-                        route.vehicle_id,
-                        route.shift_id,
-                        route.crew_id,
-                        route.start_s,
-                        route.end_s,
-                        frozen=kept,
-                    )
-                )
+                drafts.append(kept)
                 continue
             fixed = _fixed_count(route, now_s, reported)
             end = latest_end(problem, shift, crew.available.end_s, after)
@@ -275,19 +275,19 @@ def open_day(
             ]
             draft.not_before_s = max([draft.not_before_s, *passed])
             drafts.append(draft)
+            as_planned[id(draft)] = kept
     used_crews = {r.crew_id for r in plan.routes}
     drafts += empty_drafts(problem, plan, now_s, locks, out_of_service or {}, used_crews)
     tie_handovers(problem, drafts)
     timed: list[Timed] = []
-    for draft in drafts:
-        result = timer.time(draft)
+    for number, draft in enumerate(drafts):
+        result = timer.time(draft, thorough=True)
         if result is None:
-            # The plan's own route, cut where it was: the rest could not be timed again (it
-            # kept its rules as planned; a skipped visit removed cannot make it longer).
-            raise DispatchError(
-                f"route {draft.vehicle_id}/{draft.shift_id} cannot be timed again",
-                reasons=[timer.last_failure[1]],
-            )
+            # The plan's own route could not be timed again as the timer times (it waits
+            # where the timer would not, say): it stays exactly as planned, unchanged.
+            drafts[number] = as_planned[id(draft)]
+            result = timer.time(drafts[number])
+            assert result is not None  # a route kept as it is is never refused
         timed.append(result)
     day = Day(problem, timer, plan, drafts, timed, now_s=now_s, pool=pool)
     day.earliest_shift_start.update(earliest)

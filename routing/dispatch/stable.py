@@ -110,8 +110,15 @@ def _carry(problem: Problem, route: Route, latest_end: int) -> tuple[Draft, list
             kg, litres = kg + add_kg, litres + add_l
         if kept and facility is not None:
             flex.append(FlexTrip(trip.stream, kept, facility.id))
+    hint = route.breaks[0].start_s if route.breaks else None
     draft = Draft(
-        route.vehicle_id, route.shift_id, route.crew_id, route.start_s, latest_end, flex=flex
+        route.vehicle_id,
+        route.shift_id,
+        route.crew_id,
+        route.start_s,
+        latest_end,
+        flex=flex,
+        break_hint=hint,
     )
     return draft, given_up
 
@@ -119,7 +126,7 @@ def _carry(problem: Problem, route: Route, latest_end: int) -> tuple[Draft, list
 def _shorten_until_timed(timer: Timer, draft: Draft) -> list[VisitKey]:
     """Give up the draft's last visits until it can be timed within the rules; returns them."""
     given_up: list[VisitKey] = []
-    while draft.flex and timer.time(draft) is None:
+    while draft.flex and timer.time(draft, thorough=True) is None:
         given_up.append(draft.flex[-1].visits.pop())
         draft.tidy()
     return given_up
@@ -169,7 +176,7 @@ def stable_replan(
     timed = []
     for draft in drafts:
         pool += _shorten_until_timed(timer, draft)
-        one = timer.time(draft)
+        one = timer.time(draft, thorough=True)
         assert one is not None  # an empty draft is always timed
         timed.append(one)
     day = Day(problem, timer, Plan(problem.name, (), meta=dict(previous.meta)), drafts, timed)

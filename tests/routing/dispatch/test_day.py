@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
+import pytest
+
 from routing.dispatch import Breakdown, UrgentRequest, apply_urgent, breakdown
+from routing.dispatch.draft import Draft, Timed, Timer
 from routing.dispatch.opening import open_day
 from routing.dispatch.requests import StopReport
 from routing.domain import WasteStream
@@ -70,3 +73,21 @@ def test_hauls_are_scheduled_again_when_a_station_gets_less(day: tuple[Problem, 
     result = breakdown(problem, hauled, Breakdown("C1", first.departure_s), rounds=1)
     assert validate(problem, result.plan).ok
     assert result.plan.hauls != hauled.hauls
+
+
+def test_a_route_the_timer_cannot_time_again_stays_as_planned(
+    day: tuple[Problem, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    problem, plan = day
+    timing = Timer.time
+
+    def refuse_c1(self: Timer, draft: Draft, *, thorough: bool = False) -> Timed | None:
+        if draft.vehicle_id == "C1" and draft.frozen is None and draft.flex:
+            return None
+        return timing(self, draft, thorough=thorough)
+
+    monkeypatch.setattr(Timer, "time", refuse_c1)
+    opened = open_day(problem, plan)
+    c1 = next(d for d in opened.drafts if d.vehicle_id == "C1" and d.shift_id == "S1")
+    assert not c1.movable and c1.frozen == plan.routes[0]
+    assert validate(problem, opened.to_plan()).ok
