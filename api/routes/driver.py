@@ -8,7 +8,8 @@ checked without the database, one query reads what the answer depends on (the us
 crew, the day's published version, the stop reports on it; :func:`driver_day`), and the answer is
 served from a cache of encoded assignments keyed by exactly that. A new publication or a stop
 report changes the key, so a stale assignment is never served, whichever process made the change.
-The database session lives only inside the one worker-thread step of the request.
+A cache hit is answered by :class:`CachedAssignmentMiddleware` before the router; everything else
+by the route, whose database session lives only inside its one worker-thread step.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ router = APIRouter(prefix="/me", tags=["drivers"])
 JSON = "application/json"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-#: Assignments kept encoded (about 40 kB each for a crew of 60 stops).
+#: Assignments kept encoded (each the JSON of one crew's day).
 CACHE_ENTRIES = 512
 
 
