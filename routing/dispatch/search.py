@@ -409,8 +409,12 @@ class Search:
                 if self.options(key, index, tries=2 * TRIES):
                     continue
                 rule, sentence = self.day.timer.last_failure
-                if not self.positions(key, self.day.drafts[index]):
+                draft = self.day.drafts[index]
+                places = self.positions(key, draft)
+                if not places:
                     rule, sentence = "CT3", "no facility that takes the stream has room for it"
+                elif not rule and places[0][0] > self.room(draft, self.day.timed[index]):
+                    rule, sentence = "SH1", "the route has no room left for it within its shift"
                 refusal = f"{rule}: {sentence}" if rule else "no place found"
             counts[refusal] += 1
         return [f"{reason} ({n} route(s))" for reason, n in counts.most_common()]
