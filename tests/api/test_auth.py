@@ -8,11 +8,13 @@ import pytest
 
 from api.core.config import DEVELOPMENT_SECRET, Settings
 from api.main import create_app
+from api.repositories.scenarios import run_queued
 from routing.errors import FieldError
-from tests.api.conftest import DAY, Api, plan_day
+from tests.api.conftest import DAY, Api, district_document, plan_day
 
 STAFF = ("admin", "dispatcher", "planner")
 DISPATCH = ("admin", "dispatcher")
+PLANNING = ("admin", "planner")
 ADMIN = ("admin",)
 DRIVER = ("driver",)
 ANYONE = ("admin", "dispatcher", "planner", "driver")
@@ -52,8 +54,17 @@ SPARE_TYPE = {
 SPARE_VEHICLE = {"id": "spare-vehicle", "type_id": "spare-type", "depot_id": "spare-depot"}
 SPARE_CREW = {"id": "spare-crew"}
 SPARE_SHIFT = {"id": "spare-shift", "start_s": "22:40", "end_s": "23:50"}
+# Re-plans and what-ifs as short as they may be: the matrix checks who may ask, not the search.
+QUICK = {"time_limit_s": 0.5, "rounds": 1}
+WHAT_IF: dict[str, Any] = {
+    "scenarios": [{"name": "plus-5", "changes": [{"type": "demand", "growth_pct": 5}]}],
+    "include_current": False,
+    "time_limit_s": 1,
+    "iterations": 1,
+}
 
-# (method, path, roles allowed, request keywords); {d}, {p}, {j}, {u} are filled per test.
+# (method, path, roles allowed, request keywords); {d}, {p}, {j}, {u}, … are filled per test, and
+# a JSON body named in capitals ("STOP", "URGENT", "BREAKDOWN") is taken from the test's world.
 ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/users/me", ANYONE, {}),
     ("GET", "/users", ADMIN, {}),
@@ -157,6 +168,18 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/plans/{p}/validation", STAFF, {}),
     ("GET", "/plans/{p}/kpis", STAFF, {}),
     ("POST", "/plans/{p}/publish", DISPATCH, {}),
+    ("POST", "/plans/{p}/urgent-slots", STAFF, {"json": "URGENT"}),
+    ("POST", "/plans/{p}/urgent", DISPATCH, {"json": "URGENT"}),
+    ("POST", "/plans/{p}/breakdown", DISPATCH, {"json": "BREAKDOWN"}),
+    ("POST", "/plans/{p}/reoptimise", DISPATCH, {"json": QUICK}),
+    ("POST", "/plans/{p}/feedback", DISPATCH, {"json": QUICK}),
+    ("GET", "/plans/{p}/balance", STAFF, {}),
+    ("GET", "/districts/{d}/dispatch-changes", STAFF, {"params": {"date": DAY}}),
+    ("GET", "/dispatch-changes/{x}", STAFF, {}),
+    ("POST", "/districts/{d}/scenario-comparisons", PLANNING, {"json": WHAT_IF}),
+    ("GET", "/districts/{d}/scenario-comparisons", PLANNING, {}),
+    ("GET", "/scenario-comparisons/{s}", PLANNING, {}),
+    ("GET", "/scenario-comparisons/{r}/report.html", PLANNING, {}),
     ("GET", "/me/assignment", DRIVER, {"params": {"date": DAY}}),
     ("GET", "/me/assignment.gpx", DRIVER, {"params": {"date": DAY}}),
     ("GET", "/me/assignment.ics", DRIVER, {"params": {"date": DAY}}),
@@ -166,8 +189,9 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
 ]
 
 
-def _world(api: Api, district: int) -> dict[str, Any]:
-    """A district with a published plan, spare records, a queued and a failed job."""
+def _world(api: Api, district: int, path: str) -> dict[str, Any]:
+    """A district with a published plan, spare records, a queued and a failed job; a dispatch
+    change, a queued or a finished scenario comparison only when ``path`` needs one."""
     plan_id = plan_day(api, district)
     routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
     api.bind_driver(district, routes[0]["crew"])
@@ -190,7 +214,30 @@ def _world(api: Api, district: int) -> dict[str, Any]:
     queued = api.call("POST", f"{base}/plan-jobs", json={"date": DAY}).json()["id"]
     failed = api.call("POST", f"{base}/plan-jobs", json={"date": DAY}).json()["id"]
     api.call("POST", f"/plan-jobs/{failed}/cancel")
-    return {
+    urgent = {
+        "id": "URG-1",
+        "stream": "residual",
+        "kg": 100,
+        "deadline": "16:00",
+        "at_point": next(
+            p["id"]
+            for p in district_document()["points"]
+            if p["stream"] == "residual" and p["max_size_class"] == "heavy"
+        ),
+    }
+    extra: dict[str, Any] = {}
+    if "{x}" in path:
+        change = api.call("POST", f"/plans/{plan_id}/urgent", json=urgent)
+        assert change.status_code == 201, change.text
+        extra["x"] = change.json()["change"]["id"]
+    for key in ("s", "r"):
+        if f"{{{key}}}" in path:
+            queued = api.call("POST", f"{base}/scenario-comparisons", json=WHAT_IF, role="planner")
+            assert queued.status_code == 202, queued.text
+            extra[key] = queued.json()["id"]
+    if "{r}" in path:
+        assert run_queued(api.sessions) == 1
+    return extra | {
         "d": district,
         "p": plan_id,
         "j": queued,
@@ -204,18 +251,18 @@ def _world(api: Api, district: int) -> dict[str, Any]:
             "visit": first["visit"],
             "status": "done",
         },
+        "URGENT": urgent,
+        "BREAKDOWN": {"vehicle": routes[0]["vehicle"], "at": "10:00", **QUICK},
     }
 
 
 def _request(
     api: Api, role: str | None, method: str, path: str, kw: dict[str, Any], world: dict[str, Any]
 ) -> int:
-    from tests.api.conftest import district_document
-
     url = path.format(**{k: v for k, v in world.items() if k.isalpha() and len(k) == 1})
     kw = dict(kw)
-    if kw.get("json") == "STOP":
-        kw["json"] = world["STOP"]
+    if isinstance(kw.get("json"), str):
+        kw["json"] = world[kw["json"]]
     elif isinstance(kw.get("json"), dict) and kw["json"].get("problem") == "DOC":
         kw["json"] = {**kw["json"], "problem": district_document()}
     return int(api.call(method, url, role=role, **kw).status_code)
@@ -229,7 +276,7 @@ def _request(
 def test_endpoint_by_role(
     api: Api, district: int, method: str, path: str, allowed: tuple[str, ...], kw: dict[str, Any]
 ) -> None:
-    world = _world(api, district)
+    world = _world(api, district, path)
     assert _request(api, None, method, path, kw, world) == 401
     for role in ANYONE:
         if role not in allowed:
