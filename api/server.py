@@ -14,7 +14,7 @@ def serve(*, host: str, port: int, migrate: bool = True) -> None:
     settings = Settings.from_env()
     if migrate:
         upgrade(database_url=settings.database_url)
-    print(f"Huanwei API: http://{host}:{port} (docs: /docs)", flush=True)
+    print(f"Huanwei API: http://{host}:{port} (pages: /web/, docs: /docs)", flush=True)
     if settings.api_processes == 1:
         uvicorn.run(create_app(settings), host=host, port=port)
     else:  # each process builds the app from the same environment
