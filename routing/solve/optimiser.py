@@ -162,27 +162,29 @@ def _budgets(tasks: list[StreamProblem], seconds: float, workers: int) -> list[_
     ]
 
 
+def _search(
+    task: _Task, seed: int, iterations: int | None, ends_at: float | None
+) -> list[SlotRoute]:
+    """One search: its share of the time, cut, when it starts, to what is left before
+    ``ends_at`` (wall clock, which worker processes share): a search that waited for a worker to
+    start or for another search to finish does not run past the end of the searching."""
+    budget = task.budget_s
+    if ends_at is not None:
+        budget = min(budget, max(0.2, ends_at - time.time()))
+    return solve_stream(task.sub, time_limit_s=budget, seed=seed, max_iterations=iterations)
+
+
 def _solve_all(
-    tasks: list[_Task], seed: int, iterations: int | None, workers: int
+    tasks: list[_Task], seed: int, iterations: int | None, workers: int, ends_at: float | None
 ) -> list[list[SlotRoute]]:
     if workers <= 1 or len(tasks) <= 1 or sum(len(t.sub.jobs) for t in tasks) < POOL_MIN_JOBS:
-        return [
-            solve_stream(t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations)
-            for t in tasks
-        ]
+        return [_search(t, seed, iterations, ends_at) for t in tasks]
     # Spawned, not forked: a worker holds its own sub-problem only, not a copy of the caller's
     # pages (a city's matrices), and no lock a caller's thread held at the fork.
+    order = sorted(tasks, key=lambda t: -t.budget_s)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [
-            pool.submit(
-                solve_stream, t.sub, time_limit_s=t.budget_s, seed=seed, max_iterations=iterations
-            )
-            for t in sorted(tasks, key=lambda t: -t.budget_s)
-        ]
-        by_sub = {
-            id(t.sub): f
-            for t, f in zip(sorted(tasks, key=lambda t: -t.budget_s), futures, strict=True)
-        }
+        futures = [pool.submit(_search, t, seed, iterations, ends_at) for t in order]
+        by_sub = {id(t.sub): f for t, f in zip(order, futures, strict=True)}
         return [by_sub[id(t.sub)].result() for t in tasks]
 
 
@@ -268,9 +270,11 @@ def optimise(
     reserve = min(max(10.0, 3 * greedy_s), 0.15 * time_limit_s + 2 * greedy_s)
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
     tasks = _budgets(subs, left, workers)
+    ends_at: float | None = time.time() + left
     if deterministic:  # the iterations end each search; the time left only guards each one
         tasks = [_Task(t.sub, left) for t in tasks]
-    results = _solve_all(tasks, seed, max_iterations, workers)
+        ends_at = None
+    results = _solve_all(tasks, seed, max_iterations, workers, ends_at)
     laps("search")
     if progress:
         progress(0.85, None)
