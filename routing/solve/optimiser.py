@@ -89,11 +89,20 @@ def _board_estimates(
     return boarded, max(limit, max((j.board_s for j in boarded), default=1))
 
 
+def _numbering(
+    sub: StreamProblem,
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, int], int], dict[str, int]]:
+    """``sub``'s slot, job and dump numbers by (vehicle, shift), (point, visit) and facility."""
+    return (
+        {(s.vehicle_id, s.shift_id): k for k, s in enumerate(sub.slots)},
+        {(j.point_id, j.visit): k for k, j in enumerate(sub.jobs)},
+        {d.facility_id: k for k, d in enumerate(sub.dumps)},
+    )
+
+
 def warm_routes(sub: StreamProblem, plan: Plan) -> tuple[SlotRoute, ...]:
     """The routes of ``plan`` that carry ``sub``'s stream, in ``sub``'s slots and jobs."""
-    slot_of = {(s.vehicle_id, s.shift_id): k for k, s in enumerate(sub.slots)}
-    job_of = {(j.point_id, j.visit): k for k, j in enumerate(sub.jobs)}
-    dump_of = {d.facility_id: k for k, d in enumerate(sub.dumps)}
+    slot_of, job_of, dump_of = _numbering(sub)
     out: list[SlotRoute] = []
     for route in plan.routes:
         slot = slot_of.get((route.vehicle_id, route.shift_id))
@@ -120,9 +129,7 @@ def _in_whole(
     """``found`` (routes of ``piece``) in the slot, job and dump numbers of ``whole``."""
     if piece is whole or (piece.jobs == whole.jobs and piece.slots == whole.slots):
         return list(found)
-    slot_of = {(s.vehicle_id, s.shift_id): k for k, s in enumerate(whole.slots)}
-    job_of = {(j.point_id, j.visit): k for k, j in enumerate(whole.jobs)}
-    dump_of = {d.facility_id: k for k, d in enumerate(whole.dumps)}
+    slot_of, job_of, dump_of = _numbering(whole)
     out = []
     for route in found:
         slot = piece.slots[route.slot]
