@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from routing.domain import Facility
-from routing.plan import Haul, Plan
+from routing.plan import Haul, Plan, Route
 from routing.problem import Problem
 
 
@@ -54,14 +54,19 @@ def schedule_hauls(problem: Problem, plan: Plan) -> tuple[Haul, ...]:
     in the validator rather than being hidden here.
     """
     stations = {f.id for f in problem.transfer_stations}
+    hauls, _ = haul_inflows(problem, station_inflows(plan, stations), unloaded_kg(plan.routes))
+    return hauls
+
+
+def unloaded_kg(routes: Iterable[Route]) -> dict[str, int]:
+    """Kilograms the routes' trips unload at each facility."""
     unloaded: dict[str, int] = {}
-    for route in plan.routes:
+    for route in routes:
         for trip in route.trips:
             if trip.unload is not None:
                 fid = trip.unload.facility_id
                 unloaded[fid] = unloaded.get(fid, 0) + trip.unload.kg
-    hauls, _ = haul_inflows(problem, station_inflows(plan, stations), unloaded)
-    return hauls
+    return unloaded
 
 
 def haul_inflows(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from routing.fleet import Crew
 from routing.plan import Route
 from routing.problem import Problem
-from routing.solve.hauls import Inflow, first_overflow, haul_inflows
+from routing.solve.hauls import Inflow, first_overflow, haul_inflows, unloaded_kg
 from routing.solve.model import StreamProblem
 from routing.solve.timing import Trips, time_route
 
@@ -74,12 +74,8 @@ def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | N
     """The route and trip of the first unloading (in time order) after which some station
     overflows, with the hauls the day's unloadings set off."""
     inflows = _inflows(problem, timed)
-    unloaded: dict[str, int] = {}  # what trips bring each facility: hauls get only the rest
-    for item in timed:
-        for trip in item.route.trips if item.route is not None else ():
-            if trip.unload is not None:
-                fid = trip.unload.facility_id
-                unloaded[fid] = unloaded.get(fid, 0) + trip.unload.kg
+    # What trips bring each facility: hauls get only the rest of its daily capacity.
+    unloaded = unloaded_kg(item.route for item in timed if item.route is not None)
     day = [i for i, _, _ in inflows]
     hauls, _ = haul_inflows(problem, day, unloaded)
     stations = {f.id: f for f in problem.transfer_stations}
