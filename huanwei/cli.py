@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"huanwei: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"huanwei: {error.strerror or error}: {error.filename}", file=sys.stderr)
+        where = f": {error.filename}" if error.filename is not None else ""
+        print(f"huanwei: {error.strerror or error}{where}", file=sys.stderr)
         return 2
     return status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from huanwei.cli import main
+from huanwei.cli import build_parser, main
 from routing.plan_file import plan_to_dict, write_plan
 from routing.problem_file import write_problem
 from tests.factories import riverside, riverside_plan
@@ -80,6 +81,20 @@ def test_a_missing_file_is_a_clear_message(
 ) -> None:
     assert main(["validate", str(tmp_path / "none.json"), str(tmp_path / "none2.json")]) == 2
     assert "No such file" in capsys.readouterr().err
+
+
+def test_an_os_error_without_a_file_names_no_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # e.g. `huanwei serve` on a port already taken: the error has no file name to print.
+    def run(args: object) -> int:
+        raise OSError(98, "Address already in use")
+
+    parser = build_parser()
+    monkeypatch.setattr(parser, "parse_args", lambda argv: argparse.Namespace(run=run))
+    monkeypatch.setattr("huanwei.cli.build_parser", lambda: parser)
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == "huanwei: Address already in use\n"
 
 
 def test_plan_command_writes_a_valid_plan(files: tuple[Path, Path], tmp_path: Path) -> None:
