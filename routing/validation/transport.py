@@ -70,10 +70,8 @@ def check_zones(ctx: Context, rr: ResolvedRoute) -> None:
             assert isinstance(stop, Unload)
             location = problem.facility_by_id[stop.facility_id].location
             what = f"facility {stop.facility_id}"
-        for zone in problem.zones:
-            if zone.contains(location.lon, location.lat) and not zone.allows(
-                size, stop.arrival_s, stop.departure_s
-            ):
+        for zone in ctx.zones_at(location):
+            if not zone.allows(size, stop.arrival_s, stop.departure_s):
                 ctx.flag(
                     "CT6",
                     f"{rr.name} {what}",
