@@ -282,7 +282,7 @@ def _change(r: _Reader, raw: Any, index: int) -> Change | None:
     path: KeyPath = ("changes", index)
     kind = raw.get("type") if isinstance(raw, Mapping) else None
     label = f"changes[{index}] ({kind})" if isinstance(kind, str) else f"changes[{index}]"
-    if kind not in FIELDS:
+    if not isinstance(kind, str) or kind not in FIELDS:  # a list or table is no type
         r.add(path, label, "type", f"{kind!r} is not one of: {', '.join(FIELDS)}")
         return None
     raw = r.table(raw, path, label, FIELDS[kind])

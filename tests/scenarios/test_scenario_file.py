@@ -117,5 +117,15 @@ def test_missing_base_and_toml_syntax_errors_are_named(tmp_path: Path) -> None:
         read_scenario(write(tmp_path, problem_missing))
 
 
+def test_a_change_type_that_is_not_a_string_is_named(tmp_path: Path) -> None:
+    # A list is unhashable: it once escaped as a TypeError (a 500 through the API).
+    text = BASE + '\n[[changes]]\ntype = ["fleet"]\n\n[[changes]]\ntype = 3\n'
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(write(tmp_path, text))
+    message = str(caught.value)
+    assert "changes[0]: type: ['fleet'] is not one of" in message
+    assert "changes[1]: type: 3 is not one of" in message
+
+
 def test_scenario_error_is_a_problem_error() -> None:
     assert issubclass(ScenarioError, ProblemError)
