@@ -301,7 +301,9 @@ def generate_district(
             opening=(TimeWindow(hm(4), hm(23)),),
             tipping_s=8 * MINUTE,
             daily_capacity_kg=round_int(120 * TONNE * spec.scale),
-            storage_kg=40 * TONNE,
+            # A city's stations are bigger: the store grows with the tonnes it takes (never
+            # below the district's 40 t, so the small demos keep the district's station).
+            storage_kg=round_int(40 * TONNE * max(1.0, spec.scale)),
             container_kg=10 * TONNE,
             name=f"Transfer station {i + 1}",
         )

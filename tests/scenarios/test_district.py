@@ -12,7 +12,7 @@ from routing.problem import Problem
 from routing.solve import plan_greedy
 from routing.units import HOUR, TONNE
 from routing.validation import validate
-from scenarios.district import BoxSampler, generate_district
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
 from scenarios.road_district import road_district
 
 OSM_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "osm"
@@ -75,6 +75,15 @@ def test_the_box_baseline_has_the_districts_figures_and_is_deterministic() -> No
     again = generate_district(box, seed=7)
     assert again.points == problem.points
     assert generate_district(box, seed=8).points != problem.points
+
+
+def test_a_scaled_up_district_has_stations_that_store_in_proportion() -> None:
+    # A city is the district scaled up: its stations take 6.6 times the tonnes, and with the
+    # district's 40 t store they would fill long before a haul could empty them.
+    box = BoxSampler(113.25, 23.10, 113.33, 23.15)
+    for scale, storage in ((0.05, 40 * TONNE), (1.0, 40 * TONNE), (2.5, 100 * TONNE)):
+        problem = generate_district(box, seed=7, spec=DistrictSpec(scale=scale))
+        assert {f.storage_kg for f in problem.transfer_stations} == {storage}
 
 
 @pytest.fixture(scope="module")
