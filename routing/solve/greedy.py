@@ -382,9 +382,10 @@ def plan_greedy(problem: Problem, *, seed: int = 0, base: Plan | None = None) ->
         for v in range(p.visits_per_day)
         if (p.id, v) not in served
     ]
-    unserved = explain_visits(problem, missing, served)
+    full = frozenset(day.full_stations)
+    unserved = explain_visits(problem, missing, served, full)
     if base is None:
-        unserved = explain_unserved(problem, day.pending, day.last_shift)
+        unserved = explain_unserved(problem, day.pending, day.last_shift, full)
     return Plan(
         problem.name,
         tuple(routes),

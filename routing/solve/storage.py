@@ -84,15 +84,20 @@ def _first_overflow(problem: Problem, timed: list[Timed]) -> tuple[int, int] | N
 
 
 def keep_stations_in_storage(problem: Problem, timed: list[Timed], crew: Crew) -> None:
-    """Change ``timed`` in place until no station overflows (TH)."""
-    for _ in range(4 * len(timed) + 4 * sum(len(t.trips) for t in timed)):
-        spot = _first_overflow(problem, timed)
-        if spot is None:
-            return
+    """Change ``timed`` in place until no station overflows (TH).
+
+    A trip moved away from a station is never sent back to it, so that two full stations cannot
+    pass a trip between them: each move shrinks what is left to try, and the repair ends.
+    """
+    left_behind: dict[tuple[int, tuple[int, ...]], set[str]] = {}
+    while (spot := _first_overflow(problem, timed)) is not None:
         r, t = spot
         item = timed[r]
-        station = item.sub.dumps[item.trips[t][1]].facility_id
-        others = {d.facility_id for d in item.sub.dumps} - {station}
+        jobs, dump = item.trips[t]
+        station = item.sub.dumps[dump].facility_id
+        tried = left_behind.setdefault((r, tuple(jobs)), set())
+        tried.add(station)
+        others = {d.facility_id for d in item.sub.dumps} - tried
         _move_or_drop(problem, item, t, crew, others)
 
 

@@ -39,7 +39,12 @@ def _day(problem: Problem) -> _Day:
 
 
 def _reason(
-    problem: Problem, day: _Day, point: CollectionPoint, visit: int, last_shift: int | None
+    problem: Problem,
+    day: _Day,
+    point: CollectionPoint,
+    visit: int,
+    last_shift: int | None,
+    full_stations: frozenset[str] = frozenset(),
 ) -> tuple[str, str]:
     carriers = day.carriers.get(point.stream, [])
     if not carriers:
@@ -78,6 +83,13 @@ def _reason(
             "CT3",
             f"the facilities that take {point.stream} accept {room} kg a day; the day has {total} kg",
         )
+    full = sorted(f for f in full_stations if point.stream in problem.facility_by_id[f].accepts)
+    if full:
+        return (
+            "TH",
+            f"transfer station {', '.join(full)} could not be emptied in time by the hauls, and "
+            f"no vehicle had time to take the {point.stream} waste to another facility",
+        )
     return (
         "SH1",
         "no vehicle and crew had time left for it within the shifts (fleet or hours short)",
@@ -85,9 +97,13 @@ def _reason(
 
 
 def explain_unserved(
-    problem: Problem, pending: dict[str, int], last_shift: dict[str, int]
+    problem: Problem,
+    pending: dict[str, int],
+    last_shift: dict[str, int],
+    full_stations: frozenset[str] = frozenset(),
 ) -> list[Unserved]:
-    """One :class:`Unserved` for every visit still pending, with its rule and reason."""
+    """One :class:`Unserved` for every visit still pending, with its rule and reason;
+    ``full_stations`` are the transfer stations closed for the day as their store was full."""
     out: list[Unserved] = []
     day = _day(problem)
     for point_id in sorted(pending):
@@ -99,13 +115,17 @@ def explain_unserved(
                 point,
                 visit,
                 last_shift.get(point_id) if visit == pending[point_id] else None,
+                full_stations,
             )
             out.append(Unserved(point_id, visit, rule, reason))
     return out
 
 
 def explain_visits(
-    problem: Problem, missing: list[tuple[str, int]], served: set[tuple[str, int]]
+    problem: Problem,
+    missing: list[tuple[str, int]],
+    served: set[tuple[str, int]],
+    full_stations: frozenset[str] = frozenset(),
 ) -> list[Unserved]:
     """One :class:`Unserved` for each (point, visit) not made, with its rule and reason."""
     out: list[Unserved] = []
@@ -113,6 +133,7 @@ def explain_visits(
     for point_id, visit in missing:
         point = problem.point_by_id[point_id]
         earlier_made = visit == 0 or (point_id, visit - 1) in served
-        rule, reason = _reason(problem, day, point, visit, EARLIER_MADE if earlier_made else None)
+        last = EARLIER_MADE if earlier_made else None
+        rule, reason = _reason(problem, day, point, visit, last, full_stations)
         out.append(Unserved(point_id, visit, rule, reason))
     return out

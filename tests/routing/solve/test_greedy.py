@@ -94,3 +94,20 @@ def test_a_full_station_sends_trucks_to_the_landfill() -> None:
         if t.stream.value == "residual" and t.unload
     }
     assert "LF" in destinations
+
+
+def test_a_full_station_with_no_other_way_out_lists_its_visits_against_th() -> None:
+    problem = riverside()
+    tiny = dataclasses.replace(problem.facility_by_id["TS"], storage_kg=1000, container_kg=1000)
+    variant = problem.replace(
+        facilities=tuple(tiny if f.id == "TS" else f for f in problem.facilities if f.id != "LF"),
+        vehicles=tuple(v for v in problem.vehicles if v.id != "H1"),
+    )
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    residual = [
+        u for u in plan.unserved if variant.point_by_id[u.point_id].stream.value == "residual"
+    ]
+    assert residual
+    assert {u.rule for u in residual} == {"TH"}
+    assert all("TS" in u.reason for u in residual)
