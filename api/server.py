@@ -16,7 +16,7 @@ def serve(*, host: str, port: int, migrate: bool = True) -> None:
         upgrade(database_url=settings.database_url)
     print(f"Huanwei API: http://{host}:{port} (pages: /web/, docs: /docs)", flush=True)
     if settings.api_processes == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=settings.access_log)
     else:  # each process builds the app from the same environment
         uvicorn.run(
             "api.main:create_app",
@@ -24,4 +24,5 @@ def serve(*, host: str, port: int, migrate: bool = True) -> None:
             host=host,
             port=port,
             workers=settings.api_processes,
+            access_log=settings.access_log,
         )

@@ -348,3 +348,13 @@ def test_settings_of_processes_and_job_priority() -> None:
     for nice in ("-1", "20"):
         with pytest.raises(FieldError, match="job_nice"):
             Settings.from_env({"HUANWEI_JOB_NICE": nice})
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert Settings.from_env({}).access_log is False
+    assert Settings.from_env({"HUANWEI_ACCESS_LOG": "1"}).access_log is True
+    assert Settings.from_env({"HUANWEI_ACCESS_LOG": "no"}).access_log is False
+    with pytest.raises(FieldError, match="HUANWEI_ACCESS_LOG"):
+        Settings.from_env({"HUANWEI_ACCESS_LOG": "loud"})
+    with pytest.raises(FieldError, match="secret_key"):
+        Settings(environment="test")  # the development secret is for development only
