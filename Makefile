@@ -37,10 +37,10 @@ typecheck: venv
 unit: venv db browser
 	$(BIN)/pytest -q
 
-# The API's tests need a real PostGIS (and SpatiaLite): install the Debian packages when missing,
-# start the PostgreSQL 15 cluster through Debian's wrapper (it switches to the postgres user, as
-# PostgreSQL refuses to run as root) and create $(TEST_DB) with PostGIS. Idempotent.
-TEST_DB ?= huanwei_test
+# The API's tests need a real PostGIS (and SpatiaLite): install the Debian packages when missing
+# and start the PostgreSQL 15 cluster through Debian's wrapper (it switches to the postgres user,
+# as PostgreSQL refuses to run as root). The tests make their own database for each run
+# (tests/api/database.py). Idempotent.
 DB_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite
 db:
 	@dpkg -s $(DB_PACKAGES) >/dev/null 2>&1 || \
@@ -48,9 +48,6 @@ db:
 	@pg_lsclusters -h | grep -q '^15 *main ' || pg_createcluster 15 main
 	@pg_lsclusters -h | grep -q '^15 *main .*online' || \
 		pg_ctlcluster --skip-systemctl-redirect 15 main start
-	@su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '$(TEST_DB)'\"" \
-		| grep -q 1 || su postgres -c "createdb $(TEST_DB)"
-	@su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -q -d $(TEST_DB) -c 'CREATE EXTENSION IF NOT EXISTS postgis'"
 
 # The web pages' tests (tests/web) drive Debian's headless Chromium through selenium: install it
 # with its driver (and a CJK font, so the Chinese pages render in screenshots) when missing.

@@ -232,6 +232,8 @@ class PlanJobRow(Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: A what-if planned instead of the current data: ``{"name", "description", "changes"}``.
+    scenario: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class PlanRow(Base):

@@ -119,6 +119,11 @@ def run_job(
         job = store.get_job(session, job_id)
         try:
             problem, travel = load_problem(session, get_district(session, job.district_id))
+            if job.scenario is not None:  # the what-if, on the district's data of today
+                # (imported here: the scenarios repository imports this module)
+                from api.repositories.scenarios import scenario_of_plan
+
+                problem, travel = scenario_of_plan(job.scenario, problem, travel)
         except HuanweiError as error:
             store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))
             session.commit()

@@ -101,6 +101,33 @@ def problems_of(scenarios: list[Scenario], day: BaseDay) -> dict[str, Problem]:
     return problems
 
 
+def scenario_of_plan(
+    scenario: Mapping[str, Any], problem: Problem, travel: dict[str, Any]
+) -> tuple[Problem, dict[str, Any]]:
+    """The what-if of a plan request on the district's current ``problem``: its problem and
+    travel section.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``scenario``, the change and the field of every defect.
+    """
+    document = problem_to_dict(problem, travel=travel)
+    request = {"scenarios": [scenario], "include_current": False}
+    try:
+        day = build_base(Base(document=document))
+        (read,) = scenarios_of(request, document)
+        return problems_of([read], day)[read.name], dict(day.travel)
+    except ScenarioError as error:
+        raise ScenarioError(
+            [
+                Defect(d.record.replace("scenarios[0]", "scenario", 1), d.field, d.message)
+                for d in error.defects
+            ],
+            source="plan request",
+        ) from None
+
+
 def get_comparison(session: Session, comparison_id: int) -> ScenarioComparisonRow:
     """The comparison, or :class:`NotFoundError`."""
     row = session.get(ScenarioComparisonRow, comparison_id)

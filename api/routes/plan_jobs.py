@@ -11,6 +11,7 @@ from api.db import models as m
 from api.deps import PagingDep, QueueDep, SessionDep, StaffUser
 from api.jobs import store
 from api.repositories import districts as repo
+from api.repositories.scenarios import scenario_of_plan
 from api.schemas.plans import JobPage, JobPublic, PlanRequest
 
 router = APIRouter(tags=["plan jobs"])
@@ -33,6 +34,7 @@ def job_public(job: m.PlanJobRow) -> JobPublic:
         cancel_requested=job.cancel_requested,
         retryable=job.status in (store.FAILED, store.CANCELLED),
         plan_id=job.plan_id,
+        scenario=job.scenario["name"] if job.scenario else None,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
@@ -43,19 +45,24 @@ def job_public(job: m.PlanJobRow) -> JobPublic:
 def request_plan(
     district_id: int, body: PlanRequest, session: SessionDep, queue: QueueDep, user: StaffUser
 ) -> JobPublic:
-    """Queue a plan job for a day of the district's current data.
+    """Queue a plan job for a day of the district's current data, or of a what-if of it.
 
     The district is checked first: one that cannot be planned (no depots, no shifts, a broken
-    reference) is refused at once with every defect named.
+    reference) is refused at once with every defect named; so is a what-if whose changes do not
+    apply to the current data (``scenario.changes[j]`` and the field named).
     """
     district = repo.get_district(session, district_id)
-    repo.load_problem(session, district)
+    problem, travel = repo.load_problem(session, district)
+    scenario = body.scenario.model_dump() if body.scenario is not None else None
+    if scenario is not None:
+        scenario_of_plan(scenario, problem, travel)
     job = m.PlanJobRow(
         district_id=district_id,
         plan_date=body.date,
         time_limit_s=body.time_limit_s,
         seed=body.seed,
         publish=body.publish,
+        scenario=scenario,
         status=store.QUEUED,
         created_by=user.id,
     )

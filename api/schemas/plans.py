@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.scenarios import ScenarioIn
+
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
@@ -19,6 +21,11 @@ class PlanRequest(BaseModel):
     time_limit_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     publish: bool = Field(default=False, description="publish the plan when the job succeeds")
+    scenario: ScenarioIn | None = Field(
+        default=None,
+        description="plan this what-if (the current data with these changes) instead of the "
+        "current data; the changes are checked when the job is requested",
+    )
 
 
 class JobPublic(BaseModel):
@@ -38,6 +45,7 @@ class JobPublic(BaseModel):
     cancel_requested: bool
     retryable: bool
     plan_id: int | None
+    scenario: str | None = Field(description="the what-if planned, or null for the current data")
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None

@@ -4,12 +4,11 @@ The schema is built once per run by the Alembic migrations. Each test runs insid
 one connection that is rolled back at its end (sessions of the app and of plan jobs join it through
 savepoints), so no test sees another's rows. Tests of concurrent jobs, which need real commits, use
 ``committed`` instead: its tables are emptied after the test. If the database cannot be reached
-the tests fail: they never skip.
+the tests fail: they never skip. The database is the run's own (:mod:`tests.api.database`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -33,10 +32,9 @@ from routing.problem import Problem
 from routing.problem_file import problem_to_dict
 from routing.solve import Progress, solve
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
+from tests.api import database
 
-DATABASE_URL = os.environ.get(
-    "HUANWEI_TEST_DATABASE_URL", "postgresql://postgres@/huanwei_test?host=/var/run/postgresql"
-)
+DATABASE_URL = database.URL  # this run's own database, made by the engine fixture
 SECRET = "test-secret-that-is-long-enough-for-the-settings"
 ROLES = ("admin", "dispatcher", "planner", "driver")
 DAY = "2026-05-01"
@@ -56,14 +54,15 @@ def settings(**changes: Any) -> Settings:
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """The test database, its schema rebuilt by the migrations (fails if unreachable)."""
-    engine = make_engine(DATABASE_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-        conn.execute(text("CREATE EXTENSION postgis"))
-    upgrade(database_url=DATABASE_URL)
-    yield engine
-    engine.dispose()
+    with database.run_database() as url:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text("CREATE EXTENSION postgis"))
+        upgrade(database_url=url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

@@ -146,3 +146,41 @@ def test_gpx_and_icalendar_exports(api: Api, district: int) -> None:
     ics = api.call("GET", "/me/assignment.ics", role="driver", params={"date": DAY})
     assert ics.headers["content-type"].startswith("text/calendar")
     assert ics.text.startswith("BEGIN:VCALENDAR") and "DTSTART:20260501T" in ics.text
+
+
+def test_a_plan_job_of_a_what_if_plans_the_changed_day(api: Api, district: int) -> None:
+    scenario = {"name": "busy day", "changes": [{"type": "demand", "factor": 1.5}]}
+    queued = api.call(
+        "POST",
+        f"/districts/{district}/plan-jobs",
+        json={"date": DAY, "time_limit_s": 1, "scenario": scenario},
+    )
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["scenario"] == "busy day"
+    assert api.run_jobs(solve) == ["succeeded"]
+    job = api.call("GET", f"/plan-jobs/{queued.json()['id']}").json()
+    assert job["scenario"] == "busy day"
+    current = plan_day(api, district, publish=False)
+    with api.sessions() as session:
+        changed, base = (session.get(m.PlanRow, i) for i in (job["plan_id"], current))
+        assert changed is not None and base is not None
+        kg = [sum(p["kg_per_day"] for p in row.problem["points"]) for row in (changed, base)]
+    assert abs(kg[0] - 1.5 * kg[1]) <= len(base.problem["points"])  # rounded point by point
+    assert api.call("GET", f"/plans/{job['plan_id']}/validation").json()["ok"] is True
+
+
+def test_a_what_if_whose_change_does_not_apply_is_refused_and_queues_nothing(
+    api: Api, district: int
+) -> None:
+    scenario = {"name": "x", "changes": [{"type": "remove-facility", "id": "no-such-station"}]}
+    refused = api.call(
+        "POST",
+        f"/districts/{district}/plan-jobs",
+        json={"date": DAY, "scenario": scenario},
+    )
+    assert refused.status_code == 422
+    (entry,) = refused.json()["detail"]
+    assert entry["loc"][0].startswith("scenario") and "changes[0]" in entry["loc"][0]
+    assert entry["loc"][1] == "id" and "no-such-station" in entry["msg"]
+    with api.sessions() as session:
+        assert session.query(m.PlanJobRow).count() == 0
