@@ -1,11 +1,12 @@
-"""Collection points of a district, as GeoJSON; imports of CSV / GeoJSON point files."""
+"""Collection points of a district, as GeoJSON; imports of sheet, GeoJSON and OSM point files."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import UploadFile, status
+from fastapi import Query, UploadFile, status
 
 from api.db import models as m
 from api.deps import SessionDep, StaffUser
@@ -14,7 +15,9 @@ from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes.features import EnumFilter, FeatureResource, feature_router
 from api.schemas.records import ImportResult, PointFeature
+from gis_data.coords import parse_crs
 from gis_data.points import read_points
+from gis_data.sheets import SheetOptions
 from routing.domain import WasteStream
 from routing.errors import Defect, ProblemError
 
@@ -34,6 +37,7 @@ router = feature_router(
     )
 )
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".geojson", ".json", ".osm", ".osm.gz", ".osm.pbf")
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)
@@ -43,18 +47,34 @@ def import_points(
     session: SessionDep,
     user: StaffUser,
     replace: bool = False,
+    crs: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="datum of the file's coordinates: wgs84 (default), gcj02 (高德, 腾讯) or "
+            "bd09 (百度); a sheet's coordinate header may name its own",
+        ),
+    ] = "wgs84",
+    sheet: Annotated[
+        str | None,
+        Query(max_length=100, description="read only this worksheet of an .xlsx workbook"),
+    ] = None,
 ) -> ImportResult:
-    """Import a CSV or GeoJSON point file (``gis_data`` loaders), all-or-nothing.
+    """Import a point file (``gis_data`` loaders), all-or-nothing: an .xlsx or CSV sheet, GeoJSON,
+    or the waste features of an OSM extract (.osm, .osm.gz, .osm.pbf).
 
     Every bad row or feature is named with its field; with ``replace`` the district's points are
-    replaced, otherwise added (an id already in the district is a conflict).
+    replaced, otherwise added (an id already in the district is a conflict). Positions in GCJ-02
+    or BD-09 (``crs``) are stored as WGS84.
     """
     repo.get_district(session, district_id)
     name = Path(file.filename or "points").name.lower()
-    if not name.endswith((".csv", ".geojson", ".json")):
+    if not name.endswith(IMPORT_SUFFIXES):
         raise ProblemError(
-            [Defect("file", "filename", "must end in .csv, .geojson or .json")], source="upload"
+            [Defect("file", "filename", f"must end in {', '.join(IMPORT_SUFFIXES)}")],
+            source="upload",
         )
+    options = SheetOptions(crs=parse_crs(crs), sheet=sheet)
     data = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise ProblemError([Defect("file", "size", "is above 50 MiB")], source="upload")
@@ -62,9 +82,15 @@ def import_points(
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            points = read_points(path)
+            points = read_points(path, options)
         except ProblemError as error:
-            raise ProblemError(error.defects, source=name) from None
+            raise ProblemError(
+                [
+                    Defect(d.record.replace(str(path), name), d.field, d.message)
+                    for d in error.defects
+                ],
+                source=name,
+            ) from None
     replaced = 0
     try:
         if replace:
