@@ -12,6 +12,7 @@ from typing import Any
 
 from routing.kim import read_kim, validate_kim, write_solution
 from routing.kim.solve import route_miles, solve_kim_instance, solve_relaxed
+from routing.kim.travel import vehicle_bounds
 from routing.kpi import compute_kpis
 from routing.solve import plan_greedy, solve
 from routing.solve.plain import plain_pyvrp, routing_cost
@@ -98,14 +99,15 @@ def run_kim(args: argparse.Namespace) -> int:
     report = validate_kim(instance, run.solution)
     if args.out:
         write_solution(run.solution, args.out)
-    lower = -(-instance.total_yd // instance.daily_yd)
+    bounds = vehicle_bounds(instance)
     result: dict[str, Any] = {
         "instance": instance.name,
         "stops": len(instance.stops),
         "time_limit_s": args.time_limit,
         "seed": args.seed,
         "vehicles": report.vehicles,
-        "vehicles_lower_bound": int(lower),
+        "vehicles_lower_bound": bounds["yards"],
+        "vehicles_lower_bounds": bounds | {"largest": max(bounds.values())},
         "miles": round(report.miles, 1),
         "seconds": round(run.seconds, 1),
         "valid": report.ok,
