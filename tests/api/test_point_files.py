@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from gis_data.coords import gcj02_to_wgs84
 from gis_data.points import read_osm_waste_points
 from tests.api.conftest import Api
+from tests.gis_data.test_sheets import HERE, workbook
 
 HELSINKI = Path(__file__).resolve().parents[3] / "shared" / "data" / "osm" / "Helsinki.osm.pbf"
 HEAD = ["编号", "经度", "纬度", "垃圾类型", "日产量", "单位"]
 # A point in Huangdao as an Amap (GCJ-02) export gives it: GCJ-02 equals WGS84 outside China, so
 # only a point inside China shows that the datum is converted.
-IN_CHINA = (120.130433, 36.090514)
+IN_CHINA = HERE
 
 
-def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.worksheets[0])
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _xlsx(tmp_path: Path, sheets: dict[str, list[list[Any]]]) -> bytes:
+    return workbook(tmp_path, sheets).read_bytes()
 
 
 def _upload(api: Api, district: int, name: str, data: bytes, **params: str) -> Any:
@@ -46,12 +37,13 @@ def _points(api: Api, district: int) -> dict[str, Any]:
     return {f["properties"]["id"]: f for f in page["features"]}
 
 
-def test_an_xlsx_sheet_in_gcj02_is_stored_in_wgs84(api: Api, district: int) -> None:
+def test_an_xlsx_sheet_in_gcj02_is_stored_in_wgs84(api: Api, district: int, tmp_path: Path) -> None:
     data = _xlsx(
+        tmp_path,
         {
             "点位": [HEAD, ["X1", *IN_CHINA, "其他垃圾", 0.5, "吨"]],
             "说明": [HEAD, ["X2", *IN_CHINA, "厨余垃圾", 0.2, "吨"]],  # another sheet, not read
-        }
+        },
     )
     response = _upload(api, district, "点位表.xlsx", data, crs="gcj02", sheet="点位")
     assert response.status_code == 201, response.text
@@ -64,10 +56,13 @@ def test_an_xlsx_sheet_in_gcj02_is_stored_in_wgs84(api: Api, district: int) -> N
     assert points["X1"]["properties"]["kg_per_day"] == 500
 
 
-def test_a_bad_row_of_a_sheet_is_named_and_nothing_is_added(api: Api, district: int) -> None:
+def test_a_bad_row_of_a_sheet_is_named_and_nothing_is_added(
+    api: Api, district: int, tmp_path: Path
+) -> None:
     before = _points(api, district)
     data = _xlsx(
-        {"点位": [HEAD, ["X1", *IN_CHINA, "其他垃圾", 0.5, "吨"], ["X3", 500, 36, "x", 1]]}
+        tmp_path,
+        {"点位": [HEAD, ["X1", *IN_CHINA, "其他垃圾", 0.5, "吨"], ["X3", 500, 36, "x", 1]]},
     )
     response = _upload(api, district, "p.xlsx", data)
     assert response.status_code == 422
