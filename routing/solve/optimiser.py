@@ -7,6 +7,8 @@
 4. Routes are timed on the problem's own matrices with the crew's break
    (:mod:`routing.solve.timing`); CP-SAT gives each a crew (SH1).
 5. Hauls from the transfer stations (TH), and every visit not made, with its reason.
+6. What is still left out goes to the greedy planner's free vehicle-shifts, then is placed by
+   regret wherever a route has room (the dispatchers' insertion).
 
 The greedy planner's plan is made too; the better of the two (fewer visits unserved, then lower
 cost) is returned, so the optimiser never does worse than the baseline.
@@ -47,6 +49,9 @@ from routing.travel import TravelMatrix
 from routing.validation import validate
 
 Progress = Callable[[float, int | None], None]
+#: Least seconds worth placing left-out visits again in, and seconds kept after it for judging.
+MIN_PLACING_S = 0.5
+AFTER_PLACING_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +198,27 @@ def _solve_all(
         futures = [pool.submit(_search, t, seed, iterations, ends_at) for t in order]
         by_sub = {id(t.sub): f for t, f in zip(order, futures, strict=True)}
         return [by_sub[id(t.sub)].result() for t in tasks]
+
+
+def place_again(problem: Problem, plan: Plan, *, seed: int, time_limit_s: float) -> Plan:
+    """What the searches and the greedy fill left out, placed by regret wherever a route (or a
+    free vehicle-shift) still has room within every rule: the dispatchers' insertion
+    (:func:`routing.dispatch.replan.reoptimise`, no moves). The plan is kept if fewer visits stay
+    unserved and the validator passes it."""
+    # Imported here: routing.dispatch builds on this package (its day replays the hauls).
+    from routing.dispatch.errors import DispatchError
+    from routing.dispatch.replan import reoptimise
+
+    if time_limit_s < MIN_PLACING_S:
+        return plan
+    try:
+        result = reoptimise(problem, plan, time_limit_s=time_limit_s, rounds=0, seed=seed).plan
+    except DispatchError:  # the plan breaks a rule: the judging after this says which
+        return plan
+    if len(result.unserved) >= len(plan.unserved) or not validate(problem, result).ok:
+        return plan
+    meta = dict(plan.meta) | {"placed_again": len(plan.unserved) - len(result.unserved)}
+    return Plan(plan.problem_name, result.routes, result.hauls, result.unserved, meta)
 
 
 class _Laps:
@@ -362,6 +388,10 @@ def optimise(
     laps("hauls and reasons")
     plan = plan_greedy(problem, seed=seed, base=draft) if draft.unserved else draft
     laps("greedy fill")
+    if plan.unserved:
+        left_s = time_limit_s if deterministic else began + time_limit_s - time.perf_counter()
+        plan = place_again(problem, plan, seed=seed, time_limit_s=left_s - AFTER_PLACING_S)
+        laps("placed again")
     if baseline is None:
         if progress:
             progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))

@@ -10,9 +10,11 @@ from hypothesis import given, settings
 
 from routing.domain import TimeWindow
 from routing.fleet import RuleParameters
-from routing.plan import Plan
+from routing.plan import Plan, Unserved
 from routing.problem import Problem
-from routing.solve import optimise, solve
+from routing.solve import optimise, plan_greedy, solve
+from routing.solve.hauls import schedule_hauls
+from routing.solve.optimiser import place_again
 from routing.units import HOUR, MINUTE
 from routing.validation import validate
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
@@ -162,3 +164,26 @@ def test_a_warm_start_from_yesterdays_plan_keeps_more_of_it() -> None:
         kept[name] = sum(after.get(k) == v for k, v in before.items()) / len(before)
     assert kept["warm"] > kept["cold"]
     assert kept["warm"] >= 0.75
+
+
+def test_visits_left_out_are_placed_again_where_a_route_has_room() -> None:
+    # A plan that gave up one route: its visits listed unserved, the hauls made again. Placing
+    # them again by regret must serve them in the room the other routes and the freed
+    # vehicle-shift have, and keep every rule.
+    problem = generate_district(BOX, seed=5, spec=DistrictSpec(scale=0.05))
+    full = plan_greedy(problem, seed=1)
+    assert validate(problem, full).ok and not full.unserved
+    dropped = max(full.routes, key=lambda r: sum(len(t.visits) for t in r.trips))
+    routes = tuple(r for r in full.routes if r is not dropped)
+    left_out = tuple(
+        Unserved(v.point_id, v.visit, "SH1", "left out for this test")
+        for t in dropped.trips
+        for v in t.visits
+    )
+    partial = Plan(problem.name, routes, unserved=left_out)
+    partial = dataclasses.replace(partial, hauls=schedule_hauls(problem, partial))
+    assert_valid(problem, partial)
+    placed = place_again(problem, partial, seed=1, time_limit_s=30.0)
+    assert_valid(problem, placed)
+    assert len(placed.unserved) < len(left_out)
+    assert placed.meta["placed_again"] == len(left_out) - len(placed.unserved)
