@@ -52,6 +52,9 @@ Progress = Callable[[float, int | None], None]
 #: Least seconds worth placing left-out visits again in, and seconds kept after it for judging.
 MIN_PLACING_S = 0.5
 AFTER_PLACING_S = 1.0
+#: Most (visit left out × vehicle-shift) pairs placed again: a district's few visits, not a city's
+#: hundreds (each pair is timed before the clock is looked at).
+MAX_PLACING_PAIRS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +212,9 @@ def place_again(problem: Problem, plan: Plan, *, seed: int, time_limit_s: float)
     from routing.dispatch.errors import DispatchError
     from routing.dispatch.replan import reoptimise
 
-    if time_limit_s < MIN_PLACING_S:
-        return plan
+    slots = len(problem.vehicles) * len(problem.shifts)
+    if time_limit_s < MIN_PLACING_S or len(plan.unserved) * slots > MAX_PLACING_PAIRS:
+        return plan  # its first look at every visit in every route is not bounded by the clock
     try:
         result = reoptimise(problem, plan, time_limit_s=time_limit_s, rounds=0, seed=seed).plan
     except DispatchError:  # the plan breaks a rule: the judging after this says which
