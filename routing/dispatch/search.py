@@ -640,6 +640,43 @@ class Search:
             return False
         return True
 
+    def split(self, index: int, target: int, *, deadline: float) -> bool:
+        """Give the last flexible trip of draft ``index`` (the second half of it, if it is the
+        only one) to the empty draft ``target`` (a free vehicle-shift), then let the visits of every draft move where the objective falls most,
+        the new route among their places; keep the result if the objective fell, else go back.
+
+        Balance needs it where the routes of a kind are all long: single moves never open a
+        route, as a route of one visit is far below the mean working time."""
+        draft = self.day.drafts[index]
+        if not draft.movable or not draft.flex or self.day.timed[target].route is not None:
+            return False
+        last = draft.flex[-1]
+        # A route of one trip gives the second half of it.
+        keys = list(last.visits) if len(draft.flex) > 1 else last.visits[len(last.visits) // 2 :]
+        if last.locked or not keys or any(k in self._pinned for k in keys):
+            return False
+        saved, before = self.snapshot(), self.total()
+        shortened = draft.copy()
+        shortened.flex[-1].visits = [k for k in last.visits if k not in keys]
+        shortened.tidy()
+        timed = self.day.timer.time(shortened)
+        if timed is None:
+            return False
+        self.put(index, shortened, timed)
+        for key in keys:
+            option = self.best(key, target)
+            if option is None or not self.apply_if_the_day_fits(option):
+                self.restore(saved)
+                return False
+        movable = [k for d in self.day.drafts if d.movable for k in d.flex_visits()]
+        self.relocate(
+            movable, deadline=deadline, rng=random.Random(index), rounds=1, extra_drafts=[target]
+        )
+        if self.total() >= before - EPSILON or self.day.first_overflow() is not None:
+            self.restore(saved)
+            return False
+        return True
+
     def total(self) -> float:
         """The objective over every draft."""
         return sum(self.scores)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from routing.dispatch.balance import balance_kpis, rebalance
+import pytest
+
+from routing.dispatch import balance
+from routing.dispatch.balance import BALANCED, balance_kpis, rebalance
 from routing.dispatch.requests import Weights
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import HOUR
 from tests.factories import R, schedule
+from tests.routing.dispatch.conftest import small_district
 from tests.routing.dispatch.helpers import assert_valid
 
 
@@ -45,3 +49,20 @@ def test_rebalancing_narrows_the_spread_within_the_rules(district: tuple[Problem
     before, after = result.facts["balance_before"], result.facts["balance_after"]
     assert after["longest_h"] - after["shortest_h"] <= before["longest_h"] - before["shortest_h"]
     assert result.facts["objective_after_fen"] <= result.facts["objective_before_fen"]
+
+
+def test_long_routes_give_work_to_free_vehicles_of_their_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A generated district whose greedy plan leaves vehicle-shifts free: single moves never open
+    # one (a route of one visit is far below the mean), the split does.
+    problem, plan = small_district(15)
+    split = rebalance(problem, plan, weights=BALANCED, time_limit_s=30, seed=1)
+    monkeypatch.setattr(balance, "SPLIT_TRIES", 0)
+    single = rebalance(problem, plan, weights=BALANCED, time_limit_s=30, seed=1)
+    assert_valid(problem, split.plan)
+    assert split.facts["routes_opened"] >= 1 and single.facts["routes_opened"] == 0
+    assert len(split.plan.routes) > len(single.plan.routes)
+    assert split.facts["objective_after_fen"] < single.facts["objective_after_fen"]
+    ratio = "longest_over_shortest"
+    assert split.facts["balance_after"][ratio] < single.facts["balance_after"][ratio]
