@@ -155,7 +155,7 @@ def rebalance(
     weigh them against cost; locked routes, trips and visits stay."""
     began = time.perf_counter()
     require_valid(problem, plan)
-    day = open_day(problem, plan, locks=locks, float_starts=True)
+    day = open_day(problem, plan, locks=locks)
     routes = [t for t in day.timed if t.route is not None]
     mean = sum(t.work_s for t in routes) / len(routes) if routes else 0.0
     objective = Objective(weights, reference_of(plan.routes), mean, local_xy(problem.points))

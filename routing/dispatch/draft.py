@@ -78,10 +78,6 @@ class Draft:
         The vehicle-shift may get no work (its vehicle is out of service).
     break_hint
         When the plan's crew break began, if it is not fixed: tried first when timing.
-    float_start
-        ``start_s`` is the earliest the route may leave, not when it leaves: it leaves as late
-        as lets it reach its first stop when that stop starts (a route planned afresh, with no
-        fixed part). Its working time, cost and start follow.
     """
 
     vehicle_id: str
@@ -98,7 +94,6 @@ class Draft:
     pinned: frozenset[VisitKey] = frozenset()
     closed: bool = False
     break_hint: int | None = None
-    float_start: bool = False
 
     @property
     def movable(self) -> bool:
@@ -388,16 +383,17 @@ class Timer:
         events = self._events(draft, matrix.index)
         course = _Course(draft, matrix, (here, t, kg, litres, first), events)
         run = self._run(course, None, 0)
-        leave = self._departure(draft, run)
         breaks: tuple[Break, ...] = draft.fixed_breaks
-        deadline = leave + crew.break_after_s
+        deadline = draft.start_s + crew.break_after_s
         needs_break = not breaks and crew.break_s > 0
-        if needs_break and run.end_s is not None and run.end_s - leave <= crew.break_after_s:
+        if (
+            needs_break
+            and run.end_s is not None
+            and run.end_s - draft.start_s <= crew.break_after_s
+        ):
             needs_break = False
         if needs_break:
-            if run.end_s is None or not self._ends_in_time(
-                draft, leave, run.end_s, crew.max_work_s
-            ):
+            if run.end_s is None or not self._ends_in_time(draft, run.end_s, crew.max_work_s):
                 # A break only delays what follows it: what fails without one fails with one.
                 self.last_failure = run.failure if run.end_s is None else _LATE
                 return None
@@ -408,8 +404,6 @@ class Timer:
                 return t if position == 0 else plain.times[position - 1][2]
 
             order = list(range(len(events), -1, -1))  # latest first: it delays the least
-            if leave != draft.start_s:
-                order.remove(0)  # a route that leaves later takes no break before leaving
             if draft.break_hint is not None:
                 hinted = [k for k in order if leave_at(k) <= draft.break_hint]
                 if hinted:  # where the plan had it: most often still right
@@ -417,17 +411,17 @@ class Timer:
                     order.insert(0, hinted[0])
             tries = 0
             for position in order:
-                pause = leave_at(position)
-                if pause > deadline:
+                leave = leave_at(position)
+                if leave > deadline:
                     continue
                 tries += 1
                 if tries > BREAK_TRIES and not thorough:
                     break
                 paused = self._run(course, position, crew.break_s)
                 if paused.end_s is not None and self._ends_in_time(
-                    draft, leave, paused.end_s, crew.max_work_s
+                    draft, paused.end_s, crew.max_work_s
                 ):
-                    chosen, breaks = paused, (Break(pause, pause + crew.break_s),)
+                    chosen, breaks = paused, (Break(leave, leave + crew.break_s),)
                     break
             if chosen is None:
                 self.last_failure = ("SH1", "no place for the crew's break within the rules")
@@ -436,49 +430,29 @@ class Timer:
         if run.end_s is None:
             self.last_failure = run.failure
             return None
-        if not self._ends_in_time(draft, leave, run.end_s, crew.max_work_s):
+        if not self._ends_in_time(draft, run.end_s, crew.max_work_s):
             self.last_failure = _LATE
             return None
-        route = self._route(draft, run, breaks, run.end_s, leave)
+        route = self._route(draft, run, breaks, run.end_s)
         for event in events:
             metres += matrix.distance(here, event.location)
             here = event.location
         metres += matrix.distance(here, vehicle.depot_id)
-        work = run.end_s - leave
+        work = run.end_s - draft.start_s
         return Timed(route, self.cost_fen(draft.vehicle_id, metres, work), work, metres)
 
     @staticmethod
-    def _departure(draft: Draft, run: _Run) -> int:
-        """When the route leaves: ``start_s``, or for a floating start as much later as it
-        would wait at its first stop, so that every later time stays as it is (a break is never
-        put before the first stop then)."""
-        if (
-            not draft.float_start
-            or draft.fixed_trips
-            or draft.open_trip is not None
-            or draft.fixed_breaks
-            or not run.times
-        ):
-            return draft.start_s
-        arrival, start = run.times[0][0], run.times[0][1]
-        return draft.start_s + (start - arrival)
+    def _ends_in_time(draft: Draft, end_s: int, max_work_s: int) -> bool:
+        return end_s <= draft.latest_end_s and end_s - draft.start_s <= max_work_s
 
     @staticmethod
-    def _ends_in_time(draft: Draft, leave_s: int, end_s: int, max_work_s: int) -> bool:
-        return end_s <= draft.latest_end_s and end_s - leave_s <= max_work_s
-
-    @staticmethod
-    def _route(
-        draft: Draft, run: _Run, breaks: tuple[Break, ...], end_s: int, start_s: int
-    ) -> Route:
+    def _route(draft: Draft, run: _Run, breaks: tuple[Break, ...], end_s: int) -> Route:
         trips: list[Trip] = list(draft.fixed_trips)
         visits: list[VisitStop] = list(draft.open_trip.visits) if draft.open_trip else []
         k = 0
         for flex in draft.flex:
             for key in flex.visits:
                 arrival, start, departure, kg, litres = run.times[k]
-                if k == 0:  # a later departure arrives later, when the first stop starts
-                    arrival += start_s - draft.start_s
                 visits.append(VisitStop(key[0], key[1], arrival, start, departure, kg, litres))
                 k += 1
             arrival, start, departure, _kg, _l = run.times[k]
@@ -492,7 +466,7 @@ class Timer:
             draft.vehicle_id,
             draft.shift_id,
             draft.crew_id,
-            start_s,
+            draft.start_s,
             end_s,
             tuple(trips),
             tuple(sorted(breaks, key=lambda b: b.start_s)),

@@ -204,16 +204,11 @@ def open_day(
     locks: Locks = NO_LOCKS,
     out_of_service: Mapping[str, tuple[int, int]] | None = None,
     timer: Timer | None = None,
-    float_starts: bool = False,
 ) -> Day:
     """Open ``plan`` for changes (see the module's description).
 
     ``out_of_service``: vehicle → (from, until) seconds in which it gets no new route.
-    ``float_starts`` (a day not begun, ``now_s`` None): a route with nothing fixed may leave
-    from its shift's start (its crew's, or a handover after the vehicle's route before), as late
-    as its first stop needs (:attr:`Draft.float_start`), so it can take work earlier in the shift.
     """
-    float_starts = float_starts and now_s is None
     reports = tuple(reports)
     check_requests(problem, plan, locks, reports)
     timer = timer or Timer(problem)
@@ -232,7 +227,7 @@ def open_day(
     for route in plan.routes:
         by_vehicle.setdefault(route.vehicle_id, []).append(route)
     for vehicle_id, routes in sorted(by_vehicle.items()):
-        for route, before, after in consecutive(routes):
+        for route, _before, after in consecutive(routes):
             shift = problem.shift_by_id[route.shift_id]
             crew = problem.crew_by_id[route.crew_id]
             drop = {
@@ -279,19 +274,10 @@ def open_day(
                 if (s.point_id, s.visit) in drop
             ]
             draft.not_before_s = max([draft.not_before_s, *passed])
-            if float_starts and not (draft.fixed_trips or draft.open_trip or draft.fixed_breaks):
-                earliest_start = max(shift.start_s, crew.available.start_s)
-                if before is not None:
-                    earliest_start = max(earliest_start, before.end_s + problem.rules.handover_s)
-                draft.start_s = min(draft.start_s, earliest_start)
-                draft.float_start = True
             drafts.append(draft)
             as_planned[id(draft)] = kept
     used_crews = {r.crew_id for r in plan.routes}
-    free = empty_drafts(problem, plan, now_s, locks, out_of_service or {}, used_crews)
-    for draft in free:
-        draft.float_start = float_starts
-    drafts += free
+    drafts += empty_drafts(problem, plan, now_s, locks, out_of_service or {}, used_crews)
     tie_handovers(problem, drafts)
     timed: list[Timed] = []
     for number, draft in enumerate(drafts):

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routing.dispatch.draft import Timer
-from routing.dispatch.opening import cut_route, open_day
+from routing.dispatch.opening import cut_route
 from routing.dispatch.requests import NO_LOCKS
-from routing.plan import Plan, Route, Unload, VisitStop
+from routing.plan import Plan, Unload, VisitStop
 from routing.problem import Problem
 from tests.routing.dispatch.conftest import small_district
 from tests.routing.dispatch.helpers import assert_valid
@@ -52,34 +52,3 @@ def test_a_cut_route_timed_again_keeps_every_rule(seed: int, share: float) -> No
         kept = int(len(list(before.stops())) * share)
         assert list(after.stops())[:kept] == list(before.stops())[:kept]
         assert [_place(s) for s in after.stops()] == [_place(s) for s in before.stops()]
-
-
-@settings(max_examples=12, deadline=None)
-@given(st.integers(0, 3000))
-def test_a_floating_start_leaves_as_late_as_its_first_stop_needs(seed: int) -> None:
-    problem, plan = small_district(seed, scale=0.03)
-    day = open_day(problem, plan, float_starts=True)
-    floated = 0
-    for draft, timed in zip(day.drafts, day.timed, strict=True):
-        if timed.route is None or not draft.float_start:
-            continue
-        floated += 1
-        route = timed.route
-        first = route.trips[0].visits[0]
-        shift = problem.shift_by_id[route.shift_id]
-        # It may leave from the start of its shift, and leaves no earlier than it must.
-        assert draft.start_s <= max(shift.start_s, plan_start(plan, route))
-        assert route.start_s >= draft.start_s
-        assert route.start_s == draft.start_s or first.arrival_s == first.start_s
-        assert timed.work_s == route.end_s - route.start_s
-    assert floated > 0
-    assert_valid(problem, day.to_plan())
-
-
-def plan_start(plan: Plan, route: Route) -> int:
-    """When the plan's route of the same vehicle and shift left."""
-    return next(
-        r.start_s
-        for r in plan.routes
-        if (r.vehicle_id, r.shift_id) == (route.vehicle_id, route.shift_id)
-    )
