@@ -84,6 +84,10 @@ def _restrict(matrix: TravelMatrix, ids: Sequence[str]) -> TravelMatrix:
 #: -2 % to -13 %), while on a thousand jobs its moves are too slow to give anything (-0.002 %).
 ROUTING_MAX_JOBS = 400
 ROUTING_SHARE = 0.3
+#: Under an iteration limit, the routing library's search stops after one solution per this many
+#: of PyVRP's iterations: each of its solutions costs far more than an iteration of PyVRP's, and
+#: the bound must end the search before the clock does for a seed to give the same plan.
+ROUTING_ITERATIONS = 10
 
 #: Fewer jobs than this are searched in this process: starting worker processes (seconds on a
 #: loaded machine) would cost more than the second core gives.
@@ -203,8 +207,9 @@ def _search(
     found = solve_stream(
         sub, time_limit_s=(1 - ROUTING_SHARE) * budget, seed=seed, max_iterations=iterations
     )
+    solutions = None if iterations is None else max(1, iterations // ROUTING_ITERATIONS)
     routed = route_stream(
-        sub, time_limit_s=ROUTING_SHARE * budget, initial=found, max_solutions=iterations
+        sub, time_limit_s=ROUTING_SHARE * budget, initial=found, max_solutions=solutions
     )
     chosen = better_routes(found, routed)
     return chosen, chosen is not found
