@@ -111,6 +111,16 @@ def balance_kpis(problem: Problem, plan: Plan) -> BalanceKpis:
     )
 
 
+def _by_work(search: Search, *, longest_first: bool = False) -> list[int]:
+    """The drafts with a route that may change, shortest working time first (or longest)."""
+    day = search.day
+    sign = -1 if longest_first else 1
+    return sorted(
+        (i for i, t in enumerate(day.timed) if t.route is not None and day.drafts[i].movable),
+        key=lambda i: sign * day.timed[i].work_s,
+    )
+
+
 def _split_a_longest(problem: Problem, search: Search, deadline: float) -> bool:
     """One of the :data:`SPLIT_TRIES` longest routes gives its last trip to a free vehicle-shift
     of its vehicle type (its own shift first), and visits move to it
@@ -120,10 +130,7 @@ def _split_a_longest(problem: Problem, search: Search, deadline: float) -> bool:
     def kind(index: int) -> str:
         return problem.vehicle_by_id[day.drafts[index].vehicle_id].type_id
 
-    longest = sorted(
-        (i for i, t in enumerate(day.timed) if t.route is not None and day.drafts[i].movable),
-        key=lambda i: -day.timed[i].work_s,
-    )[:SPLIT_TRIES]
+    longest = _by_work(search, longest_first=True)[:SPLIT_TRIES]
     free: dict[tuple[str, str, int, int], int] = {}
     for i, draft in enumerate(day.drafts):
         if day.timed[i].route is None and draft.movable and not draft.flex:
@@ -166,10 +173,7 @@ def rebalance(
     deadline = began + time_limit_s
     moves = 0
     for _ in range(rounds):
-        shortest = sorted(
-            (i for i, t in enumerate(day.timed) if t.route is not None and day.drafts[i].movable),
-            key=lambda i: day.timed[i].work_s,
-        )[:SHORTEST_EXTRA]
+        shortest = _by_work(search)[:SHORTEST_EXTRA]
         made = search.relocate(keys, deadline=deadline, rng=rng, rounds=1, extra_drafts=shortest)
         moves += made
         if not made or time.perf_counter() > deadline:
@@ -178,10 +182,7 @@ def rebalance(
     while time.perf_counter() < deadline and _split_a_longest(problem, search, deadline):
         opened += 1
     closed = 0
-    for index in sorted(
-        (i for i, t in enumerate(day.timed) if t.route is not None and day.drafts[i].movable),
-        key=lambda i: day.timed[i].work_s,
-    )[:SHORTEST_EXTRA]:
+    for index in _by_work(search)[:SHORTEST_EXTRA]:
         # A route far shorter than the rest: its visits may do better on the others.
         if time.perf_counter() < deadline and search.close(index, deadline=deadline):
             closed += 1

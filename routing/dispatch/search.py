@@ -642,8 +642,9 @@ class Search:
 
     def split(self, index: int, target: int, *, deadline: float) -> bool:
         """Give the last flexible trip of draft ``index`` (the second half of it, if it is the
-        only one) to the empty draft ``target`` (a free vehicle-shift), then let the visits of every draft move where the objective falls most,
-        the new route among their places; keep the result if the objective fell, else go back.
+        only one) to the empty draft ``target`` (a free vehicle-shift), then let the visits of
+        every draft move where the objective falls most, the new route among their places; keep
+        the result if the objective fell, else go back.
 
         Balance needs it where the routes of a kind are all long: single moves never open a
         route, as a route of one visit is far below the mean working time."""

@@ -211,7 +211,7 @@ class _Nodes:
 
 def _legs(
     sub: StreamProblem, nodes: _Nodes, profile: str
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
+) -> tuple[np.ndarray, np.ndarray, frozenset[int]]:
     """Metres, and seconds with the service (or tipping) at the node left, between every two
     nodes on ``profile``'s roads; and the nodes its matrix lacks."""
     matrix = sub.matrices[profile]
@@ -230,7 +230,7 @@ def _legs(
     seconds += service[:, None]
     np.fill_diagonal(metres, 0)
     np.fill_diagonal(seconds, 0)
-    return metres, seconds, absent
+    return metres, seconds, frozenset(absent)
 
 
 def _copies(sub: StreamProblem, initial: Sequence[SlotRoute]) -> list[int]:

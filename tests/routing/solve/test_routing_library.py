@@ -61,14 +61,21 @@ def _problem(
 ALL_DAY = Dump("plant", 5 * HOUR, 22 * HOUR, 10 * MINUTE)
 
 
+def _in_a_line(
+    count: int, kg: int, plant_km: float, *, first_km: float = 1.0, on_board_s: int = 0
+) -> tuple[list[Job], StreamProblem]:
+    """``count`` jobs of ``kg`` a kilometre apart from ``first_km``, one vehicle, the plant."""
+    jobs = [_job(f"p{k}", kg) for k in range(count)]
+    positions = {"depot": 0.0, "plant": plant_km} | {f"p{k}": first_km + k for k in range(count)}
+    return jobs, _problem(jobs, [_slot("v1")], [ALL_DAY], positions, on_board_s)
+
+
 def _served(routes: list[SlotRoute]) -> list[int]:
     return sorted(k for r in routes for t in r.trips for k in t.jobs)
 
 
 def test_the_load_forces_trips_and_every_trip_ends_at_a_dump_within_capacity() -> None:
-    jobs = [_job(f"p{k}", 600) for k in range(4)]
-    positions = {"depot": 0.0, "plant": 10.0} | {f"p{k}": 2.0 + k for k in range(4)}
-    sub = _problem(jobs, [_slot("v1")], [ALL_DAY], positions)
+    jobs, sub = _in_a_line(4, 600, 10.0, first_km=2.0)
     routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
     assert routed is not None
     assert _served(routed.routes) == [0, 1, 2, 3]
@@ -108,9 +115,7 @@ def test_a_job_no_body_may_reach_is_left_out_and_the_rest_served() -> None:
 
 def test_the_on_board_estimate_splits_trips() -> None:
     # 10 min on board a job, 25 min a trip: at most two jobs a trip although the load allows all.
-    jobs = [_job(f"p{k}", 10) for k in range(5)]
-    positions = {"depot": 0.0, "plant": 6.0} | {f"p{k}": 1.0 + k for k in range(5)}
-    sub = _problem(jobs, [_slot("v1")], [ALL_DAY], positions, on_board_s=25 * MINUTE)
+    _, sub = _in_a_line(5, 10, 6.0, on_board_s=25 * MINUTE)
     routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
     assert routed is not None
     assert _served(routed.routes) == [0, 1, 2, 3, 4]
@@ -139,9 +144,7 @@ def test_the_search_improves_a_poor_start_and_is_kept() -> None:
 
 
 def test_fewer_jobs_served_is_never_preferred() -> None:
-    jobs = [_job(f"p{k}", 100) for k in range(3)]
-    positions = {"depot": 0.0, "plant": 4.0} | {f"p{k}": 1.0 + k for k in range(3)}
-    sub = _problem(jobs, [_slot("v1")], [ALL_DAY], positions)
+    _, sub = _in_a_line(3, 100, 4.0)
     routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
     assert routed is not None
     everything = [SlotRoute(0, 6 * HOUR, (SlotTrip((0, 1, 2), 0),))]
