@@ -11,7 +11,7 @@ DEMO_OUT ?= out/demo
 DEMO_SERVE ?= 1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test lint typecheck unit venv clean db browser
+.PHONY: demo test lint typecheck unit venv clean db browser spatialite
 
 venv: $(STAMP)
 
@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-demo: venv
+demo: venv spatialite
 	$(BIN)/huanwei demo --out $(DEMO_OUT)
 	$(BIN)/huanwei demo-serve --out $(DEMO_OUT) --host 127.0.0.1 --port $(DEMO_PORT) \
 		$(if $(filter 0,$(DEMO_SERVE)),--no-serve)
@@ -37,14 +37,24 @@ typecheck: venv
 unit: venv db browser
 	$(BIN)/pytest -q
 
+# Debian packages, installed when missing (one step for both commands, whichever comes first).
+# SUDO is empty as root (CI) and `sudo` for a user who is not.
+SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
+APT_INSTALL = dpkg -s $(1) >/dev/null 2>&1 || \
+	($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1))
+
+# The embedded database of `make demo` and of the API by default: SQLite with SpatiaLite.
+SPATIALITE_PACKAGES := libsqlite3-mod-spatialite
+spatialite:
+	@$(call APT_INSTALL,$(SPATIALITE_PACKAGES))
+
 # The API's tests need a real PostGIS (and SpatiaLite): install the Debian packages when missing
 # and start the PostgreSQL 15 cluster through Debian's wrapper (it switches to the postgres user,
 # as PostgreSQL refuses to run as root). The tests make their own database for each run
 # (tests/api/database.py). Idempotent.
-DB_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite
-db:
-	@dpkg -s $(DB_PACKAGES) >/dev/null 2>&1 || \
-		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DB_PACKAGES))
+DB_PACKAGES := postgresql-15-postgis-3 $(SPATIALITE_PACKAGES)
+db: spatialite
+	@$(call APT_INSTALL,$(DB_PACKAGES))
 	@pg_lsclusters -h | grep -q '^15 *main ' || pg_createcluster 15 main
 	@pg_lsclusters -h | grep -q '^15 *main .*online' || \
 		pg_ctlcluster --skip-systemctl-redirect 15 main start
@@ -54,7 +64,8 @@ db:
 BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
 browser:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
-		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES))
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES))
 
 test: lint typecheck unit
 
