@@ -3,8 +3,9 @@
 =================  =======================================================================
 dependency         who passes
 =================  =======================================================================
-TokenUserId        the user id a valid token names, without a database lookup (401 otherwise)
-CurrentUser        anyone with a valid token (401 otherwise)
+TokenClaimsDep     what a validly signed, unexpired token says, without a database lookup
+                   (401 otherwise); its version is checked against the user's where it is used
+CurrentUser        anyone with a valid token of the user's current token version (401 otherwise)
 AdminUser          role admin (403 for other roles)
 StaffUser          admin, dispatcher, planner: district data, plan jobs, plans
 DispatcherUser     admin, dispatcher: publishing a plan
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from api.core.config import Settings
 from api.core.errors import AuthenticationError, PermissionDeniedError
-from api.core.security import read_token
+from api.core.security import TokenClaims, read_token
 from api.db import models as m
 from api.jobs.queue import JobQueue
 
@@ -67,16 +68,16 @@ QueueDep = Annotated[JobQueue, Depends(get_queue)]
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-async def token_user_id(
+async def token_claims(
     settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
-) -> int:
-    """The user id a bearer token names; :class:`AuthenticationError` without a valid one."""
+) -> TokenClaims:
+    """What a bearer token says; :class:`AuthenticationError` without a valid one."""
     if token is None:
         raise AuthenticationError("sign in: no bearer token", loc=("header", "Authorization"))
-    user_id = read_token(token, secret_key=settings.secret_key)
-    if user_id is None:
+    claims = read_token(token, secret_key=settings.signing_key())
+    if claims is None:
         raise invalid_token()
-    return user_id
+    return claims
 
 
 def invalid_token() -> AuthenticationError:
@@ -84,18 +85,19 @@ def invalid_token() -> AuthenticationError:
     return AuthenticationError("the token is invalid or expired", loc=("header", "Authorization"))
 
 
-TokenUserId = Annotated[int, Depends(token_user_id)]
+TokenClaimsDep = Annotated[TokenClaims, Depends(token_claims)]
 
 
-def current_user(session: SessionDep, user_id: TokenUserId) -> m.UserRow:
-    """The user a bearer token names; :class:`AuthenticationError` without a valid one.
+def current_user(session: SessionDep, claims: TokenClaimsDep) -> m.UserRow:
+    """The user a bearer token names; :class:`AuthenticationError` without a valid one, or when
+    the user is gone or has signed out, changed password or role since the token was issued.
 
     The user is read in a transaction that ends here (the row stays readable), so the session's
     connection goes back to the pool until the route's own queries.
     """
-    user = session.get(m.UserRow, user_id)
+    user = session.get(m.UserRow, claims.user_id)
     session.commit()
-    if user is None:
+    if user is None or user.token_version != claims.version:
         raise invalid_token()
     return user
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
 from api.core.errors import install_error_handlers
+from api.core.rate_limit import SignInLimiter
 from api.core.security import hash_password
 from api.db import models as m
 from api.db.engine import make_engine, session_factory
@@ -56,6 +58,8 @@ def create_app(
         The solve function of thread-executor jobs (tests pass slow ones).
     """
     settings = settings or Settings.from_env()
+    # The key is read (or generated) once, here: every request signs and checks with it.
+    settings = dataclasses.replace(settings, secret_key=settings.signing_key())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -90,6 +94,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.assignments = new_cache()
+    app.state.sign_in_limiter = SignInLimiter()
     install_error_handlers(app)
     app.add_middleware(CachedAssignmentMiddleware)
     for router in ROUTERS:

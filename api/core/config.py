@@ -5,8 +5,10 @@ variable                       meaning
 =============================  =================================================================
 HUANWEI_DATABASE_URL           ``postgresql://…`` (PostGIS) or ``sqlite:///path`` (SpatiaLite);
                                default :data:`DEFAULT_DATABASE_URL`
-HUANWEI_SECRET_KEY             signs access tokens; must be set (32+ characters) outside
-                               development
+HUANWEI_SECRET_KEY             signs access tokens (32+ characters); when unset, a key is
+                               generated on first start and kept in the data directory
+                               (``secret.key``, mode 0600)
+HUANWEI_DATA_DIR               where the generated secret key is kept (default ``out``)
 HUANWEI_ENVIRONMENT            ``development`` (default), ``test`` or ``production``
 HUANWEI_TOKEN_TTL_S            lifetime of an access token in seconds (default 12 h)
 HUANWEI_JOB_EXECUTOR           ``process`` (default), ``thread`` or ``external`` (``huanwei
@@ -30,12 +32,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from api.core.security import stored_secret
 from routing.errors import FieldError
 
-#: The secret used in development only; any other environment refuses it.
+#: A secret that is public (it is in this repository): tests may sign with it, nothing else may.
 DEVELOPMENT_SECRET = "huanwei-development-secret-do-not-use-in-production"
 DEFAULT_DATABASE_URL = "sqlite:///out/huanwei.sqlite"
+DEFAULT_DATA_DIR = "out"
 ENVIRONMENTS = ("development", "test", "production")
 EXECUTORS = ("process", "thread", "external")
 MIN_SECRET_LENGTH = 32
@@ -49,11 +54,12 @@ class Settings:
     Raises
     ------
     FieldError
-        If a value is unusable, or the development secret is used outside development.
+        If a value is unusable, or the public development secret is used outside tests.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
-    secret_key: str = DEVELOPMENT_SECRET
+    secret_key: str | None = None
+    data_dir: str = DEFAULT_DATA_DIR
     environment: str = "development"
     token_ttl_s: int = 12 * 3600
     job_executor: str = "process"
@@ -69,12 +75,13 @@ class Settings:
             raise FieldError("environment", f"must be one of {', '.join(ENVIRONMENTS)}")
         if self.job_executor not in EXECUTORS:
             raise FieldError("job_executor", f"must be one of {', '.join(EXECUTORS)}")
-        if self.environment != "development":
+        if self.secret_key is not None and self.environment != "test":
             if self.secret_key == DEVELOPMENT_SECRET:
                 raise FieldError(
                     "secret_key",
-                    f"the development secret is refused in {self.environment}: "
-                    "set HUANWEI_SECRET_KEY",
+                    "the development secret is public and only tests may use it: set "
+                    "HUANWEI_SECRET_KEY to a secret of your own, or leave it unset to have one "
+                    "generated",
                 )
             if len(self.secret_key) < MIN_SECRET_LENGTH:
                 raise FieldError("secret_key", f"must have at least {MIN_SECRET_LENGTH} characters")
@@ -85,6 +92,13 @@ class Settings:
             raise FieldError("job_nice", f"must be 0 to {MAX_NICE}")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise FieldError("database_url", "must be a sqlite:/// or postgresql:// URL")
+
+    def signing_key(self) -> str:
+        """The key that signs tokens: the configured one, else the one kept in the data
+        directory (generated there, mode 0600, on first use)."""
+        if self.secret_key is not None:
+            return self.secret_key
+        return stored_secret(Path(self.data_dir))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,7 +122,8 @@ class Settings:
 
         return cls(
             database_url=env.get("HUANWEI_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            secret_key=env.get("HUANWEI_SECRET_KEY") or DEVELOPMENT_SECRET,
+            secret_key=env.get("HUANWEI_SECRET_KEY") or None,
+            data_dir=env.get("HUANWEI_DATA_DIR") or DEFAULT_DATA_DIR,
             environment=env.get("HUANWEI_ENVIRONMENT") or "development",
             token_ttl_s=number("HUANWEI_TOKEN_TTL_S", 12 * 3600),
             job_executor=env.get("HUANWEI_JOB_EXECUTOR") or "process",

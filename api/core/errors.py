@@ -70,12 +70,23 @@ class PermissionDeniedError(ApiError):
     kind = "forbidden"
 
 
+class TooManyRequestsError(ApiError):
+    """Too many attempts (sign-in): try again after ``retry_after_s`` seconds."""
+
+    kind = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 #: Exception class → HTTP status; the first matching entry wins (subclasses first).
 STATUS_BY_EXCEPTION: tuple[tuple[type[Exception], int], ...] = (
     (AuthenticationError, 401),
     (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
+    (TooManyRequestsError, 429),
     (ApiError, 400),
     (ProblemError, 422),
     (FieldError, 422),
@@ -123,6 +134,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def handle(request: Request, error: Exception) -> JSONResponse:
         status = status_of(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(error, TooManyRequestsError):
+            headers = {"Retry-After": str(error.retry_after_s)}
         return JSONResponse({"detail": error_detail(error)}, status_code=status, headers=headers)
 
     for kind, _ in STATUS_BY_EXCEPTION:

@@ -49,6 +49,14 @@ def _on_sqlite_connect(dbapi_conn: Any, record: Any) -> None:
     cursor.close()
 
 
+def private_file(path: Path) -> None:
+    """Make the database file ``path`` (created if missing, with its folder) readable and
+    writable by its owner only; SQLite gives its journal files the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    path.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``: PostGIS, or SpatiaLite with the extension loaded per connection."""
     if is_sqlite(url):
@@ -57,7 +65,7 @@ def make_engine(url: str) -> Engine:
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", SPATIALITE_MODULE)
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(database))
         engine = create_engine(
             url,
             module=sqlean,

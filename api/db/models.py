@@ -52,10 +52,16 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+#: Table options of rows whose ids reach people or caches (tokens, plan and job ids): SQLite
+#: hands out a deleted row's id again unless the table is AUTOINCREMENT; PostgreSQL never does.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class District(Base):
     """A district: the records of one problem, its rule parameters and travel speeds."""
 
     __tablename__ = "districts"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -186,9 +192,14 @@ class ZoneRow(_DistrictRecord, Base):
 
 
 class UserRow(Base):
-    """Someone who signs in; a driver is bound to one crew."""
+    """Someone who signs in; a driver is bound to one crew.
+
+    ``token_version`` is carried by every token issued to the user; bumping it (sign-out, a new
+    password or role) refuses every token issued before.
+    """
 
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -197,6 +208,7 @@ class UserRow(Base):
     crew_id: Mapped[int | None] = mapped_column(
         ForeignKey("crews.id", ondelete="SET NULL"), nullable=True
     )
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -208,6 +220,7 @@ class PlanJobRow(Base):
     """
 
     __tablename__ = "plan_jobs"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(
@@ -253,6 +266,7 @@ class PlanRow(Base):
             postgresql_where=text("published"),
             sqlite_where=text("published"),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 from geoalchemy2 import alembic_helpers
+from sqlalchemy import Connection
 
 from api.core.config import Settings
 from api.db.engine import make_engine
@@ -14,9 +15,15 @@ url = config.attributes.get("database_url") or Settings.from_env().database_url
 connection = config.attributes.get("connection")
 
 
-def _run(conn: object) -> None:
+def _run(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        # Rebuilding a table (batch migrations) drops the old one: with foreign keys on, that
+        # would cascade to every row referring to it. The pragma only takes outside a
+        # transaction, so it is set and committed before the migrations' transaction begins.
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.commit()
     context.configure(
-        connection=conn,  # type: ignore[arg-type]
+        connection=conn,
         target_metadata=Base.metadata,
         include_object=alembic_helpers.include_object,
         process_revision_directives=alembic_helpers.writer,

@@ -49,11 +49,12 @@ class StopState:
 class DriverDay:
     """What a driver's request for a day depends on, read in one query.
 
-    ``role`` is None when the user does not exist; ``crew`` when the user has no crew; ``plan_id``
-    when the crew's district has no published version of the day.
+    ``role`` and ``token_version`` are None when the user does not exist; ``crew`` when the user
+    has no crew; ``plan_id`` when the crew's district has no published version of the day.
     """
 
     role: str | None
+    token_version: int | None
     crew: str | None
     plan_id: int | None
     reports: tuple[tuple[str, int, str, str], ...]
@@ -67,7 +68,7 @@ class DriverDay:
 
 
 _DRIVER_DAY_SQL = """
-    SELECT {user_id}users.role, crews.code, plans.id,
+    SELECT {user_id}users.role, users.token_version, crews.code, plans.id,
            stop_statuses.point_code, stop_statuses.visit, stop_statuses.status,
            stop_statuses.reason
     FROM users
@@ -99,10 +100,10 @@ def driver_day(connection: Connection | Session, user_id: int, date: dt.date) ->
 
 def _driver_day(rows: Sequence[Sequence[Any]]) -> DriverDay:
     if not rows:
-        return DriverDay(role=None, crew=None, plan_id=None, reports=())
-    role, crew, plan_id = rows[0][:3]
-    reports = tuple(sorted((r[3], r[4], r[5], r[6]) for r in rows if r[3] is not None))
-    return DriverDay(role=role, crew=crew, plan_id=plan_id, reports=reports)
+        return DriverDay(role=None, token_version=None, crew=None, plan_id=None, reports=())
+    role, version, crew, plan_id = rows[0][:4]
+    reports = tuple(sorted((r[4], r[5], r[6], r[7]) for r in rows if r[4] is not None))
+    return DriverDay(role=role, token_version=version, crew=crew, plan_id=plan_id, reports=reports)
 
 
 class DriverDayReader:

@@ -1,20 +1,32 @@
-"""Tokens and users: sign in, who am I, and (admins) managing users."""
+"""Tokens and users: sign in and out, who am I, one's password, and (admins) managing users.
+
+Every token carries its user's token version; signing out, a new password, a new role and
+deleting the user bump or remove it, so that the tokens issued before are refused at once.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import func, select
 
-from api.core.errors import AuthenticationError, ConflictError, NotFoundError
-from api.core.security import hash_password, issue_token, verify_password
+from api.core.config import Settings
+from api.core.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    TooManyRequestsError,
+)
+from api.core.rate_limit import SignInLimiter
+from api.core.security import check_password, hash_password, issue_token
 from api.db import models as m
 from api.deps import AdminUser, CurrentUser, PagingDep, SessionDep, SettingsDep
 from api.repositories import districts as repo
 from api.repositories import kinds as k
-from api.schemas.districts import Token, UserCreate, UserPublic
+from api.schemas.districts import PasswordChange, Token, UserCreate, UserPublic, UserUpdate
+from routing.errors import FieldError
 
 router = APIRouter(tags=["users"])
 
@@ -31,18 +43,74 @@ def user_public(session: SessionDep, user: m.UserRow) -> UserPublic:
     )
 
 
+def token_for(user: m.UserRow, settings: Settings) -> Token:
+    """A new bearer token for ``user`` at its current token version."""
+    token = issue_token(
+        user.id,
+        version=user.token_version,
+        secret_key=settings.signing_key(),
+        ttl_s=settings.token_ttl_s,
+    )
+    return Token(access_token=token, expires_in=settings.token_ttl_s)
+
+
+def end_sessions(user: m.UserRow) -> None:
+    """Refuse every token issued to ``user`` so far (the caller commits)."""
+    user.token_version += 1
+
+
 @router.post("/auth/token")
 def sign_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
-    """A bearer token for a user name and password (OAuth2 password form)."""
+    """A bearer token for a user name and password (OAuth2 password form).
+
+    An unknown user name costs the same work as a wrong password; attempts are limited per
+    user name and address (429 with ``Retry-After`` beyond). A password hash of an older scheme
+    is replaced by an Argon2 hash.
+    """
+    limiter: SignInLimiter = request.app.state.sign_in_limiter
+    address = request.client.host if request.client else "unknown"
+    wait_s = limiter.hit(address, form.username)
+    if wait_s is not None:
+        raise TooManyRequestsError(
+            f"too many sign-in attempts: try again in {wait_s} s", retry_after_s=wait_s
+        )
     user = session.scalar(select(m.UserRow).where(m.UserRow.username == form.username))
-    if user is None or not verify_password(form.password, user.password_hash):
+    ok, new_hash = check_password(form.password, user.password_hash if user else None)
+    if user is None or not ok:
         raise AuthenticationError("wrong user name or password", loc=("body", "password"))
-    token = issue_token(user.id, secret_key=settings.secret_key, ttl_s=settings.token_ttl_s)
-    return Token(access_token=token, expires_in=settings.token_ttl_s)
+    if new_hash is not None:
+        user.password_hash = new_hash
+        session.commit()
+    return token_for(user, settings)
+
+
+@router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(user: CurrentUser, session: SessionDep) -> None:
+    """End every session of the caller: each of its tokens is refused from now on."""
+    end_sessions(session.merge(user))
+    session.commit()
+
+
+@router.post("/users/me/password")
+def change_password(
+    body: PasswordChange, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Token:
+    """Change the caller's password; every earlier token is refused, and a new one returned."""
+    ok, _ = check_password(body.current_password, user.password_hash)
+    if not ok:
+        raise AuthenticationError("the current password is wrong", loc=("body", "current_password"))
+    if body.new_password == body.current_password:
+        raise ConflictError("the new password is the current one", loc=("body", "new_password"))
+    row = session.merge(user)
+    row.password_hash = hash_password(body.new_password)
+    end_sessions(row)
+    session.commit()
+    return token_for(row, settings)
 
 
 @router.get("/users/me")
@@ -85,6 +153,37 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User
         crew_id=crew_row_id,
     )
     session.add(user)
+    session.commit()
+    return user_public(session, user)
+
+
+@router.patch("/users/{user_id}")
+def update_user(
+    user_id: int, body: UserUpdate, session: SessionDep, admin: AdminUser
+) -> UserPublic:
+    """Give a user a new role or password (not oneself's role); the user's tokens end.
+
+    A user becomes a driver only by being created as one, with its crew; a driver given another
+    role leaves its crew.
+    """
+    if body.role is None and body.password is None:
+        raise FieldError("role", "name a new role or password").at("body")
+    user = session.get(m.UserRow, user_id)
+    if user is None:
+        raise NotFoundError(f"no user {user_id}", loc=("path", "user_id"))
+    if body.role is not None and body.role != user.role:
+        if user.id == admin.id:
+            raise ConflictError("an admin cannot change its own role", loc=("body", "role"))
+        if body.role == "driver":
+            raise ConflictError(
+                "a driver is created with its district and crew: create a new user",
+                loc=("body", "role"),
+            )
+        user.role = body.role
+        user.crew_id = None
+    if body.password is not None:
+        user.password_hash = hash_password(body.password)
+    end_sessions(user)
     session.commit()
     return user_public(session, user)
 

@@ -3,9 +3,10 @@
 A driver is bound to one crew of one district and sees only that crew's routes of the day's
 published plan.
 
-``GET /me/assignment`` is the request every driver's app repeats, so it is cheap: the token is
-checked without the database, one query reads what the answer depends on (the user's role and
-crew, the day's published version, the stop reports on it; :func:`driver_day`), and the answer is
+``GET /me/assignment`` is the request every driver's app repeats, so it is cheap: the token's
+signature is checked without the database, one query reads what the answer depends on (the user's
+role, token version and crew, the day's published version, the stop reports on it;
+:func:`driver_day`), and the answer is
 served from a cache of encoded assignments keyed by exactly that. A new publication or a stop
 report changes the key, so a stale assignment is never served, whichever process made the change.
 A cache hit is answered by :class:`CachedAssignmentMiddleware` before the router; everything else
@@ -28,9 +29,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.core.cache import BuildCache
 from api.core.errors import NotFoundError, PermissionDeniedError
-from api.core.security import read_token
+from api.core.security import TokenClaims, read_token
 from api.db import models as m
-from api.deps import DriverUser, Role, SessionDep, TokenUserId, invalid_token, role_refused
+from api.deps import (
+    DriverUser,
+    Role,
+    SessionDep,
+    TokenClaimsDep,
+    invalid_token,
+    role_refused,
+)
 from api.repositories import plans as plan_store
 from api.repositories.assignments import (
     DriverDay,
@@ -70,9 +78,9 @@ def new_cache() -> AssignmentCache:
     return BuildCache(CACHE_ENTRIES)
 
 
-def _checked(day: DriverDay, date: dt.date) -> tuple[int, str]:
+def _checked(day: DriverDay, date: dt.date, token_version: int) -> tuple[int, str]:
     """The day's published version and the crew, or the error the caller gets."""
-    if day.role is None:
+    if day.role is None or day.token_version != token_version:
         raise invalid_token()
     if day.role != Role.DRIVER:
         raise role_refused(day.role, (Role.DRIVER,))
@@ -83,13 +91,13 @@ def _checked(day: DriverDay, date: dt.date) -> tuple[int, str]:
     return day.plan_id, day.crew
 
 
-def _assignment(session: Session, day: DriverDay, date: dt.date) -> Assignment:
-    plan_id, crew = _checked(day, date)
+def _assignment(session: Session, day: DriverDay, date: dt.date, token_version: int) -> Assignment:
+    plan_id, crew = _checked(day, date, token_version)
     return build_assignment(plan_store.get_plan(session, plan_id), crew, day.statuses())
 
 
-def _key(day: DriverDay, date: dt.date) -> AssignmentKey:
-    plan_id, crew = _checked(day, date)
+def _key(day: DriverDay, date: dt.date, token_version: int) -> AssignmentKey:
+    plan_id, crew = _checked(day, date, token_version)
     return plan_id, crew, day.reports
 
 
@@ -99,12 +107,13 @@ def _build(
     key: AssignmentKey,
     day: DriverDay,
     date: dt.date,
+    token_version: int,
 ) -> CachedAssignment:
     """The cached assignment of ``key``, built (once) if missing."""
 
     def build() -> CachedAssignment:
         with sessions() as session:
-            assignment = _assignment(session, day, date)
+            assignment = _assignment(session, day, date, token_version)
         visits = frozenset(
             (stop.id, stop.visit)
             for route in assignment.routes
@@ -117,12 +126,14 @@ def _build(
 
 
 def cached_assignment(
-    sessions: sessionmaker[Session], cache: AssignmentCache, user_id: int, date: dt.date
+    sessions: sessionmaker[Session], cache: AssignmentCache, claims: TokenClaims, date: dt.date
 ) -> CachedAssignment:
-    """The user's assignment for ``date``, from ``cache`` unless it changed since it was built."""
+    """The token's user's assignment for ``date``, from ``cache`` unless it changed since it was
+    built; :class:`AuthenticationError` if the token's version is not the user's."""
     with _reading(sessions) as connection:
-        day = driver_day(connection, user_id, date)
-    return _build(sessions, cache, _key(day, date), day, date)
+        day = driver_day(connection, claims.user_id, date)
+    key = _key(day, date, claims.version)
+    return _build(sessions, cache, key, day, date, claims.version)
 
 
 @contextmanager
@@ -149,9 +160,9 @@ def _cache(request: Request) -> AssignmentCache:
 
 
 @router.get("/assignment", response_model=Assignment)
-def get_assignment(date: dt.date, request: Request, user_id: TokenUserId) -> Response:
+def get_assignment(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
     """The caller's shift, vehicle, ordered stops with ETAs, unloading stops and route map."""
-    entry = cached_assignment(_sessions(request), _cache(request), user_id, date)
+    entry = cached_assignment(_sessions(request), _cache(request), claims, date)
     return Response(entry.body, media_type=JSON)
 
 
@@ -198,8 +209,8 @@ class CachedAssignmentMiddleware:
         if scheme.lower() != "bearer":
             return None
         state = scope["app"].state
-        user_id = read_token(credentials, secret_key=state.settings.secret_key)
-        if user_id is None:
+        claims = read_token(credentials, secret_key=state.settings.signing_key())
+        if claims is None:
             return None
         try:
             date = dt.date.fromisoformat(dates[0])
@@ -208,46 +219,53 @@ class CachedAssignmentMiddleware:
         reader: DriverDayReader | None = getattr(state, "driver_days", None)
         try:
             if reader is not None:
-                day = await reader.read(user_id, date)
+                day = await reader.read(claims.user_id, date)
             else:  # sessions bound to one connection (tests): read through them
                 with _reading(state.sessions) as connection:
-                    day = driver_day(connection, user_id, date)
+                    day = driver_day(connection, claims.user_id, date)
         except Exception:  # the route reports database errors as the error table says
             return None
         if day.role != Role.DRIVER or day.crew is None or day.plan_id is None:
             return None
+        if day.token_version != claims.version:
+            return None  # the route answers 401
         cache: AssignmentCache = state.assignments
         entry = cache.peek((day.plan_id, day.crew, day.reports))
         return entry.body if entry is not None else None
 
 
-def _uncached(request: Request, user_id: int, date: dt.date) -> Assignment:
+def _uncached(request: Request, claims: TokenClaims, date: dt.date) -> Assignment:
     with _sessions(request)() as session:
-        return _assignment(session, driver_day(session, user_id, date), date)
+        day = driver_day(session, claims.user_id, date)
+        return _assignment(session, day, date, claims.version)
 
 
 @router.get("/assignment.gpx", response_class=Response)
-def get_assignment_gpx(date: dt.date, request: Request, user_id: TokenUserId) -> Response:
+def get_assignment_gpx(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
     """The assignment as GPX (waypoints and a route per shift), for navigation apps."""
-    gpx = to_gpx(_uncached(request, user_id, date))
+    gpx = to_gpx(_uncached(request, claims, date))
     return Response(gpx, media_type="application/gpx+xml")
 
 
 @router.get("/assignment.ics", response_class=Response)
-def get_assignment_ics(date: dt.date, request: Request, user_id: TokenUserId) -> Response:
+def get_assignment_ics(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
     """The assignment as iCalendar: one event per stop."""
-    ics = to_icalendar(_uncached(request, user_id, date))
+    ics = to_icalendar(_uncached(request, claims, date))
     return Response(ics, media_type="text/calendar")
 
 
 @router.post("/stops", status_code=status.HTTP_201_CREATED)
 def report_stop(
-    body: StopReport, request: Request, session: SessionDep, user: DriverUser
+    body: StopReport,
+    request: Request,
+    session: SessionDep,
+    user: DriverUser,
+    claims: TokenClaimsDep,
 ) -> StopStatusPublic:
     """Mark one of the crew's visits done, or skipped with a reason; a later report replaces it."""
     if body.status == "skipped" and not body.reason.strip():
         raise FieldError("reason", "a skipped stop needs a reason").at("body")
-    entry = cached_assignment(_sessions(request), _cache(request), user.id, body.date)
+    entry = cached_assignment(_sessions(request), _cache(request), claims, body.date)
     if (body.point_id, body.visit) not in entry.visits:
         raise NotFoundError(
             f"visit {body.visit} of {body.point_id!r} is not on this crew's routes",

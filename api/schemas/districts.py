@@ -88,16 +88,38 @@ class Token(BaseModel):
     expires_in: int
 
 
+Password = Annotated[str, Field(min_length=8, max_length=200)]
+
+
 class UserCreate(BaseModel):
     """A new user; a driver names the district and crew it belongs to."""
 
     model_config = ConfigDict(extra="forbid")
 
     username: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")]
-    password: Annotated[str, Field(min_length=8, max_length=200)]
+    password: Password
     role: RoleName
     district_id: int | None = None
     crew_id: Code | None = None
+
+
+class PasswordChange(BaseModel):
+    """The caller's current password and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(max_length=200)]
+    new_password: Password
+
+
+class UserUpdate(BaseModel):
+    """An admin's change to a user: a new role, or a new password (either ends every session
+    of the user)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: RoleName | None = None
+    password: Password | None = None
 
 
 class UserPublic(BaseModel):

@@ -93,7 +93,7 @@ class Api:
 
     def headers(self, role: str) -> dict[str, str]:
         """Authorization headers of ``role``'s user."""
-        token = issue_token(self.users[role], secret_key=SECRET, ttl_s=3600)
+        token = issue_token(self.users[role], version=0, secret_key=SECRET, ttl_s=3600)
         return {"Authorization": f"Bearer {token}"}
 
     def call(

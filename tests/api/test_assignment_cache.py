@@ -216,7 +216,9 @@ def test_the_hot_path_on_postgis_sees_commits_of_others(committed: Engine) -> No
     users = add_users(sessions)
 
     def auth(role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_token(users[role], secret_key=SECRET, ttl_s=60)}"}
+        return {
+            "Authorization": f"Bearer {issue_token(users[role], version=0, secret_key=SECRET, ttl_s=60)}"
+        }
 
     with TestClient(app) as client:
         reader = app.state.driver_days

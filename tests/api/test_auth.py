@@ -75,7 +75,10 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
         ADMIN,
         {"json": {"username": "new", "password": "password1", "role": "planner"}},
     ),
+    ("PATCH", "/users/{u}", ADMIN, {"json": {"password": "another-password"}}),
     ("DELETE", "/users/{u}", ADMIN, {}),
+    ("POST", "/auth/sign-out", ANYONE, {}),
+    ("POST", "/users/me/password", ANYONE, {"json": "PASSWORD"}),
     ("GET", "/districts", STAFF, {}),
     ("POST", "/districts", STAFF, {"json": {"name": "another"}}),
     ("POST", "/districts/import", STAFF, {"json": {"name": "imported", "problem": "DOC"}}),
@@ -262,7 +265,9 @@ def _request(
 ) -> int:
     url = path.format(**{k: v for k, v in world.items() if k.isalpha() and len(k) == 1})
     kw = dict(kw)
-    if isinstance(kw.get("json"), str):
+    if kw.get("json") == "PASSWORD":  # the caller's own, to change
+        kw["json"] = {"current_password": f"{role}-password", "new_password": "a-new-password"}
+    elif isinstance(kw.get("json"), str):
         kw["json"] = world[kw["json"]]
     elif isinstance(kw.get("json"), dict) and kw["json"].get("problem") == "DOC":
         kw["json"] = {**kw["json"], "problem": district_document()}
@@ -330,14 +335,20 @@ def test_sign_in_gives_a_token_that_works(api: Api) -> None:
     )
 
 
-def test_settings_refuse_the_development_secret_elsewhere() -> None:
-    assert Settings().secret_key == DEVELOPMENT_SECRET
-    with pytest.raises(FieldError, match="secret_key"):
-        Settings(environment="production")
+def test_settings_refuse_the_development_secret_outside_tests() -> None:
+    assert Settings().secret_key is None  # generated and kept in the data directory
+    assert Settings(environment="test", secret_key=DEVELOPMENT_SECRET).secret_key
+    for environment in ("development", "production"):
+        with pytest.raises(FieldError, match="secret_key"):
+            Settings(environment=environment, secret_key=DEVELOPMENT_SECRET)
     with pytest.raises(FieldError, match="secret_key"):
         Settings(environment="production", secret_key="short")
     with pytest.raises(FieldError, match="secret_key"):
-        create_app(Settings.from_env({"HUANWEI_ENVIRONMENT": "production"}))
+        create_app(
+            Settings.from_env(
+                {"HUANWEI_ENVIRONMENT": "production", "HUANWEI_SECRET_KEY": DEVELOPMENT_SECRET}
+            )
+        )
     env = {
         "HUANWEI_ENVIRONMENT": "production",
         "HUANWEI_SECRET_KEY": "x" * 40,
@@ -366,5 +377,3 @@ def test_the_access_log_is_off_unless_asked_for() -> None:
     assert Settings.from_env({"HUANWEI_ACCESS_LOG": "no"}).access_log is False
     with pytest.raises(FieldError, match="HUANWEI_ACCESS_LOG"):
         Settings.from_env({"HUANWEI_ACCESS_LOG": "loud"})
-    with pytest.raises(FieldError, match="secret_key"):
-        Settings(environment="test")  # the development secret is for development only

@@ -71,7 +71,7 @@ def start(committed: Engine, **changes: Any) -> Iterator[Client]:
     with sessions() as session:
         exists = session.scalar(select(m.UserRow.id).where(m.UserRow.username == "dispatcher"))
     users = {"dispatcher": exists} if exists else add_users(sessions)
-    token = issue_token(int(users["dispatcher"]), secret_key=SECRET, ttl_s=3600)
+    token = issue_token(int(users["dispatcher"]), version=0, secret_key=SECRET, ttl_s=3600)
     with TestClient(app) as client:
         yield Client(client, token)
 

@@ -40,7 +40,9 @@ def test_district_to_drivers_assignment_on_spatialite(tmp_path: Path) -> None:
     )
 
     def auth(role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_token(users[role], secret_key=SECRET, ttl_s=60)}"}
+        return {
+            "Authorization": f"Bearer {issue_token(users[role], version=0, secret_key=SECRET, ttl_s=60)}"
+        }
 
     with TestClient(app) as client:
         district = client.post(

@@ -95,7 +95,7 @@ class Server:
 
     def token(self, username: str) -> str:
         """A bearer token of ``username``."""
-        return issue_token(self.users[username], secret_key=SECRET, ttl_s=3600)
+        return issue_token(self.users[username], version=0, secret_key=SECRET, ttl_s=3600)
 
     def call(self, method: str, path: str, *, user: str | None = "dispatcher", **kw: Any) -> Any:
         """A request to the API as ``user`` (``None``: without a token)."""
