@@ -24,7 +24,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -53,12 +53,45 @@ from routing.travel import TravelMatrix
 from routing.validation import validate
 
 Progress = Callable[[float, int | None], None]
+#: Least seconds between two progress reports while the optimiser runs (a job's progress bar
+#: moves with the clock; its heartbeat does not depend on it).
+TICK_S = 0.5
+#: Progress reported before the end: the last share is the plan's judging.
+LAST_TICK = 0.99
 #: Least seconds worth placing left-out visits again in, and seconds kept after it for judging.
 MIN_PLACING_S = 0.5
 AFTER_PLACING_S = 1.0
 #: Most (visit left out × vehicle-shift) pairs placed again: a district's few visits, not a city's
 #: hundreds (each pair is timed before the clock is looked at).
 MAX_PLACING_PAIRS = 5_000
+
+
+class _Ticker:
+    """Progress while the optimiser runs: the share of the time limit gone (the search's steps
+    call it at every iteration or solution; it reports at most every :data:`TICK_S` seconds),
+    never falling, with the cost of the best plan known so far (fen)."""
+
+    def __init__(self, progress: Progress | None, began: float, time_limit_s: float) -> None:
+        self._progress = progress
+        self._began = began
+        self._time_limit_s = max(time_limit_s, 1e-3)
+        self._last = -TICK_S
+        self._fraction = 0.0
+        self.best_cost_fen: int | None = None
+
+    def __call__(self) -> None:
+        now = time.perf_counter()
+        if self._progress is None or now - self._last < TICK_S:
+            return
+        self.report(min(LAST_TICK, (now - self._began) / self._time_limit_s))
+
+    def report(self, fraction: float) -> None:
+        """Report ``fraction`` (or the last one, if that was higher) at once."""
+        if self._progress is None:
+            return
+        self._last = time.perf_counter()
+        self._fraction = max(self._fraction, fraction)
+        self._progress(self._fraction, self.best_cost_fen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,24 +225,39 @@ def _budgets(tasks: list[StreamProblem], seconds: float, workers: int) -> list[_
 
 
 def _search(
-    task: _Task, seed: int, iterations: int | None, ends_at: float | None
+    task: _Task,
+    seed: int,
+    iterations: int | None,
+    ends_at: float | None,
+    tick: Callable[[], None] | None = None,
 ) -> tuple[list[SlotRoute], bool]:
     """One search: its share of the time, cut, when it starts, to what is left before
     ``ends_at`` (wall clock, which worker processes share): a search that waited for a worker to
-    start or for another search to finish does not run past the end of the searching."""
+    start or for another search to finish does not run past the end of the searching. ``tick``
+    is called as it goes (progress)."""
     budget = task.budget_s
     if ends_at is not None:
         budget = min(budget, max(0.2, ends_at - time.time()))
     sub = task.sub
     if len(sub.jobs) > ROUTING_MAX_JOBS:
-        found = solve_stream(sub, time_limit_s=budget, seed=seed, max_iterations=iterations)
+        found = solve_stream(
+            sub, time_limit_s=budget, seed=seed, max_iterations=iterations, tick=tick
+        )
         return found, False
     found = solve_stream(
-        sub, time_limit_s=(1 - ROUTING_SHARE) * budget, seed=seed, max_iterations=iterations
+        sub,
+        time_limit_s=(1 - ROUTING_SHARE) * budget,
+        seed=seed,
+        max_iterations=iterations,
+        tick=tick,
     )
     solutions = None if iterations is None else max(1, iterations // ROUTING_ITERATIONS)
     routed = route_stream(
-        sub, time_limit_s=ROUTING_SHARE * budget, initial=found, max_solutions=solutions
+        sub,
+        time_limit_s=ROUTING_SHARE * budget,
+        initial=found,
+        max_solutions=solutions,
+        tick=tick,
     )
     chosen = better_routes(found, routed)
     return chosen, chosen is not found
@@ -230,15 +278,24 @@ def better_routes(found: list[SlotRoute], routed: Routed | None) -> list[SlotRou
 
 
 def _solve_all(
-    tasks: list[_Task], seed: int, iterations: int | None, workers: int, ends_at: float | None
+    tasks: list[_Task],
+    seed: int,
+    iterations: int | None,
+    workers: int,
+    ends_at: float | None,
+    tick: Callable[[], None],
 ) -> list[tuple[list[SlotRoute], bool]]:
     if workers <= 1 or len(tasks) <= 1 or sum(len(t.sub.jobs) for t in tasks) < POOL_MIN_JOBS:
-        return [_search(t, seed, iterations, ends_at) for t in tasks]
+        return [_search(t, seed, iterations, ends_at, tick) for t in tasks]
     # Spawned, not forked: a worker holds its own sub-problem only, not a copy of the caller's
     # pages (a city's matrices), and no lock a caller's thread held at the fork.
     order = sorted(tasks, key=lambda t: -t.budget_s)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_search, t, seed, iterations, ends_at) for t in order]
+        pending = set(futures)
+        while pending:  # the searches run in the workers: progress goes on from here
+            _finished, pending = wait(pending, timeout=TICK_S, return_when=FIRST_COMPLETED)
+            tick()
         by_sub = {id(t.sub): f for t, f in zip(order, futures, strict=True)}
         return [by_sub[id(t.sub)].result() for t in tasks]
 
@@ -268,14 +325,16 @@ def place_again(problem: Problem, plan: Plan, *, seed: int, time_limit_s: float)
 class _Laps:
     """Seconds per phase of a run, for the plan's meta data (where the time went)."""
 
-    def __init__(self, began: float) -> None:
+    def __init__(self, began: float, tick: Callable[[], None]) -> None:
         self._last = began
         self._laps: dict[str, float] = {}
+        self._tick = tick
 
     def __call__(self, phase: str) -> None:
         now = time.perf_counter()
         self._laps[phase] = self._laps.get(phase, 0.0) + now - self._last
         self._last = now
+        self._tick()
 
     def __str__(self) -> str:
         return ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in self._laps.items())
@@ -301,13 +360,16 @@ def optimise(
     """
     began = time.perf_counter()
     workers = workers or min(2, os.cpu_count() or 1)
-    if progress:
-        progress(0.0, None)
+    tick = _Ticker(progress, began, time_limit_s)
+    tick.report(0.0)
     # The greedy plan first: a feasible day in well under a second at district scale, and how
     # long it takes tells how much time to keep for the greedy fill after the search.
     baseline = plan_greedy(problem, seed=seed) if portfolio else None
     greedy_s = time.perf_counter() - began
-    laps = _Laps(began)
+    baseline_cost = None if baseline is None else compute_kpis(problem, baseline).cost_yuan
+    if baseline_cost is not None:  # the best plan so far, until the optimiser's is judged
+        tick.best_cost_fen = round(baseline_cost * 100)
+    laps = _Laps(began, tick)
     laps("greedy")
     jobs = jobs_by_stream(problem)
     slots = all_slots(problem)
@@ -351,11 +413,10 @@ def optimise(
     if deterministic:  # the iterations end each search; the time left only guards each one
         tasks = [_Task(t.sub, left) for t in tasks]
         ends_at = None
-    searched = _solve_all(tasks, seed, max_iterations, workers, ends_at)
+    searched = _solve_all(tasks, seed, max_iterations, workers, ends_at, tick)
     results = [found for found, _ in searched]
     laps("search")
-    if progress:
-        progress(0.85, None)
+    tick.report(0.85)
 
     crew = _strictest_crew(problem)
     margin = break_margin(problem)
@@ -438,11 +499,11 @@ def optimise(
         left_s = time_limit_s if deterministic else began + time_limit_s - time.perf_counter()
         plan = place_again(problem, plan, seed=seed, time_limit_s=left_s - AFTER_PLACING_S)
         laps("placed again")
-    if baseline is None:
+    if baseline is None or baseline_cost is None:
         if progress:
             progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))
         return plan
-    costs = {id(p): compute_kpis(problem, p).cost_yuan for p in (plan, baseline)}
+    costs = {id(plan): compute_kpis(problem, plan).cost_yuan, id(baseline): baseline_cost}
     # A plan that breaks a rule is never preferred (the validator is the judge here too), then
     # fewer visits left unserved, then the lower cost.
     broken = {id(p): not validate(problem, p).ok for p in (plan, baseline)}

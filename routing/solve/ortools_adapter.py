@@ -288,6 +288,7 @@ def route_stream(
     time_limit_s: float,
     initial: Sequence[SlotRoute] = (),
     max_solutions: int | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> Routed | None:
     """Route one stream problem with OR-Tools' routing library (guided local search).
 
@@ -299,7 +300,8 @@ def route_stream(
     (CT6 by size, or absent from its profile's roads) is not allowed to it; a job may be left out
     at a high penalty. ``initial`` (routes in ``sub``'s numbers) is where the search starts;
     ``max_solutions`` bounds it by work (the same answer for the same input), the time limit by
-    the clock. Returns None when no vehicle can be routed at all.
+    the clock. ``tick`` is called at each solution the search finds (to report progress; what it
+    raises ends the search and is raised here). Returns None when no vehicle can be routed at all.
     """
     if not sub.jobs or not sub.slots or not sub.dumps:
         return None
@@ -413,7 +415,20 @@ def route_stream(
         start = given
     else:  # no start, or one that breaks the model: it is mended trip by trip
         start = restored(_mended(sub, nodes, initial or _one_job_trips(sub), restored))
+    raised: list[BaseException] = []
+    if tick is not None:
+        # OR-Tools swallows what a callback raises: it is kept, the search ended, and raised here.
+        def at_solution() -> None:
+            try:
+                tick()
+            except BaseException as error:
+                raised.append(error)
+                routing.solver().FinishCurrentSearch()
+
+        routing.AddAtSolutionCallback(at_solution)
     solution = None if start is None else routing.SolveFromAssignmentWithParameters(start, params)
+    if raised:
+        raise raised[0]
     if solution is None:
         return None
     return Routed(

@@ -14,6 +14,7 @@ fen/h ÷ 3.6.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,19 @@ def _stop(time_limit_s: float, iterations: int | None) -> StoppingCriterion:
     if iterations is None:
         return runtime
     return MultipleCriteria([runtime, MaxIterations(iterations)])
+
+
+class _Ticking:
+    """A stopping criterion that also calls ``tick`` at each of the search's iterations (PyVRP
+    asks its criterion once per iteration): the caller's progress, without changing the search."""
+
+    def __init__(self, stop: StoppingCriterion, tick: Callable[[], None]) -> None:
+        self._stop = stop
+        self._tick = tick
+
+    def __call__(self, best_cost: int) -> bool:
+        self._tick()
+        return self._stop(best_cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,13 +273,15 @@ def _search(
     seed: int,
     iterations: int | None,
     initial: Solution | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> Result:
     # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
     # of lateness must come to cost more than the prize it would buy.
     params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
+    stop = _stop(time_limit_s, iterations)
     return solve(
         built.data,
-        stop=_stop(time_limit_s, iterations),
+        stop=stop if tick is None else _Ticking(stop, tick),
         seed=seed,
         display=False,
         params=params,
@@ -279,12 +295,18 @@ def solve_stream(
     time_limit_s: float,
     seed: int,
     max_iterations: int | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> list[SlotRoute]:
-    """Routes for one stream problem by PyVRP's hybrid genetic search."""
+    """Routes for one stream problem by PyVRP's hybrid genetic search.
+
+    ``tick`` is called at each iteration of the search (to report progress; it may raise to
+    stop the search).
+    """
     if not sub.jobs or not sub.slots or not sub.dumps:
         return []
     built = build_data(sub)
-    result = _search(built, time_limit_s, seed, max_iterations, _warm_solution(sub, built))
+    warm = _warm_solution(sub, built)
+    result = _search(built, time_limit_s, seed, max_iterations, warm, tick)
     return _to_routes(sub, built, result.best)
 
 

@@ -1,0 +1,50 @@
+"""The optimiser's progress: reported while it searches, and without changing its plan."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from routing.solve import solve
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
+
+BOX = BoxSampler(120.10, 30.25, 120.16, 30.29)
+
+
+def test_progress_does_not_change_the_plan_of_a_seed() -> None:
+    problem = generate_district(BOX, seed=5, spec=DistrictSpec(scale=0.05))
+    reports: list[tuple[float, int | None]] = []
+
+    def plan(**options: object) -> tuple[object, object]:
+        result = solve(
+            problem,
+            time_limit_s=120.0,  # the iterations bound the search, not the clock
+            seed=1,
+            max_iterations=150,
+            workers=1,
+            **options,  # type: ignore[arg-type]
+        )
+        return result.routes, result.unserved
+
+    assert plan() == plan(progress=lambda f, c: reports.append((f, c)))
+    assert reports[0][0] == 0.0 and reports[-1][0] == 1.0
+
+
+def test_progress_is_reported_through_the_search_with_the_best_cost() -> None:
+    problem = generate_district(BOX, seed=5, spec=DistrictSpec(scale=0.05))
+    began = time.monotonic()
+    reports: list[tuple[float, float, int | None]] = []
+    solve(
+        problem,
+        time_limit_s=4.0,
+        seed=1,
+        workers=1,
+        progress=lambda f, c: reports.append((time.monotonic() - began, f, c)),
+    )
+    times = [t for t, _, _ in reports]
+    fractions = [f for _, f, _ in reports]
+    assert max(b - a for a, b in itertools.pairwise(times)) < 1.5, reports
+    assert fractions == sorted(fractions) and 0.0 < fractions[len(fractions) // 2] < 1.0
+    # The greedy plan's cost from the start of the search, then never higher.
+    costs = [c for _, _, c in reports[1:]]
+    assert None not in costs and costs[-1] <= costs[0]
