@@ -55,6 +55,8 @@ class Base(DeclarativeBase):
 #: Table options of rows whose ids reach people or caches (tokens, plan and job ids): SQLite
 #: hands out a deleted row's id again unless the table is AUTOINCREMENT; PostgreSQL never does.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+#: A job that will publish its day's plan when it succeeds.
+PUBLISHING_JOB = "publish AND status IN ('queued', 'running')"
 
 
 class District(Base):
@@ -220,7 +222,18 @@ class PlanJobRow(Base):
     """
 
     __tablename__ = "plan_jobs"
-    __table_args__ = NEVER_REUSE_IDS
+    __table_args__ = (
+        # One job at a time may be on its way to publishing a district-day.
+        Index(
+            "uq_plan_jobs_publishing_day",
+            "district_id",
+            "plan_date",
+            unique=True,
+            postgresql_where=text(PUBLISHING_JOB),
+            sqlite_where=text(PUBLISHING_JOB),
+        ),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(

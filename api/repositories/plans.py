@@ -3,6 +3,11 @@
 Versions of a district-day are numbered 1, 2, … (a unique constraint settles a race between two
 jobs of the same day); at most one is published (a partial unique index settles a race between two
 publications).
+
+The published version of a day is what crews work from, so publishing another version must not
+silently undo the live day (:func:`publish_checked`): the crews' reports move to the new version
+wherever its stop still exists, and a publication that would drop reported work, undo a dispatch
+change (an urgent pickup, a breakdown re-plan) or replace a past day's plan needs ``force``.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from api.core.errors import NotFoundError
+from api.core.errors import ConflictError, NotFoundError
 from api.db import models as m
 from routing.kpi import compute_kpis
 from routing.plan import Plan
@@ -137,6 +142,136 @@ def publish(session: Session, plan: m.PlanRow) -> None:
     plan.published = True
     plan.published_at = m.utcnow()
     session.flush()
+
+
+#: Named one by one in a refusal; the rest are counted.
+NAMED_LOSSES = 5
+
+
+def _visits(plan: dict[str, Any]) -> set[tuple[str, int]]:
+    """The (point, visit) pairs a stored plan serves."""
+    return {
+        (visit["point"], int(visit["visit"]))
+        for route in plan.get("routes", [])
+        for trip in route.get("trips", [])
+        for visit in trip.get("visits", [])
+    }
+
+
+def _changes_behind(
+    plan: m.PlanRow, changes: dict[int, m.DispatchChangeRow]
+) -> list[m.DispatchChangeRow]:
+    """The dispatch changes whose results ``plan`` was made from, newest first."""
+    behind: list[m.DispatchChangeRow] = []
+    plan_id: int | None = plan.id
+    while plan_id is not None and plan_id in changes and len(behind) < len(changes):
+        change = changes[plan_id]
+        behind.append(change)
+        plan_id = change.base_plan_id
+    return behind
+
+
+def _change_name(change: m.DispatchChangeRow) -> str:
+    request = change.request or {}
+    what = request.get("id") or request.get("vehicle") or ""
+    return f"{change.operation} {what}".strip() + f" (change {change.id})"
+
+
+def live_day_losses(session: Session, plan: m.PlanRow, *, today: dt.date) -> list[str]:
+    """What publishing ``plan`` would take from its day: a past day, reports on stops the
+    version does not serve, dispatch changes it was not made from. Empty if nothing."""
+    losses: list[str] = []
+    if plan.plan_date < today:
+        losses.append(f"{plan.plan_date.isoformat()} is a past day")
+    current = published_plan(session, plan.district_id, plan.plan_date)
+    if current is None or current.id == plan.id:
+        return losses
+    kept = _visits(plan.plan)
+    lost = [
+        f"{row.point_code} visit {row.visit} ({row.status})"
+        for row in _reports(session, current.id)
+        if (row.point_code, row.visit) not in kept
+    ]
+    if lost:
+        named = ", ".join(lost[:NAMED_LOSSES])
+        more = f" and {len(lost) - NAMED_LOSSES} more" if len(lost) > NAMED_LOSSES else ""
+        losses.append(f"{len(lost)} crew report(s) on stops this version lacks: {named}{more}")
+    changes = {
+        change.plan_id: change
+        for change in session.scalars(
+            select(m.DispatchChangeRow).where(
+                m.DispatchChangeRow.district_id == plan.district_id,
+                m.DispatchChangeRow.plan_date == plan.plan_date,
+                m.DispatchChangeRow.plan_id.is_not(None),
+            )
+        )
+        if change.plan_id is not None
+    }
+    made_from = {change.id for change in _changes_behind(plan, changes)}
+    undone = [c for c in _changes_behind(current, changes) if c.id not in made_from]
+    if undone:
+        losses.append(
+            "dispatch changes of the published version would be undone: "
+            + ", ".join(_change_name(change) for change in undone)
+        )
+    return losses
+
+
+def _reports(session: Session, plan_id: int) -> list[m.StopStatusRow]:
+    return list(session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan_id)))
+
+
+def carry_reports(session: Session, source: m.PlanRow, target: m.PlanRow) -> int:
+    """Copy the crews' reports on ``source`` to ``target`` wherever ``target`` serves the same
+    visit and has no report of its own on it (flushed); returns how many were copied."""
+    serves = _visits(target.plan)
+    own = {(row.point_code, row.visit) for row in _reports(session, target.id)}
+    copied = 0
+    for row in _reports(session, source.id):
+        key = (row.point_code, row.visit)
+        if key in serves and key not in own:
+            session.add(
+                m.StopStatusRow(
+                    plan_id=target.id,
+                    point_code=row.point_code,
+                    visit=row.visit,
+                    status=row.status,
+                    reason=row.reason,
+                    at=row.at,
+                    recorded_by=row.recorded_by,
+                )
+            )
+            copied += 1
+    session.flush()
+    return copied
+
+
+def publish_checked(
+    session: Session, plan: m.PlanRow, *, force: bool, today: dt.date | None = None
+) -> int:
+    """Publish ``plan`` as its day's version, keeping the live day (flushed, not committed).
+
+    The crews' reports on the version published so far are carried to ``plan`` wherever it
+    serves the same visit; returns how many.
+
+    Raises
+    ------
+    ConflictError
+        Unless ``force``: when the day is past, or the published version has reports on stops
+        ``plan`` does not serve, or dispatch changes ``plan`` was not made from (each named).
+    """
+    losses = live_day_losses(session, plan, today=today or dt.date.today())
+    if losses and not force:
+        raise ConflictError(
+            "publishing this version would change the live day: "
+            + "; ".join(losses)
+            + ". Publish with force=true to do it anyway.",
+            loc=("query", "force"),
+        )
+    current = published_plan(session, plan.district_id, plan.plan_date)
+    carried = carry_reports(session, current, plan) if current and current.id != plan.id else 0
+    publish(session, plan)
+    return carried
 
 
 def published_plan(session: Session, district_id: int, plan_date: dt.date) -> m.PlanRow | None:

@@ -6,9 +6,12 @@ import datetime as dt
 
 from fastapi import APIRouter, status
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from api.core.errors import ConflictError
 from api.db import models as m
-from api.deps import PagingDep, QueueDep, SessionDep, StaffUser
+from api.deps import PagingDep, QueueDep, Role, SessionDep, StaffUser, role_refused
 from api.jobs import store
 from api.repositories import districts as repo
 from api.repositories.scenarios import scenario_of_plan
@@ -51,7 +54,11 @@ def request_plan(
     reference) is refused at once with every defect named; so is a what-if whose changes do not
     apply to the current data (``scenario.changes[j]`` and the field named).
     """
+    if body.publish and user.role not in PUBLISHERS:
+        raise role_refused(user.role, PUBLISHERS)
     district = repo.get_district(session, district_id)
+    if body.publish:
+        refuse_second_publisher(session, district_id, body.date)
     problem, travel = repo.load_problem(session, district)
     scenario = body.scenario.model_dump() if body.scenario is not None else None
     if scenario is not None:
@@ -67,9 +74,37 @@ def request_plan(
         created_by=user.id,
     )
     session.add(job)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # another publishing job of the day was queued at the same moment
+        session.rollback()
+        refuse_second_publisher(session, district_id, body.date)
+        raise
     queue.submit(job.id)
     return job_public(job)
+
+
+#: Who may have a plan published (``publish`` of a job, as ``POST /plans/{id}/publish``).
+PUBLISHERS = (Role.ADMIN, Role.DISPATCHER)
+
+
+def refuse_second_publisher(session: Session, district_id: int, date: dt.date) -> None:
+    """409 if a job that will publish the district's plan of ``date`` is queued or running:
+    one published version per day, decided by the order of requests, not of finishing."""
+    other = session.scalar(
+        select(m.PlanJobRow.id).where(
+            m.PlanJobRow.district_id == district_id,
+            m.PlanJobRow.plan_date == date,
+            m.PlanJobRow.publish.is_(True),
+            m.PlanJobRow.status.in_((store.QUEUED, store.RUNNING)),
+        )
+    )
+    if other is not None:
+        raise ConflictError(
+            f"plan job {other} will publish {date.isoformat()} and has not finished: wait for "
+            "it or cancel it, or request this plan without publish",
+            loc=("body", "publish"),
+        )
 
 
 @router.get("/districts/{district_id}/plan-jobs")
@@ -120,8 +155,13 @@ def cancel_job(job_id: int, session: SessionDep, user: StaffUser) -> JobPublic:
 
 @router.post("/plan-jobs/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED)
 def retry_job(job_id: int, session: SessionDep, queue: QueueDep, user: StaffUser) -> JobPublic:
-    """Queue a failed or cancelled job again."""
+    """Queue a failed or cancelled job again (one that publishes: if no other publishing job of
+    its day is queued or running)."""
     job = store.get_job(session, job_id)
+    if job.publish:
+        if user.role not in PUBLISHERS:
+            raise role_refused(user.role, PUBLISHERS)
+        refuse_second_publisher(session, job.district_id, job.plan_date)
     store.requeue(session, job)
     queue.submit(job.id)
     return job_public(job)

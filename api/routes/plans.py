@@ -94,11 +94,18 @@ def get_kpis(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, An
 
 
 @router.post("/plans/{plan_id}/publish")
-def publish_plan(plan_id: int, session: SessionDep, user: DispatcherUser) -> PlanVersion:
-    """Publish this version of its day; the day's previously published version is withdrawn."""
+def publish_plan(
+    plan_id: int, session: SessionDep, user: DispatcherUser, force: bool = False
+) -> PlanVersion:
+    """Publish this version of its day; the day's previously published version is withdrawn.
+
+    The crews' reports move to this version wherever it serves the same stop. A publication that
+    would drop reported work, undo a dispatch change (urgent pickup, breakdown re-plan) or replace
+    a past day's plan is refused with 409 naming what would be lost, unless ``force`` is true.
+    """
     row = plan_store.get_plan(session, plan_id)
     try:
-        plan_store.publish(session, row)
+        plan_store.publish_checked(session, row, force=force)
         session.commit()
     except IntegrityError:
         session.rollback()

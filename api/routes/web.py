@@ -50,7 +50,12 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
-PAGES = {"dispatcher": "dispatcher.html", "planner": "planner.html", "driver": "driver.html"}
+PAGES = {
+    "dispatcher": "dispatcher.html",
+    "planner": "planner.html",
+    "driver": "driver.html",
+    "password": "password.html",
+}
 #: Pages load only what this server sends (no tiles, fonts or scripts from elsewhere).
 PAGE_HEADERS = {
     "Content-Security-Policy": (

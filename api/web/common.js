@@ -65,7 +65,13 @@ const HW = (() => {
   function token() { return localStorage.getItem(TOKEN_KEY); }
   function setToken(value) { localStorage.setItem(TOKEN_KEY, value); }
 
-  function signOut() {
+  /** End the session on the server too (every token of the user stops working), then here. */
+  async function signOut() {
+    if (token()) {
+      try {
+        await fetch('/auth/sign-out', { method: 'POST', headers: { Authorization: `Bearer ${token()}` } });
+      } catch (failure) { /* offline: the token is still forgotten here */ }
+    }
     localStorage.removeItem(TOKEN_KEY);
     window.location.assign('/web/');
   }
@@ -120,6 +126,7 @@ const HW = (() => {
     }
     bar.append(
       el('span', { id: 'user', class: 'muted small' }),
+      me ? el('a', { href: '/web/password', id: 'password-link', class: 'nav small', 'data-i18n': 'header.password' }) : '',
       el('button', { type: 'button', id: 'lang-switch', class: 'link-button' }),
       el('button', { type: 'button', id: 'sign-out', class: 'link-button', 'data-i18n': 'header.signout' }),
     );

@@ -370,10 +370,18 @@
     if (state.job) await HW.api(`/plan-jobs/${state.job.id}/cancel`, { method: 'POST' });
   });
 
+  // A publication that would undo the live day (crews' reports, an urgent pickup, a past day)
+  // is refused with 409 naming what would be lost: ask before forcing it.
   document.getElementById('publish').addEventListener('click', async () => {
+    const id = state.doc.id;
     try {
-      await HW.api(`/plans/${state.doc.id}/publish`, { method: 'POST' });
-      await loadVersions(state.doc.id);
+      try {
+        await HW.api(`/plans/${id}/publish`, { method: 'POST' });
+      } catch (failure) {
+        if (failure.status !== 409 || !window.confirm(`${failure.message}\n\n${t('plan.force')}`)) throw failure;
+        await HW.api(`/plans/${id}/publish?force=true`, { method: 'POST' });
+      }
+      await loadVersions(id);
     } catch (failure) {
       showPlanMessage(failure.message);
     }

@@ -9,6 +9,7 @@ the tests fail: they never skip. The database is the run's own (:mod:`tests.api.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -37,7 +38,11 @@ from tests.api import database
 DATABASE_URL = database.URL  # this run's own database, made by the engine fixture
 SECRET = "test-secret-that-is-long-enough-for-the-settings"
 ROLES = ("admin", "dispatcher", "planner", "driver")
-DAY = "2026-05-01"
+#: The day the tests plan: tomorrow, as dispatchers do (a past day's plan is not published
+#: without ``force``).
+DAY = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+#: A day without plans.
+OTHER_DAY = (dt.date.today() + dt.timedelta(days=2)).isoformat()
 
 
 def settings(**changes: Any) -> Settings:
@@ -153,7 +158,7 @@ def greedy(problem: Problem, *, time_limit_s: float, seed: int, progress: Progre
 
 @cache
 def password_hash(role: str) -> str:
-    """The stored hash of ``role``'s password (hashed once per run: 120,000 PBKDF2 rounds)."""
+    """The stored hash of ``role``'s password (hashed once per run: Argon2 takes its time)."""
     return hash_password(f"{role}-password")
 
 

@@ -25,6 +25,7 @@ from api.repositories.assignments import DriverDay, DriverDayReader
 from api.routes.driver import AssignmentCache
 from tests.api.conftest import (
     DAY,
+    OTHER_DAY,
     SECRET,
     Api,
     add_users,
@@ -156,7 +157,7 @@ def test_a_cached_assignment_is_served_to_no_one_else(api: Api, published: int) 
     assert api.client.get("/me/assignment", params={"date": DAY}, headers=forged).status_code == 401
     no_day = api.call("GET", "/me/assignment", role="driver", params={"date": "2026-13-01"})
     assert no_day.status_code == 422 and no_day.json()["detail"][0]["loc"] == ["query", "date"]
-    other_day = api.call("GET", "/me/assignment", role="driver", params={"date": "2026-05-02"})
+    other_day = api.call("GET", "/me/assignment", role="driver", params={"date": OTHER_DAY})
     assert other_day.status_code == 404
 
 

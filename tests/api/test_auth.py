@@ -11,7 +11,7 @@ from api.core.config import DEVELOPMENT_SECRET, Settings
 from api.main import create_app
 from api.repositories.scenarios import run_queued
 from routing.errors import FieldError
-from tests.api.conftest import DAY, Api, district_document, plan_day
+from tests.api.conftest import DAY, OTHER_DAY, Api, district_document, plan_day
 
 STAFF = ("admin", "dispatcher", "planner")
 DISPATCH = ("admin", "dispatcher")
@@ -160,7 +160,7 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
         "POST",
         "/districts/{d}/plan-jobs",
         STAFF,
-        {"json": {"date": "2026-05-02", "time_limit_s": 1}},
+        {"json": {"date": OTHER_DAY, "time_limit_s": 1}},
     ),
     ("GET", "/districts/{d}/plan-jobs", STAFF, {}),
     ("GET", "/plan-jobs/{j}", STAFF, {}),

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
+from api.core.rate_limit import SignInLimiter
 from api.core.security import hash_password, issue_token
 from api.db import models as m
 from api.db.engine import make_engine, session_factory
@@ -165,6 +166,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         database_url=url, secret_key=SECRET, environment="test", job_executor="thread"
     )
     app = create_app(settings, engine=engine, solver=iteration_limited_solve)
+    # The pages' tests sign in more often than a person would.
+    app.state.sign_in_limiter = SignInLimiter(per_user="600/minute", per_address="600/minute")
     extract = helsinki_extract()
     app.state.web_road_layers = RoadLayers((extract,), read=(road_layer(extract, network),))
     sock = _free_socket()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support import expected_conditions as ec
 
 from tests.web.conftest import Browser, Server
 
@@ -94,3 +95,26 @@ def test_dispatcher_page_in_english(browser: Browser, server: Server) -> None:
     finally:
         browser.find("#lang-switch").click()
     assert browser.find("#generate").text == "生成计划"
+
+
+def test_publishing_a_past_day_asks_first(browser: Browser, server: Server) -> None:
+    yesterday = server.today - dt.timedelta(days=1)
+    plan_id = server.plan_day(yesterday, seed=0, publish=False)
+    browser.sign_in("dispatcher")
+    browser.open(f"/web/dispatcher?district={server.district_id}&date={yesterday.isoformat()}")
+    browser.state()
+    browser.wait(lambda d: browser.find("#published-badge").text == "草稿")
+
+    # Declined: nothing is published.
+    browser.find("#publish").click()
+    alert = browser.wait(ec.alert_is_present())
+    assert "past day" in alert.text and "force" in alert.text
+    alert.dismiss()
+    browser.wait(lambda d: "past day" in browser.find("#plan-message").text)
+    assert server.call("GET", f"/plans/{plan_id}").json()["published"] is False
+
+    # Confirmed: published.
+    browser.find("#publish").click()
+    browser.wait(ec.alert_is_present()).accept()
+    browser.wait(lambda d: browser.find("#published-badge").text == "已发布")
+    assert server.call("GET", f"/plans/{plan_id}").json()["published"] is True
