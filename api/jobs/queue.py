@@ -10,7 +10,10 @@ thread      a :class:`~concurrent.futures.ThreadPoolExecutor` sharing the API's 
 external    nothing in the API: ``huanwei worker`` processes poll for queued jobs
 ==========  ===============================================================================
 
-Whatever the executor, a job's record is its state: at start the queue fails jobs whose worker
+Whatever the executor, the solve itself runs in a child process of the job's worker
+(:mod:`api.jobs.child`), which beats the heartbeat, relays progress and ends the child on a
+cancel. A pool's worker process is not daemonic (``concurrent.futures`` since Python 3.9), so it
+may start that child. Whatever the executor, a job's record is its state: at start the queue fails jobs whose worker
 stopped (no heartbeat for ``stale_job_s``) and submits every queued job again, so jobs survive a
 restart of the API; a reaper thread keeps failing lost jobs while the API runs.
 """
@@ -44,7 +47,7 @@ def run_job_in_process(database_url: str, job_id: int) -> str | None:
     """Run a job in a worker process (the process pool's entry point: picklable arguments)."""
     engine = make_engine(database_url)
     try:
-        return run_job(session_factory(engine), job_id, worker=worker_name("process"))
+        return run_job(session_factory(engine), job_id, worker=worker_name("process"), isolate=True)
     finally:
         engine.dispose()
 
@@ -55,8 +58,9 @@ class JobQueue:
     Parameters
     ----------
     solver
-        The solve function for the ``thread`` executor (tests pass slow or failing ones);
-        the ``process`` executor always runs :func:`routing.solve.solve`.
+        The solve function for the ``thread`` executor (tests pass slow or failing ones): a
+        module's top-level function, as it is sent to the job's child process; the ``process``
+        executor always runs :func:`routing.solve.solve`.
     """
 
     def __init__(
@@ -110,6 +114,7 @@ class JobQueue:
                 job_id,
                 worker=worker_name("thread"),
                 solver=self.solver,
+                isolate=True,
             )
         self._futures.add(future)
         future.add_done_callback(self._done)

@@ -3,6 +3,11 @@
 The plan, its validation report and KPIs are written in the same transaction that marks the job
 succeeded, so a worker killed mid-solve leaves no partial plan: only a running job whose heartbeat
 stops, which :func:`api.jobs.store.fail_lost` turns into a failed, retryable job.
+
+Workers solve in a child process (``isolate``, :mod:`api.jobs.child`): the heartbeat then never
+waits for the solver's C++ code to let go of the interpreter. A plan that still arrives for a job
+the reaper failed is kept if no other attempt took the job meanwhile, and refused visibly (the
+job's error says so) otherwise.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.jobs import store
+from api.jobs.child import SolveCancelledError, SolveFailedError, solve_in_child
 from api.repositories import plans as plan_store
 from api.repositories.districts import get_district, load_problem
 from routing.errors import HuanweiError
@@ -110,9 +116,27 @@ def run_job(
     *,
     worker: str,
     solver: Solver = solve,
+    isolate: bool = False,
     clock: Callable[[], float] = time.monotonic,
 ) -> str | None:
-    """Run job ``job_id`` if it is still queued; returns its final status (None if not ours)."""
+    """Run job ``job_id`` if it is still queued; returns its final status (None if not ours).
+
+    Parameters
+    ----------
+    sessions
+        Sessions of the job's database.
+    job_id
+        The job.
+    worker
+        This worker's name (:func:`worker_name`): the job is claimed, beaten and finished as its.
+    solver
+        The solve function; with ``isolate`` it must be picklable (a module's top-level function).
+    isolate
+        Solve in a child process (:func:`api.jobs.child.solve_in_child`), as the executors and
+        ``huanwei worker`` do; otherwise in this thread (tests of the API around a plan).
+    clock
+        Seconds, for spacing progress writes.
+    """
     with sessions() as session:
         if not store.claim(session, job_id, worker=worker):
             return None
@@ -142,10 +166,23 @@ def run_job(
 
     try:
         with heartbeat:
-            plan = solver(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
+            if isolate:
+                plan = solve_in_child(
+                    solver,
+                    problem,
+                    time_limit_s=time_limit_s,
+                    seed=seed,
+                    progress=progress,
+                    cancelled=heartbeat.cancelled,
+                    name=f"plan-job-{job_id}",
+                )
+            else:
+                plan = solver(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
         heartbeat.beat()  # a last look for a cancel that came during the solve
-    except JobCancelledError:
+    except (JobCancelledError, SolveCancelledError):
         return _end(sessions, job_id, worker, store.CANCELLED, "cancelled during the solve")
+    except SolveFailedError as error:
+        return _end(sessions, job_id, worker, store.FAILED, str(error))
     except Exception as error:
         log.exception("plan job %s failed", job_id)
         return _end(sessions, job_id, worker, store.FAILED, f"{type(error).__name__}: {error}")
@@ -161,6 +198,18 @@ def _end(
         mine = store.finish(session, job_id, worker=worker, status=status, error=error)
         session.commit()
     return status if mine else None
+
+
+def _refuse_late(sessions: sessionmaker[Session], job_id: int, worker: str) -> None:
+    """Say, in the log and in the job's error, that this worker's plan came too late."""
+    with sessions() as session:
+        job = store.get_job(session, job_id)
+        why = f"the job was {job.status}" + (
+            f" by {job.worker}" if job.worker and job.worker != worker else ""
+        )
+        log.warning("plan job %s: the plan of %s was refused: %s", job_id, worker, why)
+        store.note_refused(session, job_id, worker=worker, why=why)
+        session.commit()
 
 
 def _store_plan(
@@ -180,9 +229,12 @@ def _store_plan(
         with sessions() as session:
             job = store.get_job(session, job_id)
             try:
-                if not store.finish(session, job_id, worker=worker, status=store.SUCCEEDED):
+                if not store.finish(
+                    session, job_id, worker=worker, status=store.SUCCEEDED
+                ) and not store.finish_late(session, job_id, worker=worker):
                     session.rollback()
-                    return None  # failed by the reaper or cancelled meanwhile: keep no plan
+                    _refuse_late(sessions, job_id, worker)
+                    return None
                 row = plan_store.add_version(
                     session,
                     district_id=job.district_id,

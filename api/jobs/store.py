@@ -1,7 +1,9 @@
 """Job records: creating, claiming, progress, finishing, and failing jobs that lost their worker.
 
 State changes are conditional updates (``… WHERE status = 'queued'``), so two workers never run
-the same job and a job failed by the reaper is never completed by a worker that comes back.
+the same job. A job the reaper failed as lost is completed by its worker if that worker comes back
+with the plan before anyone retried the job (:func:`finish_late`); a plan that comes later still is
+refused, and the job's error says so (:func:`note_refused`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from api.core.errors import JobStateError, NotFoundError
@@ -25,6 +27,8 @@ QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 FINISHED = (SUCCEEDED, FAILED, CANCELLED)
 LOST_WORKER = "the worker stopped during the solve (no heartbeat); retry the job"
+#: The error of a job whose worker was taken for lost but came back with the plan.
+CAME_BACK = "succeeded late: failed as lost (no heartbeat), then its worker came back with the plan"
 
 
 def get_job(session: Session, job_id: int) -> m.PlanJobRow:
@@ -116,6 +120,42 @@ def finish(session: Session, job_id: int, *, worker: str, status: str, error: st
         .values(**values)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def finish_late(session: Session, job_id: int, *, worker: str) -> bool:
+    """Mark succeeded a job that the reaper failed as lost while ``worker`` still ran it (not
+    committed); False if it was retried, claimed by another, cancelled or failed otherwise.
+
+    The job's error keeps a note (:data:`CAME_BACK`): its heartbeat was late.
+    """
+    result = session.execute(
+        update(m.PlanJobRow)
+        .where(
+            m.PlanJobRow.id == job_id,
+            m.PlanJobRow.status == FAILED,
+            m.PlanJobRow.worker == worker,
+            m.PlanJobRow.error == LOST_WORKER,
+            m.PlanJobRow.cancel_requested.is_(False),
+        )
+        .values(status=SUCCEEDED, finished_at=m.utcnow(), error=CAME_BACK, progress=1.0)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def note_refused(session: Session, job_id: int, *, worker: str, why: str) -> None:
+    """Add to the job's error that ``worker``'s plan came too late and was refused, and ``why``
+    (not committed). The job keeps its status: the plan was not stored."""
+    note = f"a late plan from worker {worker} was refused ({why})"
+    session.execute(
+        update(m.PlanJobRow)
+        .where(m.PlanJobRow.id == job_id)
+        .values(
+            error=case(
+                (m.PlanJobRow.error == "", note),
+                else_=m.PlanJobRow.error + "; " + note,
+            )
+        )
+    )
 
 
 def fail_lost(session: Session, *, stale_after_s: float, now: dt.datetime | None = None) -> int:

@@ -24,7 +24,9 @@ def work(
 ) -> int:
     """Run queued jobs until ``stop`` is set (or ``max_jobs`` have run); returns jobs run.
 
-    Each loop first fails jobs whose worker stopped, so a fleet of workers also reaps.
+    Each loop first fails jobs whose worker stopped, so a fleet of workers also reaps. Each job
+    is solved in a child process (``solver`` must be a module's top-level function), so this
+    process keeps beating the job's heartbeat however long a step of the solver holds on.
     """
     stop = stop or threading.Event()
     engine = make_engine(settings.database_url)
@@ -39,7 +41,7 @@ def work(
             if job_id is None:
                 stop.wait(poll_s)
                 continue
-            status = run_job(sessions, job_id, worker=name, solver=solver)
+            status = run_job(sessions, job_id, worker=name, solver=solver, isolate=True)
             if status is not None:
                 log.info("plan job %s: %s", job_id, status)
                 done += 1
