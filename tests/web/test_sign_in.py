@@ -36,6 +36,7 @@ def test_a_wrong_password_is_refused_on_the_sign_in_page(browser: Browser) -> No
     assert browser.driver.current_url.endswith("/web/")
     assert browser.driver.execute_script("return localStorage.getItem('huanwei.token')") is None
     browser.screenshot("sign-in-refused")
+    assert [e for e in browser.console_errors() if "/auth/token" not in e] == []
 
 
 def test_a_page_without_a_token_sends_to_sign_in(browser: Browser) -> None:
@@ -87,6 +88,7 @@ def test_signing_out_ends_the_token_on_the_server(browser: Browser, server: Serv
     browser.find("#sign-out").click()
     browser.wait(lambda d: urlsplit(d.current_url).path == "/web/")
     assert _me(server, token) == 401  # a copy of the token kept elsewhere is refused too
+    assert browser.console_errors() == []
 
 
 def test_changing_ones_password_on_its_page(browser: Browser, server: Server) -> None:
@@ -116,3 +118,5 @@ def test_changing_ones_password_on_its_page(browser: Browser, server: Server) ->
         timeout=30,
     )
     assert signed.status_code == 200
+    # The wrong current password's 401 is the only thing the console saw.
+    assert [e for e in browser.console_errors() if "/users/me/password" not in e] == []
