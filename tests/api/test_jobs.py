@@ -392,7 +392,7 @@ def test_a_real_solve_reports_progress_and_its_best_cost_every_few_seconds(
         assert rows[-1][1] == "succeeded", rows[-1]
         solving = [row for row in rows if row[1] == "running" and row[2] > 0]
         assert solving and all(row[3] is not None for row in solving)
-        assert longest_wait(rows, 2) < 3.0, rows  # the progress, from the child's start on
+        assert longest_wait(rows, 2) < 4.0, rows  # the progress, the child's start (~2 s) included
         assert longest_wait(rows, 4) < STALE_S, rows
 
 
