@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.core.errors import ConflictError
 from api.jobs import store
 from api.jobs.child import SolveCancelledError, SolveFailedError, solve_in_child
 from api.repositories import plans as plan_store
@@ -247,7 +248,10 @@ def _store_plan(
                     cost_fen=cost_fen,
                 )
                 if job.publish:
-                    plan_store.publish(session, row)
+                    try:
+                        plan_store.publish_checked(session, row, force=False)
+                    except ConflictError as refused:  # the live day is not undone unasked
+                        job.error = f"stored, not published: {refused.message}"
                 job.plan_id = row.id
                 job.best_cost_fen = cost_fen
                 session.commit()

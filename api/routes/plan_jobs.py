@@ -58,6 +58,12 @@ def request_plan(
         raise role_refused(user.role, PUBLISHERS)
     district = repo.get_district(session, district_id)
     if body.publish:
+        if body.date < dt.date.today():
+            raise ConflictError(
+                f"{body.date.isoformat()} is a past day: request the plan without publish, then "
+                "publish it with POST /plans/{id}/publish?force=true",
+                loc=("body", "date"),
+            )
         refuse_second_publisher(session, district_id, body.date)
     problem, travel = repo.load_problem(session, district)
     scenario = body.scenario.model_dump() if body.scenario is not None else None

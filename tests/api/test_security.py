@@ -310,8 +310,28 @@ def test_publishing_a_version_without_a_reported_stop_needs_force(api: Api, dist
     assert (gone["point"], gone["visit"]) not in _reports_on(api, second)
 
 
+def test_a_publishing_job_does_not_undo_the_live_day(api: Api, district: int) -> None:
+    first = plan_day(api, district)
+    urgent = {"id": "URG-8", "stream": "residual", "kg": 100, "deadline": "16:00"}
+    point = next(p["id"] for p in district_document()["points"] if p["stream"] == "residual")
+    change = api.call("POST", f"/plans/{first}/urgent", json=urgent | {"at_point": point})
+    assert change.status_code == 201, change.text
+    live = change.json()["change"]["plan_id"]
+    job = api.call(
+        "POST", f"/districts/{district}/plan-jobs", json={"date": DAY, "publish": True}
+    ).json()
+    assert api.run_jobs() == ["succeeded"]
+    done = api.call("GET", f"/plan-jobs/{job['id']}").json()
+    assert done["error"].startswith("stored, not published") and "URG-8" in done["error"]
+    assert api.call("GET", f"/plans/{done['plan_id']}").json()["published"] is False
+    assert api.call("GET", f"/plans/{live}").json()["published"] is True
+
+
 def test_a_past_day_needs_force(api: Api, district: int) -> None:
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    publishing = {"date": yesterday, "publish": True}
+    refused_job = api.call("POST", f"/districts/{district}/plan-jobs", json=publishing)
+    assert refused_job.status_code == 409 and "past day" in refused_job.text
     job = api.call(
         "POST", f"/districts/{district}/plan-jobs", json={"date": yesterday, "time_limit_s": 1}
     ).json()
