@@ -260,6 +260,8 @@ def publish_checked(
         Unless ``force``: when the day is past, or the published version has reports on stops
         ``plan`` does not serve, or dispatch changes ``plan`` was not made from (each named).
     """
+    if plan.published:
+        return 0  # already the day's version: nothing changes
     losses = live_day_losses(session, plan, today=today or dt.date.today())
     if losses and not force:
         raise ConflictError(
