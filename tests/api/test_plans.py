@@ -145,7 +145,7 @@ def test_gpx_and_icalendar_exports(api: Api, district: int) -> None:
     assert gpx.text.count("<wpt ") >= 2 and "<rte>" in gpx.text
     ics = api.call("GET", "/me/assignment.ics", role="driver", params={"date": DAY})
     assert ics.headers["content-type"].startswith("text/calendar")
-    assert ics.text.startswith("BEGIN:VCALENDAR") and "DTSTART:20260501T" in ics.text
+    assert ics.text.startswith("BEGIN:VCALENDAR") and f"DTSTART:{DAY.replace('-', '')}T" in ics.text
 
 
 def test_a_plan_job_of_a_what_if_plans_the_changed_day(api: Api, district: int) -> None:
