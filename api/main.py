@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.core.bodies import StrictJSONMiddleware
 from api.core.config import Settings
 from api.core.errors import install_error_handlers
+from api.core.headers import SecurityHeadersMiddleware
 from api.core.rate_limit import SignInLimiter
 from api.core.security import hash_password
 from api.db import models as m
@@ -21,7 +24,7 @@ from api.db.engine import make_engine, session_factory
 from api.jobs.queue import JobQueue
 from api.jobs.runner import Solver
 from api.repositories.assignments import DriverDayReader
-from api.routes import ROUTERS
+from api.routes import ROUTERS, health
 from api.routes.driver import CachedAssignmentMiddleware, new_cache
 from routing.solve import solve
 
@@ -86,17 +89,23 @@ def create_app(
             if own_engine is not None and engine is None:
                 own_engine.dispose()
 
-    app = FastAPI(
+    # The API docs' scripts and styles are served from the package, not a CDN: offline, and
+    # on networks where the CDN is unreachable, /docs would be blank.
+    app = FastAPIOffline(
         title="Huanwei",
         summary="Waste-collection fleet, shift and route planning for a district (环卫).",
         version="0.1.0",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from swagger.io
     )
     app.state.settings = settings
     app.state.assignments = new_cache()
     app.state.sign_in_limiter = SignInLimiter()
     install_error_handlers(app)
     app.add_middleware(CachedAssignmentMiddleware)
+    app.add_middleware(StrictJSONMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # the last added is outermost: every answer
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(health.router)
     return app

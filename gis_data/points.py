@@ -59,6 +59,9 @@ DENSITY_KG_PER_M3: Mapping[WasteStream, int] = {
     WasteStream.SPECIAL: 300,
 }
 DEFAULT_SERVICE_S = 120
+#: The largest amount (kg, L, s) a point file may give: what a database ``integer`` holds, and
+#: the API's bound on the same fields. A cell of 1e40 is named, not sent to the database.
+MAX_AMOUNT = 2_000_000_000
 
 
 def litres_for(stream: WasteStream, kg: int) -> int:
@@ -67,7 +70,10 @@ def litres_for(stream: WasteStream, kg: int) -> int:
 
 
 def _amount(value: Any, name: str) -> int:
-    return round_int(p.number(value, name))
+    number = p.number(value, name)
+    if abs(number) > MAX_AMOUNT:
+        raise FieldError(name, f"is {number:g}, above the largest amount {MAX_AMOUNT:,}")
+    return round_int(number)
 
 
 def _size(value: Any, name: str) -> SizeClass:

@@ -9,6 +9,7 @@ from api.repositories import convert as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes import common
+from api.schemas.fields import PathId
 from api.schemas.records import CrewRecord, Page
 
 router = APIRouter(prefix="/districts/{district_id}/crews", tags=["crews"])
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/districts/{district_id}/crews", tags=["crews"])
 
 @router.get("")
 def list_crews(
-    district_id: int, session: SessionDep, user: StaffUser, paging: PagingDep
+    district_id: PathId, session: SessionDep, user: StaffUser, paging: PagingDep
 ) -> Page[CrewRecord]:
     """A page of the district's crew records, by id."""
     repo.get_district(session, district_id)
@@ -29,7 +30,7 @@ def list_crews(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_crew(
-    district_id: int, body: CrewRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, body: CrewRecord, session: SessionDep, user: StaffUser
 ) -> CrewRecord:
     """Add a crew."""
     record = common.build(c.crew_from_record, body)
@@ -38,7 +39,7 @@ def create_crew(
 
 
 @router.get("/{crew_id}")
-def get_crew(district_id: int, crew_id: str, session: SessionDep, user: StaffUser) -> CrewRecord:
+def get_crew(district_id: PathId, crew_id: str, session: SessionDep, user: StaffUser) -> CrewRecord:
     """One crew."""
     row = repo.get_row(session, k.CREWS, district_id, crew_id)
     return c.crew_record(k.CREWS.from_row(row))
@@ -46,7 +47,7 @@ def get_crew(district_id: int, crew_id: str, session: SessionDep, user: StaffUse
 
 @router.put("/{crew_id}")
 def replace_crew(
-    district_id: int, crew_id: str, body: CrewRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, crew_id: str, body: CrewRecord, session: SessionDep, user: StaffUser
 ) -> CrewRecord:
     """Replace a crew (its id may change unless others refer to it)."""
     record = common.build(c.crew_from_record, body)
@@ -55,6 +56,6 @@ def replace_crew(
 
 
 @router.delete("/{crew_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_crew(district_id: int, crew_id: str, session: SessionDep, user: StaffUser) -> None:
+def delete_crew(district_id: PathId, crew_id: str, session: SessionDep, user: StaffUser) -> None:
     """Delete a crew; one that others refer to stays (409)."""
     common.delete_one(session, k.CREWS, district_id, crew_id)

@@ -34,7 +34,7 @@ from api.schemas.dispatch import (
     UrgentApply,
     UrgentPickup,
 )
-from api.schemas.fields import clock_of, size_class
+from api.schemas.fields import PathId, clock_of, size_class
 from routing.dispatch import (
     Breakdown,
     DispatchError,
@@ -49,9 +49,16 @@ from routing.dispatch import (
 )
 from routing.dispatch.balance import balance_kpis
 from routing.domain import WasteStream
-from routing.errors import Defect
+from routing.errors import Defect, FieldError
+from routing.problem import Problem
 
 router = APIRouter(tags=["dispatch"])
+
+#: How far an urgent pickup may lie beyond the box of the district's points, depots and
+#: facilities: this share of the box's longer side, and at least MIN_MARGIN_DEG (about 11 km
+#: north-south). Farther, it is off the district's map: no travel time to it means anything.
+MAP_MARGIN = 0.25
+MIN_MARGIN_DEG = 0.1
 
 
 @contextmanager
@@ -107,7 +114,31 @@ def _save(
     return DispatchOutcome(change=change_public(change), plan=version_public(plan))
 
 
-def _urgent(body: UrgentPickup) -> UrgentRequest:
+def district_box(problem: Problem) -> tuple[float, float, float, float]:
+    """West, south, east, north of the district's map: its records' box and the margin."""
+    places = [p.location for p in problem.points] + [d.location for d in problem.depots]
+    places += [f.location for f in problem.facilities]
+    west, east = min(p.lon for p in places), max(p.lon for p in places)
+    south, north = min(p.lat for p in places), max(p.lat for p in places)
+    margin = max(MAP_MARGIN * max(east - west, north - south), MIN_MARGIN_DEG)
+    return west - margin, south - margin, east + margin, north + margin
+
+
+def _on_map(problem: Problem, body: UrgentPickup) -> None:
+    """Refuse a pickup placed off the district's map (422 naming ``lon``)."""
+    if body.lon is None or body.lat is None:
+        return
+    west, south, east, north = district_box(problem)
+    if not (west <= body.lon <= east and south <= body.lat <= north):
+        raise FieldError(
+            "lon",
+            f"({body.lon:g}, {body.lat:g}) is off the district's map (lon {west:.3f} to "
+            f"{east:.3f}, lat {south:.3f} to {north:.3f}): no route can reach it",
+        ).at("body")
+
+
+def _urgent(problem: Problem, body: UrgentPickup) -> UrgentRequest:
+    _on_map(problem, body)
     return UrgentRequest(
         id=body.id,
         stream=WasteStream(body.stream),
@@ -125,7 +156,7 @@ def _urgent(body: UrgentPickup) -> UrgentRequest:
 
 @router.post("/plans/{plan_id}/urgent-slots")
 def urgent_slots(
-    plan_id: int, body: UrgentPickup, session: SessionDep, user: StaffUser
+    plan_id: PathId, body: UrgentPickup, session: SessionDep, user: StaffUser
 ) -> SlotsPublic:
     """The places in the plan where an urgent pickup fits, cheapest first (nothing is changed);
     with none, the reasons (each rule and how many routes it ruled out)."""
@@ -134,7 +165,7 @@ def urgent_slots(
         ranking = rank_urgent(
             day.problem,
             day.plan,
-            _urgent(body),
+            _urgent(day.problem, body),
             now_s=_clock(body.now, "now"),
             reports=day.done,
             limit=body.slots,
@@ -151,7 +182,7 @@ def urgent_slots(
 
 @router.post("/plans/{plan_id}/urgent", status_code=status.HTTP_201_CREATED)
 def urgent_pickup(
-    plan_id: int, body: UrgentApply, session: SessionDep, user: DispatcherUser
+    plan_id: PathId, body: UrgentApply, session: SessionDep, user: DispatcherUser
 ) -> DispatchOutcome:
     """Put an urgent pickup in a slot of the ranking (by ``rank``, or by its place: vehicle,
     shift, trip, stop, new_trip); the new version is recorded and published."""
@@ -176,7 +207,7 @@ def urgent_pickup(
         result = apply_urgent(
             day.problem,
             day.plan,
-            _urgent(body),
+            _urgent(day.problem, body),
             slot=slot,
             now_s=_clock(body.now, "now"),
             reports=day.done,
@@ -188,7 +219,7 @@ def urgent_pickup(
 
 @router.post("/plans/{plan_id}/breakdown", status_code=status.HTTP_201_CREATED)
 def vehicle_breakdown(
-    plan_id: int, body: BreakdownReport, session: SessionDep, user: DispatcherUser
+    plan_id: PathId, body: BreakdownReport, session: SessionDep, user: DispatcherUser
 ) -> DispatchOutcome:
     """A vehicle is out from ``at``: the rest of its work goes to the remaining fleet, nothing
     done moves; the disruption (visits changing vehicle or time) is in the change's summary."""
@@ -209,7 +240,7 @@ def vehicle_breakdown(
 
 @router.post("/plans/{plan_id}/reoptimise", status_code=status.HTTP_201_CREATED)
 def reoptimise_plan(
-    plan_id: int, body: Reoptimise, session: SessionDep, user: DispatcherUser
+    plan_id: PathId, body: Reoptimise, session: SessionDep, user: DispatcherUser
 ) -> DispatchOutcome:
     """Keep what is locked, done or past; re-plan the rest (unserved visits tried again)."""
     day = store.open_version(session, plan_id, publish=body.publish)
@@ -235,7 +266,7 @@ def reoptimise_plan(
 
 @router.post("/plans/{plan_id}/feedback", status_code=status.HTTP_201_CREATED)
 def crews_feedback(
-    plan_id: int, body: Feedback, session: SessionDep, user: DispatcherUser
+    plan_id: PathId, body: Feedback, session: SessionDep, user: DispatcherUser
 ) -> DispatchOutcome:
     """Take the crews' reports on this version in: done visits fix the past, skipped visits go
     to a later shift's routes or are listed unserved with the crew's reason."""
@@ -254,7 +285,7 @@ def crews_feedback(
 
 
 @router.get("/plans/{plan_id}/balance")
-def plan_balance(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+def plan_balance(plan_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     """Balance (longest over shortest working route) and overlap of route areas."""
     day = store.open_version(session, plan_id, publish=False)
     return balance_kpis(day.problem, day.plan).to_dict()
@@ -262,7 +293,7 @@ def plan_balance(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str
 
 @router.get("/districts/{district_id}/dispatch-changes")
 def list_dispatch_changes(
-    district_id: int,
+    district_id: PathId,
     session: SessionDep,
     user: StaffUser,
     paging: PagingDep,
@@ -283,7 +314,7 @@ def list_dispatch_changes(
 
 @router.get("/dispatch-changes/{change_id}")
 def get_dispatch_change(
-    change_id: int, session: SessionDep, user: StaffUser
+    change_id: PathId, session: SessionDep, user: StaffUser
 ) -> DispatchChangePublic:
     """One recorded change."""
     return change_public(store.get_change(session, change_id))

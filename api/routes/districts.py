@@ -21,6 +21,7 @@ from api.schemas.districts import (
     ProblemImport,
     RulesModel,
 )
+from api.schemas.fields import PathId
 from routing.domain import BodyType, WasteStream
 from routing.fleet import RuleParameters, StreamRule
 from routing.problem_file import problem_from_dict, problem_to_dict
@@ -135,14 +136,14 @@ def import_district(body: ProblemImport, session: SessionDep, user: StaffUser) -
 
 
 @router.get("/{district_id}")
-def get_district(district_id: int, session: SessionDep, user: StaffUser) -> DistrictPublic:
+def get_district(district_id: PathId, session: SessionDep, user: StaffUser) -> DistrictPublic:
     """One district with its record counts."""
     return _public(session, repo.get_district(session, district_id))
 
 
 @router.put("/{district_id}")
 def update_district(
-    district_id: int, body: DistrictCreate, session: SessionDep, user: StaffUser
+    district_id: PathId, body: DistrictCreate, session: SessionDep, user: StaffUser
 ) -> DistrictPublic:
     """Rename a district, change its rule parameters and travel speeds."""
     district = repo.get_district(session, district_id)
@@ -159,14 +160,14 @@ def update_district(
 
 
 @router.delete("/{district_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_district(district_id: int, session: SessionDep, user: AdminUser) -> None:
+def delete_district(district_id: PathId, session: SessionDep, user: AdminUser) -> None:
     """Delete a district with its records, jobs and plans (admins only)."""
     session.delete(repo.get_district(session, district_id))
     session.commit()
 
 
 @router.get("/{district_id}/problem")
-def export_problem(district_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+def export_problem(district_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     """The district as a problem file (travel as straight-line parameters)."""
     district = repo.get_district(session, district_id)
     problem, _ = repo.load_problem(session, district)

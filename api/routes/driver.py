@@ -58,6 +58,10 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Assignments kept encoded (each the JSON of one crew's day).
 CACHE_ENTRIES = 512
+#: The earliest and latest offsets from UTC in use: a day lasts from its start at UTC+14 to its
+#: end at UTC-12, wherever the district is (it states no time zone).
+EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
+LATEST_ZONE = dt.timezone(dt.timedelta(hours=-12))
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +238,16 @@ class CachedAssignmentMiddleware:
         return entry.body if entry is not None else None
 
 
+def within_day(at: dt.datetime, day: dt.date) -> bool:
+    """Whether a report time can be of ``day``: a local time (no offset) on that date; a time
+    with an offset, within the day in some time zone (a phone may send UTC)."""
+    if at.tzinfo is None:
+        return at.date() == day
+    start = dt.datetime.combine(day, dt.time(), tzinfo=EARLIEST_ZONE)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=LATEST_ZONE)
+    return start <= at < end
+
+
 def _uncached(request: Request, claims: TokenClaims, date: dt.date) -> Assignment:
     with _sessions(request)() as session:
         day = driver_day(session, claims.user_id, date)
@@ -265,6 +279,10 @@ def report_stop(
     """Mark one of the crew's visits done, or skipped with a reason; a later report replaces it."""
     if body.status == "skipped" and not body.reason.strip():
         raise FieldError("reason", "a skipped stop needs a reason").at("body")
+    if body.at is not None and not within_day(body.at, body.date):
+        raise FieldError(
+            "at", f"{body.at.isoformat()} is not a time of the plan's day {body.date.isoformat()}"
+        ).at("body")
     entry = cached_assignment(_sessions(request), _cache(request), claims, body.date)
     if (body.point_id, body.visit) not in entry.visits:
         raise NotFoundError(

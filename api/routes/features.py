@@ -21,6 +21,7 @@ from api.repositories import districts as repo
 from api.repositories.kinds import RecordKind
 from api.routes import common
 from api.routes.common import GEOJSON, GeoJSONResponse
+from api.schemas.fields import PathId
 from api.schemas.records import FeaturePage
 
 Rec = TypeVar("Rec")
@@ -84,7 +85,7 @@ def feature_router(r: FeatureResource[Rec, F]) -> APIRouter:
     page = cast(Any, FeaturePage)[r.feature]
     record_id = f"{r.singular}_id"
     empty = inspect.Parameter.empty
-    district = ("district_id", int, empty)
+    district = ("district_id", PathId, empty)
     code = (record_id, str, empty)
     body = ("feature", Annotated[r.feature, Body(media_type=GEOJSON)], empty)
     auth = [("session", SessionDep, empty), ("user", StaffUser, empty)]

@@ -15,6 +15,7 @@ from api.deps import PagingDep, QueueDep, Role, SessionDep, StaffUser, role_refu
 from api.jobs import store
 from api.repositories import districts as repo
 from api.repositories.scenarios import scenario_of_plan
+from api.schemas.fields import PathId
 from api.schemas.plans import JobPage, JobPublic, PlanRequest
 
 router = APIRouter(tags=["plan jobs"])
@@ -46,7 +47,7 @@ def job_public(job: m.PlanJobRow) -> JobPublic:
 
 @router.post("/districts/{district_id}/plan-jobs", status_code=status.HTTP_202_ACCEPTED)
 def request_plan(
-    district_id: int, body: PlanRequest, session: SessionDep, queue: QueueDep, user: StaffUser
+    district_id: PathId, body: PlanRequest, session: SessionDep, queue: QueueDep, user: StaffUser
 ) -> JobPublic:
     """Queue a plan job for a day of the district's current data, or of a what-if of it.
 
@@ -115,7 +116,7 @@ def refuse_second_publisher(session: Session, district_id: int, date: dt.date) -
 
 @router.get("/districts/{district_id}/plan-jobs")
 def list_jobs(
-    district_id: int,
+    district_id: PathId,
     session: SessionDep,
     user: StaffUser,
     paging: PagingDep,
@@ -146,13 +147,13 @@ def list_jobs(
 
 
 @router.get("/plan-jobs/{job_id}")
-def get_job(job_id: int, session: SessionDep, user: StaffUser) -> JobPublic:
+def get_job(job_id: PathId, session: SessionDep, user: StaffUser) -> JobPublic:
     """A job's status, progress and best cost so far."""
     return job_public(store.get_job(session, job_id))
 
 
 @router.post("/plan-jobs/{job_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
-def cancel_job(job_id: int, session: SessionDep, user: StaffUser) -> JobPublic:
+def cancel_job(job_id: PathId, session: SessionDep, user: StaffUser) -> JobPublic:
     """Cancel a queued job, or ask a running one to stop (it ends cancelled, without a plan)."""
     job = store.get_job(session, job_id)
     store.request_cancel(session, job)
@@ -160,7 +161,7 @@ def cancel_job(job_id: int, session: SessionDep, user: StaffUser) -> JobPublic:
 
 
 @router.post("/plan-jobs/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED)
-def retry_job(job_id: int, session: SessionDep, queue: QueueDep, user: StaffUser) -> JobPublic:
+def retry_job(job_id: PathId, session: SessionDep, queue: QueueDep, user: StaffUser) -> JobPublic:
     """Queue a failed or cancelled job again (one that publishes: if no other publishing job of
     its day is queued or running)."""
     job = store.get_job(session, job_id)

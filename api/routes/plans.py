@@ -14,6 +14,7 @@ from api.deps import DispatcherUser, PagingDep, SessionDep, StaffUser
 from api.repositories import districts as repo
 from api.repositories import plans as plan_store
 from api.routes.common import GeoJSONResponse
+from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
 from routing.plan_file import plan_from_dict, plan_to_geojson
 from routing.problem_file import problem_from_dict
@@ -41,7 +42,7 @@ def version_public(row: m.PlanRow) -> PlanVersion:
 
 @router.get("/districts/{district_id}/plans")
 def list_plans(
-    district_id: int,
+    district_id: PathId,
     session: SessionDep,
     user: StaffUser,
     paging: PagingDep,
@@ -67,14 +68,14 @@ def list_plans(
 
 
 @router.get("/plans/{plan_id}")
-def get_plan(plan_id: int, session: SessionDep, user: StaffUser) -> PlanDocument:
+def get_plan(plan_id: PathId, session: SessionDep, user: StaffUser) -> PlanDocument:
     """A plan version with its body (docs/plan-format.md)."""
     row = plan_store.get_plan(session, plan_id)
     return PlanDocument(**version_public(row).model_dump(), plan=row.plan)
 
 
 @router.get("/plans/{plan_id}/geojson", response_class=GeoJSONResponse)
-def get_plan_geojson(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+def get_plan_geojson(plan_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     """The plan as GeoJSON: a LineString per trip and a Point per stop with its ETA."""
     row = plan_store.get_plan(session, plan_id)
     problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
@@ -82,20 +83,20 @@ def get_plan_geojson(plan_id: int, session: SessionDep, user: StaffUser) -> dict
 
 
 @router.get("/plans/{plan_id}/validation")
-def get_validation(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+def get_validation(plan_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     """The validator's report on the plan, by rule id."""
     return plan_store.get_plan(session, plan_id).validation
 
 
 @router.get("/plans/{plan_id}/kpis")
-def get_kpis(plan_id: int, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+def get_kpis(plan_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     """The plan's key figures (km, hours, tonnes, cost, CO2 …)."""
     return plan_store.get_plan(session, plan_id).kpis
 
 
 @router.post("/plans/{plan_id}/publish")
 def publish_plan(
-    plan_id: int, session: SessionDep, user: DispatcherUser, force: bool = False
+    plan_id: PathId, session: SessionDep, user: DispatcherUser, force: bool = False
 ) -> PlanVersion:
     """Publish this version of its day; the day's previously published version is withdrawn.
 

@@ -13,7 +13,9 @@ from api.deps import SessionDep, StaffUser
 from api.repositories import convert as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
+from api.routes import common
 from api.routes.features import EnumFilter, FeatureResource, feature_router
+from api.schemas.fields import PathId
 from api.schemas.records import ImportResult, PointFeature
 from gis_data.coords import parse_crs
 from gis_data.points import read_points
@@ -42,7 +44,7 @@ IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".geojson", ".json", ".osm", ".osm.
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)
 def import_points(
-    district_id: int,
+    district_id: PathId,
     file: UploadFile,
     session: SessionDep,
     user: StaffUser,
@@ -50,7 +52,6 @@ def import_points(
     crs: Annotated[
         str,
         Query(
-            max_length=40,
             description="datum of the file's coordinates: wgs84 (default), gcj02 (高德, 腾讯) or "
             "bd09 (百度); a sheet's coordinate header may name its own",
         ),
@@ -74,7 +75,7 @@ def import_points(
             [Defect("file", "filename", f"must end in {', '.join(IMPORT_SUFFIXES)}")],
             source="upload",
         )
-    options = SheetOptions(crs=parse_crs(crs), sheet=sheet)
+    options = SheetOptions(crs=common.build(parse_crs, crs, where="query"), sheet=sheet)
     data = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise ProblemError([Defect("file", "size", "is above 50 MiB")], source="upload")

@@ -14,6 +14,7 @@ from api.db.scenario_models import ScenarioComparisonRow
 from api.deps import QueueDep, Role, SessionDep, require_roles
 from api.repositories import scenarios as repo
 from api.repositories.districts import get_district
+from api.schemas.fields import PathId
 from api.schemas.scenarios import ComparisonPublic, ComparisonRequest
 from scenarios.base import build_base
 from scenarios.scenario_file import Base
@@ -44,7 +45,7 @@ def comparison_public(row: ScenarioComparisonRow) -> ComparisonPublic:
 
 @router.post("/districts/{district_id}/scenario-comparisons", status_code=status.HTTP_202_ACCEPTED)
 def request_comparison(
-    district_id: int,
+    district_id: PathId,
     body: ComparisonRequest,
     session: SessionDep,
     queue: QueueDep,
@@ -70,7 +71,7 @@ def request_comparison(
 
 @router.get("/districts/{district_id}/scenario-comparisons")
 def list_comparisons(
-    district_id: int, session: SessionDep, user: PlannerUser
+    district_id: PathId, session: SessionDep, user: PlannerUser
 ) -> list[ComparisonPublic]:
     """The district's comparisons, newest first (at most 100)."""
     get_district(session, district_id)
@@ -84,7 +85,9 @@ def list_comparisons(
 
 
 @router.get("/scenario-comparisons/{comparison_id}")
-def get_comparison(comparison_id: int, session: SessionDep, user: PlannerUser) -> ComparisonPublic:
+def get_comparison(
+    comparison_id: PathId, session: SessionDep, user: PlannerUser
+) -> ComparisonPublic:
     """A comparison's status and progress, and its report once it has succeeded."""
     return comparison_public(repo.get_comparison(session, comparison_id))
 
@@ -94,7 +97,7 @@ def get_comparison(comparison_id: int, session: SessionDep, user: PlannerUser) -
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
-def comparison_page(comparison_id: int, session: SessionDep, user: PlannerUser) -> HTMLResponse:
+def comparison_page(comparison_id: PathId, session: SessionDep, user: PlannerUser) -> HTMLResponse:
     """The report as a page: side-by-side figures, charts and route maps (inline SVG)."""
     row = repo.get_comparison(session, comparison_id)
     if row.status != repo.SUCCEEDED:

@@ -9,6 +9,7 @@ from api.repositories import convert as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes import common
+from api.schemas.fields import PathId
 from api.schemas.records import Page, ShiftRecord
 
 router = APIRouter(prefix="/districts/{district_id}/shifts", tags=["shifts"])
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/districts/{district_id}/shifts", tags=["shifts"])
 
 @router.get("")
 def list_shifts(
-    district_id: int, session: SessionDep, user: StaffUser, paging: PagingDep
+    district_id: PathId, session: SessionDep, user: StaffUser, paging: PagingDep
 ) -> Page[ShiftRecord]:
     """A page of the district's shift records, by id."""
     repo.get_district(session, district_id)
@@ -29,7 +30,7 @@ def list_shifts(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_shift(
-    district_id: int, body: ShiftRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, body: ShiftRecord, session: SessionDep, user: StaffUser
 ) -> ShiftRecord:
     """Add a shift."""
     record = common.build(c.shift_from_record, body)
@@ -38,7 +39,9 @@ def create_shift(
 
 
 @router.get("/{shift_id}")
-def get_shift(district_id: int, shift_id: str, session: SessionDep, user: StaffUser) -> ShiftRecord:
+def get_shift(
+    district_id: PathId, shift_id: str, session: SessionDep, user: StaffUser
+) -> ShiftRecord:
     """One shift."""
     row = repo.get_row(session, k.SHIFTS, district_id, shift_id)
     return c.shift_record(k.SHIFTS.from_row(row))
@@ -46,7 +49,7 @@ def get_shift(district_id: int, shift_id: str, session: SessionDep, user: StaffU
 
 @router.put("/{shift_id}")
 def replace_shift(
-    district_id: int, shift_id: str, body: ShiftRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, shift_id: str, body: ShiftRecord, session: SessionDep, user: StaffUser
 ) -> ShiftRecord:
     """Replace a shift (its id may change unless others refer to it)."""
     record = common.build(c.shift_from_record, body)
@@ -55,6 +58,6 @@ def replace_shift(
 
 
 @router.delete("/{shift_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_shift(district_id: int, shift_id: str, session: SessionDep, user: StaffUser) -> None:
+def delete_shift(district_id: PathId, shift_id: str, session: SessionDep, user: StaffUser) -> None:
     """Delete a shift; one that others refer to stays (409)."""
     common.delete_one(session, k.SHIFTS, district_id, shift_id)

@@ -9,6 +9,7 @@ from api.repositories import convert as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes import common
+from api.schemas.fields import PathId
 from api.schemas.records import Page, VehicleTypeRecord
 
 router = APIRouter(prefix="/districts/{district_id}/vehicle-types", tags=["vehicles"])
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/districts/{district_id}/vehicle-types", tags=["vehic
 
 @router.get("")
 def list_vehicle_types(
-    district_id: int, session: SessionDep, user: StaffUser, paging: PagingDep
+    district_id: PathId, session: SessionDep, user: StaffUser, paging: PagingDep
 ) -> Page[VehicleTypeRecord]:
     """A page of the district's vehicle type records, by id."""
     repo.get_district(session, district_id)
@@ -31,7 +32,7 @@ def list_vehicle_types(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_vehicle_type(
-    district_id: int, body: VehicleTypeRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, body: VehicleTypeRecord, session: SessionDep, user: StaffUser
 ) -> VehicleTypeRecord:
     """Add a vehicle type."""
     record = common.build(c.vehicle_type_from_record, body)
@@ -41,7 +42,7 @@ def create_vehicle_type(
 
 @router.get("/{type_id}")
 def get_vehicle_type(
-    district_id: int, type_id: str, session: SessionDep, user: StaffUser
+    district_id: PathId, type_id: str, session: SessionDep, user: StaffUser
 ) -> VehicleTypeRecord:
     """One vehicle type."""
     row = repo.get_row(session, k.VEHICLE_TYPES, district_id, type_id)
@@ -50,7 +51,7 @@ def get_vehicle_type(
 
 @router.put("/{type_id}")
 def replace_vehicle_type(
-    district_id: int, type_id: str, body: VehicleTypeRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, type_id: str, body: VehicleTypeRecord, session: SessionDep, user: StaffUser
 ) -> VehicleTypeRecord:
     """Replace a vehicle type (its id may change unless others refer to it)."""
     record = common.build(c.vehicle_type_from_record, body)
@@ -60,7 +61,7 @@ def replace_vehicle_type(
 
 @router.delete("/{type_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_vehicle_type(
-    district_id: int, type_id: str, session: SessionDep, user: StaffUser
+    district_id: PathId, type_id: str, session: SessionDep, user: StaffUser
 ) -> None:
     """Delete a vehicle type; one that others refer to stays (409)."""
     common.delete_one(session, k.VEHICLE_TYPES, district_id, type_id)

@@ -9,6 +9,7 @@ from api.repositories import convert as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes import common
+from api.schemas.fields import PathId
 from api.schemas.records import Page, VehicleRecord
 
 router = APIRouter(prefix="/districts/{district_id}/vehicles", tags=["vehicles"])
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/districts/{district_id}/vehicles", tags=["vehicles"]
 
 @router.get("")
 def list_vehicles(
-    district_id: int, session: SessionDep, user: StaffUser, paging: PagingDep
+    district_id: PathId, session: SessionDep, user: StaffUser, paging: PagingDep
 ) -> Page[VehicleRecord]:
     """A page of the district's vehicle records, by id."""
     repo.get_district(session, district_id)
@@ -29,7 +30,7 @@ def list_vehicles(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_vehicle(
-    district_id: int, body: VehicleRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, body: VehicleRecord, session: SessionDep, user: StaffUser
 ) -> VehicleRecord:
     """Add a vehicle."""
     record = common.build(c.vehicle_from_record, body)
@@ -39,7 +40,7 @@ def create_vehicle(
 
 @router.get("/{vehicle_id}")
 def get_vehicle(
-    district_id: int, vehicle_id: str, session: SessionDep, user: StaffUser
+    district_id: PathId, vehicle_id: str, session: SessionDep, user: StaffUser
 ) -> VehicleRecord:
     """One vehicle."""
     row = repo.get_row(session, k.VEHICLES, district_id, vehicle_id)
@@ -48,7 +49,7 @@ def get_vehicle(
 
 @router.put("/{vehicle_id}")
 def replace_vehicle(
-    district_id: int, vehicle_id: str, body: VehicleRecord, session: SessionDep, user: StaffUser
+    district_id: PathId, vehicle_id: str, body: VehicleRecord, session: SessionDep, user: StaffUser
 ) -> VehicleRecord:
     """Replace a vehicle (its id may change unless others refer to it)."""
     record = common.build(c.vehicle_from_record, body)
@@ -57,6 +58,8 @@ def replace_vehicle(
 
 
 @router.delete("/{vehicle_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_vehicle(district_id: int, vehicle_id: str, session: SessionDep, user: StaffUser) -> None:
+def delete_vehicle(
+    district_id: PathId, vehicle_id: str, session: SessionDep, user: StaffUser
+) -> None:
     """Delete a vehicle; one that others refer to stays (409)."""
     common.delete_one(session, k.VEHICLES, district_id, vehicle_id)

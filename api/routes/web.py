@@ -42,6 +42,7 @@ from api.repositories import kinds as k
 from api.repositories import plans as plan_store
 from api.repositories.assignments import build_assignment
 from api.routes.common import GeoJSONResponse, geojson_responses
+from api.schemas.fields import PathId
 from api.schemas.plans import Assignment
 from routing.network import RoadNetwork, load_network
 
@@ -142,7 +143,7 @@ def _check_district(session: SessionDep, user: m.UserRow, district_id: int) -> N
 
 @router.get("/districts/{district_id}/crews/{crew_id}/assignment", tags=["drivers"])
 def crew_assignment(
-    district_id: int, crew_id: str, date: dt.date, session: SessionDep, user: CurrentUser
+    district_id: PathId, crew_id: str, date: dt.date, session: SessionDep, user: CurrentUser
 ) -> Assignment:
     """A crew's assignment of the day's published plan: for staff, and for that crew's driver.
 
@@ -313,7 +314,7 @@ def roads_geojson(layers: list[RoadLayer], box: tuple[float, ...] | None) -> dic
     responses=geojson_responses(dict[str, Any]),
 )
 def district_roads(
-    district_id: int, request: Request, session: SessionDep, user: CurrentUser
+    district_id: PathId, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     """The roads around the district's points (LineStrings with ``highway``), for maps.
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.fields import Amount, ClockText, Code, SizeName
+from api.schemas.fields import Amount, ClockText, Code, Finite, SizeName
 from api.schemas.plans import PlanVersion
 
 StreamName = Literal["residual", "kitchen", "recyclable", "bulky", "night_soil", "special"]
-TimeLimit = Annotated[float, Field(gt=0, le=120)]
+TimeLimit = Annotated[Finite, Field(gt=0, le=120)]
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Rounds = Annotated[int, Field(ge=1, le=20)]
 
@@ -29,8 +29,8 @@ class UrgentPickup(_Body):
     litres: Amount = 0
     deadline: ClockText = Field(description="service done by then (HH:MM)")
     at_point: Code | None = Field(default=None, description="an existing point or facility")
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[Finite, Field(ge=-180, le=180)] | None = None
+    lat: Annotated[Finite, Field(ge=-90, le=90)] | None = None
     earliest: ClockText | None = Field(default=None, description="not before (default: now)")
     service_s: Annotated[int, Field(ge=0, le=7200)] = 300
     max_size_class: SizeName | None = None
@@ -48,8 +48,8 @@ class UrgentApply(UrgentPickup):
     )
     vehicle: Code | None = Field(default=None, description="with shift, trip, stop: a place")
     shift: Code | None = None
-    trip: Annotated[int, Field(ge=1)] | None = None
-    stop: Annotated[int, Field(ge=1)] | None = None
+    trip: Annotated[int, Field(ge=1, le=1000)] | None = None
+    stop: Annotated[int, Field(ge=1, le=10_000)] | None = None
     new_trip: bool = False
     publish: bool = Field(default=True, description="publish the new version at once")
 
@@ -107,7 +107,7 @@ class RouteLock(_Body):
 class TripLock(RouteLock):
     """A trip of a route, numbered from 1."""
 
-    trip: Annotated[int, Field(ge=1)]
+    trip: Annotated[int, Field(ge=1, le=1000)]
 
 
 class VisitLock(_Body):

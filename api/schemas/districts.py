@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.fields import Code
+from api.schemas.fields import BodyId, Code, Finite, Title
 from routing.domain import BodyType, WasteStream
 
 RoleName = Literal["admin", "dispatcher", "planner", "driver"]
-Speed = Annotated[float, Field(gt=0, le=200)]
+Speed = Annotated[Finite, Field(gt=0, le=200)]
 
 
 class StreamRuleModel(BaseModel):
@@ -42,7 +42,7 @@ class DistrictCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+    name: Title
     rules: RulesModel = RulesModel()
     travel_speeds: dict[Code, Speed] = Field(
         default_factory=dict,
@@ -75,7 +75,7 @@ class ProblemImport(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")] | None = None
+    name: Title | None = None
     problem: dict[str, Any]
     travel_speeds: dict[Code, Speed] = Field(default_factory=dict)
 
@@ -99,7 +99,7 @@ class UserCreate(BaseModel):
     username: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")]
     password: Password
     role: RoleName
-    district_id: int | None = None
+    district_id: BodyId | None = None
     crew_id: Code | None = None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import Field
 
 from routing.domain import SizeClass, TimeWindow
@@ -22,8 +23,30 @@ WindowText = Annotated[
     ),
 ]
 ClockText = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}(:\d{2})?$", examples=["04:30"])]
-Code = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")]
-Name = Annotated[str, Field(max_length=200)]
+#: The largest id the database holds: ids are PostgreSQL ``integer`` (int4) columns.
+MAX_ID = 2**31 - 1
+#: A record's id in a path; beyond the database's integers it is a 422 naming the parameter
+#: (PostgreSQL would refuse the number, SQLite overflow, both a 500).
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: A record's id in a body.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: C0 and C1 control characters (and DEL): never part of a one-line text.
+CONTROLS = "\\x00-\\x1f\\x7f-\\x9f"
+#: A one-line text: no control characters. The class is written with ``\xNN`` escapes, which
+#: pydantic's (Rust) regex, Python's ``re`` (schemathesis) and JavaScript all read alike.
+LINE_PATTERN = f"^[^{CONTROLS}]*$"
+#: One line, neither starting nor ending with a blank.
+TRIMMED_PATTERN = f"^[^\\s{CONTROLS}]([^{CONTROLS}]*[^\\s{CONTROLS}])?$"
+#: Several lines: tabs and line breaks, no other control characters.
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+Code = Annotated[str, Field(min_length=1, max_length=100, pattern=TRIMMED_PATTERN)]
+Name = Annotated[str, Field(max_length=200, pattern=LINE_PATTERN)]
+#: One line of free text (a driver's reason).
+Line = Annotated[str, Field(pattern=LINE_PATTERN)]
+#: A name that must be given (a district's).
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=TRIMMED_PATTERN)]
+#: A number that must be finite (JSON has no NaN; other inputs may still spell it).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 SizeName = Literal["cart", "small", "medium", "large", "heavy"]
 Amount = Annotated[int, Field(ge=0, le=2_000_000_000)]
 Seconds = Annotated[int, Field(ge=0, le=86_400)]

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.fields import Code, Finite, Line
 from api.schemas.scenarios import ScenarioIn
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -18,7 +19,7 @@ class PlanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     date: dt.date
-    time_limit_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    time_limit_s: Annotated[Finite, Field(gt=0, le=3600)] = 60.0
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     publish: bool = Field(default=False, description="publish the plan when the job succeeds")
     scenario: ScenarioIn | None = Field(
@@ -147,11 +148,13 @@ class StopReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     date: dt.date
-    point_id: Annotated[str, Field(min_length=1, max_length=100)]
+    point_id: Code
     visit: Annotated[int, Field(ge=0, le=2)] = 0
     status: Literal["done", "skipped"]
-    reason: Annotated[str, Field(max_length=500)] = ""
-    at: dt.datetime | None = Field(default=None, description="default: now")
+    reason: Annotated[Line, Field(max_length=500)] = ""
+    at: dt.datetime | None = Field(
+        default=None, description="default: now; within the plan's day (any time zone)"
+    )
 
 
 class StopStatusPublic(BaseModel):

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.fields import CONTROLS, TEXT_PATTERN, Finite
+
 ComparisonStatus = Literal["queued", "running", "succeeded", "failed"]
 
 
@@ -20,8 +22,11 @@ class ScenarioIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\s/\\][^/\\]*$")]
-    description: Annotated[str, Field(max_length=1000)] = ""
+    name: Annotated[
+        str,
+        Field(min_length=1, max_length=100, pattern=f"^[^\\s/\\\\{CONTROLS}][^/\\\\{CONTROLS}]*$"),
+    ]
+    description: Annotated[str, Field(max_length=1000, pattern=TEXT_PATTERN)] = ""
     changes: Annotated[list[dict[str, Any]], Field(max_length=50)] = []
 
 
@@ -34,7 +39,7 @@ class ComparisonRequest(BaseModel):
     include_current: bool = Field(
         default=True, description="solve the district as it is too, as the reference"
     )
-    time_limit_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    time_limit_s: Annotated[Finite, Field(gt=0, le=600)] = 30.0
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     iterations: Annotated[int | None, Field(ge=1, le=100_000)] = None
 
