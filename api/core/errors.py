@@ -101,6 +101,9 @@ STATUS_BY_EXCEPTION: tuple[tuple[type[Exception], int], ...] = (
     (FieldError, 422),
     (IntegrityError, 409),
     (DataError, 422),
+    # SQLite's driver refuses an integer beyond 64 bits with this, where PostgreSQL's raises a
+    # DataError; inputs are bounded before, this is for an unbounded one (issue 18).
+    (OverflowError, 422),
 )
 
 
@@ -198,7 +201,7 @@ def _detail(error: Exception) -> list[dict[str, Any]]:
         return [detail_entry((*where, error.field), error.message, "value_error")]
     if isinstance(error, IntegrityError):
         return [detail_entry((), "the change clashes with stored records", "conflict")]
-    if isinstance(error, DataError):  # e.g. an id or quantity beyond the database's integers
+    if isinstance(error, DataError | OverflowError):  # an id or amount beyond its column
         return [detail_entry((), "a value is out of the range the database stores", "value_error")]
     return [detail_entry((), "internal error", "internal")]
 

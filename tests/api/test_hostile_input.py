@@ -21,7 +21,7 @@ from api.db import models as m
 from api.db.engine import make_engine, session_factory
 from api.db.migrate import upgrade
 from api.main import create_app
-from tests.api.conftest import DAY, SECRET, Api, plan_day
+from tests.api.conftest import DAY, SECRET, Api, add_users, plan_day
 
 BEYOND_BIGINT = 2**63  # beyond even PostgreSQL's bigint: psycopg cannot send it as an integer
 BEYOND_INTEGER = 2**31  # beyond the id columns (integer)
@@ -87,6 +87,24 @@ def test_an_id_in_a_body_beyond_the_columns_is_a_422(api: Api) -> None:
     response = api.call("POST", "/users", role="admin", json=user | {"district_id": 2**63})
     assert response.status_code == 422, response.text
     assert ["body", "district_id"] in _locs(response)
+
+
+def test_an_integer_beyond_64_bits_is_a_422_on_spatialite_too(tmp_path: Path) -> None:
+    # SQLite's driver raises OverflowError (PostgreSQL's a DataError) for a number no route
+    # bounds (here DELETE /users/{user_id}, whose id is not yet a PathId).
+    url = f"sqlite:///{tmp_path / 'huanwei.sqlite'}"
+    upgrade(database_url=url)
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    settings = Settings(
+        database_url=url, secret_key=SECRET, environment="test", job_executor="external"
+    )
+    app = create_app(settings, engine=engine)
+    with TestClient(app) as client:
+        api = Api(client=client, app=app, sessions=sessions, users=add_users(sessions))
+        response = api.call("DELETE", f"/users/{2**64}", role="admin")
+    engine.dispose()
+    assert response.status_code == 422, response.text
 
 
 def test_the_spec_states_the_bounds_of_path_ids(api: Api) -> None:
