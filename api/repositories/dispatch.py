@@ -79,17 +79,7 @@ def _carry_reports(session: Session, day: StoredDay, result: DispatchResult, new
     for row in rows:
         key = (row.point_code, row.visit)
         if key in before and key in after and before[key][:2] == after[key][:2]:
-            session.add(
-                m.StopStatusRow(
-                    plan_id=new.id,
-                    point_code=row.point_code,
-                    visit=row.visit,
-                    status=row.status,
-                    reason=row.reason,
-                    at=row.at,
-                    recorded_by=row.recorded_by,
-                )
-            )
+            session.add(plan_store.copy_report(row, new.id))
             copied += 1
     return copied
 

@@ -221,6 +221,19 @@ def _reports(session: Session, plan_id: int) -> list[m.StopStatusRow]:
     return list(session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan_id)))
 
 
+def copy_report(row: m.StopStatusRow, plan_id: int) -> m.StopStatusRow:
+    """A crew's report ``row`` as a report on plan version ``plan_id``."""
+    return m.StopStatusRow(
+        plan_id=plan_id,
+        point_code=row.point_code,
+        visit=row.visit,
+        status=row.status,
+        reason=row.reason,
+        at=row.at,
+        recorded_by=row.recorded_by,
+    )
+
+
 def carry_reports(session: Session, source: m.PlanRow, target: m.PlanRow) -> int:
     """Copy the crews' reports on ``source`` to ``target`` wherever ``target`` serves the same
     visit and has no report of its own on it (flushed); returns how many were copied."""
@@ -230,17 +243,7 @@ def carry_reports(session: Session, source: m.PlanRow, target: m.PlanRow) -> int
     for row in _reports(session, source.id):
         key = (row.point_code, row.visit)
         if key in serves and key not in own:
-            session.add(
-                m.StopStatusRow(
-                    plan_id=target.id,
-                    point_code=row.point_code,
-                    visit=row.visit,
-                    status=row.status,
-                    reason=row.reason,
-                    at=row.at,
-                    recorded_by=row.recorded_by,
-                )
-            )
+            session.add(copy_report(row, target.id))
             copied += 1
     session.flush()
     return copied
