@@ -92,7 +92,7 @@ def sign_in(
 @router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
 def sign_out(user: CurrentUser, session: SessionDep) -> None:
     """End every session of the caller: each of its tokens is refused from now on."""
-    end_sessions(session.merge(user))
+    end_sessions(user)  # the caller's row, loaded by this request's session
     session.commit()
 
 
@@ -106,11 +106,10 @@ def change_password(
         raise AuthenticationError("the current password is wrong", loc=("body", "current_password"))
     if body.new_password == body.current_password:
         raise ConflictError("the new password is the current one", loc=("body", "new_password"))
-    row = session.merge(user)
-    row.password_hash = hash_password(body.new_password)
-    end_sessions(row)
+    user.password_hash = hash_password(body.new_password)
+    end_sessions(user)
     session.commit()
-    return token_for(row, settings)
+    return token_for(user, settings)
 
 
 @router.get("/users/me")
