@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from routing.dispatch.draft import Draft, Timed, Timer
 from routing.dispatch.errors import DispatchError
 from routing.dispatch.requests import VisitKey
+from routing.hauls import haul_inflows, schedule_hauls, station_inflows
 from routing.plan import Plan, Route, Unserved
 from routing.problem import Problem
-from routing.solve.hauls import haul_inflows, schedule_hauls, station_inflows
 
 #: Rule id and reason of a visit a re-plan could not place.
 NO_ROOM = ("SH1", "no vehicle and crew had time left for it within the rules after the change")

@@ -2,7 +2,7 @@
 
 It is the baseline and the fallback: fast, deterministic, feasible by construction for the rules it
 models (CT1–CT6, CP, TW, FQ, SH1, SH2), and honest about what it cannot serve. Transfer hauls (TH)
-are scheduled afterwards by :mod:`routing.solve.hauls`. The optimiser of a later issue improves on
+are scheduled afterwards by :mod:`routing.hauls`. The optimiser of a later issue improves on
 its plans; the validator judges both.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
+from routing.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
-from routing.solve.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.solve.unserved import explain_unserved, explain_visits
 from routing.travel import TravelMatrix
 

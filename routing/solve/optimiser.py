@@ -28,14 +28,16 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 
+from routing.dispatch.errors import DispatchError
+from routing.dispatch.replan import reoptimise
 from routing.domain import WasteStream
 from routing.fleet import Crew
+from routing.hauls import schedule_hauls
 from routing.kpi import compute_kpis
 from routing.plan import Plan, Route, Unserved
 from routing.problem import Problem
 from routing.solve.allocation import allocate, dump_leg_s, nearest_legs_s
 from routing.solve.greedy import plan_greedy
-from routing.solve.hauls import schedule_hauls
 from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
 from routing.solve.model import Job, SlotRoute, SlotTrip, StreamProblem
@@ -305,10 +307,6 @@ def place_again(problem: Problem, plan: Plan, *, seed: int, time_limit_s: float)
     free vehicle-shift) still has room within every rule: the dispatchers' insertion
     (:func:`routing.dispatch.replan.reoptimise`, no moves). The plan is kept if fewer visits stay
     unserved and the validator passes it."""
-    # Imported here: routing.dispatch builds on this package (its day replays the hauls).
-    from routing.dispatch.errors import DispatchError
-    from routing.dispatch.replan import reoptimise
-
     slots = len(problem.vehicles) * len(problem.shifts)
     if time_limit_s < MIN_PLACING_S or len(plan.unserved) * slots > MAX_PLACING_PAIRS:
         return plan  # its first look at every visit in every route is not bounded by the clock

@@ -1,7 +1,7 @@
 """Facilities within their daily capacity (CT3) and transfer stations within their storage (TH).
 
 The routing engine does not see a station's store. After routing, unloadings at stations are
-replayed in time order with the haul schedule (:mod:`routing.solve.hauls`); the first one that would
+replayed in time order with the haul schedule (:mod:`routing.hauls`); the first one that would
 overflow a store is sent to another facility that takes the stream (another station, the landfill)
 if its route can still be timed within every rule, or its visits are given back to be planned by
 the fill step or listed unserved.
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from routing.fleet import Crew
+from routing.hauls import Inflow, first_overflow, haul_inflows, unloaded_kg
 from routing.plan import Route
 from routing.problem import Problem
-from routing.solve.hauls import Inflow, first_overflow, haul_inflows, unloaded_kg
 from routing.solve.model import StreamProblem
 from routing.solve.timing import Trips, time_route
 

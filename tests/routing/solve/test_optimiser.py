@@ -10,10 +10,10 @@ from hypothesis import given, settings
 
 from routing.domain import TimeWindow
 from routing.fleet import RuleParameters
+from routing.hauls import schedule_hauls
 from routing.plan import Plan, Unserved
 from routing.problem import Problem
 from routing.solve import optimise, plan_greedy, solve
-from routing.solve.hauls import schedule_hauls
 from routing.solve.optimiser import place_again
 from routing.units import HOUR, MINUTE
 from routing.validation import validate

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.solve.hauls import Inflow, first_overflow, haul_inflows
+from routing.hauls import Inflow, first_overflow, haul_inflows
 from routing.units import HOUR
 from tests.factories import riverside
 
