@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from itertools import pairwise
 
+from routing.kim.pyvrp_model import solve_kim
 from routing.kim.reader import KimInstance, SiteType
 from routing.kim.solution import KimRoute, KimSolution
 from routing.kim.travel import FEET_PER_MILE, drive_s, manhattan_ft
-from routing.solve.pyvrp_adapter import solve_kim
 
 LUNCH_FROM_S = 11 * 3600
 LUNCH_UNTIL_S = 12 * 3600

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from routing.kim import parse_kim, read_kim, solution_from_dict, solution_to_dict, validate_kim
+from routing.kim.pyvrp_model import KimLimits
 from routing.kim.solve import solve_kim_instance
 from routing.kim.travel import vehicle_bounds
-from routing.solve.pyvrp_adapter import KimLimits
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "benchmarks" / "kim2006-wcvrptw"
 
