@@ -42,7 +42,7 @@ from gis_data.headers import (
     key,
     split_header,
 )
-from gis_data.points import DENSITY_KG_PER_M3, collect_points
+from gis_data.point_fields import DENSITY_KG_PER_M3, collect_points
 from routing.domain import CollectionPoint, SizeClass, WasteStream
 from routing.errors import Defect, DefectCollector, ProblemError
 

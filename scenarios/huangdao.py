@@ -12,7 +12,7 @@ What the data does not say is filled in here and stated (:class:`HuangdaoSpec`):
 
 - positions are GCJ-02 (the ids are a Chinese platform's; SOURCE.txt): converted to WGS84;
 - every site is residual waste; kilograms are its litres at the residual density of
-  :data:`gis_data.points.DENSITY_KG_PER_M3` (200 kg/m³): 5,009,520 L → 1,002 t a day;
+  :data:`gis_data.point_fields.DENSITY_KG_PER_M3` (200 kg/m³): 5,009,520 L → 1,002 t a day;
 - the disposal facilities take residual waste 05:00-22:00 with a 10-minute tipping, no daily cap;
 - two six-hour shifts cover the sites' hours (06:00-12:00, 12:00-18:00); crews of 6 h with a
   20-minute break after 4 h; handover 15 min;
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from gis_data.coords import CoordinateSystem, to_wgs84
-from gis_data.points import DENSITY_KG_PER_M3
+from gis_data.point_fields import DENSITY_KG_PER_M3
 from routing import _parse as p
 from routing.domain import (
     BodyType,

@@ -26,7 +26,7 @@ from api.schemas.fields import (
     window_texts,
     windows_of,
 )
-from gis_data.points import litres_for
+from gis_data.point_fields import litres_for
 from routing.domain import (
     BodyType,
     CollectionPoint,
