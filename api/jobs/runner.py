@@ -28,6 +28,7 @@ from api.jobs import store
 from api.jobs.child import SolveCancelledError, SolveFailedError, solve_in_child
 from api.repositories import plans as plan_store
 from api.repositories.districts import get_district, load_problem
+from api.repositories.scenarios import scenario_of_plan
 from routing.errors import HuanweiError
 from routing.kpi import compute_kpis
 from routing.plan import Plan
@@ -145,9 +146,6 @@ def run_job(
         try:
             problem, travel = load_problem(session, get_district(session, job.district_id))
             if job.scenario is not None:  # the what-if, on the district's data of today
-                # (imported here: the scenarios repository imports this module)
-                from api.repositories.scenarios import scenario_of_plan
-
                 problem, travel = scenario_of_plan(job.scenario, problem, travel)
         except HuanweiError as error:
             store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))

@@ -12,6 +12,7 @@ from api.core.errors import JobStateError
 from api.db import models as m
 from api.db.scenario_models import ScenarioComparisonRow
 from api.deps import QueueDep, Role, SessionDep, require_roles
+from api.jobs import comparisons
 from api.repositories import scenarios as repo
 from api.repositories.districts import get_district
 from api.schemas.fields import PathId
@@ -65,7 +66,7 @@ def request_comparison(
     )
     session.add(row)
     session.commit()
-    repo.submit(queue, row.id)
+    comparisons.submit(queue, row.id)
     return comparison_public(row)
 
 

@@ -185,7 +185,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     from api.core.config import Settings
     from api.db.engine import make_engine, session_factory
-    from api.repositories.scenarios import run_queued
+    from api.jobs.comparisons import run_queued
 
     engine = make_engine(Settings.from_env().database_url)
     sessions = session_factory(engine)

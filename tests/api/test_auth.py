@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Connection
 
 from api.core.config import DEVELOPMENT_SECRET, Settings
+from api.jobs.comparisons import run_queued
 from api.main import create_app
-from api.repositories.scenarios import run_queued
 from routing.errors import FieldError
 from tests.api.conftest import DAY, OTHER_DAY, Api, district_document, plan_day
 

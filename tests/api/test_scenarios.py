@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.db.scenario_models import ScenarioComparisonRow
-from api.repositories.scenarios import run_comparison, run_queued
+from api.jobs.comparisons import run_comparison, run_queued
 from tests.api.conftest import Api
 
 WHAT_IFS: dict[str, Any] = {
