@@ -26,7 +26,7 @@ CUBIC_METRE = 1000
 FEN_PER_YUAN = 100
 
 #: Diesel burnt per kilometre by the default truck classes is given per vehicle type in
-#: millilitres per kilometre; 2.68 kg of CO2 per litre of diesel (DISTRICT.md, default).
+#: millilitres per kilometre; burning a litre of diesel emits 2.68 kg of CO2 (the default factor).
 CO2_G_PER_L_DIESEL = 2680
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")

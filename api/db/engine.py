@@ -1,7 +1,7 @@
 """Engines for PostGIS (psycopg 3) and SpatiaLite (SQLite through ``sqlean.py``).
 
 Python's own ``sqlite3`` here cannot load extensions, so SQLite URLs use ``sqlean`` as the DBAPI
-module and load ``mod_spatialite`` on every connection (DESIGN.md, "Known ground").
+module and load ``mod_spatialite`` on every connection.
 """
 
 from __future__ import annotations

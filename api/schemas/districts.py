@@ -25,7 +25,7 @@ class StreamRuleModel(BaseModel):
 
 
 class RulesModel(BaseModel):
-    """Rule parameters of a district (defaults: DESIGN.md)."""
+    """Rule parameters of a district (CT1, CT5, SH2, TH); an unset field takes its default."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -33,7 +33,12 @@ class RulesModel(BaseModel):
     handover_s: Annotated[int, Field(ge=0, le=86_400)] = 15 * 60
     haul_body: BodyType = BodyType.HOOK_LIFT
     stream_rules: list[StreamRuleModel] | None = Field(
-        default=None, description="default: the sealed-transport rules of DESIGN.md"
+        default=None,
+        description=(
+            "default: residual (compactor or cart), kitchen (kitchen tank), night soil (suction"
+            " tanker) and special (compactor) waste travel sealed; recyclables (box truck,"
+            " compactor or cart) and bulky waste (box truck) need not"
+        ),
     )
 
 

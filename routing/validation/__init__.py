@@ -1,6 +1,6 @@
 """The independent validator: the one judge of every plan.
 
-It checks a plan against its problem for every rule id of DESIGN.md (see :data:`RULES`),
+It checks a plan against its problem for every rule id (:data:`RULES`; docs/rules.md),
 recomputing travel times and loads itself from the problem's data. It imports nothing from any
 solver backend, so a solver bug cannot hide in shared code.
 """

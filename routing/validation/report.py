@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-#: Every rule the validator checks. The first group are the rules of DESIGN.md; the last three
+#: Every rule the validator checks. The first group are the district's operating rules
+#: (docs/rules.md); the last three
 #: are the plan's own consistency (a plan must be physically possible and self-consistent before
 #: the rules mean anything).
 RULES: Mapping[str, str] = {

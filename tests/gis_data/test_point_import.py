@@ -29,7 +29,9 @@ P2,24.9412,60.1712,kitchen,300,450,,,,,
 @pytest.fixture(scope="module")
 def osm_dir() -> Path:
     if not OSM_DIR.is_dir():
-        pytest.fail(f"real OSM data missing: {OSM_DIR.resolve()} (see DESIGN.md, real data)")
+        pytest.fail(
+            f"real OSM data missing: {OSM_DIR.resolve()} (kept beside the repository, not in git)"
+        )
     return OSM_DIR
 
 

@@ -30,7 +30,9 @@ AGUASCALIENTES = OSM_DIR / "aguascalientes.osm.pbf"
 @pytest.fixture(scope="module")
 def aguascalientes() -> Path:
     if not AGUASCALIENTES.is_file():
-        pytest.fail(f"real OSM data missing: {AGUASCALIENTES.resolve()} (DESIGN.md, real data)")
+        pytest.fail(
+            f"real OSM data missing: {AGUASCALIENTES.resolve()} (kept beside the repository, not in git)"
+        )
     return AGUASCALIENTES
 
 

@@ -1,4 +1,4 @@
-"""The district baseline reproduces DISTRICT.md's figures, on a box and on real roads."""
+"""The district baseline reproduces its figures, on a box and on real roads."""
 
 from __future__ import annotations
 

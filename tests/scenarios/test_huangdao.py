@@ -34,7 +34,7 @@ FIRST_SITE = ("5ab567df5e27e56ec5f66fb4", 120130433, 36090514)
 @pytest.fixture(scope="module")
 def data() -> HuangdaoData:
     if not (data_dir() / "WasteCollectionSites.json").is_file():
-        pytest.fail(f"real data missing: {data_dir()} (DESIGN.md, real data)")
+        pytest.fail(f"real data missing: {data_dir()} (kept beside the repository, not in git)")
     return read_huangdao()
 
 

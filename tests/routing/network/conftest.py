@@ -21,7 +21,9 @@ OSM_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "osm"
 def osm_dir() -> Path:
     """The folder of real OSM extracts; a test using it fails if it is missing."""
     if not OSM_DIR.is_dir():
-        pytest.fail(f"real OSM data missing: {OSM_DIR.resolve()} (see DESIGN.md, real data)")
+        pytest.fail(
+            f"real OSM data missing: {OSM_DIR.resolve()} (kept beside the repository, not in git)"
+        )
     return OSM_DIR
 
 
