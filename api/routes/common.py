@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi.responses import JSONResponse
@@ -44,19 +44,6 @@ def add_one(session: Session, kind: RecordKind[Rec, Any], district_id: int, reco
     try:
         repo.add_records(session, kind, district_id, [record])
     except (ApiError, FieldError):
-        session.rollback()
-        raise
-    session.commit()
-
-
-def add_many(
-    session: Session, kind: RecordKind[Rec, Any], district_id: int, records: Sequence[Rec]
-) -> None:
-    """Add records all-or-nothing and commit."""
-    repo.get_district(session, district_id)
-    try:
-        repo.add_records(session, kind, district_id, records)
-    except Exception:
         session.rollback()
         raise
     session.commit()

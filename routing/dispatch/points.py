@@ -63,16 +63,6 @@ def extend_matrix(
     )
 
 
-def require_new_id(problem: Problem, new_id: str) -> None:
-    """Refuse an urgent pickup's id that names a point, depot or facility already."""
-    if (
-        new_id in problem.point_by_id
-        or new_id in problem.depot_by_id
-        or new_id in problem.facility_by_id
-    ):
-        raise FieldError("id", f"{new_id!r} is already the id of a record", record="urgent request")
-
-
 def with_point(problem: Problem, point: CollectionPoint, *, near: str | None = None) -> Problem:
     """``problem`` with ``point`` added; travel estimated from ``near`` (default: the nearest
     known location of each matrix)."""

@@ -2,8 +2,8 @@
 
 It is the baseline and the fallback: fast, deterministic, feasible by construction for the rules it
 models (CT1–CT6, CP, TW, FQ, SH1, SH2), and honest about what it cannot serve. Transfer hauls (TH)
-are scheduled afterwards by :mod:`routing.hauls`. The optimiser of a later issue improves on
-its plans; the validator judges both.
+are scheduled afterwards by :mod:`routing.hauls`. The optimiser (:mod:`routing.solve.optimiser`)
+uses it as fill and fallback and returns the better of the two plans; the validator judges both.
 """
 
 from __future__ import annotations

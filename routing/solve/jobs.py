@@ -143,7 +143,7 @@ def dumps_for(problem: Problem, stream: WasteStream) -> list[Dump]:
     for facility in problem.facilities:
         if stream not in facility.accepts:
             continue
-        window = max(facility.opening, key=lambda w: w.duration_s)
+        window = facility_hours(facility)
         close = max(window.start_s, window.end_s - margin)
         out.append(Dump(facility.id, window.start_s, close, facility.tipping_s))
     return out

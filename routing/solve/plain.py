@@ -12,7 +12,7 @@ from __future__ import annotations
 from routing.domain import WasteStream
 from routing.plan import Plan, VisitStop
 from routing.problem import Problem
-from routing.solve.jobs import all_slots, jobs_by_stream
+from routing.solve.jobs import all_slots, facility_hours, jobs_by_stream
 from routing.solve.model import Dump, StreamProblem
 from routing.solve.pyvrp_adapter import solve_plain
 
@@ -22,12 +22,7 @@ def whole_day(problem: Problem) -> StreamProblem:
     jobs = tuple(j for js in jobs_by_stream(problem).values() for j in js)
     slots = tuple(all_slots(problem))
     dumps = tuple(
-        Dump(
-            f.id,
-            max(f.opening, key=lambda w: w.duration_s).start_s,
-            max(f.opening, key=lambda w: w.duration_s).end_s,
-            f.tipping_s,
-        )
+        Dump(f.id, facility_hours(f).start_s, facility_hours(f).end_s, f.tipping_s)
         for f in problem.facilities
     )
     return StreamProblem(WasteStream.RESIDUAL, jobs, slots, dumps, problem.travel)
