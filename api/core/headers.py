@@ -1,15 +1,16 @@
 """The response headers every answer carries, added by one pure-ASGI middleware.
 
-================================================  =============================================
-header                                            on
-================================================  =============================================
-``X-Content-Type-Options: nosniff``               every answer
-``Referrer-Policy: no-referrer``                  every answer (tokens never leak in a Referer)
-``X-Frame-Options: DENY``,                        HTML (the pages, the API docs, reports): no
-``Content-Security-Policy: frame-ancestors 'none'``  other site may frame them (clickjacking)
-``Cache-Control: no-store``                       JSON answering a request with a token, unless
-                                                  the route set its own (the road map's)
-================================================  =============================================
+===================================================  ==========================================
+header                                               on
+===================================================  ==========================================
+``X-Content-Type-Options: nosniff``                  every answer
+``Referrer-Policy: no-referrer``                     every answer (no Referer names a page)
+``X-Frame-Options: DENY``,                           HTML (the pages, the API docs, reports):
+``Content-Security-Policy: frame-ancestors 'none'``  no other site may frame them
+``Cache-Control: no-store``                          every answer to a request with a token
+                                                     (JSON, GPX, iCalendar), unless the route
+                                                     set its own (the road map's)
+===================================================  ==========================================
 
 A pure-ASGI middleware only rewrites the start message's header list, so the drivers' hot path
 (:class:`api.routes.driver.CachedAssignmentMiddleware`) stays a few microseconds;
@@ -53,11 +54,7 @@ def secured(headers: Headers, *, authenticated: bool) -> Headers:
             out.append((CSP, NO_FRAMES))
         if b"x-frame-options" not in present:
             out.append((b"x-frame-options", b"DENY"))
-    elif (
-        authenticated
-        and b"cache-control" not in present
-        and (kind == b"application/json" or kind.endswith(b"+json"))
-    ):
+    if authenticated and b"cache-control" not in present:  # one caller's data: no shared cache
         out.append((b"cache-control", b"no-store"))
     return out
 

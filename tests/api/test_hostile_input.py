@@ -401,3 +401,5 @@ def test_the_drivers_hot_path_carries_them_too(api: Api, district: int) -> None:
     assert again.content == first.content
     assert again.headers["cache-control"] == "no-store"
     assert again.headers["x-content-type-options"] == "nosniff"
+    gpx = api.call("GET", "/me/assignment.gpx", params={"date": DAY}, role="driver")
+    assert gpx.headers["cache-control"] == "no-store"
