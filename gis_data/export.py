@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gis_data.coords import CoordinateSystem, from_wgs84
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import CollectionPoint
 from routing.errors import Defect, ProblemError
 from routing.units import format_clock

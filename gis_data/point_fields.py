@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import CollectionPoint, Location, SizeClass, TimeWindow, WasteStream
 from routing.errors import DefectCollector, FieldError, RecordError
 from routing.units import CUBIC_METRE, DAY, round_int

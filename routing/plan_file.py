@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import WasteStream
 from routing.errors import Defect, DefectCollector, FieldError, PlanFormatError
 from routing.plan import Break, Haul, Plan, Route, Trip, Unload, Unserved, VisitStop

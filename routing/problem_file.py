@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import (
     BodyType,
     CollectionPoint,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from routing import _parse as p
+from routing import fields as p
 from routing._checks import checked, require
 from routing.domain import Location, SizeClass
 from routing.errors import FieldError

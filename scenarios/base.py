@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import Location, SizeClass
 from routing.errors import Defect
 from routing.network import RoadNetwork, load_network, road_matrix_from_spec

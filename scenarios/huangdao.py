@@ -33,7 +33,7 @@ from typing import Any
 
 from gis_data.coords import CoordinateSystem, to_wgs84
 from gis_data.point_fields import DENSITY_KG_PER_M3
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import (
     BodyType,
     CollectionPoint,

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import FacilityKind, WasteStream
 from routing.errors import Defect, DefectCollector, FieldError, ProblemError
 from routing.fleet import Shift

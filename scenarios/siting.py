@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import CollectionPoint, FacilityKind
 from routing.errors import DefectCollector, FieldError
 from routing.fleet import VehicleType

@@ -78,7 +78,7 @@ def _targets(module: str, is_package: bool, node: ast.Import | ast.ImportFrom) -
         package = package[: len(package) - node.level + 1]
         base = ".".join([*package, base] if base else package)
     for alias in node.names:
-        # ``from routing import _parse`` imports the module routing._parse
+        # ``from routing import fields`` imports the module routing.fields
         submodule = f"{base}.{alias.name}"
         yield submodule if submodule in _sources() else base
 

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from routing import _parse
 from routing.dispatch import (
     Breakdown,
     DispatchResult,
@@ -28,6 +27,7 @@ from routing.dispatch.requests import DISRUPTION, StopReport
 from routing.dispatch.stable import STABLE, stable_replan
 from routing.domain import SizeClass, WasteStream
 from routing.errors import Defect, ProblemError
+from routing.fields import read_json
 from routing.plan_file import read_plan, write_plan
 from routing.problem import Problem
 from routing.problem_file import problem_to_dict, read_problem
@@ -189,7 +189,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def run_urgent(args: argparse.Namespace) -> int:
-    document = _parse.read_json(args.problem, kind=ProblemError)
+    document = read_json(args.problem, kind=ProblemError)
     problem = read_problem(args.problem)
     plan = read_plan(args.plan)
     request = UrgentRequest(

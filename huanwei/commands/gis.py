@@ -14,9 +14,9 @@ from gis_data.coords import CoordinateSystem, convert_geojson, parse_crs
 from gis_data.export import write_points
 from gis_data.points import read_osm_waste_points, read_points_geojson
 from gis_data.sheets import SHEET_SUFFIXES, SheetOptions, read_point_table
-from routing import _parse
 from routing.domain import CollectionPoint, SizeClass, WasteStream
 from routing.errors import FieldError
+from routing.fields import enum_value, read_json
 from routing.network import load_network, matrix_benchmark, summarize
 from routing.network.calibration import DEFAULT_SAMPLES, calibrate
 
@@ -93,7 +93,7 @@ def _crs(text: str) -> CoordinateSystem:
 
 def _stream(text: str) -> WasteStream:
     try:
-        return _parse.enum_value(WasteStream)(text, "stream")
+        return enum_value(WasteStream)(text, "stream")
     except FieldError as error:
         raise argparse.ArgumentTypeError(error.message) from None
 
@@ -159,7 +159,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_convert(args: argparse.Namespace) -> int:
     """Write ``OUT``: the GeoJSON ``IN`` with every position converted ``--from`` ``--to``."""
-    document = _parse.read_json(args.file)
+    document = read_json(args.file)
     converted = convert_geojson(document, args.source, args.target)
     if isinstance(converted, dict) and args.target is not CoordinateSystem.WGS84:
         converted["coordinate_system"] = str(args.target)

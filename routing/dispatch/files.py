@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from routing import _parse as p
+from routing import fields as p
 from routing.dispatch.requests import StopReport
 from routing.errors import DefectCollector, FieldError, ProblemError
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from routing._parse import enum_text
 from routing.domain import CollectionPoint, Location
 from routing.errors import FieldError
+from routing.fields import enum_text
 from routing.problem import Problem
 from routing.problem_file import problem_from_dict
 from routing.travel import TravelMatrix, haversine_m

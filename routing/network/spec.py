@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from routing import _parse as p
+from routing import fields as p
 from routing.domain import Location, SizeClass, TimeWindow
 from routing.errors import FieldError
 from routing.fleet import Zone
