@@ -26,6 +26,7 @@ from api.deps import AdminUser, CurrentUser, PagingDep, SessionDep, SettingsDep
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.schemas.districts import PasswordChange, Token, UserCreate, UserPublic, UserUpdate
+from api.schemas.fields import PathId
 from routing.errors import FieldError
 
 router = APIRouter(tags=["users"])
@@ -158,7 +159,7 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User
 
 @router.patch("/users/{user_id}")
 def update_user(
-    user_id: int, body: UserUpdate, session: SessionDep, admin: AdminUser
+    user_id: PathId, body: UserUpdate, session: SessionDep, admin: AdminUser
 ) -> UserPublic:
     """Give a user a new role or password (not oneself's role); the user's tokens end.
 
@@ -188,7 +189,7 @@ def update_user(
 
 
 @router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_user(user_id: int, session: SessionDep, admin: AdminUser) -> None:
+def delete_user(user_id: PathId, session: SessionDep, admin: AdminUser) -> None:
     """Remove a user (not oneself)."""
     user = session.get(m.UserRow, user_id)
     if user is None:

@@ -717,3 +717,10 @@ def test_hostile_request(
     assert response.status_code == expected, (name, response.status_code, response.text[:300])
     assert len(response.content) < 4096  # never the offending value echoed whole
     assert {model.__name__: api.count(model) for model in COUNTED} == before
+
+
+def test_user_ids_beyond_the_database_are_422_naming_the_path(api: Api) -> None:
+    for method, body in (("DELETE", None), ("PATCH", {"password": "another-password"})):
+        response = api.call(method, f"/users/{2**63}", role="admin", json=body)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["path", "user_id"]
