@@ -26,6 +26,7 @@ import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings
@@ -93,10 +94,13 @@ class JobQueue:
             self.executor = ThreadPoolExecutor(
                 self.settings.job_workers, thread_name_prefix="plan-job"
             )
-        self.reap()
-        with self.sessions() as session:
-            for job_id in store.queued_ids(session):
-                self.submit(job_id)
+        try:
+            self.reap()
+            with self.sessions() as session:
+                for job_id in store.queued_ids(session):
+                    self.submit(job_id)
+        except SQLAlchemyError as error:  # the API still starts, and /health says why
+            log.error("plan jobs cannot be read (is the database migrated?): %s", error)
         self._reaper = threading.Thread(target=self._reap_loop, name="job-reaper", daemon=True)
         self._reaper.start()
 

@@ -352,6 +352,14 @@ def test_health_is_503_without_migrations(tmp_path: Path) -> None:
     assert response.json()["migrations_current"] is False and response.json()["database"]
 
 
+def test_the_api_starts_on_an_unmigrated_database_and_says_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    settings = Settings(database_url=url, secret_key=SECRET, environment="test")
+    with TestClient(create_app(settings)) as client:  # the job queue's start used to crash
+        response = client.get("/health")
+    assert response.status_code == 503 and response.json()["migrations_current"] is False
+
+
 def test_health_is_503_behind_the_newest_migration(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     upgrade(database_url=url)
