@@ -77,15 +77,23 @@ def text(value: Any, name: str) -> str:
     return value
 
 
+#: The largest magnitude of an integer field (metres, seconds, kilograms, litres, fen): what the
+#: databases' integer columns hold, far beyond any real quantity of a district's day.
+MAX_INTEGER = 2**31 - 1
+
+
 def integer(value: Any, name: str) -> int:
-    """An integer field; a float with no fraction is accepted (JSON writers produce ``5.0``)."""
+    """An integer field of magnitude at most :data:`MAX_INTEGER`; a float with no fraction is
+    accepted (JSON writers produce ``5.0``)."""
     if isinstance(value, bool):
         raise FieldError(name, f"must be an integer, got {value!r}")
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    raise FieldError(name, f"must be an integer, got {value!r}")
+        value = int(value)
+    if not isinstance(value, int):
+        raise FieldError(name, f"must be an integer, got {value!r:.40}")
+    if abs(value) > MAX_INTEGER:
+        raise FieldError(name, f"must be at most {MAX_INTEGER:,} in size, got {value:.3g}")
+    return value
 
 
 def number(value: Any, name: str) -> float:

@@ -724,3 +724,14 @@ def test_user_ids_beyond_the_database_are_422_naming_the_path(api: Api) -> None:
         response = api.call(method, f"/users/{2**63}", role="admin", json=body)
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["path", "user_id"]
+
+
+def test_an_imported_amount_beyond_the_database_names_its_record(api: Api) -> None:
+    document = copy.deepcopy(district_document())
+    document["points"][3]["kg_per_day"] = 10**12
+    districts = api.count(m.District)
+    response = api.call("POST", "/districts/import", json={"name": "big", "problem": document})
+    assert response.status_code == 422
+    entry = response.json()["detail"][0]
+    assert entry["loc"][-1] == "kg_per_day" and document["points"][3]["id"] in str(entry["loc"])
+    assert api.count(m.District) == districts
