@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import secrets
@@ -40,7 +41,8 @@ from api.repositories.users import remove_user, replace_user
 from routing.problem_file import problem_to_dict
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
 
-DAY = "2026-05-01"
+#: Tomorrow: a publishing job for a past day is refused.
+DAY = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 HOST = "127.0.0.1"
 
 
