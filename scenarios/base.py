@@ -29,7 +29,7 @@ from routing.problem_file import problem_from_dict, read_problem
 from routing.travel import TravelMatrix, straight_line_matrix
 from routing.travel_estimate import estimated_matrix_from_spec
 from scenarios.changes import AddFacility, apply_changes
-from scenarios.road_district import RoadTravel, _main_component
+from scenarios.road_district import RoadTravel, main_component
 from scenarios.scenario_file import Base, Scenario, ScenarioError
 
 TravelSection = Mapping[str, Mapping[str, Any]]
@@ -151,7 +151,7 @@ def onto_streets(problem: Problem, fresh: set[str], network: RoadNetwork) -> Pro
     open_large = network.view(SizeClass.LARGE).routable & ~zone_closed(
         network, problem.zones, SizeClass.LARGE, None
     )
-    nodes = np.unique(network.edge_u[_main_component(network, open_large)])
+    nodes = np.unique(network.edge_u[main_component(network, open_large)])
     moved = {}
     for facility in problem.facilities:
         if facility.id in fresh and not _outside(network, facility.location):

@@ -22,7 +22,7 @@ from routing.errors import Defect, FieldError, ProblemError
 from routing.fleet import Shift, Vehicle
 from routing.problem import Problem
 from routing.units import HOUR, MINUTE, TONNE, round_int
-from scenarios.district import _offset
+from scenarios.district import offset_location
 
 
 def _fail(where: str, field: str, message: str) -> ProblemError:
@@ -47,7 +47,7 @@ class Place:
         known = problem.point_by_id.keys() | problem.depot_by_id.keys()
         if self.near not in known | problem.facility_by_id.keys():
             raise _fail(where, "near", f"no point, depot or facility {self.near!r}")
-        return _offset(problem.location_of(self.near), self.east_km, self.north_km)
+        return offset_location(problem.location_of(self.near), self.east_km, self.north_km)
 
     def describe(self) -> str:
         if self.near is None:

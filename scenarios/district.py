@@ -264,7 +264,9 @@ def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str,
     return types, [(t, max(1, math.ceil(n * spec.scale))) for t, n in counts]
 
 
-def _offset(origin: Location, east_km: float, north_km: float) -> Location:
+def offset_location(origin: Location, east_km: float, north_km: float) -> Location:
+    """The place ``east_km`` east and ``north_km`` north of ``origin`` (km; flat earth, 111.32 km
+    per degree)."""
     lat = origin.lat + north_km / 111.32
     lon = origin.lon + east_km / (111.32 * math.cos(math.radians(origin.lat)))
     return Location(round(lon, 6), round(lat, 6))
@@ -343,7 +345,9 @@ def generate_district(
         Facility(
             "landfill",
             FacilityKind.LANDFILL,
-            _offset(centre, 0.0, -((north - south) * 111.32 / 2 + spec.landfill_distance_km)),
+            offset_location(
+                centre, 0.0, -((north - south) * 111.32 / 2 + spec.landfill_distance_km)
+            ),
             frozenset({W.RESIDUAL, W.BULKY}),
             opening=(TimeWindow(hm(6), hm(22)),),
             tipping_s=10 * MINUTE,

@@ -65,7 +65,7 @@ class RoadSampler:
         self._ring = _densest_square(n, side)
         zone = Zone("old-town", self._ring, frozenset({SizeClass.CART}))
         town = n.view(SizeClass.LARGE).routable & ~zone_closed(n, (zone,), SizeClass.LARGE, None)
-        self._town = np.unique(n.edge_geom[_main_component(n, town)])
+        self._town = np.unique(n.edge_geom[main_component(n, town)])
         polygon = shapely.Polygon(self._ring)
         lanes = np.unique(n.edge_geom[n.view(SizeClass.CART).routable])
         inside = shapely.intersects(_wgs84_lines(n)[lanes], polygon)
@@ -133,7 +133,7 @@ def _wgs84_lines(network: RoadNetwork) -> NDArray[np.object_]:
     return lines
 
 
-def _main_component(network: RoadNetwork, edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
+def main_component(network: RoadNetwork, edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """The edges of ``edges`` in its largest strongly connected component."""
     u, v, size = network.edge_u[edges], network.edge_v[edges], network.node_count
     graph = csr_matrix((np.ones(len(u)), (u, v)), shape=(size, size))
@@ -197,7 +197,7 @@ class RoadTravel:
         open_heavy = n.view(SizeClass.HEAVY).routable & ~zone_closed(
             n, zones, SizeClass.HEAVY, None
         )
-        nodes = np.unique(n.edge_u[_main_component(n, open_heavy)])
+        nodes = np.unique(n.edge_u[main_component(n, open_heavy)])
         gap = (n.node_lon[nodes] - where.lon) ** 2 + (n.node_lat[nodes] - where.lat) ** 2
         nearest = int(nodes[int(np.argmin(gap))])
         via = Location(float(n.node_lon[nearest]), float(n.node_lat[nearest]))

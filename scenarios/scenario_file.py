@@ -122,7 +122,7 @@ class Scenario:
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
-class _Reader:
+class TableReader:
     """Reads tables of a scenario document, gathering defects with their lines."""
 
     def __init__(self, lines: Lines, defects: DefectCollector) -> None:
@@ -172,7 +172,8 @@ def _positive_number(value: Any, name: str) -> float:
     return number
 
 
-def _non_negative_int(value: Any, name: str) -> int:
+def non_negative_int(value: Any, name: str) -> int:
+    """A field's whole number from 0 to :data:`LARGEST`, or a :class:`FieldError` naming it."""
     number = p.integer(value, name)
     if number < 0 or number > LARGEST:
         raise FieldError(name, f"must be 0 or more and at most {LARGEST:,}, got {number}")
@@ -220,7 +221,8 @@ FIELDS: dict[str, set[str]] = {
 }
 
 
-def _place(r: _Reader, raw: Mapping[str, Any], path: KeyPath, label: str) -> Place | None:
+def read_place(r: TableReader, raw: Mapping[str, Any], path: KeyPath, label: str) -> Place | None:
+    """A change's place (``near`` with offsets in km, or ``lon``/``lat``); None if missing or bad."""
     near = r.get(raw, path, label, "near", p.text, None)
     if near is not None:
         east = r.get(raw, path, label, "east_km", _offset_km, 0.0)
@@ -246,7 +248,10 @@ def _place(r: _Reader, raw: Mapping[str, Any], path: KeyPath, label: str) -> Pla
     return Place(lon=lon, lat=lat)
 
 
-def _figures(r: _Reader, raw: Mapping[str, Any], path: KeyPath, label: str) -> FacilityFigures:
+def read_facility_figures(
+    r: TableReader, raw: Mapping[str, Any], path: KeyPath, label: str
+) -> FacilityFigures:
+    """A new facility's figures from its table (unset ones None)."""
     return FacilityFigures(
         name=r.get(raw, path, label, "name", p.text, None),
         accepts=r.get(raw, path, label, "accepts", p.enum_set(WasteStream), None),
@@ -258,7 +263,7 @@ def _figures(r: _Reader, raw: Mapping[str, Any], path: KeyPath, label: str) -> F
     )
 
 
-def _shift_list(r: _Reader, raw: Any, path: KeyPath, label: str) -> tuple[Shift, ...] | None:
+def _shift_list(r: TableReader, raw: Any, path: KeyPath, label: str) -> tuple[Shift, ...] | None:
     if not isinstance(raw, list) or not raw:
         r.add(path[:-1], label, "shifts", "must be a non-empty list of {id, hours} tables")
         return None
@@ -278,7 +283,7 @@ def _shift_list(r: _Reader, raw: Any, path: KeyPath, label: str) -> tuple[Shift,
     return tuple(shifts) if len(shifts) == len(raw) else None
 
 
-def _change(r: _Reader, raw: Any, index: int) -> Change | None:
+def _change(r: TableReader, raw: Any, index: int) -> Change | None:
     path: KeyPath = ("changes", index)
     kind = raw.get("type") if isinstance(raw, Mapping) else None
     label = f"changes[{index}] ({kind})" if isinstance(kind, str) else f"changes[{index}]"
@@ -294,10 +299,12 @@ def _change(r: _Reader, raw: Any, index: int) -> Change | None:
         if kind == "remove-facility":
             change = RemoveFacility(facility_id, where=where)
         elif kind == "move-facility":
-            place = _place(r, raw, path, label)
+            place = read_place(r, raw, path, label)
             change = MoveFacility(facility_id, place, where=where) if place else None
         elif kind == "change-facility":
-            change = ChangeFacility(facility_id, _figures(r, raw, path, label), where=where)
+            change = ChangeFacility(
+                facility_id, read_facility_figures(r, raw, path, label), where=where
+            )
         else:
             kind_value = r.get(
                 raw,
@@ -307,9 +314,9 @@ def _change(r: _Reader, raw: Any, index: int) -> Change | None:
                 p.enum_value(FacilityKind),
                 FacilityKind.TRANSFER_STATION,
             )
-            place = _place(r, raw, path, label)
+            place = read_place(r, raw, path, label)
             like = r.get(raw, path, label, "like", p.text, None)
-            figures = _figures(r, raw, path, label)
+            figures = read_facility_figures(r, raw, path, label)
             if place is not None and kind_value is not None:
                 change = AddFacility(facility_id, kind_value, place, figures, like, where=where)
     elif kind == "fleet":
@@ -318,11 +325,11 @@ def _change(r: _Reader, raw: Any, index: int) -> Change | None:
             r.add(path, label, "add", "give exactly one of add, remove or count")
         change = FleetChange(
             vehicle_type=r.get(raw, path, label, "vehicle_type", p.text),
-            add=r.get(raw, path, label, "add", _non_negative_int, 0),
-            remove=r.get(raw, path, label, "remove", _non_negative_int, 0),
-            count=r.get(raw, path, label, "count", _non_negative_int, None),
+            add=r.get(raw, path, label, "add", non_negative_int, 0),
+            remove=r.get(raw, path, label, "remove", non_negative_int, 0),
+            count=r.get(raw, path, label, "count", non_negative_int, None),
             depot=r.get(raw, path, label, "depot", p.text, None),
-            crews_per_vehicle=r.get(raw, path, label, "crews_per_vehicle", _non_negative_int, None),
+            crews_per_vehicle=r.get(raw, path, label, "crews_per_vehicle", non_negative_int, None),
             where=where,
         )
     elif kind == "demand":
@@ -349,7 +356,7 @@ def _change(r: _Reader, raw: Any, index: int) -> Change | None:
 
 
 def _base(
-    r: _Reader, raw: Any, base_dir: Path | None, document: Mapping[str, Any] | None
+    r: TableReader, raw: Any, base_dir: Path | None, document: Mapping[str, Any] | None
 ) -> Base | None:
     if document is not None:
         return Base(document=document)
@@ -400,12 +407,12 @@ def _base(
     return Base(scenario=scenario, problem=problem_path, osm=osm_path, seed=seed, scale=scale)
 
 
-def _solve(r: _Reader, raw: Any) -> SolveOptions:
+def _solve(r: TableReader, raw: Any) -> SolveOptions:
     if raw is None:
         return SolveOptions()
     path: KeyPath = ("solve",)
     table = r.table(raw, path, "solve", {"seed", "time_limit_s", "iterations"})
-    iterations = r.get(table, path, "solve", "iterations", _non_negative_int, None)
+    iterations = r.get(table, path, "solve", "iterations", non_negative_int, None)
     return SolveOptions(
         seed=r.get(table, path, "solve", "seed", p.integer, 0) or 0,
         time_limit_s=r.get(table, path, "solve", "time_limit_s", _positive_number, 60.0) or 60.0,
@@ -436,7 +443,7 @@ def scenario_from_dict(
         Naming, for each defect, the line (when ``lines`` knows it), the table and the field.
     """
     defects = DefectCollector()
-    r = _Reader(lines, defects)
+    r = TableReader(lines, defects)
     if not isinstance(raw, Mapping):
         defects.add("scenario", "format", "must be a table of name, base and changes")
         defects.raise_if_any(source=source, kind=ScenarioError)

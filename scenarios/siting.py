@@ -47,10 +47,10 @@ from scenarios.report import figures_of
 from scenarios.scenario_file import (
     Scenario,
     ScenarioError,
-    _figures,
-    _non_negative_int,
-    _place,
-    _Reader,
+    TableReader,
+    non_negative_int,
+    read_facility_figures,
+    read_place,
     read_toml,
     scenario_from_dict,
 )
@@ -100,7 +100,7 @@ def read_siting(path: str | Path) -> Siting:
         raw, source=str(path), lines=lines, base_dir=path.parent.resolve(), extra=SITING_TABLES
     )
     defects = DefectCollector()
-    r = _Reader(lines, defects)
+    r = TableReader(lines, defects)
     allowed = {"k", "finalists", "kind", "like"} | {
         "name",
         "accepts",
@@ -115,7 +115,7 @@ def read_siting(path: str | Path) -> Siting:
     ks = r.get(
         {"k": ks_raw if isinstance(ks_raw, list) else [ks_raw]}, ("siting",), "siting", "k", _k_list
     )
-    finalists = r.get(table, ("siting",), "siting", "finalists", _non_negative_int, 2)
+    finalists = r.get(table, ("siting",), "siting", "finalists", non_negative_int, 2)
     kind = r.get(
         table,
         ("siting",),
@@ -125,7 +125,7 @@ def read_siting(path: str | Path) -> Siting:
         FacilityKind.TRANSFER_STATION,
     )
     like = r.get(table, ("siting",), "siting", "like", p.text, None)
-    figures = _figures(r, table, ("siting",), "siting")
+    figures = read_facility_figures(r, table, ("siting",), "siting")
     candidates: list[Candidate] = []
     listed = raw.get("candidates", [])
     if not isinstance(listed, list) or not listed:
@@ -138,7 +138,7 @@ def read_siting(path: str | Path) -> Siting:
             item, where, label, {"id", "lon", "lat", "near", "east_km", "north_km"}
         )
         site_id = r.get(site_table, where, label, "id", p.text)
-        place = _place(r, site_table, where, label)
+        place = read_place(r, site_table, where, label)
         if site_id is not None and place is not None:
             if site_id in {c.id for c in candidates}:
                 r.add(where, label, "id", f"{site_id!r} is listed twice")
