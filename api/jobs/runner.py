@@ -249,7 +249,9 @@ def _store_plan(
                     try:
                         plan_store.publish_checked(session, row, force=False)
                     except ConflictError as refused:  # the live day is not undone unasked
-                        job.error = f"stored, not published: {refused.message}"
+                        session.expire(job, ["error"])  # as the finishing update left it
+                        note = f"stored, not published: {refused.message}"
+                        job.error = "; ".join(filter(None, (job.error, note)))
                 job.plan_id = row.id
                 job.best_cost_fen = cost_fen
                 session.commit()
