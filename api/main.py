@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.bodies import StrictJSONMiddleware
@@ -18,27 +16,14 @@ from api.core.config import Settings
 from api.core.errors import install_error_handlers
 from api.core.headers import SecurityHeadersMiddleware
 from api.core.rate_limit import SignInLimiter
-from api.core.security import hash_password
-from api.db import models as m
 from api.db.engine import make_engine, session_factory
 from api.jobs.queue import JobQueue
 from api.jobs.runner import Solver
+from api.repositories import users
 from api.repositories.assignments import DriverDayReader
 from api.routes import ROUTERS, health
 from api.routes.driver import CachedAssignmentMiddleware, new_cache
 from routing.solve import solve
-
-
-def ensure_admin(sessions: sessionmaker[Session], password: str) -> None:
-    """Create the user ``admin`` with ``password`` unless an admin exists (several API
-    processes starting at once: one creates it)."""
-    with sessions() as session:
-        if session.scalar(select(m.UserRow.id).where(m.UserRow.role == "admin")) is None:
-            session.add(
-                m.UserRow(username="admin", password_hash=hash_password(password), role="admin")
-            )
-            with contextlib.suppress(IntegrityError):
-                session.commit()
 
 
 def create_app(
@@ -76,7 +61,8 @@ def create_app(
         reader = DriverDayReader(bind) if isinstance(bind, Engine) else None
         app.state.driver_days = reader  # the assignment hot path's connection
         if settings.admin_password:
-            ensure_admin(factory, settings.admin_password)
+            with factory() as session:
+                users.ensure_admin(session, settings.admin_password)
         queue = JobQueue(settings=settings, sessions=factory, solver=solver)
         app.state.queue = queue
         queue.start()

@@ -10,21 +10,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import func, select
 
 from api.core.config import Settings
 from api.core.errors import (
     AuthenticationError,
     ConflictError,
-    NotFoundError,
     TooManyRequestsError,
 )
 from api.core.rate_limit import SignInLimiter
-from api.core.security import check_password, hash_password, issue_token
+from api.core.security import check_password, issue_token
 from api.db import models as m
 from api.deps import AdminUser, CurrentUser, PagingDep, SessionDep, SettingsDep
 from api.repositories import districts as repo
 from api.repositories import kinds as k
+from api.repositories import users
 from api.schemas.districts import PasswordChange, Token, UserCreate, UserPublic, UserUpdate
 from api.schemas.fields import PathId
 from routing.errors import FieldError
@@ -55,11 +54,6 @@ def token_for(user: m.UserRow, settings: Settings) -> Token:
     return Token(access_token=token, expires_in=settings.token_ttl_s)
 
 
-def end_sessions(user: m.UserRow) -> None:
-    """Refuse every token issued to ``user`` so far (the caller commits)."""
-    user.token_version += 1
-
-
 @router.post("/auth/token")
 def sign_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -80,7 +74,7 @@ def sign_in(
         raise TooManyRequestsError(
             f"too many sign-in attempts: try again in {wait_s} s", retry_after_s=wait_s
         )
-    user = session.scalar(select(m.UserRow).where(m.UserRow.username == form.username))
+    user = users.by_name(session, form.username)
     ok, new_hash = check_password(form.password, user.password_hash if user else None)
     if user is None or not ok:
         raise AuthenticationError("wrong user name or password", loc=("body", "password"))
@@ -93,7 +87,7 @@ def sign_in(
 @router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
 def sign_out(user: CurrentUser, session: SessionDep) -> None:
     """End every session of the caller: each of its tokens is refused from now on."""
-    end_sessions(user)  # the caller's row, loaded by this request's session
+    users.end_sessions(user)  # the caller's row, loaded by this request's session
     session.commit()
 
 
@@ -107,8 +101,7 @@ def change_password(
         raise AuthenticationError("the current password is wrong", loc=("body", "current_password"))
     if body.new_password == body.current_password:
         raise ConflictError("the new password is the current one", loc=("body", "new_password"))
-    user.password_hash = hash_password(body.new_password)
-    end_sessions(user)
+    users.set_password(user, body.new_password)
     session.commit()
     return token_for(user, settings)
 
@@ -122,9 +115,7 @@ def who_am_i(user: CurrentUser, session: SessionDep) -> UserPublic:
 @router.get("/users")
 def list_users(session: SessionDep, admin: AdminUser, paging: PagingDep) -> list[UserPublic]:
     """A page of users by id."""
-    rows = session.scalars(
-        select(m.UserRow).order_by(m.UserRow.id).offset(paging.offset).limit(paging.limit)
-    )
+    rows = users.list_users(session, offset=paging.offset, limit=paging.limit)
     return [user_public(session, row) for row in rows]
 
 
@@ -141,18 +132,13 @@ def create_user(body: UserCreate, session: SessionDep, admin: AdminUser) -> User
         crew_row_id = repo.get_row(session, k.CREWS, body.district_id, body.crew_id).id
     elif body.crew_id is not None:
         raise ConflictError("only drivers are bound to a crew", loc=("body", "crew_id"))
-    taken = session.scalar(
-        select(func.count()).select_from(m.UserRow).where(m.UserRow.username == body.username)
-    )
-    if taken:
-        raise ConflictError(f"user name {body.username!r} is taken", loc=("body", "username"))
-    user = m.UserRow(
+    user = users.add_user(
+        session,
         username=body.username,
-        password_hash=hash_password(body.password),
+        password=body.password,
         role=body.role,
-        crew_id=crew_row_id,
+        crew_row_id=crew_row_id,
     )
-    session.add(user)
     session.commit()
     return user_public(session, user)
 
@@ -168,9 +154,7 @@ def update_user(
     """
     if body.role is None and body.password is None:
         raise FieldError("role", "name a new role or password").at("body")
-    user = session.get(m.UserRow, user_id)
-    if user is None:
-        raise NotFoundError(f"no user {user_id}", loc=("path", "user_id"))
+    user = users.get_user(session, user_id)
     if body.role is not None and body.role != user.role:
         if user.id == admin.id:
             raise ConflictError("an admin cannot change its own role", loc=("body", "role"))
@@ -179,11 +163,9 @@ def update_user(
                 "a driver is created with its district and crew: create a new user",
                 loc=("body", "role"),
             )
-        user.role = body.role
-        user.crew_id = None
+        users.set_role(user, body.role)
     if body.password is not None:
-        user.password_hash = hash_password(body.password)
-    end_sessions(user)
+        users.set_password(user, body.password)
     session.commit()
     return user_public(session, user)
 
@@ -191,9 +173,7 @@ def update_user(
 @router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_user(user_id: PathId, session: SessionDep, admin: AdminUser) -> None:
     """Remove a user (not oneself)."""
-    user = session.get(m.UserRow, user_id)
-    if user is None:
-        raise NotFoundError(f"no user {user_id}", loc=("path", "user_id"))
+    user = users.get_user(session, user_id)
     if user.id == admin.id:
         raise ConflictError("an admin cannot remove itself", loc=("path", "user_id"))
     session.delete(user)
