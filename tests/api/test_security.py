@@ -735,3 +735,24 @@ def test_an_imported_amount_beyond_the_database_names_its_record(api: Api) -> No
     entry = response.json()["detail"][0]
     assert entry["loc"][-1] == "kg_per_day" and document["points"][3]["id"] in str(entry["loc"])
     assert api.count(m.District) == districts
+
+
+def test_the_first_admin_is_made_once_from_the_environment(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'huanwei.sqlite'}"
+    upgrade(database_url=url)
+    settings = Settings(
+        database_url=url,
+        secret_key=SECRET,
+        environment="test",
+        job_executor="external",
+        admin_password="first-admin-password",
+    )
+    for _ in range(2):  # a restart: still one admin
+        with TestClient(create_app(settings)) as client:
+            token = client.post(
+                "/auth/token", data={"username": "admin", "password": "first-admin-password"}
+            )
+            assert token.status_code == 200
+            auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            listed = client.get("/users", headers=auth).json()
+            assert [(u["username"], u["role"]) for u in listed] == [("admin", "admin")]
