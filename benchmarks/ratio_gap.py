@@ -25,6 +25,7 @@ from routing.solve.jobs import dumps_for
 from routing.solve.optimiser import optimise
 from routing.solve.plain import routing_cost, whole_day
 from routing.solve.pyvrp_adapter import solve_plain
+from routing.solve.stop import Stop
 from routing.validation import validate
 from scenarios import load_scenario
 
@@ -43,7 +44,7 @@ def main() -> None:
     totals = {"huanwei": 0, "plain_any_facility": 0, "plain_own_facilities": 0}
     for stream in sorted({p.stream for p in problem.points}, key=lambda s: s.value):
         alone = problem.replace(points=tuple(p for p in problem.points if p.stream is stream))
-        ours = optimise(alone, time_limit_s=args.time_limit, seed=args.seed, portfolio=False)
+        ours = optimise(alone, stop=Stop(args.time_limit), seed=args.seed, portfolio=False)
         relaxed = whole_day(alone)
         own = dataclasses.replace(relaxed, dumps=tuple(dumps_for(alone, stream)))
         row: dict[str, object] = {
@@ -55,7 +56,7 @@ def main() -> None:
         }
         costs = {"huanwei": routing_cost(alone, ours)}
         for name, day in (("plain_any_facility", relaxed), ("plain_own_facilities", own)):
-            result = solve_plain(day, time_limit_s=args.time_limit, seed=args.seed)
+            result = solve_plain(day, stop=Stop(args.time_limit), seed=args.seed)
             costs[name] = int(str(result["cost_milli_fen"]))
             row[f"{name}_routes"] = result["routes"]
             row[f"{name}_feasible"] = result["feasible"]

@@ -8,7 +8,7 @@ Structure: a :class:`Route` is one vehicle in one shift with one crew, leaving i
 ``start_s`` and back at ``end_s``; it runs :class:`Trip` s, each collecting one stream from empty
 and ending with an :class:`Unload` at a facility. :class:`Haul` s take full containers from transfer
 stations to the landfill (TH). :class:`Unserved` lists visits the plan could not make, with the rule
-or limit that stopped them.
+or limit that stopped them. :class:`RunStats` says how the solve that made the plan went.
 """
 
 from __future__ import annotations
@@ -121,6 +121,68 @@ class Unserved:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """One of the plans a solve compared: visits it left unserved, its cost (CNY, with hauls) and
+    whether the validator passed it."""
+
+    unserved: int
+    cost_yuan: float
+    valid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunStats:
+    """How the solve that made a plan went (after PyVRP's ``Result``): what ran, for how long.
+
+    Parameters
+    ----------
+    engine
+        The engine asked for: ``"optimiser"`` or ``"greedy"``.
+    chosen
+        Whose plan was kept: ``"pyvrp+ortools"`` or ``"greedy"``.
+    seed
+        The solve's seed.
+    seconds
+        Wall-clock seconds of the whole solve.
+    phases
+        Seconds per phase, in the order they ran: ``(("greedy", 0.04), ("search", 27.1), ...)``.
+    time_limit_s, iterations
+        The stopping criterion the solve was given (iterations: per search; None for none).
+    searches, streams
+        Searches run (one per stream, or per sector of a large one) and the streams searched.
+    routing_library_kept
+        Searches whose routes came from OR-Tools' routing library rather than PyVRP.
+    placed_again
+        Visits the regret insertion placed after the searches and the greedy fill.
+    optimiser, greedy
+        The optimiser's plan and the greedy planner's, as compared (None when not made).
+    """
+
+    engine: str
+    chosen: str
+    seed: int
+    seconds: float
+    phases: tuple[tuple[str, float], ...] = ()
+    time_limit_s: float | None = None
+    iterations: int | None = None
+    searches: int = 0
+    streams: tuple[str, ...] = ()
+    routing_library_kept: int = 0
+    placed_again: int = 0
+    optimiser: Candidate | None = None
+    greedy: Candidate | None = None
+
+    @property
+    def phase_seconds(self) -> dict[str, float]:
+        """Seconds per phase by name."""
+        return dict(self.phases)
+
+    def phases_text(self) -> str:
+        """The phases for people: ``"greedy 0.0, search 27.1, ..."``."""
+        return ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in self.phases)
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A day's plan for a problem.
 
@@ -131,7 +193,10 @@ class Plan:
     routes, hauls, unserved
         See the module's description.
     meta
-        Free facts about how the plan was made (solver, seed, seconds, travel method).
+        Free facts about the plan (solver, seed, travel method; a dispatch operation's name).
+    stats
+        How the solve that made it went, or None (a plan edited by a dispatch operation, or read
+        from a file written before plans carried them).
     """
 
     problem_name: str
@@ -139,6 +204,7 @@ class Plan:
     hauls: tuple[Haul, ...] = ()
     unserved: tuple[Unserved, ...] = ()
     meta: Mapping[str, str | int | float] = field(default_factory=dict)
+    stats: RunStats | None = None
 
     def served_visits(self) -> Iterator[tuple[Route, Trip, VisitStop]]:
         """Every visit stop with its route and trip."""

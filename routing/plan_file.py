@@ -14,7 +14,18 @@ from typing import Any, TypeVar
 from routing import fields as p
 from routing.domain import WasteStream
 from routing.errors import Defect, DefectCollector, FieldError, PlanFormatError
-from routing.plan import Break, Haul, Plan, Route, Trip, Unload, Unserved, VisitStop
+from routing.plan import (
+    Break,
+    Candidate,
+    Haul,
+    Plan,
+    Route,
+    RunStats,
+    Trip,
+    Unload,
+    Unserved,
+    VisitStop,
+)
 from routing.problem import Problem
 from routing.units import format_clock
 
@@ -45,12 +56,37 @@ def _unload_out(u: Unload) -> dict[str, Any]:
     }
 
 
+def _candidate_out(c: Candidate | None) -> dict[str, Any] | None:
+    return (
+        None if c is None else {"unserved": c.unserved, "cost_yuan": c.cost_yuan, "valid": c.valid}
+    )
+
+
+def stats_to_dict(stats: RunStats) -> dict[str, Any]:
+    """The JSON form of a solve's :class:`~routing.plan.RunStats` (docs/plan-format.md)."""
+    return {
+        "engine": stats.engine,
+        "chosen": stats.chosen,
+        "seed": stats.seed,
+        "seconds": stats.seconds,
+        "phases_s": dict(stats.phases),
+        "time_limit_s": stats.time_limit_s,
+        "iterations": stats.iterations,
+        "searches": stats.searches,
+        "streams": list(stats.streams),
+        "routing_library_kept": stats.routing_library_kept,
+        "placed_again": stats.placed_again,
+        "optimiser": _candidate_out(stats.optimiser),
+        "greedy": _candidate_out(stats.greedy),
+    }
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The JSON form of ``plan``."""
-    return {
-        "format": FORMAT,
-        "problem": plan.problem_name,
-        "meta": dict(plan.meta),
+    head: dict[str, Any] = {"format": FORMAT, "problem": plan.problem_name, "meta": dict(plan.meta)}
+    if plan.stats is not None:
+        head["stats"] = stats_to_dict(plan.stats)
+    return head | {
         "routes": [
             {
                 "vehicle": r.vehicle_id,
@@ -223,6 +259,62 @@ def _meta(raw: Any) -> dict[str, str | int | float]:
     return {str(k): v for k, v in raw.items() if isinstance(v, str | int | float)}
 
 
+def _candidate(raw: Any, name: str) -> Candidate:
+    if not isinstance(raw, Mapping):
+        raise FieldError(name, "must be an object with unserved, cost_yuan and valid")
+    try:
+        return Candidate(
+            p.get(raw, "unserved", p.integer),
+            p.get(raw, "cost_yuan", p.number),
+            p.get(raw, "valid", p.boolean),
+        )
+    except FieldError as error:
+        raise FieldError(f"{name}.{error.field}", error.message) from None
+
+
+def _phases(value: Any, name: str) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, Mapping):
+        raise FieldError(name, "must be an object of seconds by phase")
+    return tuple((str(k), p.number(v, f"{name}.{k}")) for k, v in value.items())
+
+
+def _names(value: Any, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise FieldError(name, "must be a list of names")
+    return tuple(p.text(v, name) for v in value)
+
+
+def stats_from_dict(raw: Mapping[str, Any]) -> RunStats:
+    """A solve's :class:`~routing.plan.RunStats` from its JSON form; errors name the field."""
+    g, i = p.get, p.integer
+    return RunStats(
+        engine=g(raw, "engine", p.text),
+        chosen=g(raw, "chosen", p.text),
+        seed=g(raw, "seed", i),
+        seconds=g(raw, "seconds", p.number),
+        phases=g(raw, "phases_s", _phases, ()),
+        time_limit_s=g(raw, "time_limit_s", p.number, None),
+        iterations=g(raw, "iterations", i, None),
+        searches=g(raw, "searches", i, 0),
+        streams=g(raw, "streams", _names, ()),
+        routing_library_kept=g(raw, "routing_library_kept", i, 0),
+        placed_again=g(raw, "placed_again", i, 0),
+        optimiser=g(raw, "optimiser", _candidate, None),
+        greedy=g(raw, "greedy", _candidate, None),
+    )
+
+
+def _stats(reader: _Reader, raw: Any) -> RunStats | None:
+    """The plan's run statistics; None when the file has none (written before they existed: its
+    figures stay in ``meta`` as they were)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        reader.defects.add("plan", "stats", "must be an object")
+        return None
+    return reader.build("stats", lambda: stats_from_dict(raw))
+
+
 def plan_from_dict(raw: Any, *, source: str = "plan") -> Plan:
     """Build a :class:`Plan` from its JSON form.
 
@@ -239,6 +331,7 @@ def plan_from_dict(raw: Any, *, source: str = "plan") -> Plan:
     routes = [_route(reader, lab, r) for lab, r in reader.items(raw, "routes", "")]
     hauls = reader.each(raw, "hauls", "", _haul)
     unserved = reader.each(raw, "unserved", "", _unserved)
+    stats = _stats(reader, raw.get("stats"))
     name = raw.get("problem")
     if not isinstance(name, str):
         reader.defects.add("plan", "problem", "must name the problem")
@@ -249,6 +342,7 @@ def plan_from_dict(raw: Any, *, source: str = "plan") -> Plan:
         hauls=tuple(h for h in hauls if h is not None),
         unserved=tuple(u for u in unserved if u is not None),
         meta=_meta(raw.get("meta")),
+        stats=stats,
     )
 
 

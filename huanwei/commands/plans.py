@@ -15,7 +15,7 @@ from routing.plan import Plan
 from routing.plan_file import plan_to_geojson, read_plan, write_plan
 from routing.problem import Problem
 from routing.problem_file import read_problem, write_problem
-from routing.solve import ENGINES, solve
+from routing.solve import ENGINES, SolveParams, Stop, solve
 from routing.validation import ValidationReport, validate
 from scenarios import load_scenario
 
@@ -44,6 +44,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--iterations", type=int, help="bound the search: the same plan for the same seed"
     )
     p.add_argument("--engine", choices=ENGINES, default="optimiser")
+    p.add_argument(
+        "--params",
+        type=Path,
+        help="the optimiser's tuning constants (TOML; docs/problem-format.md)",
+    )
     p.add_argument("--warm-start", type=Path, help="a previous plan (yesterday's) to start from")
     p.add_argument("--out", type=Path, required=True, help="plan file to write (JSON)")
     p.add_argument("--geojson", type=Path, help="also write the plan as GeoJSON")
@@ -100,12 +105,14 @@ def run_plan(args: argparse.Namespace) -> int:
             problem = load_scenario(args.scenario, osm=args.osm, seed=args.seed)
         for note in dict.fromkeys(str(w.message) for w in caught):
             print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
+    params = SolveParams.from_file(args.params) if args.params else None
+    stop = Stop(args.time_limit, args.iterations)
     with ProgressBar(args.time_limit, enabled=not args.quiet) as bar:
         plan = solve(
             problem,
-            time_limit_s=args.time_limit,
+            stop=stop,
+            params=params,
             seed=args.seed,
-            max_iterations=args.iterations,
             engine=args.engine,
             progress=bar.update,
             warm_start=read_plan(args.warm_start) if args.warm_start else None,
@@ -126,10 +133,13 @@ def summarise(problem: Problem, plan: Plan, kpis: PlanKpis, report: ValidationRe
     )
     per_shift = ", ".join(f"{s} {n}" for s, n in kpis.vehicles_per_shift.items())
     tonnes = ", ".join(f"{s} {t:g} t" for s, t in kpis.tonnes_by_stream.items())
+    made = "?" if plan.stats is None else f"{plan.stats.chosen}, {plan.stats.seconds:g} s"
     print(
-        f"plan ({plan.meta.get('solver', '?')}, {plan.meta.get('seconds', '?')} s): "
-        f"{kpis.routes} routes, {kpis.trips} trips, {kpis.hauls} hauls; vehicles per shift: {per_shift}"
+        f"plan ({made}): {kpis.routes} routes, {kpis.trips} trips, {kpis.hauls} hauls; "
+        f"vehicles per shift: {per_shift}"
     )
+    if plan.stats is not None and plan.stats.phases:
+        print(f"seconds by phase: {plan.stats.phases_text()}")
     print(f"served {kpis.visits_served} visits, unserved {kpis.visits_unserved}; {tonnes}")
     print(
         f"{kpis.km:.1f} km (+{kpis.haul_km:.1f} km hauls), {kpis.working_h:.1f} working h, "

@@ -18,6 +18,7 @@ from pyvrp import Client, Depot, Location, ProblemData, Solution, VehicleType, s
 
 from routing.kim.reader import KimInstance
 from routing.solve.pyvrp_adapter import stop_criterion
+from routing.solve.stop import Stop
 
 KIM_VEHICLE_COST = 10**7  # feet (1,894 mi): one vehicle fewer is worth more than any detour
 KIM_YD = 100  # loads in hundredths of a yard
@@ -174,7 +175,7 @@ def solve_kim(
     fallback: Solution | None = None
     for r in range(max(1, rounds)):
         data = _kim_data(instance, limits, fleet)
-        stop = stop_criterion(time_limit_s / rounds, max_iterations)
+        stop = stop_criterion(Stop(time_limit_s / rounds, max_iterations))
         # a round on the same fleet as before must not repeat the same search
         result = solve(data, stop=stop, seed=seed + r, display=False)
         found = result.best

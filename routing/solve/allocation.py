@@ -12,6 +12,7 @@ from routing.problem import Problem
 from routing.solve.jobs import carriers, dumps_for
 from routing.solve.model import Job, Slot
 from routing.solve.ortools_adapter import Need, Offer, allocate_slots
+from routing.solve.stop import Stop
 
 STREAMS = list(WasteStream)
 UNREACHABLE_S = 10**8  # legs this long are closed roads, not work
@@ -65,10 +66,10 @@ def allocate(
     slots: Sequence[Slot],
     *,
     seed: int = 0,
-    time_limit_s: float = 5.0,
-    deterministic: bool = False,
+    stop: Stop | None = None,
+    work: float = 2.0,
 ) -> list[WasteStream | None]:
-    """The stream each slot carries (None: idle); ``deterministic`` as in
+    """The stream each slot carries (None: idle); ``stop`` (5 s when None) and ``work`` as in
     :func:`~routing.solve.ortools_adapter.allocate_slots`."""
     shifts = sorted(problem.shifts, key=lambda sh: sh.start_s)
 
@@ -113,7 +114,5 @@ def allocate(
         )
         for s in slots
     ]
-    chosen = allocate_slots(
-        needs, offers, time_limit_s=time_limit_s, seed=seed, deterministic=deterministic
-    )
+    chosen = allocate_slots(needs, offers, stop=stop or Stop(5.0), seed=seed, work=work)
     return [None if c is None else STREAMS[c] for c in chosen]

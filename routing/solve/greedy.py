@@ -9,7 +9,6 @@ uses it as fill and fallback and returns the better of the two plans; the valida
 from __future__ import annotations
 
 import heapq
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,10 +17,9 @@ from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
 from routing.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
+from routing.solve.params import SolveParams
 from routing.solve.unserved import explain_unserved, explain_visits
 from routing.travel import TravelMatrix
-
-CANDIDATES = 40  # nearest pending visits tried per step
 
 
 @dataclass(slots=True)
@@ -77,6 +75,7 @@ class _Day:
     visit_shift: dict[tuple[str, int], int] = field(default_factory=dict)
     inflows: list[Inflow] = field(default_factory=list)
     full_stations: set[str] = field(default_factory=set)
+    candidates: int = SolveParams().greedy_candidates  # nearest pending visits tried per step
 
     def station_accepts(self, station_id: str, moment: int, kg: int) -> bool:
         """Whether hauls can still keep the station within storage with this inflow added."""
@@ -185,7 +184,7 @@ class _RouteBuilder:
         index = self.matrix.index
         # Points with more visits still to make go first, so later visits find a later shift.
         return heapq.nsmallest(
-            CANDIDATES,
+            self.day.candidates,
             pool,
             key=lambda p: (int(row[index[p.id]]) // (p.visits_per_day - day.pending[p.id]), p.id),
         )
@@ -329,8 +328,15 @@ def _day_after(problem: Problem, base: Plan | None) -> _Day:
     return day
 
 
-def plan_greedy(problem: Problem, *, seed: int = 0, base: Plan | None = None) -> Plan:
+def plan_greedy(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    base: Plan | None = None,
+    params: SolveParams | None = None,
+) -> Plan:
     """Plan the day greedily; deterministic (``seed`` only recorded, the method has no randomness).
+    ``params``: :attr:`SolveParams.greedy_candidates` (the default when None).
 
     With ``base``, keep its routes and plan only what it leaves: its visits not made, in the
     vehicle-shifts it leaves free, with the crews it leaves free, around its routes' handovers.
@@ -340,8 +346,8 @@ def plan_greedy(problem: Problem, *, seed: int = 0, base: Plan | None = None) ->
     Plan
         Routes, hauls from transfer stations, and every visit it could not make with the reason.
     """
-    began = time.perf_counter()
     day = _day_after(problem, base)
+    day.candidates = (params or SolveParams()).greedy_candidates
     kept = base.routes if base else ()
     crews_free = sorted(
         (c for c in problem.crews if c.id not in {r.crew_id for r in kept}), key=lambda c: c.id
@@ -394,7 +400,6 @@ def plan_greedy(problem: Problem, *, seed: int = 0, base: Plan | None = None) ->
         {
             **(dict(base.meta) if base else {"solver": "greedy"}),
             "seed": seed,
-            "seconds": round(time.perf_counter() - began, 3),
             "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
         },
     )

@@ -17,8 +17,6 @@ from routing.problem import Problem
 from routing.solve.storage import Timed
 from routing.solve.timing import Trips, time_route
 
-TIMED_TRIES = 12  # cheapest positions timed per job
-
 
 def _fits(item: Timed, trip: tuple[int, ...], job: int) -> bool:
     slot = item.sub.slots[item.slot]
@@ -71,8 +69,11 @@ def _priced(problem: Problem, item: Timed, job: int) -> list[tuple[int, Trips]]:
     return out
 
 
-def insert_missing(problem: Problem, timed: list[Timed], crew: Crew, *, deadline: float) -> None:
-    """Put missing jobs into ``timed`` routes where they fit best (changes ``timed`` in place)."""
+def insert_missing(
+    problem: Problem, timed: list[Timed], crew: Crew, *, deadline: float, tries: int
+) -> None:
+    """Put missing jobs into ``timed`` routes where they fit best (changes ``timed`` in place):
+    the ``tries`` cheapest positions of each are timed, until ``deadline`` (perf_counter)."""
     by_sub: dict[int, list[Timed]] = {}
     for item in timed:
         if item.route is not None:
@@ -91,7 +92,7 @@ def insert_missing(problem: Problem, timed: list[Timed], crew: Crew, *, deadline
                 ),
                 key=lambda o: (o[0], o[1]),
             )
-            for _extra, _n, item, trips in options[:TIMED_TRIES]:
+            for _extra, _n, item, trips in options[:tries]:
                 route: Route | None = time_route(
                     problem, sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
                 )

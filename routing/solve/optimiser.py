@@ -4,7 +4,7 @@
 2. CP-SAT gives each vehicle-shift slot one stream (:mod:`routing.solve.allocation`).
 3. One PyVRP sub-problem per stream (CT1–CT3 by construction, CT4 by forbidding the loaded way
    home), solved in parallel on the machine's cores within the time left. A small one (at most
-   :data:`ROUTING_MAX_JOBS` jobs) then goes on from PyVRP's routes in OR-Tools' routing library
+   :attr:`SolveParams.routing_max_jobs` jobs) then goes on from PyVRP's routes in OR-Tools' routing library
    (:func:`routing.solve.ortools_adapter.route_stream`), whose model chooses each trip's dump
    within its hours where PyVRP's takes the nearest one home; its routes are kept when its
    objective is lower.
@@ -16,6 +16,10 @@
 
 The greedy planner's plan is made too; the better of the two (fewer visits unserved, then lower
 cost) is returned, so the optimiser never does worse than the baseline.
+
+One :class:`~routing.solve.stop.Stop` bounds the run and is handed down, cut to each phase's
+share, to every search; one :class:`~routing.solve.params.SolveParams` holds the tuning
+constants; the plan carries :class:`~routing.plan.RunStats` of the run.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from routing.domain import WasteStream
 from routing.fleet import Crew
 from routing.hauls import schedule_hauls
 from routing.kpi import compute_kpis
-from routing.plan import Plan, Route, Unserved
+from routing.plan import Candidate, Plan, Route, RunStats, Unserved
 from routing.problem import Problem
 from routing.solve.allocation import allocate, dump_leg_s, nearest_legs_s
 from routing.solve.greedy import plan_greedy
@@ -42,8 +46,10 @@ from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
 from routing.solve.model import Job, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_adapter import Routed, assign_crews, route_stream
+from routing.solve.params import SolveParams
 from routing.solve.pyvrp_adapter import solve_stream
 from routing.solve.sectors import split_jobs
+from routing.solve.stop import Stop
 from routing.solve.storage import (
     Timed,
     keep_facilities_within_capacity,
@@ -60,12 +66,6 @@ Progress = Callable[[float, int | None], None]
 TICK_S = 0.5
 #: Progress reported before the end: the last share is the plan's judging.
 LAST_TICK = 0.99
-#: Least seconds worth placing left-out visits again in, and seconds kept after it for judging.
-MIN_PLACING_S = 0.5
-AFTER_PLACING_S = 1.0
-#: Most (visit left out × vehicle-shift) pairs placed again: a district's few visits, not a city's
-#: hundreds (each pair is timed before the clock is looked at).
-MAX_PLACING_PAIRS = 5_000
 
 
 class _Ticker:
@@ -99,7 +99,7 @@ class _Ticker:
 @dataclass(frozen=True, slots=True)
 class _Task:
     sub: StreamProblem
-    budget_s: float
+    stop: Stop
 
 
 def _restrict(matrix: TravelMatrix, ids: Sequence[str]) -> TravelMatrix:
@@ -114,35 +114,19 @@ def _restrict(matrix: TravelMatrix, ids: Sequence[str]) -> TravelMatrix:
     )
 
 
-#: Sub-problems of at most this many jobs go on in OR-Tools' routing library after PyVRP, with
-#: this share of their time: the exact dump choice pays there (Andorra's night soil, 132 jobs:
-#: -2 % to -13 %), while on a thousand jobs its moves are too slow to give anything (-0.002 %).
-ROUTING_MAX_JOBS = 400
-ROUTING_SHARE = 0.3
-#: Under an iteration limit, the routing library's search stops after one solution per this many
-#: of PyVRP's iterations: each of its solutions costs far more than an iteration of PyVRP's, and
-#: the bound must end the search before the clock does for a seed to give the same plan.
-ROUTING_ITERATIONS = 10
-
-#: Fewer jobs than this are searched in this process: starting worker processes (seconds on a
-#: loaded machine) would cost more than the second core gives.
-POOL_MIN_JOBS = 300
-
-BOARD_LEG_FACTOR = 1.5  # nearest-neighbour legs underestimate the legs a route really drives
-
-
 def _board_estimates(
-    problem: Problem, stream: WasteStream, jobs: Sequence[Job], profile: str
+    problem: Problem, stream: WasteStream, jobs: Sequence[Job], profile: str, factor: float
 ) -> tuple[tuple[Job, ...], int]:
     """Jobs with their estimated seconds on board, and the per-trip budget for them (CT5): the
-    on-board limit less the drive to a dump and room for a break."""
+    on-board limit less the drive to a dump and room for a break. Nearest-neighbour legs times
+    ``factor``: they underestimate the legs a route really drives."""
     legs = nearest_legs_s(problem, jobs, profile)
     boarded = tuple(
-        dataclasses.replace(job, board_s=job.service_s + int(BOARD_LEG_FACTOR * leg))
+        dataclasses.replace(job, board_s=job.service_s + int(factor * leg))
         for job, leg in zip(jobs, legs, strict=True)
     )
     limit = problem.rules.on_board_limit_s - break_margin(problem)
-    limit -= int(BOARD_LEG_FACTOR * dump_leg_s(problem, stream, jobs, profile))
+    limit -= int(factor * dump_leg_s(problem, stream, jobs, profile))
     return boarded, max(limit, max((j.board_s for j in boarded), default=1))
 
 
@@ -212,9 +196,13 @@ def _strictest_crew(problem: Problem) -> Crew:
     )
 
 
-def _budgets(tasks: list[StreamProblem], seconds: float, workers: int) -> list[_Task]:
-    """Share ``seconds`` on ``workers`` cores by job count (largest first on the emptiest core)."""
-    weights = [max(1, len(t.jobs)) ** 1.2 for t in tasks]
+def _budgets(
+    tasks: list[StreamProblem], stop: Stop, workers: int, params: SolveParams
+) -> list[_Task]:
+    """Share ``stop``'s seconds on ``workers`` cores by job count (largest first on the emptiest
+    core); each search keeps ``stop``'s iterations and deadline."""
+    seconds = stop.time_limit_s
+    weights = [max(1, len(t.jobs)) ** params.search_weight_exponent for t in tasks]
     order = sorted(range(len(tasks)), key=lambda i: -weights[i])
     loads = [0.0] * workers
     core = [0] * len(tasks)
@@ -222,43 +210,46 @@ def _budgets(tasks: list[StreamProblem], seconds: float, workers: int) -> list[_
         k = loads.index(min(loads))
         core[i], loads[k] = k, loads[k] + weights[i]
     return [
-        _Task(tasks[i], max(0.2, seconds * weights[i] / loads[core[i]])) for i in range(len(tasks))
+        _Task(
+            tasks[i],
+            stop.within(max(params.min_search_s, seconds * weights[i] / loads[core[i]])),
+        )
+        for i in range(len(tasks))
     ]
 
 
 def _search(
     task: _Task,
     seed: int,
-    iterations: int | None,
-    ends_at: float | None,
+    params: SolveParams,
     tick: Callable[[], None] | None = None,
 ) -> tuple[list[SlotRoute], bool]:
-    """One search: its share of the time, cut, when it starts, to what is left before
-    ``ends_at`` (wall clock, which worker processes share): a search that waited for a worker to
+    """One search: its share of the time, cut, when it starts, to what is left before its stop's
+    deadline (wall clock, which worker processes share): a search that waited for a worker to
     start or for another search to finish does not run past the end of the searching. ``tick``
-    is called as it goes (progress)."""
-    budget = task.budget_s
-    if ends_at is not None:
-        budget = min(budget, max(0.2, ends_at - time.time()))
+    is called as it goes (progress).
+
+    A small sub-problem goes on in the routing library after PyVRP: the exact dump choice pays
+    there (Andorra's night soil, 132 jobs: -2 % to -13 %), while on a thousand jobs its moves
+    are too slow to give anything (-0.002 %). Under an iteration budget it stops after one
+    solution per :attr:`SolveParams.routing_iterations` of PyVRP's iterations: each of its
+    solutions costs far more than an iteration, and the bound must end the search before the
+    clock does for a seed to give the same plan."""
+    stop = Stop(task.stop.seconds_left(least=params.min_search_s), task.stop.iterations)
     sub = task.sub
-    if len(sub.jobs) > ROUTING_MAX_JOBS:
-        found = solve_stream(
-            sub, time_limit_s=budget, seed=seed, max_iterations=iterations, tick=tick
-        )
-        return found, False
+    if len(sub.jobs) > params.routing_max_jobs:
+        return solve_stream(sub, stop=stop, seed=seed, params=params, tick=tick), False
     found = solve_stream(
-        sub,
-        time_limit_s=(1 - ROUTING_SHARE) * budget,
-        seed=seed,
-        max_iterations=iterations,
-        tick=tick,
+        sub, stop=stop.share(1 - params.routing_share), seed=seed, params=params, tick=tick
     )
-    solutions = None if iterations is None else max(1, iterations // ROUTING_ITERATIONS)
+    solutions = (
+        None if stop.iterations is None else max(1, stop.iterations // params.routing_iterations)
+    )
     routed = route_stream(
         sub,
-        time_limit_s=ROUTING_SHARE * budget,
+        stop=Stop(params.routing_share * stop.time_limit_s, solutions),
         initial=found,
-        max_solutions=solutions,
+        drop_penalty=params.drop_penalty_milli_fen,
         tick=tick,
     )
     chosen = better_routes(found, routed)
@@ -282,18 +273,20 @@ def better_routes(found: list[SlotRoute], routed: Routed | None) -> list[SlotRou
 def _solve_all(
     tasks: list[_Task],
     seed: int,
-    iterations: int | None,
+    params: SolveParams,
     workers: int,
-    ends_at: float | None,
     tick: Callable[[], None],
 ) -> list[tuple[list[SlotRoute], bool]]:
-    if workers <= 1 or len(tasks) <= 1 or sum(len(t.sub.jobs) for t in tasks) < POOL_MIN_JOBS:
-        return [_search(t, seed, iterations, ends_at, tick) for t in tasks]
+    # Below pool_min_jobs, starting worker processes (seconds on a loaded machine) would cost
+    # more than the second core gives.
+    total = sum(len(t.sub.jobs) for t in tasks)
+    if workers <= 1 or len(tasks) <= 1 or total < params.pool_min_jobs:
+        return [_search(t, seed, params, tick) for t in tasks]
     # Spawned, not forked: a worker holds its own sub-problem only, not a copy of the caller's
     # pages (a city's matrices), and no lock a caller's thread held at the fork.
-    order = sorted(tasks, key=lambda t: -t.budget_s)
+    order = sorted(tasks, key=lambda t: -t.stop.time_limit_s)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_search, t, seed, iterations, ends_at) for t in order]
+        futures = [pool.submit(_search, t, seed, params) for t in order]
         pending = set(futures)
         while pending:  # the searches run in the workers: progress goes on from here
             _finished, pending = wait(pending, timeout=TICK_S, return_when=FIRST_COMPLETED)
@@ -302,13 +295,25 @@ def _solve_all(
         return [by_sub[id(t.sub)].result() for t in tasks]
 
 
-def place_again(problem: Problem, plan: Plan, *, seed: int, time_limit_s: float) -> Plan:
+def place_again(
+    problem: Problem,
+    plan: Plan,
+    *,
+    seed: int,
+    time_limit_s: float,
+    params: SolveParams | None = None,
+) -> Plan:
     """What the searches and the greedy fill left out, placed by regret wherever a route (or a
     free vehicle-shift) still has room within every rule: the dispatchers' insertion
     (:func:`routing.dispatch.replan.reoptimise`, no moves). The plan is kept if fewer visits stay
-    unserved and the validator passes it."""
+    unserved and the validator passes it.
+
+    Nothing is tried with less than :attr:`SolveParams.min_placing_s` seconds, nor for more than
+    :attr:`SolveParams.max_placing_pairs` (visit left out × vehicle-shift) pairs: a district's
+    few visits, not a city's hundreds (each pair is timed before the clock is looked at)."""
+    params = params or SolveParams()
     slots = len(problem.vehicles) * len(problem.shifts)
-    if time_limit_s < MIN_PLACING_S or len(plan.unserved) * slots > MAX_PLACING_PAIRS:
+    if time_limit_s < params.min_placing_s or len(plan.unserved) * slots > params.max_placing_pairs:
         return plan  # its first look at every visit in every route is not bounded by the clock
     try:
         result = reoptimise(problem, plan, time_limit_s=time_limit_s, rounds=0, seed=seed).plan
@@ -316,12 +321,11 @@ def place_again(problem: Problem, plan: Plan, *, seed: int, time_limit_s: float)
         return plan
     if len(result.unserved) >= len(plan.unserved) or not validate(problem, result).ok:
         return plan
-    meta = dict(plan.meta) | {"placed_again": len(plan.unserved) - len(result.unserved)}
-    return Plan(plan.problem_name, result.routes, result.hauls, result.unserved, meta)
+    return Plan(plan.problem_name, result.routes, result.hauls, result.unserved, plan.meta)
 
 
 class _Laps:
-    """Seconds per phase of a run, for the plan's meta data (where the time went)."""
+    """Seconds per phase of a run, for the plan's run statistics (where the time went)."""
 
     def __init__(self, began: float, tick: Callable[[], None]) -> None:
         self._last = began
@@ -334,16 +338,18 @@ class _Laps:
         self._last = now
         self._tick()
 
-    def __str__(self) -> str:
-        return ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in self._laps.items())
+    @property
+    def phases(self) -> tuple[tuple[str, float], ...]:
+        """Seconds per phase, in the order the phases first ran (rounded to milliseconds)."""
+        return tuple((phase, round(seconds, 3)) for phase, seconds in self._laps.items())
 
 
 def optimise(
     problem: Problem,
     *,
-    time_limit_s: float = 60.0,
+    stop: Stop,
     seed: int = 0,
-    max_iterations: int | None = None,
+    params: SolveParams | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
     portfolio: bool = True,
@@ -352,17 +358,22 @@ def optimise(
     """Plan the day; see the module's description. Never raises for an infeasible day: what
     cannot be served is listed in :attr:`Plan.unserved` with its reason.
 
-    ``portfolio=False`` returns the optimiser's own plan, without comparing it to the greedy one.
-    ``warm_start`` (yesterday's plan, say) seeds each stream's search with its routes, as far as
-    they still fit today's points, vehicles and shifts.
+    ``stop`` bounds the whole run (its iterations bound each search: the same plan for the same
+    seed); ``params`` are the tuning constants (their defaults when None). ``portfolio=False``
+    returns the optimiser's own plan, without comparing it to the greedy one. ``warm_start``
+    (yesterday's plan, say) seeds each stream's search with its routes, as far as they still fit
+    today's points, vehicles and shifts. The plan's :attr:`~routing.plan.Plan.stats` say how the
+    run went.
     """
     began = time.perf_counter()
+    params = params or SolveParams()
+    time_limit_s = stop.time_limit_s
     workers = workers or min(2, os.cpu_count() or 1)
     tick = _Ticker(progress, began, time_limit_s)
     tick.report(0.0)
     # The greedy plan first: a feasible day in well under a second at district scale, and how
     # long it takes tells how much time to keep for the greedy fill after the search.
-    baseline = plan_greedy(problem, seed=seed) if portfolio else None
+    baseline = plan_greedy(problem, seed=seed, params=params) if portfolio else None
     greedy_s = time.perf_counter() - began
     baseline_cost = None if baseline is None else compute_kpis(problem, baseline).cost_yuan
     if baseline_cost is not None:  # the best plan so far, until the optimiser's is judged
@@ -373,14 +384,14 @@ def optimise(
     slots = all_slots(problem)
     # Under an iteration limit every step is bounded by work, not the clock, so that a seed
     # gives the same plan on a busy machine; the time limit then only guards against a hang.
-    deterministic = max_iterations is not None
+    deterministic = stop.bounded_by_work
     allocation = allocate(
         problem,
         jobs,
         slots,
         seed=seed,
-        time_limit_s=min(5.0, time_limit_s / 10),
-        deterministic=deterministic,
+        stop=stop.within(min(params.allocation_max_s, time_limit_s * params.allocation_share)),
+        work=params.allocation_work,
     )
     laps("allocation")
     subs: list[StreamProblem] = []
@@ -391,9 +402,11 @@ def optimise(
         if not chosen or not dumps:
             continue
         profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
-        boarded, limit = _board_estimates(problem, stream, stream_jobs, profile)
+        boarded, limit = _board_estimates(
+            problem, stream, stream_jobs, profile, params.board_leg_factor
+        )
         whole[stream] = StreamProblem(stream, boarded, chosen, dumps, problem.travel, limit)
-        for piece_jobs, piece_slots in split_jobs(problem, boarded, chosen):
+        for piece_jobs, piece_slots in split_jobs(problem, boarded, chosen, params.sector_jobs):
             ids = [s.depot_id for s in piece_slots] + [d.facility_id for d in dumps]
             ids += [j.point_id for j in piece_jobs]
             matrices = {
@@ -404,14 +417,16 @@ def optimise(
                 sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
             subs.append(sub)
     laps("sub-problems")
-    reserve = min(max(10.0, 3 * greedy_s), 0.15 * time_limit_s + 2 * greedy_s)
+    reserve = min(
+        max(params.reserve_min_s, params.reserve_greedy_runs * greedy_s),
+        params.reserve_share * time_limit_s + params.reserve_cap_greedy_runs * greedy_s,
+    )
     left = max(0.5, time_limit_s - (time.perf_counter() - began) - reserve)
-    tasks = _budgets(subs, left, workers)
-    ends_at: float | None = time.time() + left
+    searching = Stop(left, stop.iterations, deadline=time.time() + left)
+    tasks = _budgets(subs, searching, workers, params)
     if deterministic:  # the iterations end each search; the time left only guards each one
-        tasks = [_Task(t.sub, left) for t in tasks]
-        ends_at = None
-    searched = _solve_all(tasks, seed, max_iterations, workers, ends_at, tick)
+        tasks = [_Task(t.sub, Stop(left, stop.iterations)) for t in tasks]
+    searched = _solve_all(tasks, seed, params, workers, tick)
     results = [found for found, _ in searched]
     laps("search")
     tick.report(0.85)
@@ -435,7 +450,7 @@ def optimise(
             records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
     laps("timing")
     insert_deadline = began + time_limit_s - (0.0 if deterministic else reserve / 2)
-    insert_missing(problem, records, crew, deadline=insert_deadline)
+    insert_missing(problem, records, crew, deadline=insert_deadline, tries=params.insertion_tries)
     laps("insertion")
     keep_facilities_within_capacity(problem, records, crew)
     keep_stations_in_storage(problem, records, crew)
@@ -482,25 +497,46 @@ def optimise(
         {
             "solver": "pyvrp+ortools",
             "seed": seed,
-            "seconds": round(time.perf_counter() - began, 3),
             "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
-            "streams": ", ".join(dict.fromkeys(s.stream.value for s in subs)),
-            "searches": len(subs),
-            "routing_library_kept": sum(kept for _, kept in searched),
         },
     )
     # What the solver left out, the greedy planner tries in the vehicle-shifts left free.
     laps("hauls and reasons")
-    plan = plan_greedy(problem, seed=seed, base=draft) if draft.unserved else draft
+    plan = plan_greedy(problem, seed=seed, base=draft, params=params) if draft.unserved else draft
     laps("greedy fill")
+    placed = 0
     if plan.unserved:
         left_s = time_limit_s if deterministic else began + time_limit_s - time.perf_counter()
-        plan = place_again(problem, plan, seed=seed, time_limit_s=left_s - AFTER_PLACING_S)
+        before = len(plan.unserved)
+        plan = place_again(
+            problem,
+            plan,
+            seed=seed,
+            time_limit_s=left_s - params.after_placing_s,
+            params=params,
+        )
+        placed = before - len(plan.unserved)
         laps("placed again")
+    stats = RunStats(
+        engine="optimiser",
+        chosen="pyvrp+ortools",
+        seed=seed,
+        seconds=0.0,
+        time_limit_s=time_limit_s,
+        iterations=stop.iterations,
+        searches=len(subs),
+        streams=tuple(dict.fromkeys(s.stream.value for s in subs)),
+        routing_library_kept=sum(kept for _, kept in searched),
+        placed_again=placed,
+    )
     if baseline is None or baseline_cost is None:
+        cost = compute_kpis(problem, plan).cost_yuan
         if progress:
-            progress(1.0, round(compute_kpis(problem, plan).cost_yuan * 100))
-        return plan
+            progress(1.0, round(cost * 100))
+        figures = Candidate(len(plan.unserved), cost, validate(problem, plan).ok)
+        laps("judging")
+        stats = dataclasses.replace(stats, optimiser=figures)
+        return _with_stats(plan, stats, laps, began)
     costs = {id(plan): compute_kpis(problem, plan).cost_yuan, id(baseline): baseline_cost}
     # A plan that breaks a rule is never preferred (the validator is the judge here too), then
     # fewer visits left unserved, then the lower cost.
@@ -509,12 +545,17 @@ def optimise(
     best = min((plan, baseline), key=lambda p: (broken[id(p)], len(p.unserved), costs[id(p)]))
     if progress:
         progress(1.0, round(costs[id(best)] * 100))
-    meta = dict(best.meta) | {"seconds": round(time.perf_counter() - began, 3)}
-    meta["optimiser_unserved"] = len(plan.unserved)
-    meta["optimiser_cost_yuan"] = costs[id(plan)]
-    meta["greedy_unserved"] = len(baseline.unserved)
-    meta["greedy_cost_yuan"] = costs[id(baseline)]
-    meta["optimiser_valid"] = int(not broken[id(plan)])
-    meta["greedy_valid"] = int(not broken[id(baseline)])
-    meta["phases_s"] = str(laps)
-    return Plan(best.problem_name, best.routes, best.hauls, best.unserved, meta)
+    stats = dataclasses.replace(
+        stats,
+        chosen=str(best.meta.get("solver", "greedy")),
+        optimiser=Candidate(len(plan.unserved), costs[id(plan)], not broken[id(plan)]),
+        greedy=Candidate(len(baseline.unserved), costs[id(baseline)], not broken[id(baseline)]),
+    )
+    return _with_stats(best, stats, laps, began)
+
+
+def _with_stats(plan: Plan, stats: RunStats, laps: _Laps, began: float) -> Plan:
+    """``plan`` with the run's statistics, its phases and its seconds to this moment."""
+    seconds = round(time.perf_counter() - began, 3)
+    stats = dataclasses.replace(stats, seconds=seconds, phases=laps.phases)
+    return dataclasses.replace(plan, stats=stats)

@@ -23,6 +23,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.sat.python import cp_model
 
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
+from routing.solve.params import SolveParams
+from routing.solve.stop import Stop
 
 SCALE = 1000  # coverage ratios in thousandths
 
@@ -48,24 +50,22 @@ class Offer:
     streams: frozenset[int]
 
 
-#: CP-SAT's deterministic time for a reproducible allocation (about a second of work here).
-DETERMINISTIC_ALLOCATION = 2.0
-
-
 def allocate_slots(
     needs: Sequence[Need],
     offers: Sequence[Offer],
     *,
-    time_limit_s: float = 5.0,
+    stop: Stop,
     seed: int = 0,
-    deterministic: bool = False,
+    work: float = 2.0,
 ) -> list[int | None]:
-    """The stream each offer (slot) carries, or None for a slot left idle.
+    """The stream each offer (slot) carries, or None for a slot left idle, within ``stop``.
 
-    ``deterministic``: one search worker, stopped by CP-SAT's deterministic time (a measure of
-    work, not of the clock), so the same input gives the same answer on any machine as long as
-    the wall-clock limit does not strike first.
+    When ``stop`` is bounded by work (it has iterations): one search worker, stopped by
+    ``work`` units of CP-SAT's deterministic time (a measure of work, not of the clock; 2.0 is
+    about a second here), so the same input gives the same answer on any machine as long as the
+    wall-clock limit (``stop``'s, at least 60 s) does not strike first.
     """
+    time_limit_s = stop.time_limit_s
     model = cp_model.CpModel()
     streams = sorted({n.stream for n in needs})
     x = {
@@ -104,9 +104,9 @@ def allocate_slots(
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 2
-    if deterministic:
+    if stop.bounded_by_work:
         solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = DETERMINISTIC_ALLOCATION
+        solver.parameters.max_deterministic_time = work
         solver.parameters.max_time_in_seconds = max(time_limit_s, 60.0)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -178,9 +178,6 @@ def assign_crews(
 
 #: Leg metres and seconds to or from a location a profile's matrix lacks (never allowed there).
 UNREACHABLE = 10**7
-#: Milli-fen for leaving a job out: far above any route's cost, so a job is dropped only when no
-#: vehicle can serve it within the rules.
-DROP_PENALTY = 10**11
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,9 +282,9 @@ def _to_slot_routes(
 def route_stream(
     sub: StreamProblem,
     *,
-    time_limit_s: float,
+    stop: Stop,
     initial: Sequence[SlotRoute] = (),
-    max_solutions: int | None = None,
+    drop_penalty: int | None = None,
     tick: Callable[[], None] | None = None,
 ) -> Routed | None:
     """Route one stream problem with OR-Tools' routing library (guided local search).
@@ -298,13 +295,15 @@ def route_stream(
     home loaded (CT4). Each slot is a vehicle with its depot, hours, profile, capacities, cost
     per km (legs) and per hour (from leaving to coming back). A job its body may not reach
     (CT6 by size, or absent from its profile's roads) is not allowed to it; a job may be left out
-    at a high penalty. ``initial`` (routes in ``sub``'s numbers) is where the search starts;
-    ``max_solutions`` bounds it by work (the same answer for the same input), the time limit by
-    the clock. ``tick`` is called at each solution the search finds (to report progress; what it
+    at ``drop_penalty`` (milli-fen; :attr:`SolveParams.drop_penalty_milli_fen` when None: far
+    above any route's cost, so a job is dropped only when no vehicle can serve it). ``initial`` (routes in ``sub``'s numbers) is where the
+    search starts; ``stop``'s iterations, as the most solutions it finds, bound it by work (the
+    same answer for the same input), its time limit by the clock. ``tick`` is called at each solution the search finds (to report progress; what it
     raises ends the search and is raised here). Returns None when no vehicle can be routed at all.
     """
     if not sub.jobs or not sub.slots or not sub.dumps:
         return None
+    penalty = SolveParams().drop_penalty_milli_fen if drop_penalty is None else drop_penalty
     nodes = _Nodes(sub, _copies(sub, initial))
     depot_node = {d: k for k, d in enumerate(nodes.depots)}
     starts = [depot_node[s.depot_id] for s in sub.slots]
@@ -382,7 +381,7 @@ def route_stream(
             routing.ActiveVar(index).SetValue(0)
         elif barred:
             routing.VehicleVar(index).RemoveValues(barred)
-        routing.AddDisjunction([index], DROP_PENALTY)
+        routing.AddDisjunction([index], penalty)
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = (
@@ -391,9 +390,9 @@ def route_stream(
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
-    params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 1000)))
-    if max_solutions is not None:
-        params.solution_limit = max_solutions
+    params.time_limit.FromMilliseconds(max(50, int(stop.time_limit_s * 1000)))
+    if stop.iterations is not None:
+        params.solution_limit = stop.iterations
     routing.CloseModelWithParameters(params)
 
     def restored(paths: list[list[int]]) -> pywrapcp.Assignment | None:

@@ -15,6 +15,7 @@ from routing.problem import Problem
 from routing.solve.jobs import all_slots, facility_hours, jobs_by_stream
 from routing.solve.model import Dump, StreamProblem
 from routing.solve.pyvrp_adapter import solve_plain
+from routing.solve.stop import Stop
 
 
 def whole_day(problem: Problem) -> StreamProblem:
@@ -50,6 +51,4 @@ def plain_pyvrp(
     problem: Problem, *, time_limit_s: float, seed: int, max_iterations: int | None = None
 ) -> dict[str, object]:
     """Plain PyVRP's result on the whole day (see the module's description)."""
-    return solve_plain(
-        whole_day(problem), time_limit_s=time_limit_s, seed=seed, max_iterations=max_iterations
-    )
+    return solve_plain(whole_day(problem), stop=Stop(time_limit_s, max_iterations), seed=seed)

@@ -30,31 +30,30 @@ from pyvrp import (
     Result,
     Route,
     Solution,
-    SolveParams,
     VehicleType,
     solve,
 )
+from pyvrp import SolveParams as PyVRPParams
 from pyvrp._pyvrp import Activity, ActivityType
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
+from routing.solve.params import SolveParams
+from routing.solve.stop import Stop
 
 FORBIDDEN = 10**7  # metres and seconds of a leg that must not be driven (115 days)
-PRIZE_FACTOR = 4  # a job's prize: this many times the cost of serving it alone
-MIN_PRIZE = 10**6
-MAX_PENALTY = 1e8  # FORBIDDEN × MAX_PENALTY stays far inside int64
 
 
-def stop_criterion(time_limit_s: float, iterations: int | None) -> StoppingCriterion:
-    """PyVRP's stopping criterion for a time limit in seconds and an optional iteration budget.
+def stop_criterion(stop: Stop) -> StoppingCriterion:
+    """PyVRP's stopping criterion for ``stop``: its time limit, and its iterations if any.
 
     The search ends at whichever comes first; an iteration budget makes it deterministic for a
     seed (the clock alone depends on the machine's speed).
     """
-    runtime = MaxRuntime(max(0.05, time_limit_s))
-    if iterations is None:
+    runtime = MaxRuntime(max(0.05, stop.time_limit_s))
+    if stop.iterations is None:
         return runtime
-    return MultipleCriteria([runtime, MaxIterations(iterations)])
+    return MultipleCriteria([runtime, MaxIterations(stop.iterations)])
 
 
 class _Ticking:
@@ -80,11 +79,15 @@ class Built:
     type_slots: list[list[int]]  # per vehicle type, the slots it stands for
 
 
-def build_data(sub: StreamProblem, *, plain: bool = False) -> Built:
+def build_data(
+    sub: StreamProblem, *, plain: bool = False, params: SolveParams | None = None
+) -> Built:
     """The PyVRP instance of a stream problem.
 
     ``plain``: PyVRP as it is, for comparison: every job required, no way home through a dump.
+    ``params``: the prizes' factor and floor (their defaults when None).
     """
+    params = params or SolveParams()
     depots = sorted({s.depot_id for s in sub.slots})
     loc_ids = [
         *depots,
@@ -136,7 +139,7 @@ def build_data(sub: StreamProblem, *, plain: bool = False) -> Built:
         Depot(2 * n_depots + k, tw_early=d.open_s, tw_late=d.close_s, service_duration=d.tipping_s)
         for k, d in enumerate(sub.dumps)
     ]
-    prizes = _prizes(sub, distances, durations, profiles, n_depots, first_job)
+    prizes = _prizes(sub, distances, durations, profiles, n_depots, first_job, params)
     clients = [
         Client(
             location=first_job + k,
@@ -196,8 +199,10 @@ def _prizes(
     profiles: list[str],
     n_depots: int,
     first_job: int,
+    params: SolveParams,
 ) -> NDArray[np.int64]:
-    """Per job, a prize a few times the cost of a truck serving it alone (out, serve, home).
+    """Per job, a prize a few times (:attr:`SolveParams.prize_factor`) the cost of a truck serving
+    it alone (out, serve, home), at least :attr:`SolveParams.min_prize_milli_fen`.
 
     High enough that every job worth a detour is served, low enough that the penalties for
     breaking windows or capacity still weigh more: a prize far above all costs makes HGS keep
@@ -219,8 +224,8 @@ def _prizes(
         cost = out_d * km + (out_t + service) * hour
         reachable = out_t < FORBIDDEN
         best = np.where(reachable, np.minimum(best, cost), best)
-    prizes = np.where(np.isfinite(best), PRIZE_FACTOR * best, 0)
-    return np.maximum(prizes, MIN_PRIZE).astype(np.int64)
+    prizes = np.where(np.isfinite(best), params.prize_factor * best, 0)
+    return np.maximum(prizes, params.min_prize_milli_fen).astype(np.int64)
 
 
 def _to_routes(sub: StreamProblem, built: Built, solution: Solution) -> list[SlotRoute]:
@@ -274,22 +279,23 @@ def _warm_solution(sub: StreamProblem, built: Built) -> Solution | None:
 
 def _search(
     built: Built,
-    time_limit_s: float,
+    stop: Stop,
     seed: int,
-    iterations: int | None,
+    params: SolveParams,
     initial: Solution | None = None,
     tick: Callable[[], None] | None = None,
 ) -> Result:
     # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
-    # of lateness must come to cost more than the prize it would buy.
-    params = SolveParams(penalty=PenaltyParams(max_penalty=MAX_PENALTY))
-    stop = stop_criterion(time_limit_s, iterations)
+    # of lateness must come to cost more than the prize it would buy (FORBIDDEN × max_penalty
+    # stays far inside int64).
+    pyvrp_params = PyVRPParams(penalty=PenaltyParams(max_penalty=params.max_penalty))
+    criterion = stop_criterion(stop)
     return solve(
         built.data,
-        stop=stop if tick is None else _Ticking(stop, tick),
+        stop=criterion if tick is None else _Ticking(criterion, tick),
         seed=seed,
         display=False,
-        params=params,
+        params=pyvrp_params,
         initial_solution=initial,
     )
 
@@ -297,26 +303,27 @@ def _search(
 def solve_stream(
     sub: StreamProblem,
     *,
-    time_limit_s: float,
+    stop: Stop,
     seed: int,
-    max_iterations: int | None = None,
+    params: SolveParams | None = None,
     tick: Callable[[], None] | None = None,
 ) -> list[SlotRoute]:
-    """Routes for one stream problem by PyVRP's hybrid genetic search.
+    """Routes for one stream problem by PyVRP's hybrid genetic search, until ``stop``.
 
     ``tick`` is called at each iteration of the search (to report progress; it may raise to
     stop the search).
     """
     if not sub.jobs or not sub.slots or not sub.dumps:
         return []
-    built = build_data(sub)
+    params = params or SolveParams()
+    built = build_data(sub, params=params)
     warm = _warm_solution(sub, built)
-    result = _search(built, time_limit_s, seed, max_iterations, warm, tick)
+    result = _search(built, stop, seed, params, warm, tick)
     return _to_routes(sub, built, result.best)
 
 
 def solve_plain(
-    sub: StreamProblem, *, time_limit_s: float, seed: int, max_iterations: int | None = None
+    sub: StreamProblem, *, stop: Stop, seed: int, params: SolveParams | None = None
 ) -> dict[str, object]:
     """Plain PyVRP on a whole day relaxed to what it models (the benchmark's reference).
 
@@ -324,8 +331,9 @@ def solve_plain(
     ``sub.dumps`` whatever the stream; shift windows and profiles as the optimiser's; no rule of
     CT1–CT5, crews or breaks. Returns its cost (milli-fen), distance, routes and feasibility.
     """
-    built = build_data(sub, plain=True)
-    result = _search(built, time_limit_s, seed, max_iterations)
+    params = params or SolveParams()
+    built = build_data(sub, plain=True, params=params)
+    result = _search(built, stop, seed, params)
     best = result.best
     routes = best.routes()
     cost = sum(

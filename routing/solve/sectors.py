@@ -17,9 +17,7 @@ from collections.abc import Sequence
 
 from routing.problem import Problem
 from routing.solve.model import Job, Slot
-
-#: Most visits in one search.
-SECTOR_JOBS = 1_500
+from routing.solve.params import SolveParams
 
 Piece = tuple[tuple[Job, ...], tuple[Slot, ...]]
 
@@ -27,9 +25,9 @@ Piece = tuple[tuple[Job, ...], tuple[Slot, ...]]
 def split_jobs(
     problem: Problem, jobs: Sequence[Job], slots: Sequence[Slot], most: int | None = None
 ) -> list[Piece]:
-    """``jobs`` and ``slots`` in pieces of at most about ``most`` jobs (:data:`SECTOR_JOBS`
-    unless given); one piece if they fit."""
-    most = most or SECTOR_JOBS
+    """``jobs`` and ``slots`` in pieces of at most about ``most`` jobs
+    (:attr:`SolveParams.sector_jobs` unless given); one piece if they fit."""
+    most = most or SolveParams().sector_jobs
     if len(jobs) <= most or not slots:
         return [(tuple(jobs), tuple(slots))]
     sizes = sorted({s.size for s in slots})

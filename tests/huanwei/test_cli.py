@@ -105,6 +105,22 @@ def test_plan_command_writes_a_valid_plan(files: tuple[Path, Path], tmp_path: Pa
     assert json.loads((tmp_path / "g.geojson").read_text())["type"] == "FeatureCollection"
 
 
+def test_plan_command_reads_tuning_constants_from_a_file(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = tmp_path / "params.toml"
+    params.write_text("routing_share = 0.5\ngreedy_candidates = 20\n", "utf-8")
+    out = tmp_path / "plan.json"
+    args = ["plan", "--problem", str(files[0]), "--out", str(out), "--time-limit", "2"]
+    assert main([*args, "--iterations", "50", "--params", str(params), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "seconds by phase: greedy " in printed
+    assert json.loads(out.read_text())["stats"]["iterations"] == 50
+    params.write_text("routing_share = 2\n", "utf-8")
+    assert main([*args, "--params", str(params)]) == 2
+    assert "routing_share: must be a share between 0 and 1" in capsys.readouterr().err
+
+
 def test_demo_runs_end_to_end_on_a_small_district(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

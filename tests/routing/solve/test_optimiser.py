@@ -13,7 +13,7 @@ from routing.fleet import RuleParameters
 from routing.hauls import schedule_hauls
 from routing.plan import Plan, Unserved
 from routing.problem import Problem
-from routing.solve import optimise, plan_greedy, solve
+from routing.solve import Stop, optimise, plan_greedy, solve
 from routing.solve.optimiser import place_again
 from routing.units import HOUR, MINUTE
 from routing.validation import validate
@@ -27,9 +27,8 @@ def quick(problem: Problem, time_limit_s: float = 2.0, **options: object) -> Pla
     """The optimiser's own plan (no greedy portfolio), small and deterministic."""
     return optimise(
         problem,
-        time_limit_s=time_limit_s,
+        stop=Stop(time_limit_s, iterations=150),
         seed=1,
-        max_iterations=150,
         workers=1,
         portfolio=False,
         **options,  # type: ignore[arg-type]
@@ -138,9 +137,7 @@ def test_a_problem_built_to_tempt_a_rule_break_gets_a_valid_plan(rule: str) -> N
 
 def test_a_warm_start_from_yesterdays_plan_keeps_more_of_it() -> None:
     problem = generate_district(BOX, seed=3, spec=DistrictSpec(scale=0.06))
-    yesterday = optimise(
-        problem, time_limit_s=8, seed=1, max_iterations=1000, workers=1, portfolio=False
-    )
+    yesterday = optimise(problem, stop=Stop(8, iterations=1000), seed=1, workers=1, portfolio=False)
 
     def placed(plan: Plan) -> dict[tuple[str, int], tuple[str, str]]:
         return {
@@ -152,9 +149,8 @@ def test_a_warm_start_from_yesterdays_plan_keeps_more_of_it() -> None:
     for name, warm in (("cold", None), ("warm", yesterday)):
         today = optimise(
             problem,
-            time_limit_s=8,
+            stop=Stop(8, iterations=20),
             seed=2,
-            max_iterations=20,
             workers=1,
             portfolio=False,
             warm_start=warm,
@@ -186,4 +182,4 @@ def test_visits_left_out_are_placed_again_where_a_route_has_room() -> None:
     placed = place_again(problem, partial, seed=1, time_limit_s=30.0)
     assert_valid(problem, placed)
     assert len(placed.unserved) < len(left_out)
-    assert placed.meta["placed_again"] == len(left_out) - len(placed.unserved)
+    assert placed.meta == partial.meta

@@ -14,9 +14,13 @@ import numpy as np
 from routing.domain import WasteStream
 from routing.solve.model import Dump, Job, Slot, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.optimiser import better_routes
-from routing.solve.ortools_adapter import DROP_PENALTY, route_stream
+from routing.solve.ortools_adapter import route_stream
+from routing.solve.params import SolveParams
+from routing.solve.stop import Stop
 from routing.travel import TravelMatrix
 from routing.units import HOUR, MINUTE
+
+DROP_PENALTY = SolveParams().drop_penalty_milli_fen
 
 
 def _matrix(positions: dict[str, float]) -> TravelMatrix:
@@ -76,7 +80,7 @@ def _served(routes: list[SlotRoute]) -> list[int]:
 
 def test_the_load_forces_trips_and_every_trip_ends_at_a_dump_within_capacity() -> None:
     jobs, sub = _in_a_line(4, 600, 10.0, first_km=2.0)
-    routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
+    routed = route_stream(sub, stop=Stop(2.0, iterations=200))
     assert routed is not None
     assert _served(routed.routes) == [0, 1, 2, 3]
     trips = [t for r in routed.routes for t in r.trips]
@@ -95,7 +99,7 @@ def test_a_trip_tips_at_the_dump_open_at_that_hour_not_the_nearest() -> None:
     sub = _problem(jobs, [_slot("v1")], [near, far], positions)
     # A start that tips at the near dump (as the way home through the nearest dump would).
     given = [SlotRoute(0, 6 * HOUR, (SlotTrip((0, 1, 2), 0),))]
-    routed = route_stream(sub, time_limit_s=2.0, initial=given, max_solutions=200)
+    routed = route_stream(sub, stop=Stop(2.0, iterations=200), initial=given)
     assert routed is not None
     assert routed.initial_objective is None  # the near dump is closed by then: not a plan
     assert _served(routed.routes) == [0, 1, 2]
@@ -107,7 +111,7 @@ def test_a_job_no_body_may_reach_is_left_out_and_the_rest_served() -> None:
     jobs = [_job("wide", 100), _job("narrow", 100, size=1), _job("other", 100)]
     positions = {"depot": 0.0, "plant": 4.0, "wide": 1.0, "narrow": 2.0, "other": 3.0}
     sub = _problem(jobs, [_slot("v1", size=2), _slot("v2", size=3)], [ALL_DAY], positions)
-    routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
+    routed = route_stream(sub, stop=Stop(2.0, iterations=200))
     assert routed is not None
     assert _served(routed.routes) == [0, 2]
     assert routed.objective > DROP_PENALTY  # the narrow one is paid for as left out
@@ -116,7 +120,7 @@ def test_a_job_no_body_may_reach_is_left_out_and_the_rest_served() -> None:
 def test_the_on_board_estimate_splits_trips() -> None:
     # 10 min on board a job, 25 min a trip: at most two jobs a trip although the load allows all.
     _, sub = _in_a_line(5, 10, 6.0, on_board_s=25 * MINUTE)
-    routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
+    routed = route_stream(sub, stop=Stop(2.0, iterations=200))
     assert routed is not None
     assert _served(routed.routes) == [0, 1, 2, 3, 4]
     assert max(len(t.jobs) for r in routed.routes for t in r.trips) == 2
@@ -131,13 +135,13 @@ def test_the_search_improves_a_poor_start_and_is_kept() -> None:
     jobs = [_job(p, 100) for p in [*west, *east]]
     sub = _problem(jobs, [_slot("v1"), _slot("v2")], [ALL_DAY], positions)
     poor = [SlotRoute(0, 6 * HOUR, tuple(SlotTrip((k,), 0) for k in (0, 3, 1, 4, 2, 5)))]
-    routed = route_stream(sub, time_limit_s=5.0, initial=poor, max_solutions=2000)
+    routed = route_stream(sub, stop=Stop(5.0, iterations=2000), initial=poor)
     assert routed is not None and routed.initial_objective is not None
     assert routed.objective < routed.initial_objective
     assert _served(routed.routes) == list(range(6))
     assert better_routes(poor, routed) is routed.routes
     # Given a start the search cannot better, the start is kept.
-    again = route_stream(sub, time_limit_s=2.0, initial=routed.routes, max_solutions=200)
+    again = route_stream(sub, stop=Stop(2.0, iterations=200), initial=routed.routes)
     assert again is not None and again.initial_objective == routed.objective
     assert better_routes(routed.routes, again) in (routed.routes, again.routes)
     assert again.objective <= routed.objective
@@ -145,7 +149,7 @@ def test_the_search_improves_a_poor_start_and_is_kept() -> None:
 
 def test_fewer_jobs_served_is_never_preferred() -> None:
     _, sub = _in_a_line(3, 100, 4.0)
-    routed = route_stream(sub, time_limit_s=2.0, max_solutions=200)
+    routed = route_stream(sub, stop=Stop(2.0, iterations=200))
     assert routed is not None
     everything = [SlotRoute(0, 6 * HOUR, (SlotTrip((0, 1, 2), 0),))]
     # The same objective as the routing library's own routes, but one job where there were three.
@@ -158,7 +162,7 @@ def test_the_same_input_under_a_solution_limit_gives_the_same_routes() -> None:
     jobs = [_job(f"p{k}", 250) for k in range(8)]
     positions = {"depot": 0.0, "plant": 9.0} | {f"p{k}": (-1.0) ** k * (1.0 + k) for k in range(8)}
     sub = _problem(jobs, [_slot("v1"), _slot("v2")], [ALL_DAY], positions)
-    first = route_stream(sub, time_limit_s=30.0, max_solutions=300)
-    second = route_stream(sub, time_limit_s=30.0, max_solutions=300)
+    first = route_stream(sub, stop=Stop(30.0, iterations=300))
+    second = route_stream(sub, stop=Stop(30.0, iterations=300))
     assert first is not None and second is not None
     assert first.routes == second.routes and first.objective == second.objective

@@ -3,10 +3,8 @@ exactly one piece, and the optimiser's plan over the pieces still passes the val
 
 from __future__ import annotations
 
-import pytest
-
 from routing.domain import WasteStream
-from routing.solve import optimise, optimiser, sectors
+from routing.solve import SolveParams, Stop, optimise, sectors
 from routing.solve.jobs import all_slots, jobs_by_stream
 from routing.validation import validate
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
@@ -40,14 +38,19 @@ def test_a_stream_that_fits_is_one_piece() -> None:
     assert sectors.split_jobs(problem, jobs, slots) == [(tuple(jobs), tuple(slots))]
 
 
-def test_the_optimiser_over_sectors_returns_a_valid_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_optimiser_over_sectors_returns_a_valid_plan() -> None:
     problem = generate_district(BOX, seed=6, spec=DistrictSpec(scale=0.2))
-    monkeypatch.setattr(sectors, "SECTOR_JOBS", 60)
+    params = SolveParams(sector_jobs=60)
     plan = optimise(
-        problem, time_limit_s=60.0, seed=1, max_iterations=100, workers=2, portfolio=False
+        problem,
+        stop=Stop(60.0, iterations=100),
+        params=params,
+        seed=1,
+        workers=2,
+        portfolio=False,
     )
-    assert int(plan.meta["searches"]) > len(str(plan.meta["streams"]).split(", "))
-    assert sum(p.visits_per_day for p in problem.points) >= optimiser.POOL_MIN_JOBS  # spawned
+    assert plan.stats is not None and plan.stats.searches > len(plan.stats.streams)
+    assert sum(p.visits_per_day for p in problem.points) >= params.pool_min_jobs  # spawned
     report = validate(problem, plan)
     assert report.ok, [str(v) for v in report.violations[:5]]
     served = sum(1 for _ in plan.served_visits())
