@@ -138,7 +138,6 @@ _MAY_BE_ZERO = frozenset(
         "reserve_min_s",
         "reserve_greedy_runs",
         "reserve_cap_greedy_runs",
-        "min_search_s",
         "pool_min_jobs",
         "routing_max_jobs",
         "min_prize_milli_fen",
