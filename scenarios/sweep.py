@@ -27,7 +27,7 @@ from routing.errors import Defect, HuanweiError
 from routing.kpi import compute_kpis, transport_figures
 from routing.plan_file import plan_to_dict
 from routing.problem import Problem
-from routing.solve import solve
+from routing.solve import Progress, solve
 from routing.validation import validate
 from scenarios.base import scenario_problem
 from scenarios.scenario_file import Scenario, ScenarioError, SolveOptions
@@ -66,14 +66,18 @@ class ScenarioOutcome:
     worker: str = ""
 
 
-def solve_problem(problem: Problem, task: ScenarioTask) -> ScenarioOutcome:
-    """Solve an already built scenario problem on one core and judge the plan."""
+def solve_problem(
+    problem: Problem, task: ScenarioTask, *, progress: Progress | None = None
+) -> ScenarioOutcome:
+    """Solve an already built scenario problem on one core and judge the plan; ``progress`` is
+    the solver's (:func:`routing.solve.solve`)."""
     began = time.perf_counter()
     scenario, options = task.scenario, task.options
     plan = solve(
         problem,
         time_limit_s=options.time_limit_s,
         seed=options.seed,
+        progress=progress,
         max_iterations=options.iterations,
         engine=task.engine,
         workers=1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.models import Base, utcnow
@@ -14,9 +14,11 @@ from api.db.models import Base, utcnow
 class ScenarioComparisonRow(Base):
     """A planner's request to compare what-if scenarios of a district, and its report.
 
-    ``status``: queued, running, succeeded or failed. ``request`` holds the scenarios as the
-    planner sent them; ``report`` the comparison's JSON and ``html`` its page, once succeeded.
-    ``progress`` is the share of scenarios solved.
+    ``status``: queued, running, succeeded, failed or cancelled, as a plan job's
+    (:mod:`api.jobs.store` moves both): ``heartbeat_at`` is renewed by the worker while it solves,
+    and a running comparison whose heartbeat stops has lost its worker. ``request`` holds the
+    scenarios as the planner sent them; ``report`` the comparison's JSON and ``html`` its page,
+    once succeeded. ``progress`` is the share of scenarios solved.
     """
 
     __tablename__ = "scenario_comparisons"
@@ -31,10 +33,13 @@ class ScenarioComparisonRow(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     html: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     worker: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

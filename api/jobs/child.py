@@ -1,5 +1,8 @@
 """Solving a job's problem in a child process, so that the job's worker stays free to beat.
 
+Any job's work goes there (:func:`run_in_child`): a plan job's solve (:func:`solve_in_child`), a
+scenario comparison's solves and report.
+
 The solver's C++ extensions (PyVRP, OR-Tools) hold the interpreter for seconds at a time; a
 heartbeat thread sharing their process stalls with them, and a healthy job was failed as lost.
 The worker therefore only waits: it relays the child's progress, renews the heartbeat, and ends
@@ -22,10 +25,12 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from threading import Event
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from routing.plan import Plan
 from routing.problem import Problem
@@ -42,6 +47,8 @@ PROGRESS_EVERY_S = 0.5
 POLL_S = 0.1
 _PR_SET_PDEATHSIG = 1  # Linux prctl(2)
 
+T = TypeVar("T")
+
 
 class SolveFailedError(Exception):
     """The solve failed in the child process; the message is the job's error."""
@@ -49,6 +56,21 @@ class SolveFailedError(Exception):
 
 class SolveCancelledError(Exception):
     """The job's cancel was requested: the child was ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class SolveTask:
+    """A plan job's solve, as the child runs it: ``solver(problem, …)`` with the progress."""
+
+    solver: Solver
+    problem: Problem
+    time_limit_s: float
+    seed: int
+
+    def __call__(self, progress: Progress) -> Plan:
+        return self.solver(
+            self.problem, time_limit_s=self.time_limit_s, seed=self.seed, progress=progress
+        )
 
 
 def solve_in_child(
@@ -70,6 +92,30 @@ def solve_in_child(
         :func:`routing.solve.solve`).
     problem, time_limit_s, seed
         The solver's arguments (seconds; the seed of its search).
+    progress, cancelled, name
+        As :func:`run_in_child`'s.
+
+    Raises
+    ------
+    SolveCancelledError
+        ``cancelled`` was set before the child finished.
+    SolveFailedError
+        The solver raised (its type and message), or the child ended without a plan.
+    """
+    task = SolveTask(solver, problem, time_limit_s, seed)
+    return run_in_child(task, progress=progress, cancelled=cancelled, name=name)
+
+
+def run_in_child(
+    task: Callable[[Progress], T], *, progress: Progress, cancelled: Event, name: str
+) -> T:
+    """Run ``task`` in a spawned child process and return what it returns.
+
+    Parameters
+    ----------
+    task
+        A picklable callable (a module's top-level function or a frozen dataclass of one) that
+        is given the child's progress callback.
     progress
         Called here, in the caller's thread, with each ``(fraction, best cost in fen)`` the
         child reports (at most every :data:`PROGRESS_EVERY_S` seconds).
@@ -84,16 +130,12 @@ def solve_in_child(
     SolveCancelledError
         ``cancelled`` was set before the child finished.
     SolveFailedError
-        The solver raised (its type and message), or the child ended without a plan.
+        ``task`` raised (its type and message), or the child ended without a result.
     """
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     # Not daemonic: the optimiser's searches may start a pool of processes of their own.
-    child = context.Process(
-        target=child_main,
-        args=(sender, os.getpid(), solver, problem, time_limit_s, seed),
-        name=name,
-    )
+    child = context.Process(target=child_main, args=(sender, os.getpid(), task), name=name)
     child.start()
     sender.close()  # the child holds the only sending end: its end is the pipe's end
     try:
@@ -107,14 +149,14 @@ def solve_in_child(
             except EOFError:
                 child.join()
                 raise SolveFailedError(
-                    f"the solver's process ended without a plan (exit code {child.exitcode})"
+                    f"the solver's process ended without a result (exit code {child.exitcode})"
                 ) from None
             kind = message[0]
             if kind == "progress":
                 progress(message[1], message[2])
-            elif kind == "plan":
-                plan: Plan = message[1]
-                return plan
+            elif kind == "result":
+                result: T = message[1]
+                return result
             else:
                 log.error("the solver failed in process %s:\n%s", child.pid, message[2])
                 raise SolveFailedError(message[1])
@@ -135,15 +177,8 @@ def end(child: multiprocessing.process.BaseProcess) -> None:
     child.join()
 
 
-def child_main(
-    sender: Connection,
-    parent_pid: int,
-    solver: Solver,
-    problem: Problem,
-    time_limit_s: float,
-    seed: int,
-) -> None:
-    """The child's entry point: solve, sending progress, then the plan or the error."""
+def child_main(sender: Connection, parent_pid: int, task: Callable[[Progress], object]) -> None:
+    """The child's entry point: run the task, sending progress, then its result or error."""
     _follow_parent(parent_pid)
     last = [-PROGRESS_EVERY_S]
 
@@ -154,13 +189,13 @@ def child_main(
             sender.send(("progress", fraction, best_cost_fen))  # a dead worker breaks the pipe
 
     try:
-        plan = solver(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
+        result = task(progress)
     except (BrokenPipeError, ConnectionResetError):
-        return  # the worker is gone: nobody waits for the plan
+        return  # the worker is gone: nobody waits for the result
     except Exception as error:
         sender.send(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))
         return
-    sender.send(("plan", plan))
+    sender.send(("result", result))
 
 
 def _follow_parent(parent_pid: int) -> None:

@@ -1,35 +1,33 @@
-"""Scenario comparisons as jobs: claimed by one worker, solved scenario by scenario, reported.
+"""Scenario comparisons as jobs: claimed, beaten, cancelled and reaped as plan jobs are.
 
-Each scenario of a queued comparison is solved in turn on one core and judged by the validator;
-the report (JSON and HTML) is stored with the comparison's success. The comparison's rows and
-the reading of its scenarios are :mod:`api.repositories.scenarios`'.
+A comparison is a job of its own kind (:data:`api.jobs.store.COMPARISONS`) that goes through the
+plan jobs' machinery (:mod:`api.jobs.running`): a conditional claim, its scenarios solved in
+turn on one core in a child process while the worker renews the heartbeat and writes progress
+(the share of scenarios solved), the child ended on a cancel, and a comparison whose worker died
+failed by the reaper and retryable. The report (JSON and HTML) is stored with the comparison's
+success; a report that comes back after the reaper failed the comparison is kept unless the
+comparison was retried meanwhile. The comparison's rows and the reading of its scenarios are
+:mod:`api.repositories.scenarios`'.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db import models as m
 from api.db.engine import make_engine, session_factory
-from api.db.scenario_models import ScenarioComparisonRow
-from api.jobs.queue import JobQueue
-from api.jobs.runner import worker_name
-from api.repositories.scenarios import (
-    FAILED,
-    QUEUED,
-    RUNNING,
-    SUCCEEDED,
-    district_document,
-    get_comparison,
-    problems_of,
-    scenarios_of,
-)
+from api.jobs import store
+from api.jobs.child import SolveFailedError
+from api.jobs.running import JobCancelledError, end_job, refuse_late, run_beating, worker_name
+from api.repositories.scenarios import district_document, get_comparison, problems_of, scenarios_of
 from routing.errors import HuanweiError
+from routing.problem import Problem
+from routing.solve import Progress
 from scenarios.base import build_base
 from scenarios.report import comparison, comparison_html
 from scenarios.scenario_file import Base
@@ -37,101 +35,148 @@ from scenarios.sweep import ScenarioOutcome, ScenarioTask, solve_problem
 
 log = logging.getLogger(__name__)
 
-
-def _claim(session: Session, comparison_id: int, worker: str) -> bool:
-    result = session.execute(
-        update(ScenarioComparisonRow)
-        .where(ScenarioComparisonRow.id == comparison_id, ScenarioComparisonRow.status == QUEUED)
-        .values(status=RUNNING, worker=worker, started_at=m.utcnow(), progress=0.0)
-    )
-    session.commit()
-    return bool(getattr(result, "rowcount", 0) == 1)
+COMPARISONS = store.COMPARISONS
 
 
-def _finish(sessions: sessionmaker[Session], comparison_id: int, **values: Any) -> None:
-    with sessions() as session:
-        session.execute(
-            update(ScenarioComparisonRow)
-            .where(ScenarioComparisonRow.id == comparison_id)
-            .values(finished_at=m.utcnow(), **values)
-        )
-        session.commit()
+class ScenarioSolver(Protocol):
+    """Solves one scenario's problem and judges the plan (:func:`scenarios.sweep.solve_problem`)."""
+
+    def __call__(
+        self, problem: Problem, task: ScenarioTask, *, progress: Progress | None = None
+    ) -> ScenarioOutcome: ...
 
 
-def run_comparison(
-    sessions: sessionmaker[Session], comparison_id: int, *, worker: str = ""
-) -> str | None:
-    """Run a queued comparison; its final status (None if another worker had it)."""
-    worker = worker or worker_name("scenarios")
-    with sessions() as session:
-        if not _claim(session, comparison_id, worker):
-            return None
-        row = get_comparison(session, comparison_id)
-        request, district_id = dict(row.request), row.district_id
-        try:
-            document = district_document(session, district_id)
-        except HuanweiError as error:
-            _finish(sessions, comparison_id, status=FAILED, error=str(error))
-            return FAILED
-    try:
-        scenarios = scenarios_of(request, document)
+@dataclass(frozen=True, slots=True)
+class ComparisonTask:
+    """A comparison's work, as its child process runs it: every scenario read, built, solved and
+    judged in turn, then the report; returns the report's JSON and its page.
+
+    ``request`` is the planner's (:class:`api.schemas.scenarios.ComparisonRequest`'s fields),
+    ``document`` the district's current data as a problem file.
+    """
+
+    request: Mapping[str, Any]
+    document: Mapping[str, Any]
+    solver: ScenarioSolver = solve_problem
+
+    def __call__(self, progress: Progress) -> tuple[dict[str, Any], str]:
+        document = dict(self.document)
+        scenarios = scenarios_of(self.request, document)
         day = build_base(Base(document=document))
         problems = problems_of(scenarios, day)
         outcomes: list[ScenarioOutcome] = []
-        for scenario in scenarios:
+        for i, scenario in enumerate(scenarios):
+
+            def share(fraction: float, best_cost_fen: int | None, i: int = i) -> None:
+                progress((i + fraction) / len(scenarios), None)
+
             task = ScenarioTask(scenario, scenario.solve)
-            outcomes.append(solve_problem(problems[scenario.name], task))
-            with sessions() as session:
-                get_comparison(session, comparison_id).progress = len(outcomes) / len(scenarios)
-                session.commit()
+            outcomes.append(self.solver(problems[scenario.name], task, progress=share))
+            progress((i + 1) / len(scenarios), None)
         report = comparison(outcomes)
-        html = comparison_html(report, outcomes, problems, None)
+        return report, comparison_html(report, outcomes, problems, None)
+
+
+def run_comparison(
+    sessions: sessionmaker[Session],
+    comparison_id: int,
+    *,
+    worker: str = "",
+    solver: ScenarioSolver = solve_problem,
+    isolate: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+) -> str | None:
+    """Run a queued comparison; its final status (None if it was not ours).
+
+    Parameters
+    ----------
+    sessions
+        Sessions of the comparison's database.
+    comparison_id
+        The comparison.
+    worker
+        This worker's name (:func:`api.jobs.running.worker_name`; one is made if empty).
+    solver
+        Solves each scenario; with ``isolate`` it must be picklable.
+    isolate
+        Solve in a child process, as the executors and the workers do; otherwise in this thread
+        (tests of the API around a comparison).
+    clock
+        Seconds, for spacing progress writes.
+    """
+    worker = worker or worker_name("scenarios")
+    with sessions() as session:
+        if not store.claim(session, comparison_id, worker=worker, kind=COMPARISONS):
+            return None
+        row = get_comparison(session, comparison_id)
+        request = dict(row.request)
+        try:
+            document = district_document(session, row.district_id)
+        except HuanweiError as error:
+            store.finish(
+                session,
+                comparison_id,
+                worker=worker,
+                status=store.FAILED,
+                error=str(error),
+                kind=COMPARISONS,
+            )
+            session.commit()
+            return store.FAILED
+
+    def end(status: str, error: str) -> str | None:
+        return end_job(sessions, comparison_id, worker, status, error, kind=COMPARISONS)
+
+    try:
+        report, html = run_beating(
+            sessions,
+            comparison_id,
+            ComparisonTask(request, document, solver),
+            worker=worker,
+            kind=COMPARISONS,
+            isolate=isolate,
+            name=f"scenario-comparison-{comparison_id}",
+            clock=clock,
+        )
+    except JobCancelledError:
+        return end(store.CANCELLED, "cancelled during the solves")
+    except SolveFailedError as error:
+        return end(store.FAILED, str(error))
     except Exception as error:
         log.exception("scenario comparison %s failed", comparison_id)
-        _finish(sessions, comparison_id, status=FAILED, error=f"{type(error).__name__}: {error}")
-        return FAILED
-    _finish(sessions, comparison_id, status=SUCCEEDED, progress=1.0, report=report, html=html)
-    return SUCCEEDED
+        return end(store.FAILED, f"{type(error).__name__}: {error}")
+    with sessions() as session:
+        if store.finish(
+            session,
+            comparison_id,
+            worker=worker,
+            status=store.SUCCEEDED,
+            kind=COMPARISONS,
+            report=report,
+            html=html,
+        ) or store.finish_late(
+            session, comparison_id, worker=worker, kind=COMPARISONS, report=report, html=html
+        ):
+            session.commit()
+            return store.SUCCEEDED
+        session.rollback()
+    refuse_late(sessions, comparison_id, worker, kind=COMPARISONS)
+    return None
 
 
 def run_comparison_in_process(database_url: str, comparison_id: int) -> str | None:
     """A process pool's entry point (picklable arguments): its own engine."""
     engine = make_engine(database_url)
     try:
-        return run_comparison(session_factory(engine), comparison_id)
+        return run_comparison(
+            session_factory(engine), comparison_id, worker=worker_name("process"), isolate=True
+        )
     finally:
         engine.dispose()
 
 
-def submit(queue: JobQueue, comparison_id: int) -> None:
-    """Hand a queued comparison to the app's job executor; with the ``external`` executor,
-    ``huanwei scenario worker`` runs it."""
-    executor = queue.executor
-    if executor is None:
-        return
-    future: Future[str | None]
-    if isinstance(executor, ProcessPoolExecutor):
-        future = executor.submit(
-            run_comparison_in_process, queue.settings.database_url, comparison_id
-        )
-    else:
-        future = executor.submit(run_comparison, queue.sessions, comparison_id)
-    future.add_done_callback(_log_crash)
-
-
-def _log_crash(future: Future[str | None]) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        log.error("scenario comparison crashed: %s", future.exception())
-
-
 def run_queued(sessions: sessionmaker[Session]) -> int:
-    """Run every queued comparison, oldest first (``huanwei scenario worker``); how many ran."""
+    """Run every queued comparison here, oldest first (tests); how many ran."""
     with sessions() as session:
-        ids = list(
-            session.scalars(
-                select(ScenarioComparisonRow.id)
-                .where(ScenarioComparisonRow.status == QUEUED)
-                .order_by(ScenarioComparisonRow.id)
-            )
-        )
+        ids = store.queued_ids(session, kind=COMPARISONS)
     return sum(1 for i in ids if run_comparison(sessions, i) is not None)

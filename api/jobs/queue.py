@@ -1,5 +1,8 @@
 """Where jobs run: an executor inside the API process, or ``huanwei worker`` processes.
 
+Jobs are plan jobs and scenario comparisons (:class:`api.jobs.store.JobKind`): both are
+submitted to the same executor, reaped by the same reaper and resubmitted at start.
+
 ==========  ===============================================================================
 executor    what runs a submitted job
 ==========  ===============================================================================
@@ -11,7 +14,7 @@ external    nothing in the API: ``huanwei worker`` processes poll for queued job
 ==========  ===============================================================================
 
 Whatever the executor, the solve itself runs in a child process of the job's worker
-(:mod:`api.jobs.child`), which beats the heartbeat, relays progress and ends the child on a
+(:mod:`api.jobs.child`, :mod:`api.jobs.running`), which beats the heartbeat, relays progress and ends the child on a
 cancel. A pool's worker process is not daemonic (``concurrent.futures`` since Python 3.9), so it
 may start that child. Whatever the executor, a job's record is its state: at start the queue fails jobs whose worker
 stopped (no heartbeat for ``stale_job_s``) and submits every queued job again, so jobs survive a
@@ -32,7 +35,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.core.config import Settings
 from api.db.engine import make_engine, session_factory
 from api.jobs import store
-from api.jobs.runner import Solver, run_job, worker_name
+from api.jobs.comparisons import run_comparison, run_comparison_in_process
+from api.jobs.runner import Solver, run_job
+from api.jobs.running import worker_name
 from routing.solve import solve
 
 log = logging.getLogger(__name__)
@@ -54,7 +59,7 @@ def run_job_in_process(database_url: str, job_id: int) -> str | None:
 
 
 class JobQueue:
-    """Submits plan jobs to the configured executor and keeps lost jobs from hanging.
+    """Submits jobs (plan jobs, scenario comparisons) to the configured executor and keeps lost jobs from hanging.
 
     Parameters
     ----------
@@ -91,26 +96,37 @@ class JobQueue:
                 initargs=(self.settings.job_nice,),
             )
         elif kind == "thread":
-            self.executor = ThreadPoolExecutor(
-                self.settings.job_workers, thread_name_prefix="plan-job"
-            )
+            self.executor = ThreadPoolExecutor(self.settings.job_workers, thread_name_prefix="job")
         try:
             self.reap()
             with self.sessions() as session:
-                for job_id in store.queued_ids(session):
-                    self.submit(job_id)
+                queued = [(k, i) for k in store.KINDS for i in store.queued_ids(session, kind=k)]
+            for job_kind, job_id in queued:
+                self.submit(job_id, kind=job_kind)
         except SQLAlchemyError as error:  # the API still starts, and /health says why
-            log.error("plan jobs cannot be read (is the database migrated?): %s", error)
+            log.error("jobs cannot be read (is the database migrated?): %s", error)
         self._reaper = threading.Thread(target=self._reap_loop, name="job-reaper", daemon=True)
         self._reaper.start()
 
-    def submit(self, job_id: int) -> None:
+    def submit(self, job_id: int, *, kind: store.JobKind = store.PLANS) -> None:
         """Hand a queued job to the executor (with ``external``, the workers will find it)."""
         if self.executor is None:
             return
         future: Future[str | None]
-        if isinstance(self.executor, ProcessPoolExecutor):
-            future = self.executor.submit(run_job_in_process, self.settings.database_url, job_id)
+        url = self.settings.database_url
+        if kind is store.COMPARISONS:
+            if isinstance(self.executor, ProcessPoolExecutor):
+                future = self.executor.submit(run_comparison_in_process, url, job_id)
+            else:
+                future = self.executor.submit(
+                    run_comparison,
+                    self.sessions,
+                    job_id,
+                    worker=worker_name("thread"),
+                    isolate=True,
+                )
+        elif isinstance(self.executor, ProcessPoolExecutor):
+            future = self.executor.submit(run_job_in_process, url, job_id)
         else:
             future = self.executor.submit(
                 run_job,
@@ -126,10 +142,10 @@ class JobQueue:
     def _done(self, future: Future[str | None]) -> None:
         self._futures.discard(future)
         if not future.cancelled() and future.exception() is not None:
-            log.error("plan job crashed: %s", future.exception())
+            log.error("a job crashed: %s", future.exception())
 
     def reap(self) -> int:
-        """Fail running jobs whose worker stopped; returns how many."""
+        """Fail running jobs (of every kind) whose worker stopped; returns how many."""
         with self.sessions() as session:
             return store.fail_lost(session, stale_after_s=self.settings.stale_job_s)
 

@@ -13,9 +13,6 @@ job's error says so) otherwise.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -25,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.errors import ConflictError
 from api.jobs import store
-from api.jobs.child import SolveCancelledError, SolveFailedError, solve_in_child
+from api.jobs.child import SolveFailedError, SolveTask
+from api.jobs.running import JobCancelledError, end_job, refuse_late, run_beating
 from api.repositories import plans as plan_store
 from api.repositories.districts import get_district, load_problem
 from api.repositories.scenarios import scenario_of_plan
@@ -41,10 +39,6 @@ from routing.validation import validate
 
 log = logging.getLogger(__name__)
 
-#: Seconds between heartbeats of a running job (and between checks for a cancel request).
-HEARTBEAT_S = 1.0
-#: Least seconds between two progress writes.
-PROGRESS_EVERY_S = 0.5
 VERSION_RETRIES = 5
 
 
@@ -54,62 +48,6 @@ class Solver(Protocol):
     def __call__(
         self, problem: Problem, *, time_limit_s: float, seed: int, progress: Progress | None
     ) -> Plan: ...
-
-
-class JobCancelledError(Exception):
-    """Raised inside the solver's progress callback when the job's cancel was requested."""
-
-
-def worker_name(kind: str) -> str:
-    """A name for this worker: kind, host, process and thread."""
-    return f"{kind}:{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-
-
-class _Heartbeat:
-    """Renews the job's heartbeat from a thread while the solver runs; sees cancel requests."""
-
-    def __init__(self, sessions: sessionmaker[Session], job_id: int, worker: str) -> None:
-        self.sessions = sessions
-        self.job_id = job_id
-        self.worker = worker
-        self.cancelled = threading.Event()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._progress: tuple[float, int | None] | None = None
-        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
-
-    def __enter__(self) -> _Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def report(self, fraction: float, best_cost_fen: int | None) -> None:
-        with self._lock:
-            self._progress = (fraction, best_cost_fen)
-
-    def beat(self) -> None:
-        with self._lock:
-            progress, self._progress = self._progress, None
-        with self.sessions() as session:
-            cancel = store.beat(
-                session,
-                self.job_id,
-                worker=self.worker,
-                progress=progress[0] if progress else None,
-                best_cost_fen=progress[1] if progress else None,
-            )
-        if cancel:
-            self.cancelled.set()
-
-    def _run(self) -> None:
-        while not self._stop.wait(HEARTBEAT_S):
-            try:
-                self.beat()
-            except Exception:  # a lost connection must not kill the solve; the reaper decides
-                log.exception("heartbeat of job %s failed", self.job_id)
 
 
 def run_job(
@@ -130,7 +68,8 @@ def run_job(
     job_id
         The job.
     worker
-        This worker's name (:func:`worker_name`): the job is claimed, beaten and finished as its.
+        This worker's name (:func:`api.jobs.running.worker_name`): the job is claimed, beaten
+        and finished as its.
     solver
         The solve function; with ``isolate`` it must be picklable (a module's top-level function).
     isolate
@@ -153,62 +92,25 @@ def run_job(
             return store.FAILED
         time_limit_s, seed = job.time_limit_s, job.seed
 
-    heartbeat = _Heartbeat(sessions, job_id, worker)
-    last = [clock() - PROGRESS_EVERY_S]
-
-    def progress(fraction: float, best_cost_fen: int | None) -> None:
-        if heartbeat.cancelled.is_set():
-            raise JobCancelledError
-        if clock() - last[0] >= PROGRESS_EVERY_S or fraction >= 1.0:
-            last[0] = clock()
-            heartbeat.report(fraction, best_cost_fen)
-
     try:
-        with heartbeat:
-            if isolate:
-                plan = solve_in_child(
-                    solver,
-                    problem,
-                    time_limit_s=time_limit_s,
-                    seed=seed,
-                    progress=progress,
-                    cancelled=heartbeat.cancelled,
-                    name=f"plan-job-{job_id}",
-                )
-            else:
-                plan = solver(problem, time_limit_s=time_limit_s, seed=seed, progress=progress)
-        heartbeat.beat()  # a last look for a cancel that came during the solve
-    except (JobCancelledError, SolveCancelledError):
-        return _end(sessions, job_id, worker, store.CANCELLED, "cancelled during the solve")
+        plan = run_beating(
+            sessions,
+            job_id,
+            SolveTask(solver, problem, time_limit_s, seed),
+            worker=worker,
+            isolate=isolate,
+            name=f"plan-job-{job_id}",
+            clock=clock,
+        )
+    except JobCancelledError:
+        return end_job(sessions, job_id, worker, store.CANCELLED, "cancelled during the solve")
     except SolveFailedError as error:
-        return _end(sessions, job_id, worker, store.FAILED, str(error))
+        return end_job(sessions, job_id, worker, store.FAILED, str(error))
     except Exception as error:
         log.exception("plan job %s failed", job_id)
-        return _end(sessions, job_id, worker, store.FAILED, f"{type(error).__name__}: {error}")
-    if heartbeat.cancelled.is_set():
-        return _end(sessions, job_id, worker, store.CANCELLED, "cancelled during the solve")
+        error_text = f"{type(error).__name__}: {error}"
+        return end_job(sessions, job_id, worker, store.FAILED, error_text)
     return _store_plan(sessions, job_id, worker, problem, travel, plan)
-
-
-def _end(
-    sessions: sessionmaker[Session], job_id: int, worker: str, status: str, error: str
-) -> str | None:
-    with sessions() as session:
-        mine = store.finish(session, job_id, worker=worker, status=status, error=error)
-        session.commit()
-    return status if mine else None
-
-
-def _refuse_late(sessions: sessionmaker[Session], job_id: int, worker: str) -> None:
-    """Say, in the log and in the job's error, that this worker's plan came too late."""
-    with sessions() as session:
-        job = store.get_job(session, job_id)
-        why = f"the job was {job.status}" + (
-            f" by {job.worker}" if job.worker and job.worker != worker else ""
-        )
-        log.warning("plan job %s: the plan of %s was refused: %s", job_id, worker, why)
-        store.note_refused(session, job_id, worker=worker, why=why)
-        session.commit()
 
 
 def _store_plan(
@@ -232,7 +134,7 @@ def _store_plan(
                     session, job_id, worker=worker, status=store.SUCCEEDED
                 ) and not store.finish_late(session, job_id, worker=worker):
                     session.rollback()
-                    _refuse_late(sessions, job_id, worker)
+                    refuse_late(sessions, job_id, worker)
                     return None
                 row = plan_store.add_version(
                     session,
@@ -258,4 +160,4 @@ def _store_plan(
                 return store.SUCCEEDED
             except IntegrityError:
                 session.rollback()  # another job took this version number: number again
-    return _end(sessions, job_id, worker, store.FAILED, "could not number the plan version")
+    return end_job(sessions, job_id, worker, store.FAILED, "could not number the plan version")

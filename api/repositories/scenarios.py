@@ -2,7 +2,7 @@
 
 A comparison is checked when it is requested (every scenario read and its changes applied to the
 district's current data, so a bad change is refused at once, naming ``scenarios[i].changes[j]``
-and the field) and run later by the job executor (:mod:`api.jobs.comparisons`).
+and the field) and run later as a job (:mod:`api.jobs.comparisons`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from routing.problem_file import problem_to_dict
 from scenarios.base import BaseDay, build_base, scenario_problem
 from scenarios.scenario_file import Base, Scenario, ScenarioError, SolveOptions, scenario_from_dict
 
-QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
+QUEUED, SUCCEEDED = "queued", "succeeded"
 CURRENT = "current"
 
 

@@ -1,4 +1,5 @@
-"""Scenario comparisons: planners compare what-ifs of a district's current data, as jobs."""
+"""Scenario comparisons: planners compare what-ifs of a district's current data, as jobs
+(queued, followed, cancelled and retried as plan jobs are)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from api.core.errors import JobStateError
 from api.db import models as m
 from api.db.scenario_models import ScenarioComparisonRow
 from api.deps import QueueDep, Role, SessionDep, require_roles
-from api.jobs import comparisons
+from api.jobs import store
 from api.repositories import scenarios as repo
 from api.repositories.districts import get_district
 from api.schemas.fields import PathId
@@ -37,6 +38,9 @@ def comparison_public(row: ScenarioComparisonRow) -> ComparisonPublic:
         progress=row.progress,
         scenarios=names,
         error=row.error,
+        attempts=row.attempts,
+        cancel_requested=row.cancel_requested,
+        retryable=row.status in (store.FAILED, store.CANCELLED),
         report=row.report,
         created_at=row.created_at,
         started_at=row.started_at,
@@ -66,7 +70,7 @@ def request_comparison(
     )
     session.add(row)
     session.commit()
-    comparisons.submit(queue, row.id)
+    queue.submit(row.id, kind=store.COMPARISONS)
     return comparison_public(row)
 
 
@@ -91,6 +95,28 @@ def get_comparison(
 ) -> ComparisonPublic:
     """A comparison's status and progress, and its report once it has succeeded."""
     return comparison_public(repo.get_comparison(session, comparison_id))
+
+
+@router.post("/scenario-comparisons/{comparison_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
+def cancel_comparison(
+    comparison_id: PathId, session: SessionDep, user: PlannerUser
+) -> ComparisonPublic:
+    """Cancel a queued comparison, or ask a running one to stop (its solves are ended; it ends
+    cancelled, without a report)."""
+    row = repo.get_comparison(session, comparison_id)
+    store.request_cancel(session, row)
+    return comparison_public(row)
+
+
+@router.post("/scenario-comparisons/{comparison_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+def retry_comparison(
+    comparison_id: PathId, session: SessionDep, queue: QueueDep, user: PlannerUser
+) -> ComparisonPublic:
+    """Queue a failed or cancelled comparison again (one whose worker was lost, say)."""
+    row = repo.get_comparison(session, comparison_id)
+    store.requeue(session, row)
+    queue.submit(row.id, kind=store.COMPARISONS)
+    return comparison_public(row)
 
 
 @router.get(

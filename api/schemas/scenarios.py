@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.fields import CONTROLS, TEXT_PATTERN, Finite
 
-ComparisonStatus = Literal["queued", "running", "succeeded", "failed"]
+ComparisonStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class ScenarioIn(BaseModel):
@@ -46,7 +46,10 @@ class ComparisonRequest(BaseModel):
 
 class ComparisonPublic(BaseModel):
     """A comparison job: status, progress (share of scenarios solved) and, once done, the
-    report (``huanwei-scenario-comparison/1``, as ``huanwei scenario compare`` writes it)."""
+    report (``huanwei-scenario-comparison/1``, as ``huanwei scenario compare`` writes it).
+
+    ``retryable``: failed (its worker lost, say) or cancelled; ``attempts``: runs started.
+    """
 
     id: int
     district_id: int
@@ -54,6 +57,9 @@ class ComparisonPublic(BaseModel):
     progress: float
     scenarios: list[str]
     error: str
+    attempts: int
+    cancel_requested: bool
+    retryable: bool
     report: dict[str, Any] | None
     created_at: dt.datetime
     started_at: dt.datetime | None

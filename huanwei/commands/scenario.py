@@ -47,7 +47,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _sweep_options(c)
     c.set_defaults(run=run_compare)
 
-    c = commands.add_parser("worker", help="run the API's queued scenario comparisons")
+    c = commands.add_parser(
+        "worker", help="run the API's queued scenario comparisons only (huanwei worker runs all)"
+    )
     c.add_argument("--once", action="store_true", help="run what is queued, then stop")
     c.add_argument("--poll", type=float, default=2.0, help="seconds between looks (default 2)")
     c.set_defaults(run=run_worker)
@@ -180,24 +182,19 @@ def run_site(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    """Run queued comparisons of ``HUANWEI_DATABASE_URL`` (the API's ``external`` executor)."""
-    import time
+    """Run queued comparisons of ``HUANWEI_DATABASE_URL`` (the API's ``external`` executor),
+    as ``huanwei worker`` runs them: heartbeat, cancel, and lost comparisons failed."""
+    import contextlib
+    import logging
 
     from api.core.config import Settings
-    from api.db.engine import make_engine, session_factory
-    from api.jobs.comparisons import run_queued
+    from api.jobs.store import COMPARISONS
+    from api.jobs.worker import work
 
-    engine = make_engine(Settings.from_env().database_url)
-    sessions = session_factory(engine)
-    try:
-        while True:
-            ran = run_queued(sessions)
-            if ran:
-                print(f"ran {ran} scenario comparison(s)", flush=True)
-            if args.once:
-                return 0
-            time.sleep(args.poll)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        engine.dispose()
+    logging.basicConfig(level=logging.INFO)
+    with contextlib.suppress(KeyboardInterrupt):
+        ran = work(
+            Settings.from_env(), poll_s=args.poll, kinds=(COMPARISONS,), until_idle=args.once
+        )
+        print(f"ran {ran} scenario comparison(s)", flush=True)
+    return 0

@@ -184,6 +184,8 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/districts/{d}/scenario-comparisons", PLANNING, {}),
     ("GET", "/scenario-comparisons/{s}", PLANNING, {}),
     ("GET", "/scenario-comparisons/{r}/report.html", PLANNING, {}),
+    ("POST", "/scenario-comparisons/{s}/cancel", PLANNING, {}),
+    ("POST", "/scenario-comparisons/{k}/retry", PLANNING, {}),
     ("GET", "/me/assignment", DRIVER, {"params": {"date": DAY}}),
     ("GET", "/me/assignment.gpx", DRIVER, {"params": {"date": DAY}}),
     ("GET", "/me/assignment.ics", DRIVER, {"params": {"date": DAY}}),
@@ -195,7 +197,8 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
 
 def _world(api: Api, district: int, path: str) -> dict[str, Any]:
     """A district with a published plan, spare records, a queued and a failed job; a dispatch
-    change, a queued or a finished scenario comparison only when ``path`` needs one."""
+    change, a queued, a finished or a cancelled scenario comparison only when ``path`` needs
+    one."""
     plan_id = plan_day(api, district)
     routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
     api.bind_driver(district, routes[0]["crew"])
@@ -234,13 +237,16 @@ def _world(api: Api, district: int, path: str) -> dict[str, Any]:
         change = api.call("POST", f"/plans/{plan_id}/urgent", json=urgent)
         assert change.status_code == 201, change.text
         extra["x"] = change.json()["change"]["id"]
-    for key in ("s", "r"):
+    for key in ("s", "r", "k"):
         if f"{{{key}}}" in path:
             queued = api.call("POST", f"{base}/scenario-comparisons", json=WHAT_IF, role="planner")
             assert queued.status_code == 202, queued.text
             extra[key] = queued.json()["id"]
     if "{r}" in path:
         assert run_queued(api.sessions) == 1
+    if "{k}" in path:
+        cancel = api.call("POST", f"/scenario-comparisons/{extra['k']}/cancel", role="planner")
+        assert cancel.status_code == 202, cancel.text
     return extra | {
         "d": district,
         "p": plan_id,

@@ -86,14 +86,16 @@ class Client:
 
 
 @contextlib.contextmanager
-def start(committed: Engine, **changes: Any) -> Iterator[Client]:
+def start(committed: Engine, *, role: str = "dispatcher", **changes: Any) -> Iterator[Client]:
+    """The app on ``committed`` with ``changes`` to its settings, and a client signed in as
+    ``role``."""
     solver = changes.pop("solver", greedy)
     app = create_app(settings(**changes), engine=committed, solver=solver)
     sessions = session_factory(committed)
     with sessions() as session:
-        exists = session.scalar(select(m.UserRow.id).where(m.UserRow.username == "dispatcher"))
-    users = {"dispatcher": exists} if exists else add_users(sessions)
-    token = issue_token(int(users["dispatcher"]), version=0, secret_key=SECRET, ttl_s=3600)
+        exists = session.scalar(select(m.UserRow.id).where(m.UserRow.username == role))
+    users = {role: exists} if exists else add_users(sessions)
+    token = issue_token(int(users[role]), version=0, secret_key=SECRET, ttl_s=3600)
     with TestClient(app) as client:
         yield Client(client, token)
 

@@ -1,13 +1,41 @@
 """Scenario comparisons over the API: planners and admins only, bad changes refused with their
-field, comparisons run as jobs, the report's plans all valid."""
+field, comparisons run as jobs (heartbeat, cancel, a lost worker's comparison failed and
+retryable), the report's plans all valid."""
 
 from __future__ import annotations
 
+import ctypes
+import datetime
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import Engine
+
+from api.db import models as m
+from api.db.engine import make_engine, session_factory
 from api.db.scenario_models import ScenarioComparisonRow
+from api.jobs import store
 from api.jobs.comparisons import run_comparison, run_queued
-from tests.api.conftest import Api
+from api.jobs.worker import work
+from routing.problem import Problem
+from routing.solve import Progress
+from scenarios.sweep import ScenarioOutcome, ScenarioTask, solve_problem
+from tests.api.conftest import Api, settings
+from tests.api.test_jobs import (
+    STALE_S,
+    Client,
+    Row,
+    alive,
+    children_of,
+    longest_wait,
+    new_district,
+    start,
+)
 
 WHAT_IFS: dict[str, Any] = {
     "scenarios": [
@@ -99,3 +127,183 @@ def test_a_comparison_runs_as_a_job_and_reports_side_by_side(api: Api, district:
     listed = api.call("GET", url(district), role="planner").json()
     assert [c["id"] for c in listed] == [comparison]
     assert api.call("GET", "/scenario-comparisons/999999", role="planner").status_code == 404
+
+
+def test_a_comparison_cancels_and_retries_as_a_plan_job_does(api: Api, district: int) -> None:
+    comparison = api.call("POST", url(district), role="planner", json=WHAT_IFS).json()["id"]
+    path = f"/scenario-comparisons/{comparison}"
+    cancelled = api.call("POST", f"{path}/cancel", role="planner")
+    assert cancelled.status_code == 202, cancelled.text
+    assert cancelled.json()["status"] == "cancelled" and cancelled.json()["retryable"]
+    assert run_queued(api.sessions) == 0  # a cancelled comparison is not run
+    again = api.call("POST", f"{path}/cancel", role="planner")
+    assert again.status_code == 409 and "only queued or running" in again.text
+    retried = api.call("POST", f"{path}/retry", role="planner").json()
+    assert retried["status"] == "queued" and not retried["cancel_requested"]
+    assert run_queued(api.sessions) == 1
+    done = api.call("GET", path, role="planner").json()
+    assert done["status"] == "succeeded" and done["attempts"] == 1 and not done["retryable"]
+    refused = api.call("POST", f"{path}/retry", role="planner")
+    assert refused.status_code == 409 and "only failed or cancelled" in refused.text
+
+
+@dataclass(frozen=True, slots=True)
+class SlowScenarios:
+    """Solves each scenario after reporting progress for ``seconds`` (picklable: comparisons
+    solve in a child process), by the greedy engine."""
+
+    seconds: float
+
+    def __call__(
+        self, problem: Problem, task: ScenarioTask, *, progress: Progress | None = None
+    ) -> ScenarioOutcome:
+        steps = max(1, int(self.seconds / 0.05))
+        for step in range(steps):
+            if progress is not None:
+                progress(step / steps, None)
+            time.sleep(0.05)
+        return solve_problem(problem, replace(task, engine="greedy"), progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class HoggingScenarios:
+    """Holds the interpreter for ``seconds`` per scenario (as PyVRP's and OR-Tools' C++ steps
+    do), then solves it by the greedy engine."""
+
+    seconds: float
+
+    def __call__(
+        self, problem: Problem, task: ScenarioTask, *, progress: Progress | None = None
+    ) -> ScenarioOutcome:
+        ctypes.PyDLL(None).usleep(int(self.seconds * 1_000_000))  # keeps the interpreter's lock
+        return solve_problem(problem, replace(task, engine="greedy"), progress=progress)
+
+
+def wait_for(
+    client: Client, comparison: int, *, until: tuple[str, ...], timeout_s: float = 60
+) -> dict[str, Any]:
+    """The comparison once its status is one of ``until``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        row = client("GET", f"/scenario-comparisons/{comparison}").json()
+        if row["status"] in until:
+            return dict(row)
+        time.sleep(0.05)
+    raise AssertionError(f"comparison {comparison} stayed {row['status']}")
+
+
+def _compare(database_url: str, comparison: int, worker: str, solver: Any) -> None:
+    """A worker of one comparison, solving in a child process."""
+    sessions = session_factory(make_engine(database_url))
+    run_comparison(sessions, comparison, worker=worker, solver=solver, isolate=True)
+
+
+def test_a_comparison_whose_worker_is_killed_ends_failed_and_retryable(
+    committed: Engine,
+) -> None:
+    with start(committed, role="planner") as client:
+        district = new_district(client)
+        comparison = client("POST", url(district), json=WHAT_IFS).json()["id"]
+        process = multiprocessing.get_context("fork").Process(
+            target=_compare,
+            args=(settings().database_url, comparison, "doomed", SlowScenarios(60)),
+        )
+        process.start()
+        wait_for(client, comparison, until=("running",))
+        time.sleep(1.5)  # mid-solve, after a heartbeat or two
+        assert process.pid is not None
+        solvers = children_of(process.pid)
+        assert solvers, "the worker solves in a child process"
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+        deadline = time.monotonic() + 15
+        while any(alive(pid) for pid in solvers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(pid) for pid in solvers), "the solves outlived their worker"
+        with session_factory(committed)() as session:
+            later = m.utcnow() + datetime.timedelta(seconds=5)
+            assert store.fail_lost(session, stale_after_s=2, now=later) == 1
+        failed = client("GET", f"/scenario-comparisons/{comparison}").json()
+        assert failed["status"] == "failed" and failed["retryable"], failed
+        assert "heartbeat" in failed["error"] and failed["report"] is None
+        retried = client("POST", f"/scenario-comparisons/{comparison}/retry")
+        assert retried.status_code == 202 and retried.json()["status"] == "queued"
+        assert work(settings(), max_jobs=1, poll_s=0.1) == 1  # `huanwei worker` runs it
+        done = client("GET", f"/scenario-comparisons/{comparison}").json()
+        assert done["status"] == "succeeded" and done["attempts"] == 2, done
+        assert done["error"] == "" and done["report"]["reference"] == "current"
+
+
+def watch(committed: Engine, comparison: int, *, timeout_s: float) -> list[Row]:
+    """The comparison's row every 0.1 s until it finishes: (seconds, status, progress, None,
+    heartbeat)."""
+    sessions = session_factory(committed)
+    began = time.monotonic()
+    rows: list[Row] = []
+    while time.monotonic() - began < timeout_s:
+        with sessions() as session:
+            row = session.get(ScenarioComparisonRow, comparison)
+            assert row is not None
+            rows.append(
+                (time.monotonic() - began, row.status, row.progress, None, row.heartbeat_at)
+            )
+        if row.status in store.FINISHED:
+            return rows
+        time.sleep(0.1)
+    raise AssertionError(f"comparison {comparison} did not finish: {rows[-1]}")
+
+
+def test_a_comparison_longer_than_the_stale_limit_succeeds(committed: Engine) -> None:
+    # Each scenario holds the interpreter for 1.5 x the stale limit; the API's reaper runs.
+    with start(committed, role="planner", stale_job_s=STALE_S) as client:
+        district = new_district(client)
+        comparison = client("POST", url(district), json=WHAT_IFS).json()["id"]
+        process = multiprocessing.get_context("spawn").Process(
+            target=_compare,
+            args=(settings().database_url, comparison, "hog", HoggingScenarios(1.5 * STALE_S)),
+        )
+        process.start()
+        try:
+            rows = watch(committed, comparison, timeout_s=90)
+        finally:
+            process.join(timeout=60)
+        done = client("GET", f"/scenario-comparisons/{comparison}").json()
+        assert done["status"] == "succeeded" and done["error"] == "", done
+        assert longest_wait(rows, 4) < STALE_S, rows  # the heartbeat
+        shares = {row[2] for row in rows if row[1] == "running"}
+        assert any(0 < share < 1 for share in shares), shares  # progress: scenarios solved
+
+
+def test_cancelling_a_running_comparison_ends_its_solves(committed: Engine) -> None:
+    with start(committed, role="planner") as client:
+        district = new_district(client)
+        comparison = client("POST", url(district), json=WHAT_IFS).json()["id"]
+        before = set(children_of(os.getpid()))
+        statuses: list[str | None] = []
+        worker = threading.Thread(
+            target=lambda: statuses.append(
+                run_comparison(
+                    session_factory(committed),
+                    comparison,
+                    worker="cancelled",
+                    solver=SlowScenarios(60),
+                    isolate=True,
+                )
+            )
+        )
+        worker.start()
+        running = wait_for(client, comparison, until=("running",))
+        deadline = time.monotonic() + 30
+        while running["progress"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the child process has started and solves
+            running = client("GET", f"/scenario-comparisons/{comparison}").json()
+        solvers = set(children_of(os.getpid())) - before
+        asked = time.monotonic()
+        cancel = client("POST", f"/scenario-comparisons/{comparison}/cancel")
+        assert cancel.status_code == 202 and cancel.json()["cancel_requested"]
+        done = wait_for(client, comparison, until=store.FINISHED, timeout_s=30)
+        took = time.monotonic() - asked
+        worker.join(timeout=30)
+        assert done["status"] == "cancelled" and done["report"] is None and done["retryable"]
+        assert statuses == ["cancelled"] and took < 2.5, took
+        assert solvers and not any(alive(pid) for pid in solvers)
