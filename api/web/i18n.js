@@ -234,5 +234,7 @@ const HW_STRINGS = {
   'scenarios.compared': ['比较的情景', 'compared'],
   'scenarios.status': ['状态', 'status'],
   'scenarios.show': ['查看报告', 'show report'],
+  'scenarios.cancel': ['取消', 'cancel'],
+  'scenarios.retry': ['重试', 'retry'],
   'scenarios.report': ['情景比较 #{id} 的报告：', 'Report of comparison #{id}:'],
 };

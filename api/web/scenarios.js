@@ -1,6 +1,7 @@
 /* The planner's what-ifs: ask the scenario service (/districts/{id}/scenario-comparisons) to
- * compare the district as it is with a what-if, follow the jobs, and show a finished comparison's
- * own HTML report (figures, charts, route maps) inside the page. */
+ * compare the district as it is with a what-if, follow the jobs (cancel an open one, retry a failed
+ * or cancelled one), and show a finished comparison's own HTML report (figures, charts, route
+ * maps) inside the page. */
 'use strict';
 
 const HWScenarios = (() => {
@@ -62,7 +63,18 @@ const HWScenarios = (() => {
       el('iframe', { id: 'scenario-report', class: 'report-frame', sandbox: '', srcdoc: html, title: `report ${id}` }));
   }
 
-  function renderList(listBox, frameBox, rows) {
+  /** The row's action: its report once succeeded, cancel while open, retry once failed or
+   * cancelled (`act(id, 'cancel' | 'retry')`). */
+  function action(frameBox, row, act) {
+    const button = (cls, key, onclick) => el('button', { type: 'button', class: `link-button ${cls}`, onclick }, t(key));
+    if (row.status === 'succeeded') return button('show-report', 'scenarios.show', () => showReport(frameBox, row.id));
+    if (OPEN.includes(row.status)) {
+      return row.cancel_requested ? '' : button('cancel-comparison', 'scenarios.cancel', () => act(row.id, 'cancel'));
+    }
+    return row.retryable ? button('retry-comparison', 'scenarios.retry', () => act(row.id, 'retry')) : '';
+  }
+
+  function renderList(listBox, frameBox, rows, act) {
     HW.clear(listBox);
     if (!rows.length) {
       listBox.append(el('p', { class: 'muted' }, t('scenarios.none')));
@@ -74,9 +86,7 @@ const HWScenarios = (() => {
         el('td', {}, row.id),
         el('td', {}, row.scenarios.join(' · ')),
         el('td', {}, `${t(`job.${row.status}`)} ${Math.round(row.progress * 100)}%`, row.error ? el('div', { class: 'error small' }, row.error) : ''),
-        el('td', {}, row.status === 'succeeded'
-          ? el('button', { type: 'button', class: 'link-button show-report', onclick: () => showReport(frameBox, row.id) }, t('scenarios.show'))
-          : '')))));
+        el('td', {}, action(frameBox, row, act))))));
   }
 
   /** The what-if section of the planner's page for district `districtId`. */
@@ -96,8 +106,21 @@ const HWScenarios = (() => {
 
     async function refresh() {
       const rows = await HW.api(`/districts/${districtId}/scenario-comparisons`);
-      renderList(listBox, frameBox, rows);
+      renderList(listBox, frameBox, rows, act);
       if (rows.some((r) => OPEN.includes(r.status))) timer = setTimeout(refresh, POLL_MS);
+    }
+
+    /** Cancel or retry comparison `id`, then show the list as it is. */
+    async function act(id, verb) {
+      message.hidden = true;
+      try {
+        await HW.api(`/scenario-comparisons/${id}/${verb}`, { method: 'POST' });
+      } catch (failure) {
+        message.textContent = failure.message;
+        message.hidden = false;
+      }
+      if (timer) clearTimeout(timer);
+      await refresh();
     }
 
     async function submit(form) {

@@ -83,3 +83,34 @@ def test_dispatchers_are_not_offered_what_ifs(browser: Browser, server: Server) 
     browser.state()
     assert browser.all("#whatif-form") == []
     assert browser.find("#scenarios").text == "情景模拟由规划员使用。"
+
+
+def test_planner_cancels_an_open_what_if_and_retries_it(browser: Browser, server: Server) -> None:
+    browser.sign_in("planner")
+    browser.open(f"/web/planner?district={server.district_id}")
+    browser.state()
+    browser.visible("#whatif-form")
+    browser.find("#whatif-name").clear()
+    browser.find("#whatif-name").send_keys("long-what-if")
+    browser.find("#whatif-time").clear()
+    browser.find("#whatif-time").send_keys("600")
+    browser.find("#whatif-iterations").clear()  # the whole time limit: it is still open
+    browser.find("#whatif-run").click()
+
+    def click(css: str) -> None:  # the list is redrawn every second: look again until it is there
+        script = "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;"
+        browser.wait(lambda d: d.execute_script(script, css))
+
+    click("#scenario-list .cancel-comparison")
+    cancelled = '#scenario-list tr[data-status="cancelled"]'
+    browser.wait(lambda d: browser.all(cancelled))
+    comparison = int(browser.find(cancelled).get_attribute("data-comparison") or 0)
+    url = f"/scenario-comparisons/{comparison}"
+    assert server.call("GET", url, user="planner").json()["status"] == "cancelled"
+
+    click(f'#scenario-list tr[data-comparison="{comparison}"] .retry-comparison')
+    browser.wait(lambda d: server.call("GET", url, user="planner").json()["status"] != "cancelled")
+    assert server.call("GET", url, user="planner").json()["attempts"] >= 1
+    assert server.call("POST", f"{url}/cancel", user="planner").status_code == 202
+    browser.wait(lambda d: server.call("GET", url, user="planner").json()["status"] == "cancelled")
+    assert browser.console_errors() == []
