@@ -307,3 +307,49 @@ def test_cancelling_a_running_comparison_ends_its_solves(committed: Engine) -> N
         assert done["status"] == "cancelled" and done["report"] is None and done["retryable"]
         assert statuses == ["cancelled"] and took < 2.5, took
         assert solvers and not any(alive(pid) for pid in solvers)
+
+
+def test_queued_comparisons_survive_a_restart_of_the_api(committed: Engine) -> None:
+    with start(committed, role="planner") as client:  # "external": nothing runs them
+        district = new_district(client)
+        comparison = client("POST", url(district), json=WHAT_IFS).json()["id"]
+    with start(committed, role="planner", job_executor="thread") as client:
+        done = wait_for(client, comparison, until=store.FINISHED, timeout_s=120)
+        assert done["status"] == "succeeded" and done["attempts"] == 1, done
+
+
+def _lost_while_solving(api: Api, comparison: int, *, retried: bool) -> Any:
+    """Solves during which the reaper fails the comparison as lost (and someone retries it)."""
+
+    def run(
+        problem: Problem, task: ScenarioTask, *, progress: Progress | None = None
+    ) -> ScenarioOutcome:
+        with api.sessions() as session:
+            later = m.utcnow() + datetime.timedelta(hours=1)
+            if store.fail_lost(session, stale_after_s=60, now=later) and retried:
+                store.requeue(session, session.get_one(ScenarioComparisonRow, comparison))
+        return solve_problem(problem, replace(task, engine="greedy"), progress=progress)
+
+    return run
+
+
+def test_a_report_for_a_comparison_failed_as_lost_is_kept_when_no_one_retried_it(
+    api: Api, district: int
+) -> None:
+    comparison = api.call("POST", url(district), role="planner", json=WHAT_IFS).json()["id"]
+    solver = _lost_while_solving(api, comparison, retried=False)
+    assert run_comparison(api.sessions, comparison, worker="slow", solver=solver) == "succeeded"
+    done = api.call("GET", f"/scenario-comparisons/{comparison}", role="planner").json()
+    assert done["error"] == store.CAME_BACK and done["report"] is not None
+
+
+def test_a_report_for_a_comparison_retried_meanwhile_is_refused_visibly(
+    api: Api, district: int
+) -> None:
+    comparison = api.call("POST", url(district), role="planner", json=WHAT_IFS).json()["id"]
+    solver = _lost_while_solving(api, comparison, retried=True)
+    assert run_comparison(api.sessions, comparison, worker="slow", solver=solver) is None
+    queued = api.call("GET", f"/scenario-comparisons/{comparison}", role="planner").json()
+    assert queued["status"] == "queued" and queued["report"] is None
+    assert "late report from worker slow was refused" in queued["error"], queued["error"]
+    assert run_queued(api.sessions) == 1  # the retry reports
