@@ -7,8 +7,8 @@ progress, error, cancel request, started, heartbeat, finished).
 
 State changes are conditional updates (``… WHERE status = 'queued'``), so two workers never run
 the same job. A job the reaper failed as lost is completed by its worker if that worker comes back
-with the plan before anyone retried the job (:func:`finish_late`); a plan that comes later still is
-refused, and the job's error says so (:func:`note_refused`).
+with the plan (or report) before anyone retried the job (:func:`finish_late`); one that comes later
+still is refused, and the job's error says so (:func:`note_refused`).
 """
 
 from __future__ import annotations
