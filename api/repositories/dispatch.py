@@ -63,7 +63,7 @@ def open_version(session: Session, plan_id: int, *, publish: bool) -> StoredDay:
         )
     problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
     plan = plan_from_dict(row.plan, source=f"plan {plan_id}")
-    statuses = session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == row.id))
+    statuses = plan_store.reports(session, row.id)
     reports = tuple(
         StopReport(s.point_code, s.visit, s.status, s.reason or "reported skipped")  # type: ignore[arg-type]
         for s in sorted(statuses, key=lambda s: (s.point_code, s.visit))
@@ -74,7 +74,7 @@ def open_version(session: Session, plan_id: int, *, publish: bool) -> StoredDay:
 def _carry_reports(session: Session, day: StoredDay, result: DispatchResult, new: m.PlanRow) -> int:
     """Copy the base version's reports on visits kept on the same vehicle and shift."""
     before, after = placements(day.plan), placements(result.plan)
-    rows = session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == day.row.id))
+    rows = plan_store.reports(session, day.row.id)
     copied = 0
     for row in rows:
         key = (row.point_code, row.visit)

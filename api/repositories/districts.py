@@ -108,6 +108,49 @@ def get_district(session: Session, district_id: int) -> m.District:
     return district
 
 
+def name_taken(session: Session, name: str, *, other_than: int | None = None) -> bool:
+    """Whether a district (other than ``other_than``) is named ``name``."""
+    query = select(m.District.id).where(m.District.name == name)
+    if other_than is not None:
+        query = query.where(m.District.id != other_than)
+    return session.scalar(query.limit(1)) is not None
+
+
+def record_counts(
+    session: Session, district_id: int, kinds: Mapping[str, RecordKind[Any, Any]]
+) -> dict[str, int]:
+    """How many records of each kind the district has, by the kinds' names."""
+    counts = {}
+    for name, kind in kinds.items():
+        row = cast(Any, kind.row)
+        query = select(func.count()).select_from(row).where(row.district_id == district_id)
+        counts[name] = session.scalar(query) or 0
+    return counts
+
+
+def district_box(session: Session, district_id: int) -> tuple[float, ...] | None:
+    """West, south, east, north of the district's collection points and depots (None if it
+    has neither)."""
+    boxes = []
+    for row in (m.CollectionPointRow, m.DepotRow):
+        x, y = func.ST_X(row.geom), func.ST_Y(row.geom)
+        found = session.execute(
+            select(func.min(x), func.min(y), func.max(x), func.max(y)).where(
+                row.district_id == district_id
+            )
+        ).one()
+        if found[0] is not None:
+            boxes.append(tuple(float(v) for v in found))
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def list_districts(session: Session, *, offset: int, limit: int) -> tuple[list[m.District], int]:
     """A page of districts by id, and how many there are."""
     total = session.scalar(select(func.count()).select_from(m.District)) or 0

@@ -189,7 +189,7 @@ def live_day_losses(session: Session, plan: m.PlanRow, *, today: dt.date) -> lis
     kept = _visits(plan.plan)
     lost = [
         f"{row.point_code} visit {row.visit} ({row.status})"
-        for row in _reports(session, current.id)
+        for row in reports(session, current.id)
         if (row.point_code, row.visit) not in kept
     ]
     if lost:
@@ -217,8 +217,37 @@ def live_day_losses(session: Session, plan: m.PlanRow, *, today: dt.date) -> lis
     return losses
 
 
-def _reports(session: Session, plan_id: int) -> list[m.StopStatusRow]:
+def reports(session: Session, plan_id: int) -> list[m.StopStatusRow]:
+    """The crews' reports on plan version ``plan_id``."""
     return list(session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan_id)))
+
+
+def record_report(
+    session: Session,
+    *,
+    plan_id: int,
+    point: str,
+    visit: int,
+    status: str,
+    reason: str,
+    at: dt.datetime,
+    user_id: int,
+) -> m.StopStatusRow:
+    """A crew's report on a visit of plan version ``plan_id``, in place of an earlier one
+    (flushed, not committed)."""
+    row = session.scalar(
+        select(m.StopStatusRow).where(
+            m.StopStatusRow.plan_id == plan_id,
+            m.StopStatusRow.point_code == point,
+            m.StopStatusRow.visit == visit,
+        )
+    )
+    if row is None:
+        row = m.StopStatusRow(plan_id=plan_id, point_code=point, visit=visit)
+        session.add(row)
+    row.status, row.reason, row.at, row.recorded_by = status, reason, at, user_id
+    session.flush()
+    return row
 
 
 def copy_report(row: m.StopStatusRow, plan_id: int) -> m.StopStatusRow:
@@ -238,9 +267,9 @@ def carry_reports(session: Session, source: m.PlanRow, target: m.PlanRow) -> int
     """Copy the crews' reports on ``source`` to ``target`` wherever ``target`` serves the same
     visit and has no report of its own on it (flushed); returns how many were copied."""
     serves = _visits(target.plan)
-    own = {(row.point_code, row.visit) for row in _reports(session, target.id)}
+    own = {(row.point_code, row.visit) for row in reports(session, target.id)}
     copied = 0
-    for row in _reports(session, source.id):
+    for row in reports(session, source.id):
         key = (row.point_code, row.visit)
         if key in serves and key not in own:
             session.add(copy_report(row, target.id))

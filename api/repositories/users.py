@@ -29,6 +29,11 @@ def get_user(session: Session, user_id: int) -> m.UserRow:
     return user
 
 
+def crew_of(session: Session, user: m.UserRow) -> m.CrewRow | None:
+    """The crew a driver is bound to, if any."""
+    return session.get(m.CrewRow, user.crew_id) if user.crew_id is not None else None
+
+
 def by_name(session: Session, username: str) -> m.UserRow | None:
     """The user named ``username``, if any."""
     return session.scalar(select(m.UserRow).where(m.UserRow.username == username))

@@ -33,7 +33,7 @@ router = APIRouter(tags=["users"])
 
 def user_public(session: SessionDep, user: m.UserRow) -> UserPublic:
     """The public form of a user (a driver's district and crew by id)."""
-    crew = session.get(m.CrewRow, user.crew_id) if user.crew_id is not None else None
+    crew = users.crew_of(session, user)
     return UserPublic(
         id=user.id,
         username=user.username,

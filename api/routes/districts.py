@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, status
-from sqlalchemy import func, select
 
 from api.core.errors import ConflictError
 from api.db import models as m
@@ -41,15 +40,7 @@ KINDS: dict[str, RecordKind[Any, Any]] = {
 
 
 def _public(session: SessionDep, district: m.District) -> DistrictPublic:
-    counts = {}
-    for name, kind in KINDS.items():
-        row = cast(Any, kind.row)
-        counts[name] = (
-            session.scalar(
-                select(func.count()).select_from(row).where(row.district_id == district.id)
-            )
-            or 0
-        )
+    counts = repo.record_counts(session, district.id, KINDS)
     return DistrictPublic(
         id=district.id,
         name=district.name,
@@ -147,10 +138,7 @@ def update_district(
 ) -> DistrictPublic:
     """Rename a district, change its rule parameters and travel speeds."""
     district = repo.get_district(session, district_id)
-    clash = session.scalar(
-        select(m.District.id).where(m.District.name == body.name, m.District.id != district_id)
-    )
-    if clash is not None:
+    if repo.name_taken(session, body.name, other_than=district_id):
         raise ConflictError(f"a district is already named {body.name!r}", loc=("body", "name"))
     district.name = body.name
     district.rules = repo.rules_to_dict(_rules(body.rules))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -290,20 +290,16 @@ def report_stop(
             loc=("body", "point_id"),
         )
     plan = entry.plan_id
-    row = session.scalar(
-        select(m.StopStatusRow).where(
-            m.StopStatusRow.plan_id == plan,
-            m.StopStatusRow.point_code == body.point_id,
-            m.StopStatusRow.visit == body.visit,
-        )
+    row = plan_store.record_report(
+        session,
+        plan_id=plan,
+        point=body.point_id,
+        visit=body.visit,
+        status=body.status,
+        reason=body.reason.strip(),
+        at=body.at or m.utcnow(),
+        user_id=user.id,
     )
-    if row is None:
-        row = m.StopStatusRow(plan_id=plan, point_code=body.point_id, visit=body.visit)
-        session.add(row)
-    row.status = body.status
-    row.reason = body.reason.strip()
-    row.at = body.at or m.utcnow()
-    row.recorded_by = user.id
     session.commit()
     return StopStatusPublic(
         plan_id=plan,

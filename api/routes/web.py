@@ -32,7 +32,6 @@ import shapely
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from numpy.typing import NDArray
-from sqlalchemy import func, select
 
 from api.core.errors import NotFoundError, PermissionDeniedError
 from api.db import models as m
@@ -40,6 +39,7 @@ from api.deps import CurrentUser, Role, SessionDep
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.repositories import plans as plan_store
+from api.repositories import users
 from api.repositories.assignments import build_assignment
 from api.routes.common import GeoJSONResponse, geojson_responses
 from api.schemas.fields import PathId
@@ -123,14 +123,10 @@ def page(page: str) -> FileResponse:
 # ---------------------------------------------------------------- who may see what
 
 
-def _own_crew(session: SessionDep, user: m.UserRow) -> m.CrewRow | None:
-    return session.get(m.CrewRow, user.crew_id) if user.crew_id is not None else None
-
-
 def _check_district(session: SessionDep, user: m.UserRow, district_id: int) -> None:
     """Staff see every district; a driver only the district of their crew."""
     if user.role == Role.DRIVER:
-        crew = _own_crew(session, user)
+        crew = users.crew_of(session, user)
         if crew is None or crew.district_id != district_id:
             raise PermissionDeniedError(
                 "a driver sees only their own crew's district", loc=("path", "district_id")
@@ -150,7 +146,7 @@ def crew_assignment(
     Another driver is refused (403): a driver sees only their own assignment.
     """
     if user.role == Role.DRIVER:
-        own = _own_crew(session, user)
+        own = users.crew_of(session, user)
         if own is None or own.district_id != district_id or own.code != crew_id:
             raise PermissionDeniedError(
                 "a driver sees only their own crew's assignment", loc=("path", "crew_id")
@@ -160,7 +156,7 @@ def crew_assignment(
     plan = plan_store.published_plan(session, district_id, date)
     if plan is None:
         raise NotFoundError(f"no published plan for {date.isoformat()}", loc=("query", "date"))
-    rows = session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan.id))
+    rows = plan_store.reports(session, plan.id)
     return build_assignment(plan, crew.code, {(r.point_code, r.visit): r for r in rows})
 
 
@@ -243,28 +239,6 @@ def road_layers(request: Request) -> RoadLayers:
         return layers
 
 
-def _district_box(session: SessionDep, district_id: int) -> tuple[float, ...] | None:
-    """West, south, east, north of the district's collection points and depots."""
-    boxes = []
-    for row in (m.CollectionPointRow, m.DepotRow):
-        x, y = func.ST_X(row.geom), func.ST_Y(row.geom)
-        found = session.execute(
-            select(func.min(x), func.min(y), func.max(x), func.max(y)).where(
-                row.district_id == district_id
-            )
-        ).one()
-        if found[0] is not None:
-            boxes.append(tuple(float(v) for v in found))
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-
-
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     width = min(a[2], b[2]) - max(a[0], b[0])
     height = min(a[3], b[3]) - max(a[1], b[1])
@@ -322,6 +296,6 @@ def district_roads(
     none does. ``source`` names the extract, ``attribution`` its licence notice.
     """
     _check_district(session, user, district_id)
-    box = _district_box(session, district_id)
+    box = repo.district_box(session, district_id)
     body = roads_geojson(road_layers(request).layers(), box)
     return GeoJSONResponse(body, headers={"Cache-Control": "private, max-age=300"})
