@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -44,7 +44,7 @@ from routing.solve.allocation import allocate, dump_leg_s, nearest_legs_s
 from routing.solve.greedy import plan_greedy
 from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
-from routing.solve.model import Job, SlotRoute, SlotTrip, StreamProblem
+from routing.solve.model import Job, Slot, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_adapter import Routed, assign_crews, route_stream
 from routing.solve.params import SolveParams
 from routing.solve.pyvrp_adapter import solve_stream
@@ -394,28 +394,7 @@ def optimise(
         work=params.allocation_work,
     )
     laps("allocation")
-    subs: list[StreamProblem] = []
-    whole: dict[WasteStream, StreamProblem] = {}  # each stream as one, for the repairs
-    for stream, stream_jobs in jobs.items():
-        chosen = tuple(s for s, a in zip(slots, allocation, strict=True) if a is stream)
-        dumps = tuple(dumps_for(problem, stream))
-        if not chosen or not dumps:
-            continue
-        profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
-        boarded, limit = _board_estimates(
-            problem, stream, stream_jobs, profile, params.board_leg_factor
-        )
-        whole[stream] = StreamProblem(stream, boarded, chosen, dumps, problem.travel, limit)
-        for piece_jobs, piece_slots in split_jobs(problem, boarded, chosen, params.sector_jobs):
-            ids = [s.depot_id for s in piece_slots] + [d.facility_id for d in dumps]
-            ids += [j.point_id for j in piece_jobs]
-            matrices = {
-                p: _restrict(problem.travel[p], ids) for p in {s.profile for s in piece_slots}
-            }
-            sub = StreamProblem(stream, piece_jobs, piece_slots, dumps, matrices, limit)
-            if warm_start is not None:
-                sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
-            subs.append(sub)
+    subs, whole = _sub_problems(problem, jobs, slots, allocation, params, warm_start)
     laps("sub-problems")
     reserve = min(
         max(params.reserve_min_s, params.reserve_greedy_runs * greedy_s),
@@ -432,22 +411,7 @@ def optimise(
     tick.report(0.85)
 
     crew = _strictest_crew(problem)
-    margin = break_margin(problem)
-    records: list[Timed] = []
-    served: set[tuple[str, int]] = set()
-    for piece, found in zip(subs, results, strict=True):
-        # A sector's routes are repaired as routes of the whole stream, so that what one
-        # sector's search left out may go on a route of another.
-        sub = whole[piece.stream]
-        for slot_route in _in_whole(piece, sub, found):
-            slot = sub.slots[slot_route.slot]
-            # The slot's end less the break margin was the solver's; the break may use the margin.
-            latest = slot.end_s + margin
-            trips = tuple((t.jobs, t.dump) for t in slot_route.trips)
-            route, used, _dropped = repair_route(
-                problem, sub, slot_route.slot, slot_route.start_s, trips, crew, shift_end_s=latest
-            )
-            records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
+    records = _timed_routes(problem, subs, results, whole, crew)
     laps("timing")
     insert_deadline = began + time_limit_s - (0.0 if deterministic else reserve / 2)
     insert_missing(problem, records, crew, deadline=insert_deadline, tries=params.insertion_tries)
@@ -455,51 +419,9 @@ def optimise(
     keep_facilities_within_capacity(problem, records, crew)
     keep_stations_in_storage(problem, records, crew)
     laps("capacity and storage")
-    timed = [r.route for r in records if r.route is not None]
-    timed.sort(key=lambda r: (r.start_s, r.vehicle_id))
-    crews = sorted(problem.crews, key=lambda c: c.id)
-    picks = assign_crews(
-        [(r.start_s, r.end_s) for r in timed],
-        [(c.available.start_s, c.available.end_s, c.max_work_s) for c in crews],
-    )
-    kept: list[Route] = []
-    for route, pick in zip(timed, picks, strict=True):
-        if pick is None:
-            continue
-        kept.append(
-            Route(
-                route.vehicle_id,
-                route.shift_id,
-                crews[pick].id,
-                route.start_s,
-                route.end_s,
-                route.trips,
-                route.breaks,
-            )
-        )
-        for trip in route.trips:
-            served.update((v.point_id, v.visit) for v in trip.visits)
-    kept.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    kept = _crewed_routes(problem, records)
     laps("crews")
-    draft = Plan(problem.name, tuple(kept))
-    missing = [
-        (p.id, v)
-        for p in problem.points
-        for v in range(p.visits_per_day)
-        if (p.id, v) not in served
-    ]
-    unserved: tuple[Unserved, ...] = tuple(explain_visits(problem, missing, served))
-    draft = Plan(
-        problem.name,
-        draft.routes,
-        schedule_hauls(problem, draft),
-        unserved,
-        {
-            "solver": "pyvrp+ortools",
-            "seed": seed,
-            "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
-        },
-    )
+    draft = _draft_plan(problem, kept, seed)
     # What the solver left out, the greedy planner tries in the vehicle-shifts left free.
     laps("hauls and reasons")
     plan = plan_greedy(problem, seed=seed, base=draft, params=params) if draft.unserved else draft
@@ -529,19 +451,137 @@ def optimise(
         routing_library_kept=sum(kept for _, kept in searched),
         placed_again=placed,
     )
+    best, stats = _judge(problem, plan, baseline, baseline_cost, stats, progress)
+    laps("judging")
+    return _with_stats(best, stats, laps, began)
+
+
+def _sub_problems(
+    problem: Problem,
+    jobs: Mapping[WasteStream, Sequence[Job]],
+    slots: Sequence[Slot],
+    allocation: Sequence[WasteStream | None],
+    params: SolveParams,
+    warm_start: Plan | None,
+) -> tuple[list[StreamProblem], dict[WasteStream, StreamProblem]]:
+    """The searches' sub-problems (a stream, or a sector of one, on the slots given to it) and
+    each stream as one, for the repairs."""
+    subs: list[StreamProblem] = []
+    whole: dict[WasteStream, StreamProblem] = {}
+    for stream, stream_jobs in jobs.items():
+        chosen = tuple(s for s, a in zip(slots, allocation, strict=True) if a is stream)
+        dumps = tuple(dumps_for(problem, stream))
+        if not chosen or not dumps:
+            continue
+        profile = max(sorted({s.profile for s in chosen}), key=[s.profile for s in chosen].count)
+        boarded, limit = _board_estimates(
+            problem, stream, stream_jobs, profile, params.board_leg_factor
+        )
+        whole[stream] = StreamProblem(stream, boarded, chosen, dumps, problem.travel, limit)
+        for piece_jobs, piece_slots in split_jobs(problem, boarded, chosen, params.sector_jobs):
+            ids = [s.depot_id for s in piece_slots] + [d.facility_id for d in dumps]
+            ids += [j.point_id for j in piece_jobs]
+            matrices = {
+                p: _restrict(problem.travel[p], ids) for p in {s.profile for s in piece_slots}
+            }
+            sub = StreamProblem(stream, piece_jobs, piece_slots, dumps, matrices, limit)
+            if warm_start is not None:
+                sub = dataclasses.replace(sub, warm=warm_routes(sub, warm_start))
+            subs.append(sub)
+    return subs, whole
+
+
+def _timed_routes(
+    problem: Problem,
+    subs: Sequence[StreamProblem],
+    results: Sequence[Sequence[SlotRoute]],
+    whole: Mapping[WasteStream, StreamProblem],
+    crew: Crew,
+) -> list[Timed]:
+    """The searches' routes timed on the problem's own matrices, with the crew's break."""
+    margin = break_margin(problem)
+    records: list[Timed] = []
+    for piece, found in zip(subs, results, strict=True):
+        # A sector's routes are repaired as routes of the whole stream, so that what one
+        # sector's search left out may go on a route of another.
+        sub = whole[piece.stream]
+        for slot_route in _in_whole(piece, sub, found):
+            slot = sub.slots[slot_route.slot]
+            # The slot's end less the break margin was the solver's; the break may use the margin.
+            latest = slot.end_s + margin
+            trips = tuple((t.jobs, t.dump) for t in slot_route.trips)
+            route, used, _dropped = repair_route(
+                problem, sub, slot_route.slot, slot_route.start_s, trips, crew, shift_end_s=latest
+            )
+            records.append(Timed(sub, slot_route.slot, slot_route.start_s, used, latest, route))
+    return records
+
+
+def _crewed_routes(problem: Problem, records: Sequence[Timed]) -> list[Route]:
+    """Each timed route with a crew of its own who may work its hours (SH1, CP-SAT); a route no
+    crew can take is left out, its visits unserved."""
+    timed = [r.route for r in records if r.route is not None]
+    timed.sort(key=lambda r: (r.start_s, r.vehicle_id))
+    crews = sorted(problem.crews, key=lambda c: c.id)
+    picks = assign_crews(
+        [(r.start_s, r.end_s) for r in timed],
+        [(c.available.start_s, c.available.end_s, c.max_work_s) for c in crews],
+    )
+    kept = [
+        dataclasses.replace(route, crew_id=crews[pick].id)
+        for route, pick in zip(timed, picks, strict=True)
+        if pick is not None
+    ]
+    kept.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    return kept
+
+
+def _draft_plan(problem: Problem, routes: Sequence[Route], seed: int) -> Plan:
+    """The searches' plan: its routes, the hauls they need (TH) and every visit not made, with
+    its reason."""
+    served = {
+        (v.point_id, v.visit) for route in routes for trip in route.trips for v in trip.visits
+    }
+    missing = [
+        (p.id, v)
+        for p in problem.points
+        for v in range(p.visits_per_day)
+        if (p.id, v) not in served
+    ]
+    unserved: tuple[Unserved, ...] = tuple(explain_visits(problem, missing, served))
+    draft = Plan(problem.name, tuple(routes))
+    return Plan(
+        problem.name,
+        draft.routes,
+        schedule_hauls(problem, draft),
+        unserved,
+        {
+            "solver": "pyvrp+ortools",
+            "seed": seed,
+            "travel": ", ".join(sorted({m.method for m in problem.travel.values()})),
+        },
+    )
+
+
+def _judge(
+    problem: Problem,
+    plan: Plan,
+    baseline: Plan | None,
+    baseline_cost: float | None,
+    stats: RunStats,
+    progress: Progress | None,
+) -> tuple[Plan, RunStats]:
+    """The plan to return, of the optimiser's and the greedy baseline, with both judged in the
+    statistics: a plan that breaks a rule is never preferred (the validator is the judge here
+    too), then fewer visits left unserved, then the lower cost."""
     if baseline is None or baseline_cost is None:
         cost = compute_kpis(problem, plan).cost_yuan
         if progress:
             progress(1.0, round(cost * 100))
         figures = Candidate(len(plan.unserved), cost, validate(problem, plan).ok)
-        laps("judging")
-        stats = dataclasses.replace(stats, optimiser=figures)
-        return _with_stats(plan, stats, laps, began)
+        return plan, dataclasses.replace(stats, optimiser=figures)
     costs = {id(plan): compute_kpis(problem, plan).cost_yuan, id(baseline): baseline_cost}
-    # A plan that breaks a rule is never preferred (the validator is the judge here too), then
-    # fewer visits left unserved, then the lower cost.
     broken = {id(p): not validate(problem, p).ok for p in (plan, baseline)}
-    laps("judging")
     best = min((plan, baseline), key=lambda p: (broken[id(p)], len(p.unserved), costs[id(p)]))
     if progress:
         progress(1.0, round(costs[id(best)] * 100))
@@ -551,7 +591,7 @@ def optimise(
         optimiser=Candidate(len(plan.unserved), costs[id(plan)], not broken[id(plan)]),
         greedy=Candidate(len(baseline.unserved), costs[id(baseline)], not broken[id(baseline)]),
     )
-    return _with_stats(best, stats, laps, began)
+    return best, stats
 
 
 def _with_stats(plan: Plan, stats: RunStats, laps: _Laps, began: float) -> Plan:
