@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from api.core.errors import JobStateError, NotFoundError
@@ -87,6 +87,44 @@ def get_job(session: Session, job_id: int) -> m.PlanJobRow:
     if job is None:
         raise NotFoundError(f"no plan job {job_id}", loc=("path", "job_id"))
     return job
+
+
+def publishing_job(session: Session, district_id: int, plan_date: dt.date) -> int | None:
+    """The queued or running plan job that will publish the district's plan of ``plan_date``."""
+    return session.scalar(
+        select(m.PlanJobRow.id).where(
+            m.PlanJobRow.district_id == district_id,
+            m.PlanJobRow.plan_date == plan_date,
+            m.PlanJobRow.publish.is_(True),
+            m.PlanJobRow.status.in_((QUEUED, RUNNING)),
+        )
+    )
+
+
+def list_plan_jobs(
+    session: Session,
+    district_id: int,
+    *,
+    plan_date: dt.date | None,
+    status: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[m.PlanJobRow], int]:
+    """A page of the district's plan jobs, newest first, and how many there are in all."""
+    conditions = [m.PlanJobRow.district_id == district_id]
+    if plan_date is not None:
+        conditions.append(m.PlanJobRow.plan_date == plan_date)
+    if status is not None:
+        conditions.append(m.PlanJobRow.status == status)
+    total = session.scalar(select(func.count()).select_from(m.PlanJobRow).where(*conditions))
+    rows = session.scalars(
+        select(m.PlanJobRow)
+        .where(*conditions)
+        .order_by(m.PlanJobRow.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows), total or 0
 
 
 def claim(session: Session, job_id: int, *, worker: str, kind: JobKind = PLANS) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.core.errors import NotFoundError
@@ -124,3 +125,17 @@ def get_comparison(session: Session, comparison_id: int) -> ScenarioComparisonRo
             f"no scenario comparison {comparison_id}", loc=("path", "comparison_id")
         )
     return row
+
+
+def list_comparisons(
+    session: Session, district_id: int, *, limit: int
+) -> list[ScenarioComparisonRow]:
+    """The district's comparisons, newest first (at most ``limit``)."""
+    return list(
+        session.scalars(
+            select(ScenarioComparisonRow)
+            .where(ScenarioComparisonRow.district_id == district_id)
+            .order_by(ScenarioComparisonRow.id.desc())
+            .limit(limit)
+        )
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, status
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,14 +97,7 @@ PUBLISHERS = (Role.ADMIN, Role.DISPATCHER)
 def refuse_second_publisher(session: Session, district_id: int, date: dt.date) -> None:
     """409 if a job that will publish the district's plan of ``date`` is queued or running:
     one published version per day, decided by the order of requests, not of finishing."""
-    other = session.scalar(
-        select(m.PlanJobRow.id).where(
-            m.PlanJobRow.district_id == district_id,
-            m.PlanJobRow.plan_date == date,
-            m.PlanJobRow.publish.is_(True),
-            m.PlanJobRow.status.in_((store.QUEUED, store.RUNNING)),
-        )
-    )
+    other = store.publishing_job(session, district_id, date)
     if other is not None:
         raise ConflictError(
             f"plan job {other} will publish {date.isoformat()} and has not finished: wait for "
@@ -125,22 +117,17 @@ def list_jobs(
 ) -> JobPage:
     """A page of the district's jobs, newest first; filter by day and status."""
     repo.get_district(session, district_id)
-    conditions = [m.PlanJobRow.district_id == district_id]
-    if date is not None:
-        conditions.append(m.PlanJobRow.plan_date == date)
-    if job_status is not None:
-        conditions.append(m.PlanJobRow.status == job_status)
-    total = session.scalar(select(func.count()).select_from(m.PlanJobRow).where(*conditions))
-    rows = session.scalars(
-        select(m.PlanJobRow)
-        .where(*conditions)
-        .order_by(m.PlanJobRow.id.desc())
-        .offset(paging.offset)
-        .limit(paging.limit)
+    rows, total = store.list_plan_jobs(
+        session,
+        district_id,
+        plan_date=date,
+        status=job_status,
+        offset=paging.offset,
+        limit=paging.limit,
     )
     return JobPage(
         items=[job_public(row) for row in rows],
-        total=total or 0,
+        total=total,
         offset=paging.offset,
         limit=paging.limit,
     )

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from api.core.errors import JobStateError
 from api.db import models as m
@@ -80,12 +79,7 @@ def list_comparisons(
 ) -> list[ComparisonPublic]:
     """The district's comparisons, newest first (at most 100)."""
     get_district(session, district_id)
-    rows = session.scalars(
-        select(ScenarioComparisonRow)
-        .where(ScenarioComparisonRow.district_id == district_id)
-        .order_by(ScenarioComparisonRow.id.desc())
-        .limit(100)
-    )
+    rows = repo.list_comparisons(session, district_id, limit=100)
     return [comparison_public(row) for row in rows]
 
 
