@@ -220,6 +220,34 @@ def _rules(raw: Any, defects: DefectCollector) -> RuleParameters:
         return defaults
 
 
+def rules_from_dict(raw: Any, *, source: str = "rules") -> RuleParameters:
+    """Rule parameters from their JSON form (a problem file's ``rules``); absent fields default.
+
+    Raises
+    ------
+    ProblemError
+        Listing every bad field and stream rule.
+    """
+    defects = DefectCollector()
+    rules = _rules(raw, defects)
+    defects.raise_if_any(source=source)
+    return rules
+
+
+def rules_to_dict(rules: RuleParameters) -> dict[str, Any]:
+    """The JSON form of rule parameters (the inverse of :func:`rules_from_dict`)."""
+    e = p.enum_text
+    return {
+        "on_board_limit_s": rules.on_board_limit_s,
+        "handover_s": rules.handover_s,
+        "haul_body": e(rules.haul_body),
+        "stream_rules": [
+            {"stream": e(r.stream), "bodies": sorted(map(e, r.bodies)), "sealed": r.sealed}
+            for r in rules.stream_rules
+        ],
+    }
+
+
 def _travel(
     raw: Any,
     all_locations: Mapping[str, Location],
@@ -381,15 +409,7 @@ def problem_to_dict(
     return {
         "format": FORMAT,
         "name": problem.name,
-        "rules": {
-            "on_board_limit_s": problem.rules.on_board_limit_s,
-            "handover_s": problem.rules.handover_s,
-            "haul_body": e(problem.rules.haul_body),
-            "stream_rules": [
-                {"stream": e(r.stream), "bodies": sorted(map(e, r.bodies)), "sealed": r.sealed}
-                for r in problem.rules.stream_rules
-            ],
-        },
+        "rules": rules_to_dict(problem.rules),
         "shifts": [
             {"id": s.id, "start_s": format_clock(s.start_s), "end_s": format_clock(s.end_s)}
             for s in problem.shifts

@@ -22,10 +22,11 @@ from api.db import models as m
 from api.repositories import kinds as k
 from api.repositories.kinds import RecordKind
 from api.repositories.travel import build_travel, travel_section
-from routing.domain import BodyType, CollectionPoint, Depot, Facility, Location, WasteStream
+from routing.domain import CollectionPoint, Depot, Facility, Location
 from routing.errors import DefectCollector, ProblemError
-from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
+from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
 from routing.problem import Problem, check_references
+from routing.problem_file import rules_from_dict, rules_to_dict
 from routing.travel import TravelMatrix
 
 Rec = TypeVar("Rec")
@@ -54,47 +55,6 @@ class DistrictRecords:
             | {d.id: d.location for d in self.depots}
             | {f.id: f.location for f in self.facilities}
         )
-
-
-# ---------------------------------------------------------------- rules
-
-
-def rules_from_dict(raw: Mapping[str, Any]) -> RuleParameters:
-    """Rule parameters from their stored form (the problem file's ``rules``)."""
-    defaults = RuleParameters()
-    stream_rules = defaults.stream_rules
-    if "stream_rules" in raw:
-        stream_rules = tuple(
-            StreamRule(
-                WasteStream(r["stream"]),
-                frozenset(BodyType(b) for b in r["bodies"]),
-                sealed=bool(r["sealed"]),
-            )
-            for r in raw["stream_rules"]
-        )
-    return RuleParameters(
-        on_board_limit_s=int(raw.get("on_board_limit_s", defaults.on_board_limit_s)),
-        handover_s=int(raw.get("handover_s", defaults.handover_s)),
-        stream_rules=stream_rules,
-        haul_body=BodyType(raw.get("haul_body", defaults.haul_body.value)),
-    )
-
-
-def rules_to_dict(rules: RuleParameters) -> dict[str, Any]:
-    """The stored form of rule parameters."""
-    return {
-        "on_board_limit_s": rules.on_board_limit_s,
-        "handover_s": rules.handover_s,
-        "haul_body": rules.haul_body.value,
-        "stream_rules": [
-            {
-                "stream": r.stream.value,
-                "bodies": sorted(b.value for b in r.bodies),
-                "sealed": r.sealed,
-            }
-            for r in rules.stream_rules
-        ],
-    }
 
 
 # ---------------------------------------------------------------- districts
@@ -325,7 +285,7 @@ def district_records(
         crews=load(k.CREWS),
         shifts=load(k.SHIFTS),
         zones=load(k.ZONES),
-        rules=rules_from_dict(district.rules),
+        rules=rules_from_dict(district.rules, source=f"district {district.name}"),
         travel={},
     )
     section = travel_section(parts.vehicle_types, district.travel_speeds)

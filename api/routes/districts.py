@@ -23,7 +23,7 @@ from api.schemas.districts import (
 from api.schemas.fields import PathId
 from routing.domain import BodyType, WasteStream
 from routing.fleet import RuleParameters, StreamRule
-from routing.problem_file import problem_from_dict, problem_to_dict
+from routing.problem_file import problem_from_dict, problem_to_dict, rules_to_dict
 
 router = APIRouter(prefix="/districts", tags=["districts"])
 
@@ -141,7 +141,7 @@ def update_district(
     if repo.name_taken(session, body.name, other_than=district_id):
         raise ConflictError(f"a district is already named {body.name!r}", loc=("body", "name"))
     district.name = body.name
-    district.rules = repo.rules_to_dict(_rules(body.rules))
+    district.rules = rules_to_dict(_rules(body.rules))
     district.travel_speeds = dict(body.travel_speeds)
     session.commit()
     return _public(session, district)
