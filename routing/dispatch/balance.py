@@ -25,10 +25,11 @@ from typing import Any
 
 import shapely
 
-from routing.dispatch.opening import open_day, require_valid
+from routing.dispatch.day import Day
+from routing.dispatch.pipeline import Budget, Opened, Run, reopen, run_operation
 from routing.dispatch.requests import NO_LOCKS, Locks, Weights
-from routing.dispatch.result import DispatchResult, finish
-from routing.dispatch.search import Objective, Search, local_xy, reference_of, settle_deadline
+from routing.dispatch.result import DispatchResult
+from routing.dispatch.search import Objective, Search, local_xy, reference_of
 from routing.plan import Plan, Route
 from routing.problem import Problem
 from routing.units import HOUR
@@ -148,6 +149,30 @@ def _split_a_longest(problem: Problem, search: Search, deadline: float) -> bool:
     return False
 
 
+def _even_out(problem: Problem, run: Run) -> None:
+    """Move visits round after round, each time also to the shortest routes; then split long
+    routes onto free vehicle-shifts and close short ones where the objective falls (the routes
+    opened and closed are noted)."""
+    search, deadline = run.search, run.deadline
+    keys = [k for d in run.day.drafts if d.movable for k in d.flex_visits()]
+    rng = random.Random(run.budget.seed)
+    for _ in range(run.budget.rounds):
+        shortest = _by_work(search)[:SHORTEST_EXTRA]
+        made = search.relocate(keys, deadline=deadline, rng=rng, rounds=1, extra_drafts=shortest)
+        run.moves += made
+        if not made or time.perf_counter() > deadline:
+            break
+    opened = 0
+    while time.perf_counter() < deadline and _split_a_longest(problem, search, deadline):
+        opened += 1
+    closed = 0
+    for index in _by_work(search)[:SHORTEST_EXTRA]:
+        # A route far shorter than the rest: its visits may do better on the others.
+        if time.perf_counter() < deadline and search.close(index, deadline=deadline):
+            closed += 1
+    run.noted |= {"routes_opened": opened, "routes_closed": closed}
+
+
 def rebalance(
     problem: Problem,
     plan: Plan,
@@ -160,44 +185,19 @@ def rebalance(
 ) -> DispatchResult:
     """``plan`` with visits moved between routes for balance and compactness, as ``weights``
     weigh them against cost; locked routes, trips and visits stay."""
-    began = time.perf_counter()
-    require_valid(problem, plan)
-    day = open_day(problem, plan, locks=locks)
-    routes = [t for t in day.timed if t.route is not None]
-    mean = sum(t.work_s for t in routes) / len(routes) if routes else 0.0
-    objective = Objective(weights, reference_of(plan.routes), mean, local_xy(problem.points))
-    search = Search(day, objective)
-    before = search.total()
-    keys = [k for d in day.drafts if d.movable for k in d.flex_visits()]
-    rng = random.Random(seed)
-    deadline = began + time_limit_s
-    moves = 0
-    for _ in range(rounds):
-        shortest = _by_work(search)[:SHORTEST_EXTRA]
-        made = search.relocate(keys, deadline=deadline, rng=rng, rounds=1, extra_drafts=shortest)
-        moves += made
-        if not made or time.perf_counter() > deadline:
-            break
-    opened = 0
-    while time.perf_counter() < deadline and _split_a_longest(problem, search, deadline):
-        opened += 1
-    closed = 0
-    for index in _by_work(search)[:SHORTEST_EXTRA]:
-        # A route far shorter than the rest: its visits may do better on the others.
-        if time.perf_counter() < deadline and search.close(index, deadline=deadline):
-            closed += 1
-    search.settle(deadline=settle_deadline(time_limit_s))
-    result = finish(
-        day,
+
+    def objective(day: Day) -> Objective:
+        routes = [t for t in day.timed if t.route is not None]
+        mean = sum(t.work_s for t in routes) / len(routes) if routes else 0.0
+        return Objective(weights, reference_of(plan.routes), mean, local_xy(problem.points))
+
+    result = run_operation(
         "rebalance",
-        facts={
-            "moves": moves,
-            "routes_opened": opened,
-            "routes_closed": closed,
-            "objective_before_fen": round(before),
-            "objective_after_fen": round(search.total()),
-            "seconds": round(time.perf_counter() - began, 3),
-        },
+        lambda: Opened(reopen(problem, plan, locks=locks)),
+        lambda run: _even_out(problem, run),
+        objective=objective,
+        budget=Budget(time_limit_s, seed, rounds),
+        facts=lambda run: {"moves": run.moves, **run.noted, **run.objective_facts()},
     )
     kpis = {
         "balance_before": balance_kpis(problem, plan).to_dict(),

@@ -12,16 +12,23 @@ reason.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from routing.dispatch.day import Day
 from routing.dispatch.draft import Draft
 from routing.dispatch.errors import DispatchError
-from routing.dispatch.opening import open_day, require_valid
+from routing.dispatch.pipeline import (
+    Budget,
+    Facts,
+    Opened,
+    Run,
+    against,
+    move_the_placed,
+    reopen,
+    run_operation,
+)
 from routing.dispatch.requests import DISRUPTION, Breakdown, StopReport, VisitKey, Weights
-from routing.dispatch.result import DispatchResult, finish
-from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
+from routing.dispatch.result import DispatchResult
 from routing.errors import Defect, ProblemError
 from routing.plan import Plan
 from routing.problem import Problem
@@ -84,38 +91,41 @@ def breakdown(
     ``weights`` weigh cost against disruption; ``time_limit_s`` and ``rounds`` bound the search
     (deterministic for a seed when ``rounds`` ends it first).
     """
-    began = time.perf_counter()
     if event.vehicle_id not in problem.vehicle_by_id:
         raise ProblemError(
             [Defect("breakdown", "vehicle_id", f"no vehicle {event.vehicle_id!r}")],
             source="breakdown",
         )
-    require_valid(problem, plan)
     until = event.until_s if event.until_s is not None else DAY
-    day = open_day(
-        problem,
-        plan,
-        now_s=event.at_s,
-        reports=reports,
-        out_of_service={event.vehicle_id: (event.at_s, until)},
-    )
-    freed = _stop_vehicle(day, event, until)
-    search = Search(day, Objective(weights, reference_of(plan.routes)))
-    deadline = began + time_limit_s
-    _placed, moves = search.place(freed, deadline=deadline, seed=seed, rounds=rounds)
-    search.settle(deadline=settle_deadline(time_limit_s))
-    return finish(
-        day,
-        "breakdown",
-        tolerance_s=weights.tolerance_s,
-        facts={
+
+    def opening() -> Opened:
+        day = reopen(
+            problem,
+            plan,
+            now_s=event.at_s,
+            reports=reports,
+            out_of_service={event.vehicle_id: (event.at_s, until)},
+        )
+        return Opened(day, _stop_vehicle(day, event, until))
+
+    def facts(run: Run) -> Facts:
+        freed = run.to_place
+        return {
             "vehicle": event.vehicle_id,
             "at": format_clock(event.at_s),
             "until": format_clock(until),
             "visits_freed": len(freed),
-            "visits_placed": sum(1 for k in freed if k in day.at),
-            "moves": moves,
-            "seconds": round(time.perf_counter() - began, 3),
-        },
+            "visits_placed": sum(1 for k in freed if k in run.day.at),
+            "moves": run.moves,
+        }
+
+    return run_operation(
+        "breakdown",
+        opening,
+        move_the_placed,
+        objective=against(weights, plan),
+        budget=Budget(time_limit_s, seed, rounds),
+        facts=facts,
+        tolerance_s=weights.tolerance_s,
         meta={"breakdown": event.vehicle_id},
     )

@@ -12,14 +12,21 @@ shift it was skipped in); if none can take it, it is listed unserved with the cr
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterable
 
-from routing.dispatch.opening import open_day, require_valid
+from routing.dispatch.pipeline import (
+    Budget,
+    Facts,
+    Opened,
+    Run,
+    against,
+    move_every_visit,
+    move_the_placed,
+    reopen,
+    run_operation,
+)
 from routing.dispatch.requests import COST_ONLY, DISRUPTION, NO_LOCKS, Locks, StopReport, Weights
-from routing.dispatch.result import DispatchResult, finish
-from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
+from routing.dispatch.result import DispatchResult
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import format_clock
@@ -43,22 +50,14 @@ def reoptimise(
     The search is bounded by ``time_limit_s`` and ``rounds`` of moves; with ``rounds`` ending
     it first, the same seed gives the same plan.
     """
-    began = time.perf_counter()
-    require_valid(problem, plan)
-    day = open_day(problem, plan, now_s=now_s, reports=reports, locks=locks)
-    search = Search(day, Objective(weights, reference_of(plan.routes)))
-    deadline = began + time_limit_s
-    retried = [(u.point_id, u.visit) for u in plan.unserved] if retry_unserved else []
-    before = search.total()
-    search.insert_pool([*day.pool, *retried], deadline=deadline)
-    keys = [k for d in day.drafts if d.movable for k in d.flex_visits()]
-    moves = search.relocate(keys, deadline=deadline, rng=random.Random(seed), rounds=rounds)
-    search.settle(deadline=settle_deadline(time_limit_s))
-    return finish(
-        day,
-        "reoptimise",
-        tolerance_s=weights.tolerance_s,
-        facts={
+
+    def opening() -> Opened:
+        day = reopen(problem, plan, now_s=now_s, reports=reports, locks=locks)
+        retried = [(u.point_id, u.visit) for u in plan.unserved] if retry_unserved else []
+        return Opened(day, [*day.pool, *retried])
+
+    def facts(run: Run) -> Facts:
+        return {
             "locked": {
                 "vehicles": sorted(locks.vehicles),
                 "routes": [f"{v}/{s}" for v, s in sorted(locks.routes)],
@@ -66,11 +65,18 @@ def reoptimise(
                 "visits": [f"{p}/{v}" for p, v in sorted(locks.visits)],
             },
             "now": format_clock(now_s) if now_s is not None else None,
-            "moves": moves,
-            "objective_before_fen": round(before),
-            "objective_after_fen": round(search.total()),
-            "seconds": round(time.perf_counter() - began, 3),
-        },
+            "moves": run.moves,
+            **run.objective_facts(),
+        }
+
+    return run_operation(
+        "reoptimise",
+        opening,
+        move_every_visit,
+        objective=against(weights, plan),
+        budget=Budget(time_limit_s, seed, rounds),
+        facts=facts,
+        tolerance_s=weights.tolerance_s,
     )
 
 
@@ -86,24 +92,27 @@ def apply_feedback(
     rounds: int = 2,
 ) -> DispatchResult:
     """``plan`` with the crews' ``reports`` taken in (see the module's description)."""
-    began = time.perf_counter()
     reports = tuple(reports)
-    require_valid(problem, plan)
-    day = open_day(problem, plan, now_s=now_s, reports=reports)
-    skipped = list(day.pool)
-    search = Search(day, Objective(weights, reference_of(plan.routes)))
-    deadline = began + time_limit_s
-    _placed, moves = search.place(skipped, deadline=deadline, seed=seed, rounds=rounds)
-    search.settle(deadline=settle_deadline(time_limit_s))
-    return finish(
-        day,
-        "feedback",
-        tolerance_s=weights.tolerance_s,
-        facts={
+
+    def opening() -> Opened:
+        day = reopen(problem, plan, now_s=now_s, reports=reports)
+        return Opened(day, list(day.pool))
+
+    def facts(run: Run) -> Facts:
+        skipped = run.to_place
+        return {
             "done": sum(1 for r in reports if r.status == "done"),
             "skipped": len(skipped),
-            "skipped_replanned": sum(1 for k in skipped if k in day.at),
-            "moves": moves,
-            "seconds": round(time.perf_counter() - began, 3),
-        },
+            "skipped_replanned": sum(1 for k in skipped if k in run.day.at),
+            "moves": run.moves,
+        }
+
+    return run_operation(
+        "feedback",
+        opening,
+        move_the_placed,
+        objective=against(weights, plan),
+        budget=Budget(time_limit_s, seed, rounds),
+        facts=facts,
+        tolerance_s=weights.tolerance_s,
     )

@@ -16,17 +16,15 @@ vehicle and shift with their service start within the tolerance.
 from __future__ import annotations
 
 import dataclasses
-import random
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from routing.dispatch.day import Day
 from routing.dispatch.draft import Draft, FlexTrip, Timer
 from routing.dispatch.opening import consecutive, empty_drafts, latest_end, tie_handovers
+from routing.dispatch.pipeline import Budget, Opened, against, move_every_visit, run_operation
 from routing.dispatch.requests import NO_LOCKS, VisitKey, Weights
-from routing.dispatch.result import DispatchResult, finish, placements
-from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
+from routing.dispatch.result import DispatchResult, placements
 from routing.plan import Plan, Route
 from routing.problem import Problem
 from routing.units import MINUTE
@@ -132,23 +130,9 @@ def _shorten_until_timed(timer: Timer, draft: Draft) -> list[VisitKey]:
     return given_up
 
 
-def stable_replan(
-    problem: Problem,
-    previous: Plan,
-    *,
-    previous_problem: Problem | None = None,
-    weights: Weights = STABLE,
-    time_limit_s: float = 30.0,
-    seed: int = 0,
-    rounds: int = 3,
-) -> DispatchResult:
-    """Plan ``problem``'s day from ``previous`` (the last plan), keeping points on the same
-    vehicle, shift and time where it costs little (see the module's description).
-
-    ``previous_problem``: the problem ``previous`` was made for, for its cost (default:
-    ``problem``). The search is bounded by ``time_limit_s`` and ``rounds``.
-    """
-    began = time.perf_counter()
+def _carry_over(problem: Problem, previous: Plan) -> Opened:
+    """The new day opened with ``previous``'s routes carried over (:func:`_carry`) and free
+    vehicle-shifts as empty drafts; to place, what the routes gave up and the day's new visits."""
     timer = Timer(problem)
     usable = [
         r
@@ -189,24 +173,34 @@ def stable_replan(
     ]
     day.pool = list(pool)
     day.settle()  # the new day's amounts may overfill a station on the old routes (TH)
-    reference = reference_of(previous.routes)
-    search = Search(day, Objective(weights, reference))
-    deadline = began + time_limit_s
-    search.insert_pool(day.pool, deadline=deadline)
-    keys = [k for d in day.drafts for k in d.flex_visits()]
-    moves = search.relocate(keys, deadline=deadline, rng=random.Random(seed), rounds=rounds)
-    search.settle(deadline=settle_deadline(time_limit_s))
-    result = finish(
-        day,
+    return Opened(day, list(day.pool), {"carried_over": len(served), "placed_anew": len(pool)})
+
+
+def stable_replan(
+    problem: Problem,
+    previous: Plan,
+    *,
+    previous_problem: Problem | None = None,
+    weights: Weights = STABLE,
+    time_limit_s: float = 30.0,
+    seed: int = 0,
+    rounds: int = 3,
+) -> DispatchResult:
+    """Plan ``problem``'s day from ``previous`` (the last plan), keeping points on the same
+    vehicle, shift and time where it costs little (see the module's description).
+
+    ``previous_problem``: the problem ``previous`` was made for, for its cost (default:
+    ``problem``). The search is bounded by ``time_limit_s`` and ``rounds``.
+    """
+    result = run_operation(
         "stable",
+        lambda: _carry_over(problem, previous),
+        move_every_visit,
+        objective=against(weights, previous),
+        budget=Budget(time_limit_s, seed, rounds),
+        facts=lambda run: {**run.noted, "moves": run.moves},
         before=(previous_problem or problem, previous),
         tolerance_s=weights.tolerance_s,
-        facts={
-            "carried_over": len(served),
-            "placed_anew": len(pool),
-            "moves": moves,
-            "seconds": round(time.perf_counter() - began, 3),
-        },
     )
     kept = stability(problem, previous, result.plan, tolerance_s=weights.tolerance_s)
     return dataclasses.replace(result, facts={"stability": kept.to_dict(), **result.facts})
