@@ -9,7 +9,16 @@ from shapely.geometry import Point, Polygon
 
 from routing._checks import checked, clock, identifier, non_negative, positive, require
 from routing.domain import WHOLE_DAY, BodyType, SizeClass, TimeWindow, WasteStream
-from routing.units import HOUR, MINUTE
+from routing.units import HOUR, KILOMETRE, MINUTE
+
+
+def milli_fen_per_s(cost_per_hour_fen: int) -> int:
+    """A cost per hour worked (fen) as the solvers' integer cost per second (milli-fen), at least 1.
+
+    A cost per kilometre in fen is a cost per metre in milli-fen, so metres × ``cost_per_km_fen``
+    + seconds × this prices a route in milli-fen, in integers (as PyVRP and OR-Tools price it).
+    """
+    return max(1, round(cost_per_hour_fen / 3.6))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,15 @@ class VehicleType:
         non_negative(self.cost_per_hour_fen, "cost_per_hour_fen")
         non_negative(self.fuel_ml_per_km, "fuel_ml_per_km")
         identifier(self.profile, "profile")
+
+    def cost_fen(self, metres: int, working_s: int) -> float:
+        """The cost (fen) of driving ``metres`` and working ``working_s`` seconds: km ×
+        ``cost_per_km_fen`` + hours × ``cost_per_hour_fen`` (the plan's key figures price so)."""
+        return metres / KILOMETRE * self.cost_per_km_fen + working_s / HOUR * self.cost_per_hour_fen
+
+    def cost_milli_fen(self, metres: int, working_s: int) -> int:
+        """The same cost as the solvers price it, in integer milli-fen (see :func:`milli_fen_per_s`)."""
+        return metres * self.cost_per_km_fen + working_s * milli_fen_per_s(self.cost_per_hour_fen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from routing.plan import Plan, Route, VisitStop
 from routing.problem import Problem
-from routing.units import CO2_G_PER_L_DIESEL, FEN_PER_YUAN, HOUR, KILOMETRE, TONNE
+from routing.units import CO2_G_PER_L_DIESEL, FEN_PER_YUAN, HOUR, KILOMETRE, TONNE, round_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +61,18 @@ class PlanKpis:
     travel_method: str
     factors: dict[str, str]
 
+    @property
+    def cost_fen(self) -> int:
+        """The cost in whole fen (as plans are stored and compared)."""
+        return round_int(self.cost_yuan * FEN_PER_YUAN)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
         return asdict(self)
 
 
-def _route_legs(problem: Problem, route: Route) -> tuple[int, int]:
+def route_legs(problem: Problem, route: Route) -> tuple[int, int]:
+    """Metres and seconds of driving of ``route``, leg by leg from its depot and back."""
     vehicle = problem.vehicle_by_id[route.vehicle_id]
     matrix = problem.matrix_for(vehicle)
     here = vehicle.depot_id
@@ -94,14 +100,12 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
         vehicle = problem.vehicle_by_id[route.vehicle_id]
         vtype = problem.vehicle_type_of(vehicle)
         shift = problem.shift_by_id[route.shift_id]
-        metres, drive_s = _route_legs(problem, route)
+        metres, drive_s = route_legs(problem, route)
         work_s = route.end_s - route.start_s
         total_m += metres
         total_drive += drive_s
         total_work += work_s
-        cost_fen += (
-            metres / KILOMETRE * vtype.cost_per_km_fen + work_s / HOUR * vtype.cost_per_hour_fen
-        )
+        cost_fen += vtype.cost_fen(metres, work_s)
         co2_g += metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
         per_shift[route.shift_id].add(route.vehicle_id)
         fills, kg = [], 0
@@ -141,9 +145,7 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
             haul.destination_id, haul.station_id
         )
         haul_m += metres
-        cost_fen += (
-            metres / KILOMETRE * vtype.cost_per_km_fen + seconds / HOUR * vtype.cost_per_hour_fen
-        )
+        cost_fen += vtype.cost_fen(metres, seconds)
         co2_g += metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
         hour = f"{haul.arrival_s // HOUR:02d}"
         inflow[haul.destination_id][hour] += haul.kg

@@ -34,7 +34,6 @@ from routing.plan_file import plan_to_dict
 from routing.problem import Problem
 from routing.problem_file import problem_to_dict
 from routing.solve import Progress, solve
-from routing.units import FEN_PER_YUAN, round_int
 from routing.validation import validate
 
 log = logging.getLogger(__name__)
@@ -122,10 +121,11 @@ def _store_plan(
     plan: Plan,
 ) -> str | None:
     report = validate(problem, plan).to_dict()
-    kpis = compute_kpis(problem, plan).to_dict()
+    figures = compute_kpis(problem, plan)
+    kpis = figures.to_dict()
     document = problem_to_dict(problem, travel=travel)
     plan_document = plan_to_dict(plan)
-    cost_fen = round_int(float(kpis["cost_yuan"]) * FEN_PER_YUAN)
+    cost_fen = figures.cost_fen
     for _ in range(VERSION_RETRIES):
         with sessions() as session:
             job = store.get_job(session, job_id)

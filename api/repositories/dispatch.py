@@ -27,7 +27,6 @@ from routing.plan import Plan
 from routing.plan_file import plan_from_dict, plan_to_dict
 from routing.problem import Problem
 from routing.problem_file import problem_from_dict, problem_to_dict
-from routing.units import FEN_PER_YUAN, round_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +94,8 @@ def record_change(
 ) -> tuple[m.DispatchChangeRow, m.PlanRow]:
     """The result as the day's next version, with the change recorded (flushed, not committed)."""
     base = day.row
-    kpis = compute_kpis(result.problem, result.plan).to_dict()
+    figures = compute_kpis(result.problem, result.plan)
+    kpis = figures.to_dict()
     new = plan_store.add_version(
         session,
         district_id=base.district_id,
@@ -105,7 +105,7 @@ def record_change(
         plan=plan_to_dict(result.plan),
         validation=result.report.to_dict(),
         kpis=kpis,
-        cost_fen=round_int(float(kpis["cost_yuan"]) * FEN_PER_YUAN),
+        cost_fen=figures.cost_fen,
     )
     carried = _carry_reports(session, day, result, new)
     if publish:

@@ -25,7 +25,6 @@ from routing.plan import Plan
 from routing.plan_file import plan_to_dict
 from routing.problem import Problem
 from routing.problem_file import problem_to_dict
-from routing.units import FEN_PER_YUAN, round_int
 from routing.validation import validate
 
 
@@ -112,7 +111,8 @@ def add_ready_plan(
     The validation report and KPIs are computed on ``problem`` (its own travel matrices); the
     stored problem snapshot states ``travel`` (flushed, not committed; not published).
     """
-    kpis = compute_kpis(problem, plan).to_dict()
+    figures = compute_kpis(problem, plan)
+    kpis = figures.to_dict()
     return add_version(
         session,
         district_id=district_id,
@@ -122,7 +122,7 @@ def add_ready_plan(
         plan=plan_to_dict(plan),
         validation=validate(problem, plan).to_dict(),
         kpis=kpis,
-        cost_fen=round_int(float(kpis["cost_yuan"]) * FEN_PER_YUAN),
+        cost_fen=figures.cost_fen,
     )
 
 

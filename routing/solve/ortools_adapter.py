@@ -22,6 +22,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.sat.python import cp_model
 
+from routing.fleet import milli_fen_per_s
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
 from routing.solve.params import SolveParams
 from routing.solve.stop import Stop
@@ -333,7 +334,7 @@ def route_stream(
         early, late = max(0, slot.start_s), max(0, slot.start_s, slot.end_s)
         time_dim.CumulVar(routing.Start(v)).SetRange(early, late)
         time_dim.CumulVar(routing.End(v)).SetRange(early, late)
-        time_dim.SetSpanCostCoefficientForVehicle(max(1, round(slot.cost_per_hour_fen / 3.6)), v)
+        time_dim.SetSpanCostCoefficientForVehicle(milli_fen_per_s(slot.cost_per_hour_fen), v)
         routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
 

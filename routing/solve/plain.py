@@ -10,7 +10,8 @@ optimiser's are both measured as PyVRP measures a route: metres × fen/km + seco
 from __future__ import annotations
 
 from routing.domain import WasteStream
-from routing.plan import Plan, VisitStop
+from routing.kpi import route_legs
+from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve.jobs import all_slots, facility_hours, jobs_by_stream
 from routing.solve.model import Dump, StreamProblem
@@ -33,17 +34,9 @@ def routing_cost(problem: Problem, plan: Plan) -> int:
     """The plan's routes priced as PyVRP prices them (milli-fen), hauls left out."""
     total = 0
     for route in plan.routes:
-        vehicle = problem.vehicle_by_id[route.vehicle_id]
-        vtype = problem.vehicle_type_of(vehicle)
-        matrix = problem.matrix_for(vehicle)
-        here, metres = vehicle.depot_id, 0
-        for stop in route.stops():
-            there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
-            metres += matrix.distance(here, there)
-            here = there
-        metres += matrix.distance(here, vehicle.depot_id)
-        total += metres * vtype.cost_per_km_fen
-        total += (route.end_s - route.start_s) * max(1, round(vtype.cost_per_hour_fen / 3.6))
+        vtype = problem.vehicle_type_of(problem.vehicle_by_id[route.vehicle_id])
+        metres, _driving_s = route_legs(problem, route)
+        total += vtype.cost_milli_fen(metres, route.end_s - route.start_s)
     return total
 
 

@@ -37,6 +37,7 @@ from pyvrp import SolveParams as PyVRPParams
 from pyvrp._pyvrp import Activity, ActivityType
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
+from routing.fleet import milli_fen_per_s
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
 from routing.solve.params import SolveParams
 from routing.solve.stop import Stop
@@ -182,7 +183,7 @@ def build_data(
                 tw_early=slot.start_s,
                 tw_late=slot.end_s,
                 unit_distance_cost=slot.cost_per_km_fen,
-                unit_duration_cost=max(1, round(slot.cost_per_hour_fen / 3.6)),
+                unit_duration_cost=milli_fen_per_s(slot.cost_per_hour_fen),
                 profile=profiles.index(slot.profile),
                 reload_depots=reloads,
                 name=f"{slot.profile}/{slot.shift_id}",
