@@ -18,7 +18,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from routing.dispatch.requests import VisitKey
-from routing.domain import SizeClass, TimeWindow, WasteStream
+from routing.domain import TimeWindow, WasteStream
+from routing.engine.clock import (
+    BreakRule,
+    fits_capacity,
+    next_start,
+    on_board_excess,
+    zone_entry,
+    zone_start,
+)
 from routing.fleet import Zone
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
@@ -27,7 +35,6 @@ from routing.units import HOUR, KILOMETRE
 
 BREAK_TRIES = 8  # places for the crew's break tried, latest first
 HOLD_TRIES = 4  # rounds of starting a trip later to keep its waste's time on board (CT5)
-ZONE_TRIES = 8  # rounds of moving a start until every zone around a stop admits it
 _LATE = ("SH1", "the route would end after its shift, its crew's hours or the next handover")
 
 
@@ -170,44 +177,6 @@ class _Run:
     failure: tuple[str, str] = ("", "")  # rule id and sentence, when infeasible
 
 
-def _next_start(windows: tuple[TimeWindow, ...], moment: int) -> int | None:
-    if len(windows) == 1:
-        only = windows[0]
-        return max(moment, only.start_s) if only.end_s >= moment else None
-    starts = [max(moment, w.start_s) for w in windows if w.end_s >= moment]
-    return min(starts) if starts else None
-
-
-def _start_in_zones(
-    zones: Sequence[Zone],
-    size: SizeClass,
-    windows: tuple[TimeWindow, ...],
-    earliest: int,
-    busy: int,
-) -> int | None:
-    """Earliest start ≥ ``earliest`` in ``windows`` with the stop's work inside every zone's hours."""
-    start = _next_start(windows, earliest)
-    for _ in range(ZONE_TRIES):
-        if start is None:
-            return None
-        moved = start
-        for zone in zones:
-            if size not in zone.allowed_size_classes:
-                return None
-            fits = [
-                max(moved, w.start_s)
-                for w in zone.open_windows
-                if w.end_s >= max(moved, w.start_s) + busy
-            ]
-            if not fits:
-                return None
-            moved = min(fits)
-        if moved == start:
-            return start
-        start = _next_start(windows, moved)
-    return None
-
-
 class Timer:
     """Times drafts on ``problem``'s matrices (see the module's description)."""
 
@@ -302,7 +271,7 @@ class Timer:
         draft, matrix, events = course.draft, course.matrix, course.events
         problem = self.problem
         vtype = problem.vehicle_type_of(problem.vehicle_by_id[draft.vehicle_id])
-        size, cap_kg, cap_l = vtype.size_class, vtype.capacity_kg, vtype.capacity_l
+        size = vtype.size_class
         limit = problem.rules.on_board_limit_s
         here_id, t, kg, litres, first = course.begin
         here = matrix.index[here_id]
@@ -318,27 +287,29 @@ class Timer:
             earliest = max(t + int(seconds[here, event.row]), not_before)
             zones = self.zones_at.get(event.location)
             if zones:
-                start = _start_in_zones(zones, size, event.windows, earliest, event.busy_s)
-                arrival = start
-            else:
-                start = _next_start(event.windows, earliest)
+                start = zone_start(zones, size, event.windows, earliest, event.busy_s)
                 arrival = earliest
-            if start is None or arrival is None:
+                if start is not None:  # the truck waits inside only while every zone is open
+                    arrival = zone_entry(zones, earliest, start, start + event.busy_s)
+            else:
+                start = next_start(event.windows, earliest)
+                arrival = earliest
+            if start is None:
                 what = f"point {event.location}" if event.key else f"facility {event.location}"
                 if zones:
                     return _Run(times, None, ("CT6", f"{what}: zone hours or vehicle size")), None
                 return _Run(times, None, ("TW", f"{what} cannot be reached within its hours")), None
             if event.key is not None:
                 kg, litres = kg + event.kg, litres + event.litres
-                if kg > cap_kg or litres > cap_l:
+                if not fits_capacity(vtype, kg, litres):
                     return _Run(times, None, ("CP", f"over the capacity of {vtype.id}")), None
                 if first is None:
                     first, first_event = start, k
-            elif first is not None and start - first > limit:
+            elif first is not None and (excess := on_board_excess(first, start, limit)):
                 failed = _Run(times, None, ("CT5", "waste would stay on board too long"))
                 if first_event is None:  # the trip began in the fixed past
                     return failed, None
-                return failed, (first_event, start - first - limit)
+                return failed, (first_event, excess)
             departure = start + event.busy_s
             times.append((arrival, start, departure, kg, litres))
             if event.key is None:
@@ -384,43 +355,26 @@ class Timer:
         course = _Course(draft, matrix, (here, t, kg, litres, first), events)
         run = self._run(course, None, 0)
         breaks: tuple[Break, ...] = draft.fixed_breaks
-        deadline = draft.start_s + crew.break_after_s
-        needs_break = not breaks and crew.break_s > 0
-        if (
-            needs_break
-            and run.end_s is not None
-            and run.end_s - draft.start_s <= crew.break_after_s
-        ):
-            needs_break = False
+        rule = BreakRule.of(crew)
+        needs_break = (
+            not breaks
+            and rule.length_s > 0
+            and (run.end_s is None or rule.due(draft.start_s, run.end_s))
+        )
         if needs_break:
             if run.end_s is None or not self._ends_in_time(draft, run.end_s, crew.max_work_s):
                 # A break only delays what follows it: what fails without one fails with one.
                 self.last_failure = run.failure if run.end_s is None else _LATE
                 return None
             chosen: _Run | None = None
-            plain = run
-
-            def leave_at(position: int) -> int:
-                return t if position == 0 else plain.times[position - 1][2]
-
-            order = list(range(len(events), -1, -1))  # latest first: it delays the least
-            if draft.break_hint is not None:
-                hinted = [k for k in order if leave_at(k) <= draft.break_hint]
-                if hinted:  # where the plan had it: most often still right
-                    order.remove(hinted[0])
-                    order.insert(0, hinted[0])
-            tries = 0
-            for position in order:
-                leave = leave_at(position)
-                if leave > deadline:
-                    continue
-                tries += 1
-                if tries > BREAK_TRIES and not thorough:
-                    break
+            leaves = [t, *(times[2] for times in run.times)]
+            places = rule.places(draft.start_s, leaves, hint_s=draft.break_hint)
+            for position in places if thorough else places[:BREAK_TRIES]:
                 paused = self._run(course, position, crew.break_s)
                 if paused.end_s is not None and self._ends_in_time(
                     draft, paused.end_s, crew.max_work_s
                 ):
+                    leave = leaves[position]
                     chosen, breaks = paused, (Break(leave, leave + crew.break_s),)
                     break
             if chosen is None:

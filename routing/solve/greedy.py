@@ -9,11 +9,19 @@ uses it as fill and fallback and returns the better of the two plans; the valida
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
-from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
+from routing.engine.clock import (
+    BreakRule,
+    fits_capacity,
+    next_start,
+    on_board_excess,
+    zone_entry,
+    zone_start,
+)
+from routing.fleet import Crew, Shift, Vehicle, Zone
 from routing.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
@@ -28,39 +36,22 @@ class _Clock:
 
     here: str
     t: int
-    break_deadline: int
-    break_s: int
+    route_start: int
+    rule: BreakRule
     breaks: list[Break] = field(default_factory=list)
 
     def copy(self) -> _Clock:
-        return _Clock(self.here, self.t, self.break_deadline, self.break_s, list(self.breaks))
+        return _Clock(self.here, self.t, self.route_start, self.rule, list(self.breaks))
+
+    def break_due(self, event_end: int) -> bool:
+        """Whether the break must come before an event that ends at ``event_end``."""
+        return not self.breaks and self.rule.due(self.route_start, event_end)
 
     def before_event(self, event_end: int) -> None:
         """Take the break now if the next event would end past the deadline."""
-        if not self.breaks and self.break_s > 0 and event_end > self.break_deadline:
-            self.breaks.append(Break(self.t, self.t + self.break_s))
-            self.t += self.break_s
-
-
-def _next_start(windows: Iterable[TimeWindow], arrival: int) -> int | None:
-    starts = [max(arrival, w.start_s) for w in windows if w.end_s >= arrival]
-    return min(starts) if starts else None
-
-
-def _zone_arrival(zones: list[Zone], vtype: VehicleType, arrival: int, busy_s: int) -> int | None:
-    """Earliest arrival ≥ ``arrival`` at which every zone around the stop admits the vehicle."""
-    for zone in zones:
-        if vtype.size_class not in zone.allowed_size_classes:
-            return None
-        fits = [
-            max(arrival, w.start_s)
-            for w in zone.open_windows
-            if w.end_s >= max(arrival, w.start_s) + busy_s
-        ]
-        if not fits:
-            return None
-        arrival = min(fits)
-    return arrival
+        if self.break_due(event_end):
+            self.breaks.append(Break(self.t, self.t + self.rule.length_s))
+            self.t += self.rule.length_s
 
 
 @dataclass(slots=True)
@@ -102,7 +93,7 @@ class _RouteBuilder:
         self.crew = crew
         self.start = start
         self.end_limit = min(shift.end_s, crew.available.end_s, start + crew.max_work_s)
-        self.clock = _Clock(vehicle.depot_id, start, start + crew.break_after_s, crew.break_s)
+        self.clock = _Clock(vehicle.depot_id, start, start, BreakRule.of(crew))
         self.streams = {
             r.stream
             for r in problem.rules.stream_rules
@@ -112,34 +103,27 @@ class _RouteBuilder:
 
     # -- one stop -------------------------------------------------------------------------
     def _arrive(
-        self, clock: _Clock, there: str, windows: Iterable[TimeWindow], busy_s: int
+        self, clock: _Clock, there: str, windows: Sequence[TimeWindow], busy_s: int
     ) -> tuple[int, int, int] | None:
         """Move ``clock`` to serve ``there``; returns (arrival, start, departure) or None."""
+        zones = self.day.zones_at.get(there, [])
         for attempt in range(2):
-            drive = self.matrix.time(clock.here, there)
-            arrival = clock.t + drive
-            zoned = _zone_arrival(self.day.zones_at.get(there, []), self.vtype, arrival, busy_s)
-            if zoned is None:
-                return None
-            start = _next_start(windows, zoned)
-            if start is None:
-                return None
+            arrival = clock.t + self.matrix.time(clock.here, there)
+            if zones:
+                start = zone_start(zones, self.vtype.size_class, windows, arrival, busy_s)
+                if start is None:
+                    return None
+                arrival = zone_entry(zones, arrival, start, start + busy_s)
+            else:
+                start = next_start(windows, arrival)
+                if start is None:
+                    return None
             departure = start + busy_s
-            if not all(
-                z.allows(self.vtype.size_class, zoned, departure)
-                for z in self.day.zones_at.get(there, [])
-            ):
-                return None
-            if (
-                attempt == 0
-                and not clock.breaks
-                and departure > clock.break_deadline
-                and clock.break_s
-            ):
+            if attempt == 0 and clock.break_due(departure):
                 clock.before_event(departure)
                 continue
             clock.here, clock.t = there, departure
-            return zoned, start, departure
+            return arrival, start, departure
         return None
 
     def _close(
@@ -159,7 +143,7 @@ class _RouteBuilder:
                 continue
             trial = clock.copy()
             times = self._arrive(trial, facility.id, facility.opening, facility.tipping_s)
-            if times is None or times[1] - first_start > self.on_board:
+            if times is None or on_board_excess(first_start, times[1], self.on_board):
                 continue
             back = trial.copy()
             if self._arrive(back, self.vehicle.depot_id, (TimeWindow(0, 86400),), 0) is None:
@@ -199,7 +183,7 @@ class _RouteBuilder:
     ) -> tuple[VisitStop, _Clock, int, int, int] | None:
         visit = self.day.pending[point.id]
         add_kg, add_l = point.visit_kg(visit), point.visit_litres(visit)
-        if kg + add_kg > self.vtype.capacity_kg or litres + add_l > self.vtype.capacity_l:
+        if not fits_capacity(self.vtype, kg + add_kg, litres + add_l):
             return None
         trial = self.clock.copy()
         times = self._arrive(trial, point.id, point.time_windows, point.service_s)

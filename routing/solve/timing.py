@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from routing.domain import TimeWindow
+from routing.engine.clock import BreakRule, next_start, on_board_excess
 from routing.fleet import Crew
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.solve.jobs import break_margin
 from routing.solve.model import Job, StreamProblem
-from routing.units import DAY
 
 
 @dataclass(slots=True)
@@ -26,8 +27,7 @@ class _Event:
     job: Job | None
     facility: str | None
     busy_s: int
-    open_s: int
-    close_s: int
+    windows: tuple[TimeWindow, ...]
     arrival: int = 0
     start: int = 0
     departure: int = 0
@@ -46,9 +46,10 @@ def _events(
             point = problem.point_by_id[job.point_id]
             true_end = max(w.end_s for w in point.time_windows if w.contains(job.tw_start))
             close = min(true_end, job.tw_end + margin)
-            events.append(_Event(job.point_id, job, None, job.service_s, job.tw_start, close))
+            window = (TimeWindow(job.tw_start, close),) if close >= job.tw_start else ()
+            events.append(_Event(job.point_id, job, None, job.service_s, window))
         facility = problem.facility_by_id[sub.dumps[dump].facility_id]
-        events.append(_Event(facility.id, None, facility.id, facility.tipping_s, 0, DAY))
+        events.append(_Event(facility.id, None, facility.id, facility.tipping_s, facility.opening))
     return events
 
 
@@ -68,14 +69,8 @@ def _run(
     for k, event in enumerate(events):
         if k == pause_before:
             t += pause_s
-        arrival = max(t + matrix.time(here, event.location), event.open_s)
-        if event.facility is not None:
-            facility = problem.facility_by_id[event.facility]
-            opens = [w for w in facility.opening if w.end_s >= arrival]
-            if not opens:
-                return None
-            arrival = max(arrival, min(w.start_s for w in opens))
-        if arrival > event.close_s and event.job is not None:
+        arrival = next_start(event.windows, t + matrix.time(here, event.location))
+        if arrival is None:
             return None
         event.arrival = event.start = arrival
         event.departure = arrival + event.busy_s
@@ -103,12 +98,12 @@ def time_route(
     if end is None:
         return None
     breaks: tuple[Break, ...] = ()
-    if end - start > crew.break_after_s and crew.break_s > 0:
+    rule = BreakRule.of(crew)
+    if rule.due(start, end):
         timed = None
-        for position in range(len(events), -1, -1):
-            leave = start if position == 0 else events[position - 1].departure
-            if leave > start + crew.break_after_s:
-                continue
+        leaves = [start, *(event.departure for event in events)]
+        for position in rule.places(start, leaves):
+            leave = leaves[position]
             paused = _run(
                 problem, slot.profile, slot.depot_id, start, events, position, crew.break_s
             )
@@ -150,7 +145,9 @@ def _on_board_kept(problem: Problem, events: list[_Event]) -> bool:
         if event.job is not None and first is None:
             first = event.start
         elif event.facility is not None:
-            if first is not None and event.start - first > problem.rules.on_board_limit_s:
+            if first is not None and on_board_excess(
+                first, event.start, problem.rules.on_board_limit_s
+            ):
                 return False
             first = None
     return True

@@ -6,8 +6,10 @@ import dataclasses
 
 from hypothesis import given, settings
 
+from routing.domain import TimeWindow
 from routing.plan_file import plan_from_dict, plan_to_dict
 from routing.solve import plan_greedy
+from routing.units import HOUR
 from routing.validation import validate
 from scenarios.district import BoxSampler
 from tests.factories import generated_districts, riverside
@@ -111,3 +113,25 @@ def test_a_full_station_with_no_other_way_out_lists_its_visits_against_th() -> N
     assert residual
     assert {u.rule for u in residual} == {"TH"}
     assert all("TS" in u.reason for u in residual)
+
+
+def test_ct6_a_point_opening_late_in_a_zone_window_is_served_in_the_zones_next_window() -> None:
+    # The old town is open 5:00-9:00 and 9:30-12:00; R5 opens at 8:59 with 90 s of work. Work
+    # from 8:59 would end after 9:00, so the cart waits outside for 9:30. The greedy planner
+    # once stopped at the first zone window and listed R5 unserved; dispatch already did this.
+    problem = riverside()
+    zone = dataclasses.replace(
+        problem.zones[0],
+        open_windows=(TimeWindow(5 * HOUR, 9 * HOUR), TimeWindow(int(9.5 * HOUR), 12 * HOUR)),
+    )
+    late = dataclasses.replace(
+        problem.point_by_id["R5"], time_windows=(TimeWindow(9 * HOUR - 60, 10 * HOUR),)
+    )
+    variant = problem.replace(
+        zones=(zone,), points=tuple(late if p.id == "R5" else p for p in problem.points)
+    )
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    assert plan.unserved == ()
+    (stop,) = (s for _r, _t, s in plan.served_visits() if s.point_id == "R5")
+    assert (stop.arrival_s, stop.start_s) == (int(9.5 * HOUR), int(9.5 * HOUR))
