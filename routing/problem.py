@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,7 +19,9 @@ class Problem:
     """One district-day to plan: points, depots, facilities, fleet, crews, shifts, zones, travel.
 
     Construction checks every cross-reference once and raises a single :class:`ProblemError`
-    listing every defect (record and field). Use :meth:`replace` for variants.
+    listing every defect (record and field). Use :meth:`replace` for variants. Records are also
+    kept by id (``point_by_id``, …), and ``locations`` maps every point, depot and facility id to
+    its location (see :func:`locations_by_id`).
     """
 
     name: str
@@ -41,6 +43,7 @@ class Problem:
     vehicle_by_id: Mapping[str, Vehicle] = field(init=False, repr=False)
     crew_by_id: Mapping[str, Crew] = field(init=False, repr=False)
     shift_by_id: Mapping[str, Shift] = field(init=False, repr=False)
+    locations: Mapping[str, Location] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         defects = DefectCollector()
@@ -56,6 +59,9 @@ class Problem:
             ("shift_by_id", self.shifts),
         ):
             object.__setattr__(self, name, {record.id: record for record in records})
+        object.__setattr__(
+            self, "locations", locations_by_id(self.points, self.depots, self.facilities)
+        )
 
     @classmethod
     def from_parts(cls, name: str, parts: ProblemParts) -> Problem:
@@ -87,17 +93,27 @@ class Problem:
         return self.travel[self.vehicle_type_of(vehicle).profile]
 
     def location_of(self, location_id: str) -> Location:
-        """The location of a point, depot or facility by id."""
-        if location_id in self.point_by_id:
-            return self.point_by_id[location_id].location
-        if location_id in self.depot_by_id:
-            return self.depot_by_id[location_id].location
-        return self.facility_by_id[location_id].location
+        """The location of a point, depot or facility by id (see :attr:`locations`)."""
+        return self.locations[location_id]
 
     @property
     def transfer_stations(self) -> tuple[Facility, ...]:
         """The facilities that store waste and send it on in containers (TH)."""
         return tuple(f for f in self.facilities if f.kind is FacilityKind.TRANSFER_STATION)
+
+
+def locations_by_id(
+    points: Iterable[CollectionPoint], depots: Iterable[Depot], facilities: Iterable[Facility]
+) -> dict[str, Location]:
+    """Every place by id: the points, then the depots, then the facilities.
+
+    The order is the one travel matrices list locations in; a :class:`Problem` keeps this map as
+    :attr:`Problem.locations`, and loaders use it to build travel before the problem exists.
+    """
+    places: Iterable[CollectionPoint | Depot | Facility] = itertools.chain(
+        points, depots, facilities
+    )
+    return {place.id: place.location for place in places}
 
 
 def _unique(records: Sequence[Any], kind: str, defects: DefectCollector) -> set[str]:

@@ -26,7 +26,7 @@ from routing.domain import (
 )
 from routing.errors import DefectCollector, FieldError, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, StreamRule, Vehicle, VehicleType, Zone
-from routing.problem import Problem, check_references, profile_locations
+from routing.problem import Problem, check_references, locations_by_id, profile_locations
 from routing.travel import TravelMatrix, matrix_from_rows, straight_line_matrix
 from routing.travel_estimate import estimated_matrix_from_spec
 from routing.units import format_clock
@@ -359,11 +359,7 @@ def problem_from_dict(
         zones=_records(raw, "zones", "zone", _zone, defects),
         rules=_rules(raw.get("rules"), defects),
     )
-    locations = (
-        {c.id: c.location for c in parts.points}
-        | {d.id: d.location for d in parts.depots}
-        | {f.id: f.location for f in parts.facilities}
-    )
+    locations = locations_by_id(parts.points, parts.depots, parts.facilities)
     needed = profile_locations(
         parts.points, parts.depots, parts.facilities, parts.vehicle_types, parts.rules
     )

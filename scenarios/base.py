@@ -58,13 +58,6 @@ def network_of(osm: str) -> RoadNetwork:
     return load_network(osm)
 
 
-def _locations(problem: Problem) -> dict[str, Location]:
-    out = {c.id: c.location for c in problem.points}
-    out |= {d.id: d.location for d in problem.depots}
-    out |= {f.id: f.location for f in problem.facilities}
-    return out
-
-
 def _built_in(base: Base) -> BaseDay:
     from gis_data.demo import helsinki_extract
     from scenarios import load_scenario
@@ -79,7 +72,7 @@ def _built_in(base: Base) -> BaseDay:
     network = network_of(str(osm))
     spec = DistrictSpec(scale=base.scale if base.scale is not None else 1.0)
     problem = road_district(network, seed=base.seed, spec=spec)
-    travel = RoadTravel(network).specs(_locations(problem), problem.vehicle_types, problem.zones)
+    travel = RoadTravel(network).specs(problem.locations, problem.vehicle_types, problem.zones)
     return BaseDay(problem, travel)
 
 
@@ -126,7 +119,7 @@ def _road_profile(
     if not osm.is_absolute() and base_dir is not None:
         osm = base_dir / osm
     network = network_of(str(osm))
-    locations = _locations(problem)
+    locations = problem.locations
     kept = [
         link
         for link in spec.get("external_links", [])
@@ -186,7 +179,7 @@ def rebuild_travel(day: BaseDay, problem: Problem, fresh: set[str]) -> Problem:
         method = spec.get("method")
         if method == "straight-line":
             matrices[profile] = straight_line_matrix(
-                _locations(problem),
+                problem.locations,
                 profile=profile,
                 speed_kmh=float(spec.get("speed_kmh", 25.0)),
                 detour_factor=float(spec.get("detour_factor", 1.3)),
@@ -194,7 +187,7 @@ def rebuild_travel(day: BaseDay, problem: Problem, fresh: set[str]) -> Problem:
         elif method == "road":
             matrices[profile] = _road_profile(profile, spec, problem, fresh, day.base_dir)
         elif method == "estimated":
-            matrices[profile] = estimated_matrix_from_spec(profile, spec, _locations(problem))
+            matrices[profile] = estimated_matrix_from_spec(profile, spec, problem.locations)
         else:
             shown = ", ".join(sorted(fresh))
             message = (

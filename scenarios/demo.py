@@ -33,7 +33,4 @@ def demo_district(*, seed: int = 1, scale: float = 1.0) -> tuple[Problem, dict[s
         name="helsinki-demo",
         fixed_points=read_osm_waste_points(osm),
     )
-    locations = {p.id: p.location for p in problem.points}
-    locations |= {d.id: d.location for d in problem.depots}
-    locations |= {f.id: f.location for f in problem.facilities}
-    return problem, travel.specs(locations, problem.vehicle_types, problem.zones)
+    return problem, travel.specs(problem.locations, problem.vehicle_types, problem.zones)

@@ -28,7 +28,7 @@ from routing.domain import (
     WasteStream,
 )
 from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
-from routing.problem import Problem, profile_locations
+from routing.problem import Problem, locations_by_id, profile_locations
 from routing.travel import TravelMatrix, straight_line_matrix
 from routing.units import HOUR, MINUTE, TONNE, round_int
 
@@ -428,8 +428,7 @@ def generate_district(
         (TimeWindow(hm(5), hm(9)), TimeWindow(hm(20), hm(23))),
         name="Old town lanes",
     )
-    locations = {p.id: p.location for p in points} | {depot.id: depot.location}
-    locations |= {f.id: f.location for f in facilities}
+    locations = locations_by_id(points, (depot,), facilities)
     rules = RuleParameters(on_board_limit_s=4 * HOUR, handover_s=15 * MINUTE)
     needed = profile_locations(points, (depot,), facilities, types, rules)
     return Problem(

@@ -47,7 +47,7 @@ from routing.domain import (
 )
 from routing.errors import Defect, DefectCollector, FieldError, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType
-from routing.problem import Problem
+from routing.problem import Problem, locations_by_id
 from routing.travel_estimate import DEFAULT_ESTIMATE, TravelEstimate
 from routing.units import CUBIC_METRE, HOUR, MINUTE, TONNE, round_int
 
@@ -233,8 +233,7 @@ def huangdao_problem(
         Crew(f"crew-{i:03d}", max_work_s=6 * HOUR, break_s=20 * MINUTE, break_after_s=4 * HOUR)
         for i in range(1, len(vehicles) * len(shifts) + 1)
     )
-    locations = {pt.id: pt.location for pt in points}
-    locations |= {d.id: d.location for d in depots} | {f.id: f.location for f in facilities}
+    locations = locations_by_id(points, depots, facilities)
     return Problem(
         name=name,
         points=points,

@@ -25,7 +25,7 @@ from api.repositories.travel import build_travel, travel_section
 from routing.domain import CollectionPoint, Depot, Facility, Location
 from routing.errors import DefectCollector, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
-from routing.problem import Problem, check_references
+from routing.problem import Problem, check_references, locations_by_id
 from routing.problem_file import rules_from_dict, rules_to_dict
 from routing.travel import TravelMatrix
 
@@ -50,11 +50,7 @@ class DistrictRecords:
 
     def locations(self) -> dict[str, Location]:
         """Every place of the district by id."""
-        return (
-            {p.id: p.location for p in self.points}
-            | {d.id: d.location for d in self.depots}
-            | {f.id: f.location for f in self.facilities}
-        )
+        return locations_by_id(self.points, self.depots, self.facilities)
 
 
 # ---------------------------------------------------------------- districts

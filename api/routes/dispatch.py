@@ -116,8 +116,7 @@ def _save(
 
 def district_box(problem: Problem) -> tuple[float, float, float, float]:
     """West, south, east, north of the district's map: its records' box and the margin."""
-    places = [p.location for p in problem.points] + [d.location for d in problem.depots]
-    places += [f.location for f in problem.facilities]
+    places = problem.locations.values()
     west, east = min(p.lon for p in places), max(p.lon for p in places)
     south, north = min(p.lat for p in places), max(p.lat for p in places)
     margin = max(MAP_MARGIN * max(east - west, north - south), MIN_MARGIN_DEG)
