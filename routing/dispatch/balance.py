@@ -26,10 +26,11 @@ from typing import Any
 import shapely
 
 from routing.dispatch.day import Day
+from routing.dispatch.objective import Objective, local_xy, reference_of
 from routing.dispatch.pipeline import Budget, Opened, Run, reopen, run_operation
 from routing.dispatch.requests import NO_LOCKS, Locks, Weights
 from routing.dispatch.result import DispatchResult
-from routing.dispatch.search import Objective, Search, local_xy, reference_of
+from routing.dispatch.search import Search
 from routing.plan import Plan, Route
 from routing.problem import Problem
 from routing.units import HOUR

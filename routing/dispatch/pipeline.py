@@ -4,7 +4,7 @@
    with its locks, reports or out-of-service vehicle; or a new day carried over from the last
    plan), giving the :class:`Day` and the visits to place;
 2. **search**: a :class:`~routing.dispatch.search.Search` over the day, judged by the
-   operation's :class:`~routing.dispatch.search.Objective`;
+   operation's :class:`~routing.dispatch.objective.Objective`;
 3. **place and move**: the operation's way of searching (:func:`move_the_placed`,
    :func:`move_every_visit`, or one of its own), within the :class:`Budget`;
 4. **settle**: facilities and stations brought within their limits, what that gives back
@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from routing.dispatch.day import Day
+from routing.dispatch.objective import Objective, reference_of
 from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.requests import NO_LOCKS, Locks, StopReport, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, finish
-from routing.dispatch.search import Objective, Search, reference_of, settle_deadline
+from routing.dispatch.search import Search, settle_deadline
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import MINUTE

@@ -17,11 +17,13 @@ from typing import Any
 
 from routing.dispatch.day import Day
 from routing.dispatch.errors import DispatchError
+from routing.dispatch.objective import Objective, reference_of
 from routing.dispatch.opening import open_day, require_valid
+from routing.dispatch.placement import Option
 from routing.dispatch.points import with_point
 from routing.dispatch.requests import StopReport, UrgentRequest, Weights
 from routing.dispatch.result import DispatchResult, finish, placements
-from routing.dispatch.search import Objective, Option, Search, reference_of
+from routing.dispatch.search import Search
 from routing.domain import CollectionPoint, Location, TimeWindow
 from routing.errors import Defect, ProblemError
 from routing.plan import Plan
@@ -174,8 +176,8 @@ def _rank(
     before = placements(plan)
     options: list[Option] = []
     for index in range(len(day.drafts)):
-        if search.refusal(key, index) is None:
-            options += search.options(key, index, tries=URGENT_TRIES)
+        if search.placement.refusal(key, index) is None:
+            options += search.placement.options(key, index, tries=URGENT_TRIES)
     options.sort(key=lambda o: (o.delta, o.index, o.trip, o.stop))
     judged: list[tuple[Slot, Option]] = []
     places: set[tuple[int, int, int, bool]] = set()
@@ -211,7 +213,7 @@ def _rank(
             retimed,
         )
         judged.append((slot, option))
-    reasons = [] if judged else search.why_not(key)
+    reasons = [] if judged else search.placement.why_not(key)
     if not judged and options:
         reasons.insert(0, "TH/CT3: every place that fits its route overfills a facility")
     return _Urgent(day, search, judged, reasons, point)
