@@ -62,17 +62,15 @@ def _built_in(base: Base) -> BaseDay:
     from gis_data.demo import helsinki_extract
     from scenarios import load_scenario
     from scenarios.district import DistrictSpec
-    from scenarios.road_district import road_district
+    from scenarios.road_district import road_day
 
     assert base.scenario is not None
     if base.scenario != "district-baseline":
         problem = load_scenario(base.scenario, osm=base.osm, seed=base.seed)
         return BaseDay(problem, {name: {"method": "given"} for name in problem.travel})
     osm = base.osm or helsinki_extract()
-    network = network_of(str(osm))
     spec = DistrictSpec(scale=base.scale if base.scale is not None else 1.0)
-    problem = road_district(network, seed=base.seed, spec=spec)
-    travel = RoadTravel(network).specs(problem.locations, problem.vehicle_types, problem.zones)
+    problem, travel = road_day(network_of(str(osm)), seed=base.seed, spec=spec)
     return BaseDay(problem, travel)
 
 

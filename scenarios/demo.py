@@ -16,21 +16,17 @@ from gis_data.demo import helsinki_extract
 from gis_data.points import read_osm_waste_points
 from routing.network import load_network
 from routing.problem import Problem
-from scenarios.district import DistrictSpec, generate_district
-from scenarios.road_district import RoadSampler, RoadTravel
+from scenarios.district import DistrictSpec
+from scenarios.road_district import road_day
 
 
 def demo_district(*, seed: int = 1, scale: float = 1.0) -> tuple[Problem, dict[str, Any]]:
     """The demo problem, and its travel section as a problem file states it."""
     osm = helsinki_extract()
-    network = load_network(osm)
-    travel = RoadTravel(network)
-    problem = generate_district(
-        RoadSampler(network),
+    return road_day(
+        load_network(osm),
         seed=seed,
         spec=DistrictSpec(scale=scale),
-        travel=travel,
         name="helsinki-demo",
         fixed_points=read_osm_waste_points(osm),
     )
-    return problem, travel.specs(problem.locations, problem.vehicle_types, problem.zones)

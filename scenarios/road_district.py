@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from routing.domain import Location, SizeClass
+from routing.domain import CollectionPoint, Location, SizeClass
 from routing.fleet import VehicleType, Zone
 from routing.network import (
     ExternalLink,
@@ -211,9 +211,34 @@ def road_district(
     seed: int = 0,
     spec: DistrictSpec | None = None,
     name: str = "district-baseline",
+    fixed_points: Sequence[CollectionPoint] = (),
 ) -> Problem:
-    """The district baseline (:mod:`scenarios.district`) on the roads of an OSM extract, for a ``seed``."""
+    """The district baseline (:mod:`scenarios.district`) on the roads of an OSM extract, for a ``seed``.
+
+    ``fixed_points`` are real points that take the places of generated ones (see
+    :func:`~scenarios.district.generate_district`); the demo passes the extract's waste baskets.
+    """
     network = osm if isinstance(osm, RoadNetwork) else load_network(osm)
     return generate_district(
-        RoadSampler(network), seed=seed, spec=spec, travel=RoadTravel(network), name=name
+        RoadSampler(network),
+        seed=seed,
+        spec=spec,
+        travel=RoadTravel(network),
+        name=name,
+        fixed_points=fixed_points,
+    )
+
+
+def road_day(
+    network: RoadNetwork,
+    *,
+    seed: int = 0,
+    spec: DistrictSpec | None = None,
+    name: str = "district-baseline",
+    fixed_points: Sequence[CollectionPoint] = (),
+) -> tuple[Problem, dict[str, dict[str, Any]]]:
+    """:func:`road_district` on ``network``, and its travel section as a problem file states it."""
+    problem = road_district(network, seed=seed, spec=spec, name=name, fixed_points=fixed_points)
+    return problem, RoadTravel(network).specs(
+        problem.locations, problem.vehicle_types, problem.zones
     )
