@@ -4,7 +4,8 @@ A :class:`Draft` is one vehicle in one shift with one crew. What is fixed — tr
 the visits of the trip in progress, a break already taken, or the whole route when it is locked —
 is kept exactly as it is, times included. The flexible rest is a list of :class:`FlexTrip` s
 (visits in order, then the facility); :meth:`Timer.time` times it from where the fixed part
-leaves the truck, on the problem's own matrices, with the crew's break, and refuses it (``None``)
+leaves the truck, on the problem's own matrices, with the crew's break — stop after stop by the
+route engine (:func:`routing.engine.timer.time_stops`) — and refuses it (``None``)
 unless every rule a single route can break is kept: windows (TW), zones and narrow points (CT6),
 capacity (CP), facility hours and the on-board limit (CT3, CT5), the shift, the crew's hours and
 break, and the handover to the vehicle's next route (SH1, SH2). Facility capacity over the day
@@ -18,16 +19,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from routing.dispatch.requests import VisitKey
-from routing.domain import TimeWindow, WasteStream
-from routing.engine.clock import (
-    BreakRule,
-    fits_capacity,
-    next_start,
-    on_board_excess,
-    zone_entry,
-    zone_start,
-)
-from routing.fleet import Zone
+from routing.domain import WasteStream
+from routing.engine.clock import BreakRule
+from routing.engine.timer import Begin, Stop, Timing, time_stops
+from routing.fleet import VehicleType, Zone
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.travel import TravelMatrix
@@ -147,34 +142,17 @@ class Timed:
     metres: int
 
 
-@dataclass(slots=True)
-class _Event:
-    location: str
-    row: int  # the location's row in the vehicle's matrix
-    key: VisitKey | None  # None: unloading at a facility
-    busy_s: int
-    windows: tuple[TimeWindow, ...]
-    kg: int
-    litres: int
-
-
 @dataclass(frozen=True, slots=True)
 class _Course:
     """What a draft's flexible rest is timed from: where and when the fixed part leaves the
-    truck (location, time, kg and litres on board, first pickup of the open trip), and the
-    events to time."""
+    truck, and the stops to time."""
 
     draft: Draft
     matrix: TravelMatrix
-    begin: tuple[str, int, int, int, int | None]
-    events: list[_Event]
-
-
-@dataclass(slots=True)
-class _Run:
-    times: list[tuple[int, int, int, int, int]]  # arrival, start, departure, kg, litres
-    end_s: int | None  # None: infeasible at event len(times)
-    failure: tuple[str, str] = ("", "")  # rule id and sentence, when infeasible
+    vehicle_type: VehicleType
+    depot_id: str
+    begin: Begin
+    stops: list[Stop]
 
 
 class Timer:
@@ -182,13 +160,13 @@ class Timer:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.zones_at: dict[str, list[Zone]] = {}
+        self.zones_at: dict[str, tuple[Zone, ...]] = {}
         places = [(p.id, p.location) for p in problem.points]
         places += [(f.id, f.location) for f in problem.facilities]
         for location_id, location in places:
             inside = [z for z in problem.zones if z.contains(location.lon, location.lat)]
             if inside:
-                self.zones_at[location_id] = inside
+                self.zones_at[location_id] = tuple(inside)
         self._frozen_cost: dict[int, Timed] = {}
         #: Why the last draft refused by :meth:`time` was refused: rule id and sentence.
         self.last_failure: tuple[str, str] = ("", "")
@@ -221,105 +199,59 @@ class Timer:
         return cached
 
     # -- timing -----------------------------------------------------------------------------
-    def _events(self, draft: Draft, index: Mapping[str, int]) -> list[_Event]:
+    def _stops(self, draft: Draft, index: Mapping[str, int]) -> list[Stop]:
         problem = self.problem
-        events: list[_Event] = []
+        stops: list[Stop] = []
         for trip in draft.flex:
             for key in trip.visits:
                 point = problem.point_by_id[key[0]]
-                events.append(
-                    _Event(
+                stops.append(
+                    Stop(
                         point.id,
                         index[point.id],
-                        key,
                         point.service_s,
                         point.time_windows,
                         point.visit_kg(key[1]),
                         point.visit_litres(key[1]),
+                        zones=self.zones_at.get(point.id, ()),
                     )
                 )
             facility = problem.facility_by_id[trip.facility_id]
-            events.append(
-                _Event(
+            stops.append(
+                Stop(
                     facility.id,
                     index[facility.id],
-                    None,
                     facility.tipping_s,
                     facility.opening,
-                    0,
-                    0,
+                    unloads=True,
+                    zones=self.zones_at.get(facility.id, ()),
                 )
             )
-        return events
+        return stops
 
-    def _run(self, course: _Course, pause_at: int | None, pause_s: int) -> _Run:
-        """Time the course, with a pause of ``pause_s`` before event ``pause_at``; a trip whose
+    def _run(self, course: _Course, pause_at: int | None, pause_s: int) -> Timing:
+        """Time the course, with a pause of ``pause_s`` before stop ``pause_at``; a trip whose
         waste would stay on board too long is started later (waiting before its first visit)
         where that keeps it within the limit."""
         holds: dict[int, int] = {}
         for _ in range(HOLD_TRIES):
-            run, late = self._run_once(course, pause_at, pause_s, holds)
-            if late is None:
+            run = time_stops(
+                course.matrix,
+                course.vehicle_type,
+                course.depot_id,
+                course.begin,
+                course.stops,
+                on_board_limit_s=self.problem.rules.on_board_limit_s,
+                not_before_s=course.draft.not_before_s,
+                pause_at=pause_at,
+                pause_s=pause_s,
+                holds=holds,
+            )
+            if run.late is None:
                 return run
-            first_event, excess = late
-            holds[first_event] = holds.get(first_event, 0) + excess
+            first_stop, excess = run.late
+            holds[first_stop] = holds.get(first_stop, 0) + excess
         return run
-
-    def _run_once(
-        self, course: _Course, pause_at: int | None, pause_s: int, holds: dict[int, int]
-    ) -> tuple[_Run, tuple[int, int] | None]:
-        draft, matrix, events = course.draft, course.matrix, course.events
-        problem = self.problem
-        vtype = problem.vehicle_type_of(problem.vehicle_by_id[draft.vehicle_id])
-        size = vtype.size_class
-        limit = problem.rules.on_board_limit_s
-        here_id, t, kg, litres, first = course.begin
-        here = matrix.index[here_id]
-        seconds = matrix.time_s
-        not_before = draft.not_before_s
-        first_event: int | None = None
-        times: list[tuple[int, int, int, int, int]] = []
-        for k, event in enumerate(events):
-            if k == pause_at:
-                t += pause_s
-            if holds:
-                t += holds.get(k, 0)
-            earliest = max(t + int(seconds[here, event.row]), not_before)
-            zones = self.zones_at.get(event.location)
-            if zones:
-                start = zone_start(zones, size, event.windows, earliest, event.busy_s)
-                arrival = earliest
-                if start is not None:  # the truck waits inside only while every zone is open
-                    arrival = zone_entry(zones, earliest, start, start + event.busy_s)
-            else:
-                start = next_start(event.windows, earliest)
-                arrival = earliest
-            if start is None:
-                what = f"point {event.location}" if event.key else f"facility {event.location}"
-                if zones:
-                    return _Run(times, None, ("CT6", f"{what}: zone hours or vehicle size")), None
-                return _Run(times, None, ("TW", f"{what} cannot be reached within its hours")), None
-            if event.key is not None:
-                kg, litres = kg + event.kg, litres + event.litres
-                if not fits_capacity(vtype, kg, litres):
-                    return _Run(times, None, ("CP", f"over the capacity of {vtype.id}")), None
-                if first is None:
-                    first, first_event = start, k
-            elif first is not None and (excess := on_board_excess(first, start, limit)):
-                failed = _Run(times, None, ("CT5", "waste would stay on board too long"))
-                if first_event is None:  # the trip began in the fixed past
-                    return failed, None
-                return failed, (first_event, excess)
-            departure = start + event.busy_s
-            times.append((arrival, start, departure, kg, litres))
-            if event.key is None:
-                kg = litres = 0
-                first = first_event = None
-            here, t = event.row, departure
-        if pause_at == len(events):
-            t += pause_s
-        depot = matrix.index[problem.vehicle_by_id[draft.vehicle_id].depot_id]
-        return _Run(times, t + int(seconds[here, depot])), None
 
     def time(self, draft: Draft, *, thorough: bool = False) -> Timed | None:
         """The draft as a timed route, or None if it cannot keep every rule of a route.
@@ -351,8 +283,10 @@ class Timer:
             t = max(t, brk.end_s)
         if not draft.flex and not draft.fixed_trips:
             return Timed(None, 0.0, 0, 0)
-        events = self._events(draft, matrix.index)
-        course = _Course(draft, matrix, (here, t, kg, litres, first), events)
+        stops = self._stops(draft, matrix.index)
+        vtype = problem.vehicle_type_of(vehicle)
+        begin = Begin(here, t, kg, litres, first)
+        course = _Course(draft, matrix, vtype, vehicle.depot_id, begin, stops)
         run = self._run(course, None, 0)
         breaks: tuple[Break, ...] = draft.fixed_breaks
         rule = BreakRule.of(crew)
@@ -366,7 +300,7 @@ class Timer:
                 # A break only delays what follows it: what fails without one fails with one.
                 self.last_failure = run.failure if run.end_s is None else _LATE
                 return None
-            chosen: _Run | None = None
+            chosen: Timing | None = None
             leaves = [t, *(times[2] for times in run.times)]
             places = rule.places(draft.start_s, leaves, hint_s=draft.break_hint)
             for position in places if thorough else places[:BREAK_TRIES]:
@@ -388,9 +322,9 @@ class Timer:
             self.last_failure = _LATE
             return None
         route = self._route(draft, run, breaks, run.end_s)
-        for event in events:
-            metres += matrix.distance(here, event.location)
-            here = event.location
+        for stop in stops:
+            metres += matrix.distance(here, stop.location)
+            here = stop.location
         metres += matrix.distance(here, vehicle.depot_id)
         work = run.end_s - draft.start_s
         return Timed(route, self.cost_fen(draft.vehicle_id, metres, work), work, metres)
@@ -400,7 +334,7 @@ class Timer:
         return end_s <= draft.latest_end_s and end_s - draft.start_s <= max_work_s
 
     @staticmethod
-    def _route(draft: Draft, run: _Run, breaks: tuple[Break, ...], end_s: int) -> Route:
+    def _route(draft: Draft, run: Timing, breaks: tuple[Break, ...], end_s: int) -> Route:
         trips: list[Trip] = list(draft.fixed_trips)
         visits: list[VisitStop] = list(draft.open_trip.visits) if draft.open_trip else []
         k = 0

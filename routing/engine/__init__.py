@@ -2,24 +2,32 @@
 
 The greedy planner (:mod:`routing.solve.greedy`), the optimiser's timing and repairs
 (:mod:`routing.solve.timing`) and every dispatch operation (:mod:`routing.dispatch.draft`) call
-:mod:`routing.engine.clock`; only the validator (:mod:`routing.validation`) keeps its own,
+:mod:`routing.engine.clock` (the rules) and :mod:`routing.engine.timer` (a sequence of stops
+timed by them); only the validator (:mod:`routing.validation`) keeps its own,
 independent reading of the rules. This package imports neither the solvers nor dispatch.
 """
 
 from routing.engine.clock import (
     BreakRule,
+    admit,
     fits_capacity,
     next_start,
     on_board_excess,
     zone_entry,
     zone_start,
 )
+from routing.engine.timer import Begin, Stop, Timing, time_stops
 
 __all__ = [
+    "Begin",
     "BreakRule",
+    "Stop",
+    "Timing",
+    "admit",
     "fits_capacity",
     "next_start",
     "on_board_excess",
+    "time_stops",
     "zone_entry",
     "zone_start",
 ]

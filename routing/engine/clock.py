@@ -80,6 +80,25 @@ def zone_entry(zones: Iterable[Zone], earliest_s: int, start_s: int, departure_s
     return entry
 
 
+def admit(
+    zones: Sequence[Zone],
+    size: SizeClass,
+    windows: Sequence[TimeWindow],
+    earliest_s: int,
+    busy_s: int,
+) -> tuple[int, int] | None:
+    """TW and CT6 at one stop reached no earlier than ``earliest_s``: (arrival, start of
+    service), or None when neither its windows nor its zones leave room for ``busy_s`` of work.
+    Without zones the truck arrives as early as it can and waits at the stop."""
+    if not zones:
+        start = next_start(windows, earliest_s)
+        return None if start is None else (earliest_s, start)
+    start = zone_start(zones, size, windows, earliest_s, busy_s)
+    if start is None:
+        return None
+    return zone_entry(zones, earliest_s, start, start + busy_s), start
+
+
 def fits_capacity(vehicle_type: VehicleType, kg: int, litres: int) -> bool:
     """CP: whether ``kg`` and ``litres`` on board fit the body."""
     return kg <= vehicle_type.capacity_kg and litres <= vehicle_type.capacity_l

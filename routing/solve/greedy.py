@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.engine.clock import (
     BreakRule,
+    admit,
     fits_capacity,
-    next_start,
     on_board_excess,
-    zone_entry,
-    zone_start,
 )
 from routing.fleet import Crew, Shift, Vehicle, Zone
 from routing.hauls import Inflow, haul_inflows, schedule_hauls
@@ -108,16 +106,11 @@ class _RouteBuilder:
         """Move ``clock`` to serve ``there``; returns (arrival, start, departure) or None."""
         zones = self.day.zones_at.get(there, [])
         for attempt in range(2):
-            arrival = clock.t + self.matrix.time(clock.here, there)
-            if zones:
-                start = zone_start(zones, self.vtype.size_class, windows, arrival, busy_s)
-                if start is None:
-                    return None
-                arrival = zone_entry(zones, arrival, start, start + busy_s)
-            else:
-                start = next_start(windows, arrival)
-                if start is None:
-                    return None
+            earliest = clock.t + self.matrix.time(clock.here, there)
+            admitted = admit(zones, self.vtype.size_class, windows, earliest, busy_s)
+            if admitted is None:
+                return None
+            arrival, start = admitted
             departure = start + busy_s
             if attempt == 0 and clock.break_due(departure):
                 clock.before_event(departure)

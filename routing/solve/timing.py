@@ -1,7 +1,8 @@
 """From a solver's sequence of stops to a timed :class:`~routing.plan.Route`, with the crew break.
 
-Times are recomputed here from the problem's own matrices: leave at the slot's start (or the
-solver's), drive, wait for the start window, serve or tip, and so on home. When the route is longer
+Times are recomputed from the problem's own matrices by the route engine
+(:func:`routing.engine.timer.time_stops`): leave at the slot's start (or the solver's), drive,
+wait for the start window, serve or tip, and so on home. When the route is longer
 than the crew may work without a break, the break goes into the latest gap that still starts in
 time; everything after it moves later by at most the break, which the margins of
 :mod:`routing.solve.jobs` leave room for. A route that cannot be timed within every rule is
@@ -13,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from routing.domain import TimeWindow
-from routing.engine.clock import BreakRule, next_start, on_board_excess
+from routing.engine.clock import BreakRule, on_board_excess
+from routing.engine.timer import Begin, Stop, time_stops
 from routing.fleet import Crew
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.solve.jobs import break_margin
-from routing.solve.model import Job, StreamProblem
+from routing.solve.model import Job, Slot, StreamProblem
 
 
 @dataclass(slots=True)
@@ -53,31 +55,50 @@ def _events(
     return events
 
 
+def _stops(problem: Problem, profile: str, events: list[_Event]) -> list[Stop]:
+    """The events as the engine's stops; zones (CT6) are kept by the jobs' windows."""
+    index = problem.travel[profile].index
+    return [
+        Stop(
+            event.location,
+            index[event.location],
+            event.busy_s,
+            event.windows,
+            event.job.kg if event.job is not None else 0,
+            event.job.litres if event.job is not None else 0,
+            unloads=event.job is None,
+        )
+        for event in events
+    ]
+
+
 def _run(
     problem: Problem,
-    profile: str,
-    depot: str,
+    slot: Slot,
     start: int,
     events: list[_Event],
+    stops: list[Stop],
     pause_before: int | None,
     pause_s: int,
 ) -> int | None:
     """Time the events from ``start``; a pause of ``pause_s`` before event ``pause_before``
-    (``len(events)``: before driving home). Returns the time back at the depot, or None."""
-    matrix = problem.travel[profile]
-    here, t = depot, start
-    for k, event in enumerate(events):
-        if k == pause_before:
-            t += pause_s
-        arrival = next_start(event.windows, t + matrix.time(here, event.location))
-        if arrival is None:
-            return None
-        event.arrival = event.start = arrival
-        event.departure = arrival + event.busy_s
-        here, t = event.location, event.departure
-    if pause_before == len(events):
-        t += pause_s
-    return t + matrix.time(here, depot)
+    (``len(events)``: before driving home). Returns the time back at the depot, or None.
+    CT5 is checked afterwards: a break may shorten a trip's waiting, and so its time on board."""
+    timing = time_stops(
+        problem.travel[slot.profile],
+        problem.vehicle_type_of(problem.vehicle_by_id[slot.vehicle_id]),
+        slot.depot_id,
+        Begin(slot.depot_id, start),
+        stops,
+        on_board_limit_s=None,
+        pause_at=pause_before,
+        pause_s=pause_s,
+    )
+    if timing.end_s is None:
+        return None
+    for event, (arrival, begins, departure, _kg, _litres) in zip(events, timing.times, strict=True):
+        event.arrival, event.start, event.departure = arrival, begins, departure
+    return timing.end_s
 
 
 def time_route(
@@ -93,8 +114,9 @@ def time_route(
     """The timed route of a slot, with its break; None if it cannot keep every rule."""
     slot = sub.slots[slot_index]
     events = _events(problem, sub, trips)
+    stops = _stops(problem, slot.profile, events)
     start = max(start_s, slot.start_s)
-    end = _run(problem, slot.profile, slot.depot_id, start, events, None, 0)
+    end = _run(problem, slot, start, events, stops, None, 0)
     if end is None:
         return None
     breaks: tuple[Break, ...] = ()
@@ -104,9 +126,7 @@ def time_route(
         leaves = [start, *(event.departure for event in events)]
         for position in rule.places(start, leaves):
             leave = leaves[position]
-            paused = _run(
-                problem, slot.profile, slot.depot_id, start, events, position, crew.break_s
-            )
+            paused = _run(problem, slot, start, events, stops, position, crew.break_s)
             if (
                 paused is not None
                 and paused <= shift_end_s
@@ -115,7 +135,7 @@ def time_route(
             ):
                 timed, end = Break(leave, leave + crew.break_s), paused
                 break
-            _run(problem, slot.profile, slot.depot_id, start, events, None, 0)
+            _run(problem, slot, start, events, stops, None, 0)
         if timed is None:
             return None
         breaks = (timed,)
@@ -189,10 +209,8 @@ def _first_long_trip(
     """(trip, jobs to keep) for the first trip whose waste stays on board too long, if any."""
     slot = sub.slots[slot_index]
     events = _events(problem, sub, trips)
-    if (
-        _run(problem, slot.profile, slot.depot_id, max(start_s, slot.start_s), events, None, 0)
-        is None
-    ):
+    stops = _stops(problem, slot.profile, events)
+    if _run(problem, slot, max(start_s, slot.start_s), events, stops, None, 0) is None:
         return None
     limit = problem.rules.on_board_limit_s - break_margin(problem)
     matrix = problem.travel[slot.profile]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from routing.domain import BodyType, SizeClass, TimeWindow
 from routing.engine.clock import (
     BreakRule,
+    admit,
     fits_capacity,
     next_start,
     on_board_excess,
@@ -90,6 +91,15 @@ def test_ct6_the_truck_waits_at_the_stop_while_every_zone_is_open() -> None:
     assert zone_entry([zone], _h(6), start, start + 10 * MINUTE) == _h(7)
     assert zone_entry([zone], _h(8), start, start + 10 * MINUTE) == _h(8)
     assert zone_entry([], _h(8), start, start + 10 * MINUTE) == _h(8)
+
+
+def test_ct6_admit_gives_arrival_and_start_with_zones_and_without() -> None:
+    zone = _old_town((7, 12))
+    windows = _windows((9, 10))
+    assert admit([], SizeClass.LARGE, windows, _h(6), 600) == (_h(6), _h(9))
+    assert admit([zone], SizeClass.SMALL, windows, _h(6), 600) == (_h(7), _h(9))
+    assert admit([zone], SizeClass.LARGE, windows, _h(6), 600) is None
+    assert admit([], SizeClass.LARGE, windows, _h(10.5), 600) is None
 
 
 # -- SH1 ---------------------------------------------------------------------------------------
