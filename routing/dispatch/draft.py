@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from routing.dispatch.requests import VisitKey
 from routing.domain import WasteStream
 from routing.engine.clock import BreakRule
-from routing.engine.timer import Begin, Stop, Timing, time_stops
+from routing.engine.timer import Begin, Stop, Timing, place_break, time_stops
 from routing.fleet import VehicleType, Zone
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
@@ -300,21 +300,24 @@ class Timer:
                 # A break only delays what follows it: what fails without one fails with one.
                 self.last_failure = run.failure if run.end_s is None else _LATE
                 return None
-            chosen: Timing | None = None
-            leaves = [t, *(times[2] for times in run.times)]
-            places = rule.places(draft.start_s, leaves, hint_s=draft.break_hint)
-            for position in places if thorough else places[:BREAK_TRIES]:
-                paused = self._run(course, position, crew.break_s)
-                if paused.end_s is not None and self._ends_in_time(
-                    draft, paused.end_s, crew.max_work_s
-                ):
-                    leave = leaves[position]
-                    chosen, breaks = paused, (Break(leave, leave + crew.break_s),)
-                    break
-            if chosen is None:
+            placed = place_break(
+                lambda pause_at, pause_s: self._run(course, pause_at, pause_s),
+                rule,
+                draft.start_s,
+                t,
+                run,
+                accept=lambda paused: (
+                    paused.end_s is not None
+                    and self._ends_in_time(draft, paused.end_s, crew.max_work_s)
+                ),
+                hint_s=draft.break_hint,
+                tries=None if thorough else BREAK_TRIES,
+            )
+            if placed is None:
                 self.last_failure = ("SH1", "no place for the crew's break within the rules")
                 return None
-            run = chosen
+            run, taken = placed
+            breaks = (taken,)
         if run.end_s is None:
             self.last_failure = run.failure
             return None

@@ -9,12 +9,13 @@ depot, or the rule id and a sentence for the first stop it cannot make.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from routing.domain import TimeWindow
-from routing.engine.clock import admit, fits_capacity, on_board_excess
+from routing.engine.clock import BreakRule, admit, fits_capacity, on_board_excess
 from routing.fleet import VehicleType, Zone
+from routing.plan import Break
 from routing.travel import TravelMatrix
 
 #: arrival, start of service, departure (s); kg and litres on board after a visit, or tipped
@@ -132,3 +133,32 @@ def time_stops(
     if pause_at == len(stops):
         t += pause_s
     return Timing(times, t + int(seconds[here, index[depot_id]]))
+
+
+def place_break(
+    run: Callable[[int | None, int], Timing],
+    rule: BreakRule,
+    route_start_s: int,
+    free_s: int,
+    plain: Timing,
+    *,
+    accept: Callable[[Timing], bool],
+    hint_s: int | None = None,
+    tries: int | None = None,
+) -> tuple[Timing, Break] | None:
+    """SH1: the stops timed again with the crew's break in the best place that keeps them
+    acceptable, and the break; None when no place does.
+
+    ``run(pause_at, pause_s)`` times the stops with a pause; ``plain`` is their timing without
+    one, from ``free_s`` (when the truck leaves for the first stop). Places are tried as
+    :meth:`BreakRule.places` orders them (``hint_s``: where a plan had the break), the first
+    ``tries`` of them (None: all); ``accept`` judges a timing that reached the depot.
+    """
+    leaves = [free_s, *(times[2] for times in plain.times)]
+    places = rule.places(route_start_s, leaves, hint_s=hint_s)
+    for position in places if tries is None else places[:tries]:
+        paused = run(position, rule.length_s)
+        if paused.end_s is not None and accept(paused):
+            leave = leaves[position]
+            return paused, Break(leave, leave + rule.length_s)
+    return None

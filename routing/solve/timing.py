@@ -11,11 +11,12 @@ refused (``None``) and its visits go back to the pool.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from routing.domain import TimeWindow
 from routing.engine.clock import BreakRule, on_board_excess
-from routing.engine.timer import Begin, Stop, time_stops
+from routing.engine.timer import Begin, Stop, Timing, place_break, time_stops
 from routing.fleet import Crew
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
@@ -72,33 +73,36 @@ def _stops(problem: Problem, profile: str, events: list[_Event]) -> list[Stop]:
     ]
 
 
-def _run(
-    problem: Problem,
-    slot: Slot,
-    start: int,
-    events: list[_Event],
-    stops: list[Stop],
-    pause_before: int | None,
-    pause_s: int,
-) -> int | None:
-    """Time the events from ``start``; a pause of ``pause_s`` before event ``pause_before``
-    (``len(events)``: before driving home). Returns the time back at the depot, or None.
-    CT5 is checked afterwards: a break may shorten a trip's waiting, and so its time on board."""
-    timing = time_stops(
-        problem.travel[slot.profile],
-        problem.vehicle_type_of(problem.vehicle_by_id[slot.vehicle_id]),
-        slot.depot_id,
-        Begin(slot.depot_id, start),
-        stops,
-        on_board_limit_s=None,
-        pause_at=pause_before,
-        pause_s=pause_s,
-    )
-    if timing.end_s is None:
-        return None
-    for event, (arrival, begins, departure, _kg, _litres) in zip(events, timing.times, strict=True):
-        event.arrival, event.start, event.departure = arrival, begins, departure
-    return timing.end_s
+def _timer(
+    problem: Problem, slot: Slot, start: int, events: list[_Event], stops: list[Stop]
+) -> Callable[[int | None, int], Timing]:
+    """Times the events from ``start`` with a pause of ``pause_s`` before event ``pause_at``
+    (``len(events)``: before driving home), and writes the times into the events when every stop
+    is made. CT5 is checked afterwards: a break may shorten a trip's waiting, so its time on
+    board."""
+    matrix = problem.travel[slot.profile]
+    vehicle_type = problem.vehicle_type_of(problem.vehicle_by_id[slot.vehicle_id])
+    begin = Begin(slot.depot_id, start)
+
+    def run(pause_at: int | None, pause_s: int) -> Timing:
+        timing = time_stops(
+            matrix,
+            vehicle_type,
+            slot.depot_id,
+            begin,
+            stops,
+            on_board_limit_s=None,
+            pause_at=pause_at,
+            pause_s=pause_s,
+        )
+        if timing.end_s is not None:
+            for event, (arrival, begins, departure, _kg, _l) in zip(
+                events, timing.times, strict=True
+            ):
+                event.arrival, event.start, event.departure = arrival, begins, departure
+        return timing
+
+    return run
 
 
 def time_route(
@@ -114,31 +118,30 @@ def time_route(
     """The timed route of a slot, with its break; None if it cannot keep every rule."""
     slot = sub.slots[slot_index]
     events = _events(problem, sub, trips)
-    stops = _stops(problem, slot.profile, events)
     start = max(start_s, slot.start_s)
-    end = _run(problem, slot, start, events, stops, None, 0)
-    if end is None:
+    run = _timer(problem, slot, start, events, _stops(problem, slot.profile, events))
+    timing = run(None, 0)
+    if timing.end_s is None:
         return None
     breaks: tuple[Break, ...] = ()
     rule = BreakRule.of(crew)
-    if rule.due(start, end):
-        timed = None
-        leaves = [start, *(event.departure for event in events)]
-        for position in rule.places(start, leaves):
-            leave = leaves[position]
-            paused = _run(problem, slot, start, events, stops, position, crew.break_s)
-            if (
-                paused is not None
-                and paused <= shift_end_s
+    if rule.due(start, timing.end_s):
+
+        def accept(paused: Timing) -> bool:  # ``run`` has written its times into the events
+            assert paused.end_s is not None
+            return (
+                paused.end_s <= shift_end_s
                 and _windows_kept(problem, events)
                 and _on_board_kept(problem, events)
-            ):
-                timed, end = Break(leave, leave + crew.break_s), paused
-                break
-            _run(problem, slot, start, events, stops, None, 0)
-        if timed is None:
+            )
+
+        placed = place_break(run, rule, start, start, timing, accept=accept)
+        if placed is None:
             return None
-        breaks = (timed,)
+        timing, taken = placed
+        breaks = (taken,)
+    end = timing.end_s
+    assert end is not None
     if end > shift_end_s or end - start > crew.max_work_s or not _windows_kept(problem, events):
         return None
     if not _on_board_kept(problem, events):
@@ -209,8 +212,11 @@ def _first_long_trip(
     """(trip, jobs to keep) for the first trip whose waste stays on board too long, if any."""
     slot = sub.slots[slot_index]
     events = _events(problem, sub, trips)
-    stops = _stops(problem, slot.profile, events)
-    if _run(problem, slot, max(start_s, slot.start_s), events, stops, None, 0) is None:
+    start = max(start_s, slot.start_s)
+    if (
+        _timer(problem, slot, start, events, _stops(problem, slot.profile, events))(None, 0).end_s
+        is None
+    ):
         return None
     limit = problem.rules.on_board_limit_s - break_margin(problem)
     matrix = problem.travel[slot.profile]

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from routing.domain import BodyType, SizeClass, TimeWindow
-from routing.engine.timer import Begin, Stop, time_stops
+from routing.engine.clock import BreakRule
+from routing.engine.timer import Begin, Stop, Timing, place_break, time_stops
 from routing.fleet import VehicleType, Zone
+from routing.plan import Break
 from routing.travel import TravelMatrix
 from routing.units import HOUR, MINUTE
 
@@ -112,3 +114,40 @@ def test_not_before_and_holds_move_the_arrival_later() -> None:
     assert timing.times[0][0] == 7 * HOUR
     held = time_stops(MATRIX, TRUCK, "D", START, stops, on_board_limit_s=None, holds={0: 60})
     assert held.times[0][0] == 6 * HOUR + 600 + 60
+
+
+def test_sh1_the_break_goes_in_the_latest_acceptable_place_by_its_deadline() -> None:
+    stops = [_visit("A"), _visit("B"), DUMP]
+    rule = BreakRule(after_s=45 * MINUTE, length_s=20 * MINUTE)  # leaves: 6:00, 6:15, 6:30, 6:50
+
+    def run(pause_at: int | None, pause_s: int) -> Timing:
+        return time_stops(
+            MATRIX,
+            TRUCK,
+            "D",
+            START,
+            stops,
+            on_board_limit_s=None,
+            pause_at=pause_at,
+            pause_s=pause_s,
+        )
+
+    plain = run(None, 0)
+    placed = place_break(run, rule, START.t, START.t, plain, accept=lambda _t: True)
+    assert placed is not None
+    timing, taken = placed
+    assert taken == Break(6 * HOUR + 30 * MINUTE, 6 * HOUR + 50 * MINUTE)  # before the dump
+    assert timing.times[2][1] == plain.times[2][1] + 20 * MINUTE
+    # every place delays the end by the whole break: a route that must end as early refuses all
+    late = place_break(
+        run, rule, START.t, START.t, plain, accept=lambda t: (t.end_s or 0) <= plain.end_s
+    )
+    assert late is None
+    hinted = place_break(
+        run, rule, START.t, START.t, plain, accept=lambda _t: True, hint_s=6 * HOUR + 20 * MINUTE
+    )
+    assert hinted is not None and hinted[1].start_s == 6 * HOUR + 15 * MINUTE
+    only_two = place_break(
+        run, rule, START.t, START.t, plain, accept=lambda t: t.times[0][1] > 6 * HOUR + 600, tries=2
+    )
+    assert only_two is None  # the two latest places do not delay A; the third would
