@@ -96,10 +96,11 @@ def _timer(
             pause_s=pause_s,
         )
         if timing.end_s is not None:
-            for event, (arrival, begins, departure, _kg, _l) in zip(
+            for event, (_arrival, begins, departure, _kg, _l) in zip(
                 events, timing.times, strict=True
             ):
-                event.arrival, event.start, event.departure = arrival, begins, departure
+                # The solver's routes arrive when service starts: any wait is spent before.
+                event.arrival, event.start, event.departure = begins, begins, departure
         return timing
 
     return run
