@@ -23,10 +23,10 @@ from routing.domain import WasteStream
 from routing.engine.clock import BreakRule
 from routing.engine.timer import Begin, Stop, Timing, place_break, time_stops
 from routing.fleet import VehicleType, Zone
+from routing.kpi import route_legs
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.travel import TravelMatrix
-from routing.units import HOUR, KILOMETRE
 
 BREAK_TRIES = 8  # places for the crew's break tried, latest first
 HOLD_TRIES = 4  # rounds of starting a trip later to keep its waste's time on board (CT5)
@@ -174,19 +174,12 @@ class Timer:
     # -- costs ------------------------------------------------------------------------------
     def route_metres(self, route: Route) -> int:
         """Metres a route drives, leg by leg."""
-        vehicle = self.problem.vehicle_by_id[route.vehicle_id]
-        matrix = self.problem.matrix_for(vehicle)
-        here, metres = vehicle.depot_id, 0
-        for stop in route.stops():
-            there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
-            metres += matrix.distance(here, there)
-            here = there
-        return metres + matrix.distance(here, vehicle.depot_id)
+        return route_legs(self.problem, route)[0]
 
     def cost_fen(self, vehicle_id: str, metres: int, work_s: int) -> float:
         """Cost of driving ``metres`` and working ``work_s`` with the vehicle (kpi's factors)."""
         vtype = self.problem.vehicle_type_of(self.problem.vehicle_by_id[vehicle_id])
-        return metres / KILOMETRE * vtype.cost_per_km_fen + work_s / HOUR * vtype.cost_per_hour_fen
+        return vtype.cost_fen(metres, work_s)
 
     def of_route(self, route: Route) -> Timed:
         """A route kept as it is, with its cost."""
