@@ -177,13 +177,15 @@ def _change_name(change: m.DispatchChangeRow) -> str:
     return f"{change.operation} {what}".strip() + f" (change {change.id})"
 
 
-def live_day_losses(session: Session, plan: m.PlanRow, *, today: dt.date) -> list[str]:
-    """What publishing ``plan`` would take from its day: a past day, reports on stops the
-    version does not serve, dispatch changes it was not made from. Empty if nothing."""
+def live_day_losses(
+    session: Session, plan: m.PlanRow, current: m.PlanRow | None, *, today: dt.date
+) -> list[str]:
+    """What publishing ``plan`` in place of ``current`` (the day's published version, if any)
+    would take from its day: a past day, reports on stops the version does not serve, dispatch
+    changes it was not made from. Empty if nothing."""
     losses: list[str] = []
     if plan.plan_date < today:
         losses.append(f"{plan.plan_date.isoformat()} is a past day")
-    current = published_plan(session, plan.district_id, plan.plan_date)
     if current is None or current.id == plan.id:
         return losses
     kept = _visits(plan.plan)
@@ -294,7 +296,8 @@ def publish_checked(
     """
     if plan.published:
         return 0  # already the day's version: nothing changes
-    losses = live_day_losses(session, plan, today=today or dt.date.today())
+    current = published_plan(session, plan.district_id, plan.plan_date)
+    losses = live_day_losses(session, plan, current, today=today or dt.date.today())
     if losses and not force:
         raise ConflictError(
             "publishing this version would change the live day: "
@@ -302,8 +305,7 @@ def publish_checked(
             + ". Publish with force=true to do it anyway.",
             loc=("query", "force"),
         )
-    current = published_plan(session, plan.district_id, plan.plan_date)
-    carried = carry_reports(session, current, plan) if current and current.id != plan.id else 0
+    carried = carry_reports(session, current, plan) if current is not None else 0
     publish(session, plan)
     return carried
 
