@@ -6,40 +6,85 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Query, UploadFile, status
+from fastapi import APIRouter, Body, Query, UploadFile, status
 
 from api.db import models as m
-from api.deps import SessionDep, StaffUser
+from api.deps import PagingDep, SessionDep, StaffUser
 from api.repositories import convert as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes import common
-from api.routes.features import EnumFilter, FeatureResource, feature_router
+from api.routes import features as f
+from api.routes.common import GEOJSON, GeoJSONResponse
 from api.schemas.fields import PathId
-from api.schemas.records import ImportResult, PointFeature
+from api.schemas.records import FeaturePage, ImportResult, PointFeature
 from gis_data.coords import parse_crs
 from gis_data.points import read_points
 from gis_data.sheets import SheetOptions
 from routing.domain import WasteStream
 from routing.errors import Defect, ProblemError
 
-router = feature_router(
-    FeatureResource(
-        kind=k.POINTS,
-        feature=PointFeature,
-        to_feature=c.point_feature,
-        from_feature=c.point_from_feature,
-        geom=m.CollectionPointRow.geom,
-        path="points",
-        tag="collection points",
-        singular="point",
-        plural="points",
-        noun="collection point",
-        filters=(EnumFilter("stream", WasteStream, m.CollectionPointRow.stream),),
-    )
+router = APIRouter(prefix="/districts/{district_id}/points", tags=["collection points"])
+POINTS = f.FeatureKind(
+    kind=k.POINTS,
+    to_feature=c.point_feature,
+    from_feature=c.point_from_feature,
+    geom=m.CollectionPointRow.geom,
 )
+PointPage = FeaturePage[PointFeature]
+PointBody = Annotated[PointFeature, Body(media_type=GEOJSON)]
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".geojson", ".json", ".osm", ".osm.gz", ".osm.pbf")
+
+
+@router.get(
+    "",
+    response_class=GeoJSONResponse,
+    responses=common.geojson_responses(PointPage),
+)
+def list_points(
+    district_id: PathId,
+    session: SessionDep,
+    user: StaffUser,
+    paging: PagingDep,
+    bbox: f.BBoxQuery = None,
+    stream: WasteStream | None = None,
+) -> PointPage:
+    """A page of the district's collection point records, by id; filter by stream and box."""
+    where = [] if stream is None else [m.CollectionPointRow.stream == stream.value]
+    return f.feature_page(
+        session, POINTS, district_id, paging, page=PointPage, bbox=bbox, where=where
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_class=GeoJSONResponse)
+def create_point(
+    district_id: PathId, feature: PointBody, session: SessionDep, user: StaffUser
+) -> PointFeature:
+    """Add a collection point."""
+    return f.create_feature(session, POINTS, district_id, feature)
+
+
+@router.get("/{point_id}", response_class=GeoJSONResponse)
+def get_point(
+    district_id: PathId, point_id: str, session: SessionDep, user: StaffUser
+) -> PointFeature:
+    """One collection point."""
+    return f.get_feature(session, POINTS, district_id, point_id)
+
+
+@router.put("/{point_id}", response_class=GeoJSONResponse)
+def replace_point(
+    district_id: PathId, point_id: str, feature: PointBody, session: SessionDep, user: StaffUser
+) -> PointFeature:
+    """Replace a collection point (its id may change unless others refer to it)."""
+    return f.replace_feature(session, POINTS, district_id, point_id, feature)
+
+
+@router.delete("/{point_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_point(district_id: PathId, point_id: str, session: SessionDep, user: StaffUser) -> None:
+    """Delete a collection point; one that others refer to stays (409)."""
+    common.delete_one(session, k.POINTS, district_id, point_id)
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED)
