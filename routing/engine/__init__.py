@@ -16,7 +16,7 @@ from routing.engine.clock import (
     zone_entry,
     zone_start,
 )
-from routing.engine.timer import Begin, Stop, Timing, time_stops
+from routing.engine.timer import Begin, Stop, Timing, break_on_the_way, place_break, time_stops
 
 __all__ = [
     "Begin",
@@ -24,9 +24,11 @@ __all__ = [
     "Stop",
     "Timing",
     "admit",
+    "break_on_the_way",
     "fits_capacity",
     "next_start",
     "on_board_excess",
+    "place_break",
     "time_stops",
     "zone_entry",
     "zone_start",

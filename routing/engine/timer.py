@@ -162,3 +162,29 @@ def place_break(
             leave = leaves[position]
             return paused, Break(leave, leave + rule.length_s)
     return None
+
+
+def break_on_the_way(
+    run: Callable[[int | None, int], Timing],
+    rule: BreakRule,
+    route_start_s: int,
+    free_s: int,
+) -> tuple[Timing, int | None, Break | None]:
+    """SH1 as a crew takes it on the road, for stops timed after a route's break is still due:
+    the stops timed with the break before the first of them (or the drive home) that would end
+    past the deadline; its position and the break, or (plain timing, None, None) when no stop
+    ends past it.
+
+    ``run(pause_at, pause_s)`` times the stops from ``free_s`` (when the truck is free). A stop
+    that cannot be made before the break is due fails with or without the break (a pause only
+    delays), so a failed plain timing is returned as it is.
+    """
+    plain = run(None, 0)
+    ends = [times[2] for times in plain.times]
+    if plain.end_s is not None:
+        ends.append(plain.end_s)
+    position = next((k for k, end in enumerate(ends) if rule.due(route_start_s, end)), None)
+    if position is None:
+        return plain, None, None
+    leave = free_s if position == 0 else plain.times[position - 1][2]
+    return run(position, rule.length_s), position, Break(leave, leave + rule.length_s)

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
-from routing.engine.clock import (
-    BreakRule,
-    admit,
-    fits_capacity,
-    on_board_excess,
-)
+from routing.engine.clock import BreakRule, fits_capacity
+from routing.engine.timer import Begin, Stop, Timing, break_on_the_way, time_stops
 from routing.fleet import Crew, Shift, Vehicle, Zone
 from routing.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
@@ -26,30 +22,6 @@ from routing.problem import Problem
 from routing.solve.params import SolveParams
 from routing.solve.unserved import explain_unserved, explain_visits
 from routing.travel import TravelMatrix
-
-
-@dataclass(slots=True)
-class _Clock:
-    """Where the truck is, when it is free, and the crew's break."""
-
-    here: str
-    t: int
-    route_start: int
-    rule: BreakRule
-    breaks: list[Break] = field(default_factory=list)
-
-    def copy(self) -> _Clock:
-        return _Clock(self.here, self.t, self.route_start, self.rule, list(self.breaks))
-
-    def break_due(self, event_end: int) -> bool:
-        """Whether the break must come before an event that ends at ``event_end``."""
-        return not self.breaks and self.rule.due(self.route_start, event_end)
-
-    def before_event(self, event_end: int) -> None:
-        """Take the break now if the next event would end past the deadline."""
-        if self.break_due(event_end):
-            self.breaks.append(Break(self.t, self.t + self.rule.length_s))
-            self.t += self.rule.length_s
 
 
 @dataclass(slots=True)
@@ -77,7 +49,27 @@ class _Day:
         return not overflow
 
 
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Where the truck is and when it is free, the crew's break once taken, and the open trip:
+    kg and litres on board and the start of service of its first pickup (None when empty)."""
+
+    here: str
+    t: int
+    breaks: tuple[Break, ...] = ()
+    kg: int = 0
+    litres: int = 0
+    first: int | None = None
+
+
+_Timed = tuple[Timing, _Position]  # stops timed, and where the truck is after the first of them
+
+
 class _RouteBuilder:
+    """One vehicle-shift's route, stop by stop: the nearest pending visit whose trip can still be
+    unloaded and the truck brought home in time; every stop timed by the route engine
+    (:func:`routing.engine.timer.time_stops`), the crew's break taken on the way."""
+
     def __init__(
         self, day: _Day, vehicle: Vehicle, shift: Shift, shift_index: int, crew: Crew, start: int
     ):
@@ -91,7 +83,8 @@ class _RouteBuilder:
         self.crew = crew
         self.start = start
         self.end_limit = min(shift.end_s, crew.available.end_s, start + crew.max_work_s)
-        self.clock = _Clock(vehicle.depot_id, start, start, BreakRule.of(crew))
+        self.rule = BreakRule.of(crew)
+        self.at = _Position(vehicle.depot_id, start)
         self.streams = {
             r.stream
             for r in problem.rules.stream_rules
@@ -99,52 +92,76 @@ class _RouteBuilder:
         }
         self.on_board = problem.rules.on_board_limit_s
 
-    # -- one stop -------------------------------------------------------------------------
-    def _arrive(
-        self, clock: _Clock, there: str, windows: Sequence[TimeWindow], busy_s: int
-    ) -> tuple[int, int, int] | None:
-        """Move ``clock`` to serve ``there``; returns (arrival, start, departure) or None."""
-        zones = self.day.zones_at.get(there, [])
-        for attempt in range(2):
-            earliest = clock.t + self.matrix.time(clock.here, there)
-            admitted = admit(zones, self.vtype.size_class, windows, earliest, busy_s)
-            if admitted is None:
-                return None
-            arrival, start = admitted
-            departure = start + busy_s
-            if attempt == 0 and clock.break_due(departure):
-                clock.before_event(departure)
-                continue
-            clock.here, clock.t = there, departure
-            return arrival, start, departure
-        return None
+    # -- stops timed by the engine ------------------------------------------------------------
+    def _stop(
+        self,
+        location: str,
+        busy_s: int,
+        windows: Sequence[TimeWindow],
+        *,
+        kg: int = 0,
+        litres: int = 0,
+        unloads: bool = False,
+    ) -> Stop:
+        zones = tuple(self.day.zones_at.get(location, ()))
+        row = self.matrix.index[location]
+        return Stop(location, row, busy_s, tuple(windows), kg, litres, unloads, zones)
+
+    def _unloading(self, facility: Facility) -> Stop:
+        return self._stop(facility.id, facility.tipping_s, facility.opening, unloads=True)
+
+    def _time(self, at: _Position, stops: Sequence[Stop]) -> _Timed | None:
+        """``stops`` timed from ``at`` and home by the end of the shift, and the position after
+        the first stop (or at home when there is none); None when a rule stops them."""
+        begin = Begin(at.here, at.t, at.kg, at.litres, at.first)
+
+        def run(pause_at: int | None, pause_s: int) -> Timing:
+            return time_stops(
+                self.matrix,
+                self.vtype,
+                self.vehicle.depot_id,
+                begin,
+                stops,
+                on_board_limit_s=self.on_board,
+                pause_at=pause_at,
+                pause_s=pause_s,
+            )
+
+        if at.breaks:
+            timing, position, taken = run(None, 0), None, None
+        else:
+            timing, position, taken = break_on_the_way(run, self.rule, self.start, at.t)
+        if timing.end_s is None or timing.end_s > self.end_limit:
+            return None
+        breaks = at.breaks if taken is None or position != 0 else (*at.breaks, taken)
+        if not stops:
+            return timing, replace(at, t=timing.end_s, breaks=breaks)
+        _arrival, begins, departure, kg, litres = timing.times[0]
+        first = at.first
+        if stops[0].unloads:
+            kg = litres = 0
+            first = None
+        elif first is None:
+            first = begins
+        return timing, _Position(stops[0].location, departure, breaks, kg, litres, first)
 
     def _close(
-        self,
-        clock: _Clock,
-        stream: WasteStream,
-        kg: int,
-        first_start: int,
-        exclude: frozenset[str] = frozenset(),
-    ) -> tuple[Facility, tuple[int, int, int], _Clock] | None:
-        """Best facility to unload at, and the clock back at the depot, if any is feasible."""
-        best: tuple[int, Facility, tuple[int, int, int], _Clock] | None = None
+        self, at: _Position, stream: WasteStream, exclude: frozenset[str] = frozenset()
+    ) -> tuple[Facility, tuple[int, int, int], _Position] | None:
+        """Best facility to unload at (home soonest), its times and the position after it."""
+        best: tuple[int, Facility, tuple[int, int, int], _Position] | None = None
         for facility in self.day.problem.facilities:
-            if stream not in facility.accepts or self.day.facility_left[facility.id] < kg:
+            if stream not in facility.accepts or self.day.facility_left[facility.id] < at.kg:
                 continue
             if facility.id in exclude or facility.id in self.day.full_stations:
                 continue
-            trial = clock.copy()
-            times = self._arrive(trial, facility.id, facility.opening, facility.tipping_s)
-            if times is None or on_board_excess(first_start, times[1], self.on_board):
+            timed = self._time(at, [self._unloading(facility)])
+            if timed is None:
                 continue
-            back = trial.copy()
-            if self._arrive(back, self.vehicle.depot_id, (TimeWindow(0, 86400),), 0) is None:
-                continue
-            if back.t > self.end_limit:
-                continue
-            if best is None or back.t < best[0]:
-                best = (back.t, facility, times, trial)
+            timing, after = timed
+            assert timing.end_s is not None
+            if best is None or timing.end_s < best[0]:
+                best = (timing.end_s, facility, timing.times[0][:3], after)
         return None if best is None else best[1:]
 
     # -- one trip -------------------------------------------------------------------------
@@ -157,7 +174,7 @@ class _RouteBuilder:
             and self.vtype.size_class <= problem.point_by_id[pid].max_size_class
             and (visit == 0 or day.last_shift[pid] < self.shift_index)
         ]
-        row = self.matrix.time_s[self.matrix.index[self.clock.here]]
+        row = self.matrix.time_s[self.matrix.index[self.at.here]]
         index = self.matrix.index
         # Points with more visits still to make go first, so later visits find a later shift.
         return heapq.nsmallest(
@@ -166,62 +183,64 @@ class _RouteBuilder:
             key=lambda p: (int(row[index[p.id]]) // (p.visits_per_day - day.pending[p.id]), p.id),
         )
 
-    def _try_visit(
-        self,
-        point: CollectionPoint,
-        kg: int,
-        litres: int,
-        first_start: int | None,
-        stream: WasteStream,
-    ) -> tuple[VisitStop, _Clock, int, int, int] | None:
+    def _try_visit(self, point: CollectionPoint) -> tuple[VisitStop, _Position] | None:
+        """The visit to ``point`` from here, if its trip can still be unloaded and the truck
+        brought home in time; the position after it."""
         visit = self.day.pending[point.id]
-        add_kg, add_l = point.visit_kg(visit), point.visit_litres(visit)
-        if not fits_capacity(self.vtype, kg + add_kg, litres + add_l):
+        kg, litres = point.visit_kg(visit), point.visit_litres(visit)
+        if not fits_capacity(self.vtype, self.at.kg + kg, self.at.litres + litres):
             return None
-        trial = self.clock.copy()
-        times = self._arrive(trial, point.id, point.time_windows, point.service_s)
-        if times is None:
+        stop = self._stop(point.id, point.service_s, point.time_windows, kg=kg, litres=litres)
+        after: _Position | None = None
+        for facility in self.day.problem.facilities:
+            if point.stream not in facility.accepts:
+                continue
+            if self.day.facility_left[facility.id] < self.at.kg + kg:
+                continue
+            if facility.id in self.day.full_stations:
+                continue
+            timed = self._time(self.at, [stop, self._unloading(facility)])
+            if timed is not None:
+                after = timed[1]
+                times = timed[0].times[0]
+                break
+        if after is None:
             return None
-        first = times[1] if first_start is None else first_start
-        if self._close(trial, stream, kg + add_kg, first) is None:
-            return None
-        stop = VisitStop(point.id, visit, *times, kg + add_kg, litres + add_l)
-        return stop, trial, kg + add_kg, litres + add_l, first
+        return VisitStop(point.id, visit, *times), after
 
     def trip(self) -> Trip | None:
         """Build the next trip from the current position, or None when nothing more fits."""
         visits: list[VisitStop] = []
-        kg = litres = 0
-        first: int | None = None
         stream: WasteStream | None = None
         while True:
             streams = self.streams if stream is None else {stream}
             chosen = None
             for point in self._candidates(streams):
-                chosen = self._try_visit(point, kg, litres, first, point.stream)
+                chosen = self._try_visit(point)
                 if chosen is not None:
                     stream = point.stream
                     break
             if chosen is None:
                 break
-            stop, self.clock, kg, litres, first = chosen
+            stop, self.at = chosen
             visits.append(stop)
             self._mark_served(stop.point_id)
-        if not visits or stream is None or first is None:
+        if not visits or stream is None:
             return None
-        closing = self._close(self.clock, stream, kg, first)
+        kg, litres = self.at.kg, self.at.litres
+        closing = self._close(self.at, stream)
         assert closing is not None  # every visit was added only if the trip could still close
         excluded: set[str] = set()
         while closing[0].stores and not self.day.station_accepts(closing[0].id, closing[1][2], kg):
             # The station could not be emptied in time (TH): unload elsewhere, or at no station.
             excluded.add(closing[0].id)
-            other = self._close(self.clock, stream, kg, first, frozenset(excluded))
+            other = self._close(self.at, stream, frozenset(excluded))
             if other is None:
                 self.day.full_stations.update(excluded)
                 self._give_back(visits)
                 return None
             closing = other
-        facility, times, self.clock = closing
+        facility, times, self.at = closing
         self.day.facility_left[facility.id] -= kg
         if facility.stores:
             self.day.inflows.append((times[2], facility.id, kg))
@@ -250,8 +269,9 @@ class _RouteBuilder:
             trips.append(trip)
         if not trips:
             return None
-        back = self.clock.copy()
-        self._arrive(back, self.vehicle.depot_id, (TimeWindow(0, 86400),), 0)
+        home = self._time(self.at, [])
+        assert home is not None  # the last trip closed only if the truck got home in time
+        back = home[1]
         return Route(
             self.vehicle.id,
             self.shift.id,
@@ -259,7 +279,7 @@ class _RouteBuilder:
             self.start,
             back.t,
             tuple(trips),
-            tuple(back.breaks),
+            back.breaks,
         )
 
 
