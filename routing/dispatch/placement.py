@@ -1,7 +1,8 @@
 """Where a visit may go in a draft of the day, and what each place does to the objective.
 
 A visit is tried at every position of every trip of its stream and as a trip of its own between
-trips; the cheapest few positions by added driving are timed in full
+trips, priced by :func:`routing.engine.insertion.price_positions` (as the optimiser's repair
+prices them); the cheapest few positions by added driving are timed in full
 (:class:`~routing.dispatch.draft.Timer`), so that every place offered keeps the rules of its
 route. The rules that span routes (facility capacity, station storage) are the
 :class:`~routing.dispatch.ledger.Ledger`'s to check when a place is taken.
@@ -16,6 +17,7 @@ from routing.dispatch.draft import Draft, FlexTrip, Timed
 from routing.dispatch.ledger import Ledger
 from routing.dispatch.requests import VisitKey
 from routing.domain import WasteStream
+from routing.engine.insertion import TripShape, price_positions
 from routing.plan import VisitStop
 
 TRIES = 4  # positions timed in full per draft, cheapest by added driving first
@@ -156,45 +158,44 @@ class Placement:
         point = problem.point_by_id[key[0]]
         vehicle = problem.vehicle_by_id[draft.vehicle_id]
         vtype = problem.vehicle_type_of(vehicle)
-        matrix = problem.matrix_for(vehicle)
-        t, index = matrix.time_s, matrix.index
-        p = index[point.id]
         kg, litres = point.visit_kg(key[1]), point.visit_litres(key[1])
-        service = point.service_s
-        dumps = [
-            f
-            for f in self._dumps[point.stream]
-            if self.ledger.taken.get(f.id, 0) + kg <= f.daily_capacity_kg
+        taken = self.ledger.taken
+
+        def takes(j: int, trip: FlexTrip) -> bool:
+            if trip.stream is not point.stream or trip.locked:
+                return False
+            load_kg, load_l = self._trip_kg(draft, j)
+            facility = problem.facility_by_id[trip.facility_id]
+            return (
+                load_kg + kg <= vtype.capacity_kg
+                and load_l + litres <= vtype.capacity_l
+                and taken.get(facility.id, 0) + kg <= facility.daily_capacity_kg
+            )
+
+        shapes = [
+            TripShape(
+                tuple(v[0] for v in trip.visits),
+                trip.facility_id,
+                takes=takes(j, trip),
+                new_before=not (j == 0 and draft.open_trip is not None),
+            )
+            for j, trip in enumerate(draft.flex)
         ]
-        out: list[_Position] = []
-
-        def alone(before: str, after: str, j: int) -> None:
-            a, b = index[before], index[after]
-            for f in dumps:
-                d = index[f.id]
-                extra = t[a, p] + service + t[p, d] + f.tipping_s + t[d, b] - t[a, b]
-                out.append((float(extra), j, 0, f.id))
-
-        here = self._anchor(draft)
-        for j, trip in enumerate(draft.flex):
-            first = trip.visits[0][0] if trip.visits else trip.facility_id
-            if not (j == 0 and draft.open_trip is not None):
-                alone(here, first, j)
-            if trip.stream is point.stream and not trip.locked:
-                load_kg, load_l = self._trip_kg(draft, j)
-                facility = problem.facility_by_id[trip.facility_id]
-                if (
-                    load_kg + kg <= vtype.capacity_kg
-                    and load_l + litres <= vtype.capacity_l
-                    and self.ledger.taken.get(facility.id, 0) + kg <= facility.daily_capacity_kg
-                ):
-                    stops = [here, *(v[0] for v in trip.visits), trip.facility_id]
-                    for i in range(len(stops) - 1):
-                        a, b = index[stops[i]], index[stops[i + 1]]
-                        extra = t[a, p] + service + t[p, b] - t[a, b]
-                        out.append((float(extra), j, i, None))
-            here = trip.facility_id
-        alone(here, vehicle.depot_id, len(draft.flex))
+        dumps = [
+            (f.id, f.tipping_s)
+            for f in self._dumps[point.stream]
+            if taken.get(f.id, 0) + kg <= f.daily_capacity_kg
+        ]
+        priced = price_positions(
+            problem.matrix_for(vehicle),
+            point.id,
+            point.service_s,
+            start=self._anchor(draft),
+            trips=shapes,
+            home=vehicle.depot_id,
+            dumps=dumps,
+        )
+        out: list[_Position] = [(float(extra), j, i, f) for extra, j, i, f in priced]
         out.sort(key=lambda o: (o[0], o[1], o[2], o[3] or ""))
         return out
 

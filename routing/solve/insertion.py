@@ -2,8 +2,9 @@
 
 Each missing job of a stream is priced at every position of every trip of the stream's routes,
 and as a trip of its own between any two trips, by the extra driving and service time; the
-cheapest positions are then timed on the problem's own matrices (every rule kept, the crew's break
-included) until one works. Capacity is checked here, the rest by
+cheapest positions (priced by :func:`routing.engine.insertion.price_positions`, as dispatch's
+are) are then timed on the problem's own matrices (every rule kept, the crew's break included)
+until one works. Capacity is checked here, the rest by
 :func:`routing.solve.timing.time_route`. Work stops at the caller's deadline.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+from routing.engine.insertion import TripShape, price_positions
 from routing.fleet import Crew
 from routing.plan import Route
 from routing.problem import Problem
@@ -29,43 +31,41 @@ def _fits(item: Timed, trip: tuple[int, ...], job: int) -> bool:
 
 
 def _priced(problem: Problem, item: Timed, job: int) -> list[tuple[int, Trips]]:
-    """Every way to put ``job`` into ``item``'s trips, with its extra seconds (drive + service)."""
+    """Every way to put ``job`` into ``item``'s trips, with its extra seconds (drive + service);
+    a trip of its own goes to the dump nearest the visit."""
     sub = item.sub
     slot = sub.slots[item.slot]
     matrix = problem.travel[slot.profile]
     point = sub.jobs[job].point_id
-    service = sub.jobs[job].service_s
-    out: list[tuple[int, Trips]] = []
-    here = slot.depot_id
-    for t, (jobs, dump) in enumerate(item.trips):
-        stops = [here, *(sub.jobs[k].point_id for k in jobs), sub.dumps[dump].facility_id]
-        if _fits(item, jobs, job):
-            for i in range(len(jobs) + 1):
-                a, b = stops[i], stops[i + 1]
-                extra = matrix.time(a, point) + service + matrix.time(point, b) - matrix.time(a, b)
-                trip = (*jobs[:i], job, *jobs[i:])
-                out.append((extra, (*item.trips[:t], (trip, dump), *item.trips[t + 1 :])))
-        here = stops[-1]
-    if _fits(item, (), job):
-        nearest = min(
-            range(len(sub.dumps)), key=lambda d: matrix.time(point, sub.dumps[d].facility_id)
+    shapes = [
+        TripShape(
+            tuple(sub.jobs[k].point_id for k in jobs),
+            sub.dumps[dump].facility_id,
+            takes=_fits(item, jobs, job),
         )
-        facility = sub.dumps[nearest].facility_id
-        here = slot.depot_id
-        for t in range(len(item.trips) + 1):
-            after = sub.jobs[item.trips[t][0][0]].point_id if t < len(item.trips) else slot.depot_id
-            extra = (
-                matrix.time(here, point)
-                + service
-                + matrix.time(point, facility)
-                + sub.dumps[nearest].tipping_s
-                + matrix.time(facility, after)
-                - matrix.time(here, after)
-            )
-            trips = (*item.trips[:t], ((job,), nearest), *item.trips[t:])
-            out.append((extra, trips))
-            if t < len(item.trips):
-                here = sub.dumps[item.trips[t][1]].facility_id
+        for jobs, dump in item.trips
+    ]
+    dumps: list[tuple[str, int]] = []
+    nearest = min(range(len(sub.dumps)), key=lambda d: matrix.time(point, sub.dumps[d].facility_id))
+    if _fits(item, (), job):
+        dumps = [(sub.dumps[nearest].facility_id, sub.dumps[nearest].tipping_s)]
+    positions = price_positions(
+        matrix,
+        point,
+        sub.jobs[job].service_s,
+        start=slot.depot_id,
+        trips=shapes,
+        home=slot.depot_id,
+        dumps=dumps,
+    )
+    out: list[tuple[int, Trips]] = []
+    for extra, t, i, facility in positions:
+        if facility is None:
+            jobs, dump = item.trips[t]
+            trip = (*jobs[:i], job, *jobs[i:])
+            out.append((extra, (*item.trips[:t], (trip, dump), *item.trips[t + 1 :])))
+        else:
+            out.append((extra, (*item.trips[:t], ((job,), nearest), *item.trips[t:])))
     return out
 
 
