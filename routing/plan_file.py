@@ -1,5 +1,7 @@
-"""The plan file: a documented JSON form of :class:`~routing.plan.Plan` (docs/plan-format.md),
-and a GeoJSON export of a plan for maps.
+"""The plan file: a documented JSON form of :class:`~routing.plan.Plan` (docs/plan-format.md).
+
+A plan's GeoJSON export for maps is :func:`routing.plan_geojson.plan_to_geojson`, importable from
+here too.
 
 Times are integer seconds since midnight of the plan's day; loads are kilograms and litres.
 """
@@ -26,8 +28,9 @@ from routing.plan import (
     Unserved,
     VisitStop,
 )
-from routing.problem import Problem
-from routing.units import format_clock
+
+# Re-exported: the GeoJSON export was defined here, and callers import it from here.
+from routing.plan_geojson import plan_to_geojson as plan_to_geojson
 
 FORMAT = "huanwei-plan/1"
 T = TypeVar("T")
@@ -355,89 +358,3 @@ def read_plan(path: str | Path) -> Plan:
 def write_plan(plan: Plan, path: str | Path) -> None:
     """Write ``plan`` as JSON to ``path``."""
     Path(path).write_text(json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1), "utf-8")
-
-
-def plan_to_geojson(problem: Problem, plan: Plan) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of the plan: one LineString per trip (straight legs between
-    stops, depot to depot) and one Point per stop with its ETA, for maps.
-
-    Stops whose record is unknown to the problem are left out (the validator reports them).
-    """
-    features: list[dict[str, Any]] = []
-
-    def coords(location_id: str) -> list[float] | None:
-        try:
-            loc = problem.location_of(location_id)
-        except KeyError:
-            return None
-        return [loc.lon, loc.lat]
-
-    for route in plan.routes:
-        vehicle = problem.vehicle_by_id.get(route.vehicle_id)
-        depot = vehicle.depot_id if vehicle else None
-        for number, trip in enumerate(route.trips, start=1):
-            line: list[list[float]] = []
-            if number == 1 and depot and (c := coords(depot)):
-                line.append(c)
-            for seq, stop in enumerate(trip.visits, start=1):
-                c = coords(stop.point_id)
-                if c is None:
-                    continue
-                line.append(c)
-                features.append(
-                    _point_feature(
-                        c,
-                        kind="visit",
-                        vehicle=route.vehicle_id,
-                        shift=route.shift_id,
-                        trip=number,
-                        seq=seq,
-                        id=stop.point_id,
-                        visit=stop.visit,
-                        stream=trip.stream.value,
-                        eta=format_clock(stop.arrival_s),
-                        start=format_clock(stop.start_s),
-                        load_kg=stop.load_kg,
-                    )
-                )
-            if trip.unload is not None and (c := coords(trip.unload.facility_id)):
-                line.append(c)
-                features.append(
-                    _point_feature(
-                        c,
-                        kind="unload",
-                        vehicle=route.vehicle_id,
-                        shift=route.shift_id,
-                        trip=number,
-                        id=trip.unload.facility_id,
-                        stream=trip.stream.value,
-                        eta=format_clock(trip.unload.arrival_s),
-                        kg=trip.unload.kg,
-                    )
-                )
-            if number == len(route.trips) and depot and (c := coords(depot)):
-                line.append(c)
-            if len(line) >= 2:
-                features.append(
-                    {
-                        "type": "Feature",
-                        "geometry": {"type": "LineString", "coordinates": line},
-                        "properties": {
-                            "kind": "trip",
-                            "vehicle": route.vehicle_id,
-                            "shift": route.shift_id,
-                            "crew": route.crew_id,
-                            "trip": number,
-                            "stream": trip.stream.value,
-                        },
-                    }
-                )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _point_feature(coords: list[float], **props: Any) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": coords},
-        "properties": props,
-    }
