@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -48,40 +48,13 @@ def create_app(
     settings = settings or Settings.from_env()
     # The key is read (or generated) once, here: every request signs and checks with it.
     settings = dataclasses.replace(settings, secret_key=settings.signing_key())
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        own_engine = None
-        factory = sessions
-        if factory is None:
-            own_engine = engine or make_engine(settings.database_url)
-            factory = session_factory(own_engine)
-        app.state.sessions = factory
-        bind = factory.kw.get("bind")
-        reader = DriverDayReader(bind) if isinstance(bind, Engine) else None
-        app.state.driver_days = reader  # the assignment hot path's connection
-        if settings.admin_password:
-            with factory() as session:
-                users.ensure_admin(session, settings.admin_password)
-        queue = JobQueue(settings=settings, sessions=factory, solver=solver)
-        app.state.queue = queue
-        queue.start()
-        try:
-            yield
-        finally:
-            queue.shutdown()
-            if reader is not None:
-                await reader.close()
-            if own_engine is not None and engine is None:
-                own_engine.dispose()
-
     # The API docs' scripts and styles are served from the package, not a CDN: offline, and
     # on networks where the CDN is unreachable, /docs would be blank.
     app = FastAPIOffline(
         title="Huanwei",
         summary="Waste-collection fleet, shift and route planning for a district (环卫).",
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, engine=engine, sessions=sessions, solver=solver),
         swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from swagger.io
     )
     app.state.settings = settings
@@ -95,3 +68,54 @@ def create_app(
         app.include_router(router)
     app.include_router(health.router)
     return app
+
+
+def _lifespan(
+    settings: Settings,
+    *,
+    engine: Engine | None,
+    sessions: sessionmaker[Session] | None,
+    solver: Solver,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: sessions, the drivers' reader and the job queue while it serves.
+
+    Parameters are :func:`create_app`'s; an engine made here from the settings is disposed of
+    at the end, one that was given is not.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = None
+        factory = sessions
+        if factory is None:
+            own_engine = engine or make_engine(settings.database_url)
+            factory = session_factory(own_engine)
+        reader = _open_state(app, settings, factory)
+        queue = JobQueue(settings=settings, sessions=factory, solver=solver)
+        app.state.queue = queue
+        queue.start()
+        try:
+            yield
+        finally:
+            queue.shutdown()
+            if reader is not None:
+                await reader.close()
+            if own_engine is not None and engine is None:
+                own_engine.dispose()
+
+    return lifespan
+
+
+def _open_state(
+    app: FastAPI, settings: Settings, factory: sessionmaker[Session]
+) -> DriverDayReader | None:
+    """Put the session factory and the drivers' reader in the app's state, and make sure the
+    configured admin exists; the reader (None when the sessions are bound to no engine)."""
+    app.state.sessions = factory
+    bind = factory.kw.get("bind")
+    reader = DriverDayReader(bind) if isinstance(bind, Engine) else None
+    app.state.driver_days = reader  # the assignment hot path's connection
+    if settings.admin_password:
+        with factory() as session:
+            users.ensure_admin(session, settings.admin_password)
+    return reader
