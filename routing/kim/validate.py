@@ -63,6 +63,18 @@ def _feet(instance: KimInstance, a: int, b: int) -> float:
     return abs(p.x_ft - q.x_ft) + abs(p.y_ft - q.y_ft)
 
 
+@dataclass(slots=True)
+class _Drive:
+    """A vehicle on its route: the clock, the feet driven, the loads and the lunch taken."""
+
+    clock: float
+    feet: float = 0.0
+    on_board: float = 0.0
+    day_yd: float = 0.0
+    day_stops: int = 0
+    lunch_start: float | None = None
+
+
 def _check_route(
     instance: KimInstance, r: int, stops: tuple[int, ...], lunch_after: int | None
 ) -> tuple[list[KimViolation], float, float]:
@@ -88,18 +100,27 @@ def _check_route(
             KimViolation("KIM-LUNCH", r, f"lunch_after {lunch_after} is not a stop of the route")
         )
         lunch_after = None
+    drive = _Drive(clock=float(sites[stops[0]].early_s))
+    bad += _drive_route(instance, r, stops, lunch_after, drive)
+    bad += _check_day(instance, r, drive)
+    return bad, drive.feet, drive.clock
+
+
+def _drive_route(
+    instance: KimInstance,
+    r: int,
+    stops: tuple[int, ...],
+    lunch_after: int | None,
+    drive: _Drive,
+) -> list[KimViolation]:
+    """Drive ``stops`` from the first, advancing ``drive``: the windows and capacity broken."""
+    bad: list[KimViolation] = []
     mph_ft_per_s = instance.speed_mph * 5280 / 3600
-    clock = float(sites[stops[0]].early_s)
-    on_board = day_yd = 0.0
-    day_stops = 0
-    feet = 0.0
-    lunch_start: float | None = None
     for n in range(1, len(stops)):
         leg = _feet(instance, stops[n - 1], stops[n])
-        feet += leg
-        arrive = clock + leg / mph_ft_per_s
-        site = sites[stops[n]]
-        start = max(arrive, float(site.early_s))
+        drive.feet += leg
+        arrive = drive.clock + leg / mph_ft_per_s
+        site = instance.sites[stops[n]]
         if n == len(stops) - 1:
             if arrive > site.late_s + TOLERANCE:
                 bad.append(
@@ -107,51 +128,73 @@ def _check_route(
                         "KIM-TW", r, f"back at the depot at {arrive:.0f} s, after {site.late_s} s"
                     )
                 )
-            clock = arrive
+            drive.clock = arrive
             break
-        if start > site.late_s + TOLERANCE:
-            bad.append(
-                KimViolation(
-                    "KIM-TW",
-                    r,
-                    f"stop {n} (row {stops[n]}) served from {start:.0f} s, after {site.late_s} s",
-                )
-            )
-        clock = start + site.service_s
-        if site.kind is SiteType.STOP:
-            on_board += site.load_yd
-            day_yd += site.load_yd
-            day_stops += 1
-            if on_board > instance.capacity_yd + TOLERANCE:
-                bad.append(
-                    KimViolation(
-                        "KIM-CAP",
-                        r,
-                        f"{on_board:g} yd on board at stop {n}, over {instance.capacity_yd:g}",
-                    )
-                )
-        elif site.kind is SiteType.DISPOSAL:
-            on_board = 0.0
+        bad += _serve(instance, r, n, stops[n], arrive, drive)
         if n == lunch_after:
-            lunch_start = max(clock, float(LUNCH_EARLIEST_S))
-            clock = lunch_start + instance.lunch_s
-    if day_yd > instance.daily_yd + TOLERANCE:
-        bad.append(
-            KimViolation("KIM-DAY-YD", r, f"{day_yd:g} yd in the day, over {instance.daily_yd:g}")
-        )
-    if day_stops > instance.daily_stops:
+            drive.lunch_start = max(drive.clock, float(LUNCH_EARLIEST_S))
+            drive.clock = drive.lunch_start + instance.lunch_s
+    return bad
+
+
+def _serve(
+    instance: KimInstance, r: int, n: int, row: int, arrive: float, drive: _Drive
+) -> list[KimViolation]:
+    """Serve stop ``n`` (file row ``row``) on arriving at ``arrive``: its window and capacity."""
+    bad: list[KimViolation] = []
+    site = instance.sites[row]
+    start = max(arrive, float(site.early_s))
+    if start > site.late_s + TOLERANCE:
         bad.append(
             KimViolation(
-                "KIM-DAY-STOPS", r, f"{day_stops} stops in the day, over {instance.daily_stops}"
+                "KIM-TW",
+                r,
+                f"stop {n} (row {row}) served from {start:.0f} s, after {site.late_s} s",
             )
         )
+    drive.clock = start + site.service_s
+    if site.kind is SiteType.STOP:
+        drive.on_board += site.load_yd
+        drive.day_yd += site.load_yd
+        drive.day_stops += 1
+        if drive.on_board > instance.capacity_yd + TOLERANCE:
+            bad.append(
+                KimViolation(
+                    "KIM-CAP",
+                    r,
+                    f"{drive.on_board:g} yd on board at stop {n}, over {instance.capacity_yd:g}",
+                )
+            )
+    elif site.kind is SiteType.DISPOSAL:
+        drive.on_board = 0.0
+    return bad
+
+
+def _check_day(instance: KimInstance, r: int, drive: _Drive) -> list[KimViolation]:
+    """The daily caps and the lunch rule, over a route driven to its end."""
+    bad: list[KimViolation] = []
+    if drive.day_yd > instance.daily_yd + TOLERANCE:
+        bad.append(
+            KimViolation(
+                "KIM-DAY-YD", r, f"{drive.day_yd:g} yd in the day, over {instance.daily_yd:g}"
+            )
+        )
+    if drive.day_stops > instance.daily_stops:
+        bad.append(
+            KimViolation(
+                "KIM-DAY-STOPS",
+                r,
+                f"{drive.day_stops} stops in the day, over {instance.daily_stops}",
+            )
+        )
+    lunch_start = drive.lunch_start
     if lunch_start is not None and lunch_start > LUNCH_LATEST_S + TOLERANCE:
         bad.append(
             KimViolation("KIM-LUNCH", r, f"lunch starts at {lunch_start:.0f} s, after 12:00")
         )
-    if lunch_start is None and clock > LUNCH_LATEST_S + TOLERANCE:
+    if lunch_start is None and drive.clock > LUNCH_LATEST_S + TOLERANCE:
         bad.append(KimViolation("KIM-LUNCH", r, "out after 12:00 and takes no lunch"))
-    return bad, feet, clock
+    return bad
 
 
 def validate_kim(instance: KimInstance, solution: KimSolution) -> KimReport:
