@@ -190,6 +190,28 @@ def parse_kim(text: str, *, name: str, source: str = "") -> KimInstance:
     """
     where = source or name
     lines = text.splitlines()
+    capacity, daily, stops, lunch, mph = _header(lines, where)
+    sites = _sites(lines, where)
+    kinds = [s.kind for s in sites]
+    if kinds.count(SiteType.DEPOT) != 1:
+        raise KimFormatError(
+            "type", f"needs exactly one depot, found {kinds.count(SiteType.DEPOT)}", record=where
+        )
+    if SiteType.DISPOSAL not in kinds:
+        raise KimFormatError("type", "needs at least one disposal facility (type 2)", record=where)
+    return KimInstance(
+        name=name,
+        capacity_yd=capacity,
+        daily_yd=daily,
+        daily_stops=int(stops),
+        lunch_s=int(lunch),
+        speed_mph=mph,
+        sites=tuple(sites),
+    )
+
+
+def _header(lines: list[str], where: str) -> list[float]:
+    """The five header values, each positive, in the order of :data:`HEADER_FIELDS`."""
     header: list[float] = []
     for n, field in enumerate(HEADER_FIELDS):
         record = f"{where}, line {n + 1}"
@@ -202,6 +224,11 @@ def parse_kim(text: str, *, name: str, source: str = "") -> KimInstance:
             raise KimFormatError(e.field, e.message, record=e.record) from None
         if header[-1] <= 0:
             raise KimFormatError(field, f"must be positive, got {tokens[0]!r}", record=record)
+    return header
+
+
+def _sites(lines: list[str], where: str) -> list[KimSite]:
+    """The rows after the header, skipping blank lines and the line of column titles."""
     sites: list[KimSite] = []
     for n in range(len(HEADER_FIELDS), len(lines)):
         tokens = _tokens(lines[n])
@@ -216,23 +243,7 @@ def parse_kim(text: str, *, name: str, source: str = "") -> KimInstance:
             sites.append(_site(tokens, f"{where}, line {n + 1}"))
         except FieldError as e:
             raise KimFormatError(e.field, e.message, record=e.record) from None
-    kinds = [s.kind for s in sites]
-    if kinds.count(SiteType.DEPOT) != 1:
-        raise KimFormatError(
-            "type", f"needs exactly one depot, found {kinds.count(SiteType.DEPOT)}", record=where
-        )
-    if SiteType.DISPOSAL not in kinds:
-        raise KimFormatError("type", "needs at least one disposal facility (type 2)", record=where)
-    capacity, daily, stops, lunch, mph = header
-    return KimInstance(
-        name=name,
-        capacity_yd=capacity,
-        daily_yd=daily,
-        daily_stops=int(stops),
-        lunch_s=int(lunch),
-        speed_mph=mph,
-        sites=tuple(sites),
-    )
+    return sites
 
 
 def read_kim(path: Path) -> KimInstance:
