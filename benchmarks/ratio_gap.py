@@ -21,10 +21,9 @@ import json
 import warnings
 from pathlib import Path
 
+from huanwei.reference import routing_cost, solve_plain, whole_day
 from routing.solve.jobs import dumps_for
 from routing.solve.optimiser import optimise
-from routing.solve.plain import routing_cost, whole_day
-from routing.solve.pyvrp_adapter import solve_plain
 from routing.solve.stop import Stop
 from routing.validation import validate
 from scenarios import load_scenario

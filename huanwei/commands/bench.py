@@ -10,13 +10,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from huanwei.reference import plain_pyvrp, routing_cost
 from routing.kim import read_kim, validate_kim, write_solution
 from routing.kim.solve import route_miles, solve_kim_instance, solve_relaxed
 from routing.kim.travel import vehicle_bounds
 from routing.kpi import compute_kpis
 from routing.plan import Candidate
 from routing.solve import plan_greedy, solve
-from routing.solve.plain import plain_pyvrp, routing_cost
 from routing.validation import validate
 from scenarios import load_scenario
 

@@ -278,7 +278,7 @@ def _warm_solution(sub: StreamProblem, built: Built) -> Solution | None:
         return None  # e.g. more routes of a kind than vehicles today: start afresh
 
 
-def _search(
+def search(
     built: Built,
     stop: Stop,
     seed: int,
@@ -286,6 +286,8 @@ def _search(
     initial: Solution | None = None,
     tick: Callable[[], None] | None = None,
 ) -> Result:
+    """PyVRP's hybrid genetic search on ``built`` until ``stop`` (``initial``: a warm start;
+    ``tick`` is called at each iteration)."""
     # Penalties may grow far above PyVRP's default ceiling: prizes are in milli-fen, and a second
     # of lateness must come to cost more than the prize it would buy (FORBIDDEN × max_penalty
     # stays far inside int64).
@@ -319,35 +321,5 @@ def solve_stream(
     params = params or SolveParams()
     built = build_data(sub, params=params)
     warm = _warm_solution(sub, built)
-    result = _search(built, stop, seed, params, warm, tick)
+    result = search(built, stop, seed, params, warm, tick)
     return _to_routes(sub, built, result.best)
-
-
-def solve_plain(
-    sub: StreamProblem, *, stop: Stop, seed: int, params: SolveParams | None = None
-) -> dict[str, object]:
-    """Plain PyVRP on a whole day relaxed to what it models (the benchmark's reference).
-
-    Every job required; capacities by weight and volume; reload depots at every facility in
-    ``sub.dumps`` whatever the stream; shift windows and profiles as the optimiser's; no rule of
-    CT1–CT5, crews or breaks. Returns its cost (milli-fen), distance, routes and feasibility.
-    """
-    params = params or SolveParams()
-    built = build_data(sub, plain=True, params=params)
-    result = _search(built, stop, seed, params)
-    best = result.best
-    routes = best.routes()
-    cost = sum(
-        r.distance() * built.data.vehicle_type(r.vehicle_type()).unit_distance_cost
-        + r.duration() * built.data.vehicle_type(r.vehicle_type()).unit_duration_cost
-        for r in routes
-    )
-    return {
-        "feasible": bool(best.is_feasible()),
-        "cost_milli_fen": int(cost),
-        "km": round(best.distance() / 1000, 3),
-        "routes": len(routes),
-        "clients": int(best.num_clients()),
-        "iterations": int(result.num_iterations),
-        "seconds": round(result.runtime, 2),
-    }

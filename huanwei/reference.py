@@ -1,10 +1,12 @@
-"""The benchmark's reference: the whole day as one plain PyVRP instance, and a cost both share.
+"""The reference ``huanwei bench pyvrp`` measures the optimiser against: the whole day as one
+plain PyVRP instance, and a cost both share.
 
 Plain PyVRP sees every visit of every stream with its window, every vehicle-shift with its hours,
 capacities by weight and volume, and every facility as a reload depot; it does not see streams,
 bodies, facility acceptance, on-board limits, crews, breaks or hauls. Its cost and the
 optimiser's are both measured as PyVRP measures a route: metres × fen/km + seconds × fen/h ÷ 3.6
-(milli-fen), hauls left out.
+(milli-fen), hauls left out. The optimiser itself is run through :func:`routing.solve.solve`, as
+a dispatcher's plan is; only this reference is built here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve.jobs import all_slots, facility_hours, jobs_by_stream
 from routing.solve.model import Dump, StreamProblem
-from routing.solve.pyvrp_adapter import solve_plain
+from routing.solve.params import SolveParams
+from routing.solve.pyvrp_adapter import build_data, search
 from routing.solve.stop import Stop
 
 
@@ -38,6 +41,36 @@ def routing_cost(problem: Problem, plan: Plan) -> int:
         metres, _driving_s = route_legs(problem, route)
         total += vtype.cost_milli_fen(metres, route.end_s - route.start_s)
     return total
+
+
+def solve_plain(
+    sub: StreamProblem, *, stop: Stop, seed: int, params: SolveParams | None = None
+) -> dict[str, object]:
+    """Plain PyVRP on a whole day relaxed to what it models.
+
+    Every job required; capacities by weight and volume; reload depots at every facility in
+    ``sub.dumps`` whatever the stream; shift windows and profiles as the optimiser's; no rule of
+    CT1–CT5, crews or breaks. Returns its cost (milli-fen), distance, routes and feasibility.
+    """
+    params = params or SolveParams()
+    built = build_data(sub, plain=True, params=params)
+    result = search(built, stop, seed, params)
+    best = result.best
+    routes = best.routes()
+    cost = sum(
+        r.distance() * built.data.vehicle_type(r.vehicle_type()).unit_distance_cost
+        + r.duration() * built.data.vehicle_type(r.vehicle_type()).unit_duration_cost
+        for r in routes
+    )
+    return {
+        "feasible": bool(best.is_feasible()),
+        "cost_milli_fen": int(cost),
+        "km": round(best.distance() / 1000, 3),
+        "routes": len(routes),
+        "clients": int(best.num_clients()),
+        "iterations": int(result.num_iterations),
+        "seconds": round(result.runtime, 2),
+    }
 
 
 def plain_pyvrp(
