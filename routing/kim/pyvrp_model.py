@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from pyvrp import Client, Depot, Location, ProblemData, Solution, VehicleType, solve
 
 from routing.kim.reader import KimInstance
@@ -63,17 +64,31 @@ def _kim_data(instance: KimInstance, limits: KimLimits, fleet: int) -> ProblemDa
     shared out over the vehicle types (one per disposal facility a day can end at).
     """
     sites = instance.sites
-    depot, disposals, stops = instance.depot, instance.disposals, instance.stops
-    order = [depot, *disposals, *disposals, *stops]
+    order = [instance.depot, *instance.disposals, *instance.disposals, *instance.stops]
     xs = np.array([sites[i].x_ft for i in order])
     ys = np.array([sites[i].y_ft for i in order])
     feet = np.abs(xs[:, None] - xs[None, :]) + np.abs(ys[:, None] - ys[None, :])
     seconds = np.ceil(feet / 5280 / instance.speed_mph * 3600).astype(np.int64)
     distance = np.rint(feet).astype(np.int64)
-    home = sites[depot]
-    m = len(disposals)
+    depots = _kim_depots(instance, limits, seconds)
+    types = _kim_vehicle_types(instance, limits, fleet, distance)
+    clients = _kim_clients(instance, limits)
+    locations = [Location(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+    return ProblemData(locations, clients, depots, types, [distance], [seconds])
+
+
+def _kim_depots(
+    instance: KimInstance, limits: KimLimits, seconds: NDArray[np.int64]
+) -> list[Depot]:
+    """The depot, each disposal facility as a reload depot, then each again as an end depot.
+
+    An end depot's window closes in time for the unloading, the drive home (``seconds`` from
+    location ``1 + n`` to the depot) and the lunch reserve before the depot closes.
+    """
+    sites = instance.sites
+    home = sites[instance.depot]
     depots = [Depot(0, tw_early=home.early_s, tw_late=home.late_s)]
-    for i in disposals:
+    for i in instance.disposals:
         depots.append(
             Depot(
                 len(depots),
@@ -82,8 +97,7 @@ def _kim_data(instance: KimInstance, limits: KimLimits, fleet: int) -> ProblemDa
                 service_duration=sites[i].service_s,
             )
         )
-    types = []
-    for n, i in enumerate(disposals):
+    for n, i in enumerate(instance.disposals):
         drive_home = int(seconds[1 + n, 0])
         late = min(
             sites[i].late_s, home.late_s - limits.reserve_s - sites[i].service_s - drive_home
@@ -91,9 +105,23 @@ def _kim_data(instance: KimInstance, limits: KimLimits, fleet: int) -> ProblemDa
         depots.append(
             Depot(len(depots), tw_early=sites[i].early_s, tw_late=max(sites[i].early_s, late))
         )
-        capacity = (
-            [limits.trip_yd] if limits.trip_stops is None else [limits.trip_yd, limits.trip_stops]
-        )
+    return depots
+
+
+def _kim_vehicle_types(
+    instance: KimInstance, limits: KimLimits, fleet: int, distance: NDArray[np.int64]
+) -> list[VehicleType]:
+    """One vehicle type per disposal facility a day ends at, the ``fleet`` shared out over them.
+
+    The drive home from the end depot (``distance`` from location ``1 + n``) is in the fixed cost.
+    """
+    home = instance.sites[instance.depot]
+    m = len(instance.disposals)
+    capacity = (
+        [limits.trip_yd] if limits.trip_stops is None else [limits.trip_yd, limits.trip_stops]
+    )
+    types = []
+    for n, i in enumerate(instance.disposals):
         types.append(
             VehicleType(
                 num_available=max(1, fleet // m + (n < fleet % m)),
@@ -110,20 +138,26 @@ def _kim_data(instance: KimInstance, limits: KimLimits, fleet: int) -> ProblemDa
                 name=f"ends at row {i}",
             )
         )
+    return types
+
+
+def _kim_clients(instance: KimInstance, limits: KimLimits) -> list[Client]:
+    """The regular stops, after the depots; with a per-trip stop limit each also counts one stop."""
+    sites = instance.sites
+    first = 1 + 2 * len(instance.disposals)
     clients: list[Client] = []
-    for i in stops:
+    for i in instance.stops:
         load = round(sites[i].load_yd * KIM_YD)
         clients.append(
             Client(
-                1 + 2 * m + len(clients),
+                first + len(clients),
                 pickup=[load] if limits.trip_stops is None else [load, 1],
                 service_duration=sites[i].service_s,
                 tw_early=sites[i].early_s,
                 tw_late=sites[i].late_s,
             )
         )
-    locations = [Location(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
-    return ProblemData(locations, clients, depots, types, [distance], [seconds])
+    return clients
 
 
 def _kim_routes(instance: KimInstance, solution: Solution) -> list[list[int]]:
