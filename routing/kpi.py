@@ -13,10 +13,11 @@ Factors used (stated with every report):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from routing.plan import Plan, Route, VisitStop
+from routing.fleet import VehicleType
+from routing.plan import Haul, Plan, Route, VisitStop
 from routing.problem import Problem
 from routing.units import CO2_G_PER_L_DIESEL, FEN_PER_YUAN, HOUR, KILOMETRE, TONNE, round_int
 
@@ -87,68 +88,29 @@ def route_legs(problem: Problem, route: Route) -> tuple[int, int]:
     return metres, seconds
 
 
+@dataclass(slots=True)
+class _Tally:
+    """A plan's running totals, added route by route and then haul by haul, in the plan's order."""
+
+    metres: int = 0
+    drive_s: int = 0
+    work_s: int = 0
+    haul_m: int = 0
+    cost_fen: float = 0.0
+    co2_g: float = 0.0
+    kg_by_stream: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    inflow: defaultdict[str, defaultdict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    vehicles_by_shift: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
 def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
     """The key figures of ``plan``; the plan should reference only records of ``problem``."""
-    per_route: list[RouteFigures] = []
-    tonnes: dict[str, int] = defaultdict(int)
-    inflow: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    per_shift: dict[str, set[str]] = defaultdict(set)
-    total_m = total_drive = total_work = 0
-    cost_fen = 0.0
-    co2_g = 0.0
-    for route in plan.routes:
-        vehicle = problem.vehicle_by_id[route.vehicle_id]
-        vtype = problem.vehicle_type_of(vehicle)
-        shift = problem.shift_by_id[route.shift_id]
-        metres, drive_s = route_legs(problem, route)
-        work_s = route.end_s - route.start_s
-        total_m += metres
-        total_drive += drive_s
-        total_work += work_s
-        cost_fen += vtype.cost_fen(metres, work_s)
-        co2_g += metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
-        per_shift[route.shift_id].add(route.vehicle_id)
-        fills, kg = [], 0
-        for trip in route.trips:
-            trip_kg = sum(problem.point_by_id[v.point_id].visit_kg(v.visit) for v in trip.visits)
-            kg += trip_kg
-            tonnes[trip.stream.value] += trip_kg
-            fills.append(trip_kg / vtype.capacity_kg)
-            if trip.unload is not None:
-                hour = f"{trip.unload.start_s // HOUR:02d}"
-                inflow[trip.unload.facility_id][hour] += trip.unload.kg
-        per_route.append(
-            RouteFigures(
-                vehicle=route.vehicle_id,
-                shift=route.shift_id,
-                crew=route.crew_id,
-                trips=len(route.trips),
-                visits=sum(len(t.visits) for t in route.trips),
-                km=round(metres / KILOMETRE, 3),
-                driving_h=round(drive_s / HOUR, 3),
-                working_h=round(work_s / HOUR, 3),
-                shift_use=round(work_s / (shift.end_s - shift.start_s), 3),
-                mean_fill=round(sum(fills) / len(fills), 3) if fills else 0.0,
-                kg=kg,
-            )
-        )
-    haul_m = 0
+    tally = _Tally()
+    per_route = [_count_route(problem, route, tally) for route in plan.routes]
     for haul in plan.hauls:
-        vehicle = problem.vehicle_by_id[haul.vehicle_id]
-        vtype = problem.vehicle_type_of(vehicle)
-        matrix = problem.matrix_for(vehicle)
-        # A haul drives out and back.
-        metres = matrix.distance(haul.station_id, haul.destination_id) + matrix.distance(
-            haul.destination_id, haul.station_id
-        )
-        seconds = matrix.time(haul.station_id, haul.destination_id) + matrix.time(
-            haul.destination_id, haul.station_id
-        )
-        haul_m += metres
-        cost_fen += vtype.cost_fen(metres, seconds)
-        co2_g += metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
-        hour = f"{haul.arrival_s // HOUR:02d}"
-        inflow[haul.destination_id][hour] += haul.kg
+        _count_haul(problem, haul, tally)
     methods = sorted({m.method for m in problem.travel.values()})
     return PlanKpis(
         routes=len(plan.routes),
@@ -156,16 +118,18 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
         trips=sum(len(r.trips) for r in plan.routes),
         visits_served=sum(1 for _ in plan.served_visits()),
         visits_unserved=len(plan.unserved),
-        km=round(total_m / KILOMETRE, 3),
-        driving_h=round(total_drive / HOUR, 3),
-        working_h=round(total_work / HOUR, 3),
-        tonnes_by_stream={s: round(kg / TONNE, 3) for s, kg in sorted(tonnes.items())},
-        vehicles_per_shift={s: len(v) for s, v in sorted(per_shift.items())},
-        facility_inflow_kg_by_hour={f: dict(sorted(h.items())) for f, h in sorted(inflow.items())},
-        haul_km=round(haul_m / KILOMETRE, 3),
+        km=round(tally.metres / KILOMETRE, 3),
+        driving_h=round(tally.drive_s / HOUR, 3),
+        working_h=round(tally.work_s / HOUR, 3),
+        tonnes_by_stream={s: round(kg / TONNE, 3) for s, kg in sorted(tally.kg_by_stream.items())},
+        vehicles_per_shift={s: len(v) for s, v in sorted(tally.vehicles_by_shift.items())},
+        facility_inflow_kg_by_hour={
+            f: dict(sorted(h.items())) for f, h in sorted(tally.inflow.items())
+        },
+        haul_km=round(tally.haul_m / KILOMETRE, 3),
         hauls=len(plan.hauls),
-        cost_yuan=round(cost_fen / FEN_PER_YUAN, 2),
-        co2_kg=round(co2_g / 1000, 2),
+        cost_yuan=round(tally.cost_fen / FEN_PER_YUAN, 2),
+        co2_kg=round(tally.co2_g / 1000, 2),
         per_route=per_route,
         travel_method=", ".join(methods),
         factors={
@@ -174,6 +138,66 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
             "distance": f"travel matrices ({', '.join(methods)})",
         },
     )
+
+
+def _co2_g(metres: int, vtype: VehicleType) -> float:
+    return metres / KILOMETRE * vtype.fuel_ml_per_km / 1000 * CO2_G_PER_L_DIESEL
+
+
+def _count_route(problem: Problem, route: Route, tally: _Tally) -> RouteFigures:
+    """Add ``route`` to ``tally``; the route's own figures."""
+    vehicle = problem.vehicle_by_id[route.vehicle_id]
+    vtype = problem.vehicle_type_of(vehicle)
+    shift = problem.shift_by_id[route.shift_id]
+    metres, drive_s = route_legs(problem, route)
+    work_s = route.end_s - route.start_s
+    tally.metres += metres
+    tally.drive_s += drive_s
+    tally.work_s += work_s
+    tally.cost_fen += vtype.cost_fen(metres, work_s)
+    tally.co2_g += _co2_g(metres, vtype)
+    tally.vehicles_by_shift[route.shift_id].add(route.vehicle_id)
+    fills, kg = [], 0
+    for trip in route.trips:
+        trip_kg = sum(problem.point_by_id[v.point_id].visit_kg(v.visit) for v in trip.visits)
+        kg += trip_kg
+        tally.kg_by_stream[trip.stream.value] += trip_kg
+        fills.append(trip_kg / vtype.capacity_kg)
+        if trip.unload is not None:
+            hour = f"{trip.unload.start_s // HOUR:02d}"
+            tally.inflow[trip.unload.facility_id][hour] += trip.unload.kg
+    return RouteFigures(
+        vehicle=route.vehicle_id,
+        shift=route.shift_id,
+        crew=route.crew_id,
+        trips=len(route.trips),
+        visits=sum(len(t.visits) for t in route.trips),
+        km=round(metres / KILOMETRE, 3),
+        driving_h=round(drive_s / HOUR, 3),
+        working_h=round(work_s / HOUR, 3),
+        shift_use=round(work_s / (shift.end_s - shift.start_s), 3),
+        mean_fill=round(sum(fills) / len(fills), 3) if fills else 0.0,
+        kg=kg,
+    )
+
+
+def _count_haul(problem: Problem, haul: Haul, tally: _Tally) -> None:
+    """Add ``haul`` to ``tally``."""
+    vehicle = problem.vehicle_by_id[haul.vehicle_id]
+    vtype = problem.vehicle_type_of(vehicle)
+    matrix = problem.matrix_for(vehicle)
+    # A haul drives out and back.
+    metres = matrix.distance(haul.station_id, haul.destination_id) + matrix.distance(
+        haul.destination_id, haul.station_id
+    )
+    seconds = matrix.time(haul.station_id, haul.destination_id) + matrix.time(
+        haul.destination_id, haul.station_id
+    )
+    tally.haul_m += metres
+    tally.cost_fen += vtype.cost_fen(metres, seconds)
+    tally.co2_g += _co2_g(metres, vtype)
+    hour = f"{haul.arrival_s // HOUR:02d}"
+    tally.inflow[haul.destination_id][hour] += haul.kg
 
 
 @dataclass(frozen=True, slots=True)
