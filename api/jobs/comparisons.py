@@ -105,6 +105,45 @@ def run_comparison(
         Seconds, for spacing progress writes.
     """
     worker = worker or worker_name("scenarios")
+    task = _claim(sessions, comparison_id, worker=worker, solver=solver)
+    if not isinstance(task, ComparisonTask):
+        return task  # not ours (None), or failed before its solves
+
+    def end(status: str, error: str) -> str | None:
+        return end_job(sessions, comparison_id, worker, status, error, kind=COMPARISONS)
+
+    try:
+        report, html = run_beating(
+            sessions,
+            comparison_id,
+            task,
+            worker=worker,
+            kind=COMPARISONS,
+            isolate=isolate,
+            name=f"scenario-comparison-{comparison_id}",
+            clock=clock,
+        )
+    except JobCancelledError:
+        return end(store.CANCELLED, "cancelled during the solves")
+    except SolveFailedError as error:
+        return end(store.FAILED, str(error))
+    except Exception as error:
+        log.exception("scenario comparison %s failed", comparison_id)
+        return end(store.FAILED, f"{type(error).__name__}: {error}")
+    return _store_report(sessions, comparison_id, worker=worker, report=report, html=html)
+
+
+def _claim(
+    sessions: sessionmaker[Session], comparison_id: int, *, worker: str, solver: ScenarioSolver
+) -> ComparisonTask | str | None:
+    """Claim comparison ``comparison_id`` for ``worker`` and read its request and district.
+
+    Returns
+    -------
+    ComparisonTask | str | None
+        The comparison's work; :data:`api.jobs.store.FAILED` when the district's data cannot be
+        read (the comparison is failed, committed); None when it was not queued for us to take.
+    """
     with sessions() as session:
         if not store.claim(session, comparison_id, worker=worker, kind=COMPARISONS):
             return None
@@ -123,28 +162,19 @@ def run_comparison(
             )
             session.commit()
             return store.FAILED
+    return ComparisonTask(request, document, solver)
 
-    def end(status: str, error: str) -> str | None:
-        return end_job(sessions, comparison_id, worker, status, error, kind=COMPARISONS)
 
-    try:
-        report, html = run_beating(
-            sessions,
-            comparison_id,
-            ComparisonTask(request, document, solver),
-            worker=worker,
-            kind=COMPARISONS,
-            isolate=isolate,
-            name=f"scenario-comparison-{comparison_id}",
-            clock=clock,
-        )
-    except JobCancelledError:
-        return end(store.CANCELLED, "cancelled during the solves")
-    except SolveFailedError as error:
-        return end(store.FAILED, str(error))
-    except Exception as error:
-        log.exception("scenario comparison %s failed", comparison_id)
-        return end(store.FAILED, f"{type(error).__name__}: {error}")
+def _store_report(
+    sessions: sessionmaker[Session],
+    comparison_id: int,
+    *,
+    worker: str,
+    report: dict[str, Any],
+    html: str,
+) -> str | None:
+    """Store the report with the comparison's success; SUCCEEDED, or None when the comparison
+    was no longer ``worker``'s to finish (the refusal is noted)."""
     with sessions() as session:
         if store.finish(
             session,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,25 +77,15 @@ def run_job(
     clock
         Seconds, for spacing progress writes.
     """
-    with sessions() as session:
-        if not store.claim(session, job_id, worker=worker):
-            return None
-        job = store.get_job(session, job_id)
-        try:
-            problem, travel = load_problem(session, get_district(session, job.district_id))
-            if job.scenario is not None:  # the what-if, on the district's data of today
-                problem, travel = scenario_of_plan(job.scenario, problem, travel)
-        except HuanweiError as error:
-            store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))
-            session.commit()
-            return store.FAILED
-        time_limit_s, seed = job.time_limit_s, job.seed
-
+    claimed = _claim(sessions, job_id, worker=worker)
+    if not isinstance(claimed, _Claimed):
+        return claimed  # not ours (None), or failed before its solve
+    task = SolveTask(solver, claimed.problem, claimed.time_limit_s, claimed.seed)
     try:
         plan = run_beating(
             sessions,
             job_id,
-            SolveTask(solver, problem, time_limit_s, seed),
+            task,
             worker=worker,
             isolate=isolate,
             name=f"plan-job-{job_id}",
@@ -109,7 +99,40 @@ def run_job(
         log.exception("plan job %s failed", job_id)
         error_text = f"{type(error).__name__}: {error}"
         return end_job(sessions, job_id, worker, store.FAILED, error_text)
-    return _store_plan(sessions, job_id, worker, problem, travel, plan)
+    return _store_plan(sessions, job_id, worker, claimed.problem, claimed.travel, plan)
+
+
+class _Claimed(NamedTuple):
+    """A claimed job's problem (the scenario's, for a what-if), travel and solve options."""
+
+    problem: Problem
+    travel: dict[str, Any]
+    time_limit_s: float
+    seed: int
+
+
+def _claim(sessions: sessionmaker[Session], job_id: int, *, worker: str) -> _Claimed | str | None:
+    """Claim job ``job_id`` for ``worker`` and read its problem.
+
+    Returns
+    -------
+    _Claimed | str | None
+        What the solve needs; :data:`api.jobs.store.FAILED` when the district's data cannot be
+        read (the job is failed, committed); None when the job was not queued for us to take.
+    """
+    with sessions() as session:
+        if not store.claim(session, job_id, worker=worker):
+            return None
+        job = store.get_job(session, job_id)
+        try:
+            problem, travel = load_problem(session, get_district(session, job.district_id))
+            if job.scenario is not None:  # the what-if, on the district's data of today
+                problem, travel = scenario_of_plan(job.scenario, problem, travel)
+        except HuanweiError as error:
+            store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))
+            session.commit()
+            return store.FAILED
+        return _Claimed(problem, travel, job.time_limit_s, job.seed)
 
 
 def _store_plan(

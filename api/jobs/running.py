@@ -151,15 +151,7 @@ def run_beating(
         The work failed in the child process (its type and message).
     """
     heartbeat = Heartbeat(sessions, job_id, worker, kind=kind)
-    last = [clock() - PROGRESS_EVERY_S]
-
-    def progress(fraction: float, best_cost_fen: int | None) -> None:
-        if heartbeat.cancelled.is_set():
-            raise JobCancelledError
-        if clock() - last[0] >= PROGRESS_EVERY_S or fraction >= 1.0:
-            last[0] = clock()
-            heartbeat.report(fraction, best_cost_fen)
-
+    progress = _progress_callback(heartbeat, clock=clock)
     try:
         with heartbeat:
             if isolate:
@@ -174,6 +166,24 @@ def run_beating(
     if heartbeat.cancelled.is_set():
         raise JobCancelledError
     return result
+
+
+def _progress_callback(heartbeat: Heartbeat, *, clock: Callable[[], float]) -> Progress:
+    """The progress callback a job's task is given.
+
+    It raises :class:`JobCancelledError` once a cancel was seen, and hands ``heartbeat`` a
+    report at most every :data:`PROGRESS_EVERY_S` (and always the last, at fraction 1).
+    """
+    last = [clock() - PROGRESS_EVERY_S]
+
+    def progress(fraction: float, best_cost_fen: int | None) -> None:
+        if heartbeat.cancelled.is_set():
+            raise JobCancelledError
+        if clock() - last[0] >= PROGRESS_EVERY_S or fraction >= 1.0:
+            last[0] = clock()
+            heartbeat.report(fraction, best_cost_fen)
+
+    return progress
 
 
 def end_job(
