@@ -161,44 +161,18 @@ class ProblemParts(Protocol):
 
 def check_references(problem: ProblemParts, defects: DefectCollector) -> None:
     """Add a defect for every broken cross-reference of ``problem``'s records."""
-    point_ids = _unique(problem.points, "collection point", defects)
-    depot_ids = _unique(problem.depots, "depot", defects)
-    facility_ids = _unique(problem.facilities, "facility", defects)
-    type_ids = _unique(problem.vehicle_types, "vehicle type", defects)
-    _unique(problem.vehicles, "vehicle", defects)
-    _unique(problem.crews, "crew", defects)
-    _unique(problem.shifts, "shift", defects)
-    _unique(problem.zones, "zone", defects)
-
-    for a, b, a_kind, b_kind in (
-        (point_ids, depot_ids, "collection point", "depot"),
-        (point_ids, facility_ids, "collection point", "facility"),
-        (depot_ids, facility_ids, "depot", "facility"),
-    ):
-        for shared in sorted(a & b):
-            defects.add(f"{a_kind} {shared}", "id", f"is also the id of a {b_kind}")
-
-    if not problem.depots:
-        defects.add("problem", "depots", "must list at least one depot")
-    if not problem.shifts:
-        defects.add("problem", "shifts", "must list at least one shift")
-    ordered = sorted(problem.shifts, key=lambda s: s.start_s)
-    for before, after in itertools.pairwise(ordered):
-        if after.start_s < before.end_s:
-            defects.add(f"shift {after.id}", "start_s", f"overlaps shift {before.id}")
-
+    depot_ids, type_ids = _check_ids(problem, defects)
+    _check_depots_and_shifts(problem, defects)
     for vehicle in problem.vehicles:
         if vehicle.type_id not in type_ids:
             defects.add(f"vehicle {vehicle.id}", "type_id", f"no vehicle type {vehicle.type_id!r}")
         if vehicle.depot_id not in depot_ids:
             defects.add(f"vehicle {vehicle.id}", "depot_id", f"no depot {vehicle.depot_id!r}")
-
     for vtype in problem.vehicle_types:
         if vtype.profile not in problem.travel:
             defects.add(
                 f"vehicle type {vtype.id}", "profile", f"no travel matrix for {vtype.profile!r}"
             )
-
     for point in problem.points:
         if point.visits_per_day > len(problem.shifts):
             defects.add(
@@ -208,7 +182,43 @@ def check_references(problem: ProblemParts, defects: DefectCollector) -> None:
             )
         if problem.rules.stream_rule(point.stream) is None:
             defects.add(f"collection point {point.id}", "stream", "has no stream rule (CT1)")
+    _check_travel(problem, defects)
 
+
+def _check_ids(problem: ProblemParts, defects: DefectCollector) -> tuple[set[str], set[str]]:
+    """Ids used twice, and places sharing an id; the depot ids and the vehicle type ids."""
+    point_ids = _unique(problem.points, "collection point", defects)
+    depot_ids = _unique(problem.depots, "depot", defects)
+    facility_ids = _unique(problem.facilities, "facility", defects)
+    type_ids = _unique(problem.vehicle_types, "vehicle type", defects)
+    _unique(problem.vehicles, "vehicle", defects)
+    _unique(problem.crews, "crew", defects)
+    _unique(problem.shifts, "shift", defects)
+    _unique(problem.zones, "zone", defects)
+    for a, b, a_kind, b_kind in (
+        (point_ids, depot_ids, "collection point", "depot"),
+        (point_ids, facility_ids, "collection point", "facility"),
+        (depot_ids, facility_ids, "depot", "facility"),
+    ):
+        for shared in sorted(a & b):
+            defects.add(f"{a_kind} {shared}", "id", f"is also the id of a {b_kind}")
+    return depot_ids, type_ids
+
+
+def _check_depots_and_shifts(problem: ProblemParts, defects: DefectCollector) -> None:
+    """At least one depot and one shift, and no two shifts overlapping."""
+    if not problem.depots:
+        defects.add("problem", "depots", "must list at least one depot")
+    if not problem.shifts:
+        defects.add("problem", "shifts", "must list at least one shift")
+    ordered = sorted(problem.shifts, key=lambda s: s.start_s)
+    for before, after in itertools.pairwise(ordered):
+        if after.start_s < before.end_s:
+            defects.add(f"shift {after.id}", "start_s", f"overlaps shift {before.id}")
+
+
+def _check_travel(problem: ProblemParts, defects: DefectCollector) -> None:
+    """Each matrix named by its profile and covering the locations the profile needs."""
     needed = profile_locations(
         problem.points, problem.depots, problem.facilities, problem.vehicle_types, problem.rules
     )
