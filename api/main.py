@@ -20,7 +20,7 @@ from api.db.engine import make_engine, session_factory
 from api.jobs.queue import JobQueue
 from api.jobs.runner import Solver
 from api.repositories import users
-from api.repositories.assignments import DriverDayReader
+from api.repositories.driver_days import DriverDayReader
 from api.routes import ROUTERS, health
 from api.routes.driver import CachedAssignmentMiddleware, new_cache
 from routing.solve import solve

@@ -40,14 +40,8 @@ from api.deps import (
     role_refused,
 )
 from api.repositories import plans as plan_store
-from api.repositories.assignments import (
-    DriverDay,
-    DriverDayReader,
-    build_assignment,
-    driver_day,
-    to_gpx,
-    to_icalendar,
-)
+from api.repositories.assignments import build_assignment, to_gpx, to_icalendar
+from api.repositories.driver_days import DriverDay, DriverDayReader, driver_day
 from api.schemas.plans import Assignment, StopReport, StopStatusPublic
 from routing.errors import FieldError
 
@@ -175,7 +169,7 @@ class CachedAssignmentMiddleware:
 
     The route above is the reference: it runs in a worker thread, builds on a miss and answers
     every error. This path, on the event loop, only checks the token, runs the one
-    :data:`~api.repositories.assignments.DRIVER_DAY` query (an indexed join, well under a
+    :data:`~api.repositories.driver_days.DRIVER_DAY` query (an indexed join, well under a
     millisecond) and sends the cached bytes; for anything else (no or a bad token, a date not in
     ``YYYY-MM-DD`` form, another role, no crew, no published plan, a miss) it passes the request
     on, and the route gives the same answer it always gives. The router, dependency solving and

@@ -21,7 +21,7 @@ from api.core.security import issue_token
 from api.db import models as m
 from api.db.engine import session_factory
 from api.main import create_app
-from api.repositories.assignments import DriverDay, DriverDayReader
+from api.repositories.driver_days import DriverDay, DriverDayReader
 from api.routes.driver import AssignmentCache
 from tests.api.conftest import (
     DAY,
