@@ -126,40 +126,66 @@ def road_matrix(
     links = {link.location_id: link for link in external_links}
     _check_links(locations, external_links)
     name = profile or size_class.name.lower()
-    key = cache_key(
-        {
-            "network": network.source_sha256,
-            "size_class": int(size_class),
-            "band": None if band is None else [band.start_s, band.end_s],
-            "max_snap_m": max_snap_m,
-            "locations": [[i, loc.lon, loc.lat] for i, loc in locations.items()],
-            "zones": [_zone_key(z) for z in zones],
-            "links": [
-                [k.location_id, k.via.lon, k.via.lat, k.length_m, k.speed_kmh]
-                for k in links.values()
-            ],
-        }
-    )
+    options = _Options(size_class, tuple(zones), band, links, max_snap_m)
+    key = _matrix_key(network, locations, options)
     directory = cache_dir or matrix_cache_dir()
     cached = read_cached(directory, key) if use_cache else None
     if cached is None:
-        on_map = {i: loc for i, loc in locations.items() if i not in links}
-        snapped = _snap_with_links(network, on_map, links, size_class, max_snap_m)
-        ids = tuple(locations)
-        distance, time = matrix_from_snapped(
-            network,
-            snapped,
-            location_ids=ids,
-            zones=zones,
-            band=band,
-            external_links=external_links,
-        )
-        cached = CachedMatrix(ids, distance, time, snapped.islands)
+        cached = _compute(network, locations, options)
         if use_cache:
             write_cached(directory, key, cached)
     if cached.islands:
         warnings.warn(RoadIslandWarning(network.source, size_class, cached.islands), stacklevel=2)
     return TravelMatrix(name, cached.location_ids, cached.distance_m, cached.time_s, method="road")
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What :func:`road_matrix` computes a matrix with besides the network and the locations."""
+
+    size_class: SizeClass
+    zones: tuple[Zone, ...]
+    band: TimeWindow | None
+    links: Mapping[str, ExternalLink]  # by location id, each link once (_check_links)
+    max_snap_m: float
+
+
+def _matrix_key(network: RoadNetwork, locations: Mapping[str, Location], options: _Options) -> str:
+    """The cache key of a matrix: everything it is computed from."""
+    band = options.band
+    return cache_key(
+        {
+            "network": network.source_sha256,
+            "size_class": int(options.size_class),
+            "band": None if band is None else [band.start_s, band.end_s],
+            "max_snap_m": options.max_snap_m,
+            "locations": [[i, loc.lon, loc.lat] for i, loc in locations.items()],
+            "zones": [_zone_key(z) for z in options.zones],
+            "links": [
+                [k.location_id, k.via.lon, k.via.lat, k.length_m, k.speed_kmh]
+                for k in options.links.values()
+            ],
+        }
+    )
+
+
+def _compute(
+    network: RoadNetwork, locations: Mapping[str, Location], options: _Options
+) -> CachedMatrix:
+    """Snap and route: the matrix :func:`road_matrix` computes when it is not in the cache."""
+    links = options.links
+    on_map = {i: loc for i, loc in locations.items() if i not in links}
+    snapped = _snap_with_links(network, on_map, links, options.size_class, options.max_snap_m)
+    ids = tuple(locations)
+    distance, time = matrix_from_snapped(
+        network,
+        snapped,
+        location_ids=ids,
+        zones=options.zones,
+        band=options.band,
+        external_links=tuple(links.values()),
+    )
+    return CachedMatrix(ids, distance, time, snapped.islands)
 
 
 class RoadIslandWarning(UserWarning):
