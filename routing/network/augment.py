@@ -99,6 +99,53 @@ def split_edges(
         Per edge: whether it is routable for the class and not closed by a zone.
     """
     view = network.view(snapped.size_class)
+    cuts = _cuts(network, snapped, first_node=first_node)
+    edge, node = cuts.edge, cuts.node
+    first = np.ones(len(edge), dtype=bool)
+    first[1:] = edge[1:] != edge[:-1]
+    last = np.ones(len(edge), dtype=bool)
+    last[:-1] = first[1:]
+    previous_node = np.where(first, network.edge_u[edge], np.roll(node, 1))
+    previous_m = np.where(first, 0, np.roll(cuts.offset_m, 1))
+    previous_ms = np.where(first, 0, np.roll(cuts.offset_ms, 1))
+    into = Edges(previous_node, node, cuts.offset_m - previous_m, cuts.offset_ms - previous_ms)
+    out = Edges(
+        node[last],
+        network.edge_v[edge[last]],
+        (cuts.length_m - cuts.offset_m)[last],
+        (cuts.time_ms - cuts.offset_ms)[last],
+    )
+    pieces = [into.select(open_edges[edge]), out.select(open_edges[edge[last]])]
+    pieces.append(_junction_joins(network, cuts, open_edges))
+    untouched = open_edges.copy()
+    untouched[edge] = False
+    base = Edges(
+        network.edge_u[untouched],
+        network.edge_v[untouched],
+        network.edge_length_m[untouched],
+        view.time_ms[untouched],
+    )
+    return Edges.concat([base, *pieces])
+
+
+@dataclass(frozen=True, slots=True)
+class _Cuts:
+    """Where the snapped locations cut the edges: by edge, then along it (then by node).
+
+    An edge is cut once per location on its way piece, in the edge's own direction.
+    """
+
+    edge: IntArray
+    node: IntArray
+    offset_m: IntArray  # from the edge's start, rounded once
+    offset_ms: IntArray
+    length_m: IntArray  # of the whole edge
+    time_ms: IntArray
+
+
+def _cuts(network: RoadNetwork, snapped: Snapped, *, first_node: int) -> _Cuts:
+    """Location ``k`` as node ``first_node + k`` on every routable edge of its way piece."""
+    view = network.view(snapped.size_class)
     routable = np.flatnonzero(view.routable)
     by_geom = routable[np.argsort(network.edge_geom[routable], kind="stable")]
     geoms = network.edge_geom[by_geom]
@@ -116,32 +163,18 @@ def split_edges(
     length, time = network.edge_length_m[edge], view.time_ms[edge]
     offset_m = np.floor(along * length + 0.5).astype(np.int64)
     offset_ms = np.floor(along * time + 0.5).astype(np.int64)
-    first = np.ones(len(edge), dtype=bool)
-    first[1:] = edge[1:] != edge[:-1]
-    last = np.ones(len(edge), dtype=bool)
-    last[:-1] = first[1:]
-    previous_node = np.where(first, network.edge_u[edge], np.roll(node, 1))
-    previous_m = np.where(first, 0, np.roll(offset_m, 1))
-    previous_ms = np.where(first, 0, np.roll(offset_ms, 1))
-    into = Edges(previous_node, node, offset_m - previous_m, offset_ms - previous_ms)
-    out = Edges(
-        node[last], network.edge_v[edge[last]], (length - offset_m)[last], (time - offset_ms)[last]
-    )
-    pieces = [into.select(open_edges[edge]), out.select(open_edges[edge[last]])]
-    # A location at an end of the edge is at that junction: joined to it both ways at no cost,
-    # so it is reached from the junction even when the edge only leads into it.
-    at_u = open_edges[edge] & (offset_m == 0) & (offset_ms == 0)
-    at_v = open_edges[edge] & (offset_m == length) & (offset_ms == time)
+    return _Cuts(edge, node, offset_m, offset_ms, length, time)
+
+
+def _junction_joins(network: RoadNetwork, cuts: _Cuts, open_edges: NDArray[np.bool_]) -> Edges:
+    """Free edges both ways between each location at an end of its (open) edge and that junction.
+
+    The location is at the junction: it is reached from there even when the edge only leads in.
+    """
+    edge, node = cuts.edge, cuts.node
+    at_u = open_edges[edge] & (cuts.offset_m == 0) & (cuts.offset_ms == 0)
+    at_v = open_edges[edge] & (cuts.offset_m == cuts.length_m) & (cuts.offset_ms == cuts.time_ms)
     ends = np.concatenate([network.edge_u[edge[at_u]], network.edge_v[edge[at_v]]])
     here = np.concatenate([node[at_u], node[at_v]])
     zero = np.zeros(2 * len(ends), dtype=np.int64)
-    pieces.append(Edges(np.concatenate([ends, here]), np.concatenate([here, ends]), zero, zero))
-    untouched = open_edges.copy()
-    untouched[edge] = False
-    base = Edges(
-        network.edge_u[untouched],
-        network.edge_v[untouched],
-        network.edge_length_m[untouched],
-        view.time_ms[untouched],
-    )
-    return Edges.concat([base, *pieces])
+    return Edges(np.concatenate([ends, here]), np.concatenate([here, ends]), zero, zero)
