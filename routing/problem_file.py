@@ -75,12 +75,25 @@ def _travel(
             else:
                 known = "straight-line, estimated, given, road"
                 raise FieldError("method", f"{method!r} is not one of: {known}")
+            if method != "given":
+                recipe = _recipe(spec, base_dir)
+                matrices[profile] = matrices[profile].described_by(recipe)
         except FieldError as error:
             defects.add_error(label, error)
         except ProblemError as error:  # the road network's own file or snapping
             for d in error.defects:
                 defects.add(label, d.field, f"{d.record}: {d.message}")
     return matrices
+
+
+def _recipe(spec: Mapping[str, Any], base_dir: Path | None) -> dict[str, Any]:
+    """A computed profile's section as its matrix states it: a relative OSM file is made
+    absolute, so that the section computes the same matrix wherever it is written."""
+    recipe = dict(spec)
+    osm = recipe.get("osm")
+    if isinstance(osm, str) and base_dir is not None and not Path(osm).is_absolute():
+        recipe["osm"] = str((base_dir / osm).resolve())
+    return recipe
 
 
 def _text_list(value: Any, name: str) -> list[str]:
@@ -151,7 +164,8 @@ def problem_to_dict(
     ----------
     travel
         How to write the travel section, per profile (e.g. ``{"method": "straight-line", ...}``);
-        by default every matrix is written out in full (``"given"``).
+        by default each matrix's :attr:`~routing.travel.TravelMatrix.recipe`, or the matrix in
+        full (``"given"``) when it has none.
     """
     return {
         "format": FORMAT,
@@ -159,7 +173,10 @@ def problem_to_dict(
         **records_to_dict(problem),
         "travel": dict(travel)
         if travel is not None
-        else {name: _matrix_out(m) for name, m in problem.travel.items()},
+        else {
+            name: dict(m.recipe) if m.recipe is not None else _matrix_out(m)
+            for name, m in problem.travel.items()
+        },
     }
 
 

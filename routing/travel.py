@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +41,11 @@ class TravelMatrix:
     method
         How the matrix was made (``"road"``, ``"straight-line"``, ``"estimated"``, ``"given"``),
         shown with plans.
+    recipe
+        The travel section (a problem file's form, e.g. ``{"method": "straight-line",
+        "speed_kmh": 25}``) that computes this matrix from the locations, when one did: a problem
+        file then states it instead of the numbers, and what-ifs compute new locations' rows with
+        it. None: the numbers are the matrix (written out in full).
     """
 
     profile: str
@@ -47,6 +53,7 @@ class TravelMatrix:
     distance_m: IntArray
     time_s: IntArray
     method: str = "given"
+    recipe: Mapping[str, Any] | None = field(default=None, repr=False)
     index: Mapping[str, int] = field(init=False, repr=False)
 
     @checked
@@ -64,6 +71,12 @@ class TravelMatrix:
             array.setflags(write=False)
             object.__setattr__(self, name, array)
         object.__setattr__(self, "index", {loc: i for i, loc in enumerate(self.location_ids)})
+
+    def described_by(self, recipe: Mapping[str, Any] | None) -> TravelMatrix:
+        """This matrix, stating ``recipe`` as the travel section that computes it."""
+        return TravelMatrix(
+            self.profile, self.location_ids, self.distance_m, self.time_s, self.method, recipe
+        )
 
     def __contains__(self, location_id: object) -> bool:
         return location_id in self.index

@@ -41,13 +41,14 @@ def travel_section(
 def build_travel(
     locations: Mapping[str, Location], section: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, TravelMatrix]:
-    """The matrices a :func:`travel_section` describes, over ``locations``."""
+    """The matrices a :func:`travel_section` describes, over ``locations``; each states its
+    section as its recipe."""
     return {
         profile: straight_line_matrix(
             locations,
             profile=profile,
             speed_kmh=float(spec["speed_kmh"]),
             detour_factor=float(spec["detour_factor"]),
-        )
+        ).described_by(spec)
         for profile, spec in section.items()
     }

@@ -59,7 +59,7 @@ def extend_matrix(
         grown[n, a] = grown[a, n] = leg
         out.append(grown)
     return TravelMatrix(
-        matrix.profile, (*matrix.location_ids, new_id), out[0], out[1], matrix.method
+        matrix.profile, (*matrix.location_ids, new_id), out[0], out[1], matrix.method, matrix.recipe
     )
 
 
