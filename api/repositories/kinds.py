@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from api.db import models as m
-from api.repositories import convert as c
+from api.repositories import convert_features as cf
+from api.repositories import convert_records as cr
 from routing.domain import CollectionPoint, Depot, Facility
 from routing.fleet import Crew, Shift, Vehicle, VehicleType, Zone
 
@@ -40,33 +41,33 @@ class RecordKind(Generic[Rec, RowT]):
 POINTS: RecordKind[CollectionPoint, m.CollectionPointRow] = RecordKind(
     label="collection point",
     row=m.CollectionPointRow,
-    values=c.point_values,
-    from_row=c.point_from_row,
+    values=cf.point_values,
+    from_row=cf.point_from_row,
 )
 DEPOTS: RecordKind[Depot, m.DepotRow] = RecordKind(
-    label="depot", row=m.DepotRow, values=c.depot_values, from_row=c.depot_from_row
+    label="depot", row=m.DepotRow, values=cf.depot_values, from_row=cf.depot_from_row
 )
 FACILITIES: RecordKind[Facility, m.FacilityRow] = RecordKind(
     label="facility",
     row=m.FacilityRow,
-    values=c.facility_values,
-    from_row=c.facility_from_row,
+    values=cf.facility_values,
+    from_row=cf.facility_from_row,
 )
 VEHICLE_TYPES: RecordKind[VehicleType, m.VehicleTypeRow] = RecordKind(
     label="vehicle type",
     row=m.VehicleTypeRow,
-    values=c.vehicle_type_values,
-    from_row=c.vehicle_type_from_row,
+    values=cr.vehicle_type_values,
+    from_row=cr.vehicle_type_from_row,
 )
 VEHICLES: RecordKind[Vehicle, m.VehicleRow] = RecordKind(
-    label="vehicle", row=m.VehicleRow, values=c.vehicle_values, from_row=c.vehicle_from_row
+    label="vehicle", row=m.VehicleRow, values=cr.vehicle_values, from_row=cr.vehicle_from_row
 )
 CREWS: RecordKind[Crew, m.CrewRow] = RecordKind(
-    label="crew", row=m.CrewRow, values=c.crew_values, from_row=c.crew_from_row
+    label="crew", row=m.CrewRow, values=cr.crew_values, from_row=cr.crew_from_row
 )
 SHIFTS: RecordKind[Shift, m.ShiftRow] = RecordKind(
-    label="shift", row=m.ShiftRow, values=c.shift_values, from_row=c.shift_from_row
+    label="shift", row=m.ShiftRow, values=cr.shift_values, from_row=cr.shift_from_row
 )
 ZONES: RecordKind[Zone, m.ZoneRow] = RecordKind(
-    label="zone", row=m.ZoneRow, values=c.zone_values, from_row=c.zone_from_row
+    label="zone", row=m.ZoneRow, values=cf.zone_values, from_row=cf.zone_from_row
 )

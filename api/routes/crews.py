@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from api.deps import PagingDep, SessionDep, StaffUser
-from api.repositories import convert as c
+from api.repositories import convert_records as c
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.routes import common

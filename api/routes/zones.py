@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, status
 
 from api.db import models as m
 from api.deps import PagingDep, SessionDep, StaffUser
-from api.repositories import convert as c
+from api.repositories import convert_features as c
 from api.repositories import kinds as k
 from api.routes import common
 from api.routes import features as f
