@@ -1,7 +1,7 @@
 """A scenario's base district-day, and its travel made again for new or moved facilities.
 
-A base is the problem plus the travel section that made its matrices (a problem file's
-``travel``: road, straight-line or given). Changes that add or move a facility need travel to and
+A base is the problem, whose matrices state the travel section that made them (their recipes: a
+problem file's ``travel``, road, straight-line or estimated; none when given). Changes that add or move a facility need travel to and
 from the new site: road and straight-line profiles are computed again over the new locations (a
 site beyond the road map's edge joins it by an external link, as the baseline's landfill does);
 estimated profiles (great-circle at a fitted speed) too; given matrices cannot grow, and saying so
@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from routing import fields as p
 from routing.domain import Location, SizeClass
 from routing.errors import Defect
 from routing.network import RoadNetwork, load_network, road_matrix_from_spec
@@ -37,11 +36,18 @@ TravelSection = Mapping[str, Mapping[str, Any]]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class BaseDay:
-    """A built base: the problem, the travel section per profile, and where paths start."""
+    """A built base: the problem, and where relative paths start."""
 
     problem: Problem
-    travel: TravelSection
     base_dir: Path | None = None
+
+    @property
+    def travel(self) -> TravelSection:
+        """The travel section per profile, as the problem's matrices state it."""
+        return {
+            name: matrix.recipe if matrix.recipe is not None else {"method": "given"}
+            for name, matrix in self.problem.travel.items()
+        }
 
     def osm(self) -> Path | None:
         """The OSM file of the first road profile, if travel is by road."""
@@ -61,28 +67,24 @@ def network_of(osm: str) -> RoadNetwork:
 def _built_in(base: Base) -> BaseDay:
     from gis_data.demo import helsinki_extract
     from scenarios import load_scenario
-    from scenarios.district import DistrictSpec
-    from scenarios.road_district import road_day
+    from scenarios.district_figures import DistrictSpec
+    from scenarios.road_district import road_district
 
     assert base.scenario is not None
     if base.scenario != "district-baseline":
         problem = load_scenario(base.scenario, osm=base.osm, seed=base.seed)
-        return BaseDay(problem, {name: {"method": "given"} for name in problem.travel})
+        return BaseDay(problem)
     osm = base.osm or helsinki_extract()
     spec = DistrictSpec(scale=base.scale if base.scale is not None else 1.0)
-    problem, travel = road_day(network_of(str(osm)), seed=base.seed, spec=spec)
-    return BaseDay(problem, travel)
+    return BaseDay(road_district(network_of(str(osm)), seed=base.seed, spec=spec))
 
 
 def build_base(base: Base) -> BaseDay:
     """The base district-day (problem and travel section) a scenario starts from."""
     if base.document is not None:
-        problem = problem_from_dict(base.document, source="district")
-        return BaseDay(problem, dict(base.document.get("travel", {})))
+        return BaseDay(problem_from_dict(base.document, source="district"))
     if base.problem is not None:
-        raw = p.read_json(base.problem)
-        problem = read_problem(base.problem)
-        return BaseDay(problem, dict(raw.get("travel", {})), base.problem.parent)
+        return BaseDay(read_problem(base.problem), base.problem.parent)
     return _built_in(base)
 
 
@@ -173,7 +175,7 @@ def rebuild_travel(day: BaseDay, problem: Problem, fresh: set[str]) -> Problem:
     matrices: dict[str, TravelMatrix] = {}
     defects: list[Defect] = []
     for profile, matrix in problem.travel.items():
-        spec = day.travel.get(profile, {"method": "given"})
+        spec = matrix.recipe or {"method": "given"}
         method = spec.get("method")
         if method == "straight-line":
             matrices[profile] = straight_line_matrix(
@@ -181,11 +183,13 @@ def rebuild_travel(day: BaseDay, problem: Problem, fresh: set[str]) -> Problem:
                 profile=profile,
                 speed_kmh=float(spec.get("speed_kmh", 25.0)),
                 detour_factor=float(spec.get("detour_factor", 1.3)),
-            )
+            ).described_by(spec)
         elif method == "road":
-            matrices[profile] = _road_profile(profile, spec, problem, fresh, day.base_dir)
+            road = _road_profile(profile, spec, problem, fresh, day.base_dir)
+            matrices[profile] = road.described_by(spec)
         elif method == "estimated":
-            matrices[profile] = estimated_matrix_from_spec(profile, spec, problem.locations)
+            estimated = estimated_matrix_from_spec(profile, spec, problem.locations)
+            matrices[profile] = estimated.described_by(spec)
         else:
             shown = ", ".join(sorted(fresh))
             message = (
@@ -212,7 +216,9 @@ def _with_room(problem: Problem, ids: list[str]) -> Problem:
         for array, old in zip(grown, (matrix.distance_m, matrix.time_s), strict=True):
             array[: old.shape[0], : old.shape[1]] = old
         ids_out = (*matrix.location_ids, *room)
-        matrices[profile] = TravelMatrix(profile, ids_out, grown[0], grown[1], matrix.method)
+        matrices[profile] = TravelMatrix(
+            profile, ids_out, grown[0], grown[1], matrix.method, matrix.recipe
+        )
     return problem.replace(travel=matrices)
 
 

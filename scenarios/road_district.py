@@ -33,7 +33,8 @@ from routing.network import (
 from routing.network.augment import zone_closed
 from routing.problem import Problem
 from routing.travel import TravelMatrix, haversine_m
-from scenarios.district import DistrictSpec, generate_district
+from scenarios.district import generate_district
+from scenarios.district_figures import DistrictSpec
 
 #: Side of the grid cells in which the densest core is sought, and of the old-town square (m).
 CORE_CELL_M = 400.0
@@ -151,7 +152,8 @@ class RoadTravel:
     """Road matrices per size class; locations off the map join by an external link.
 
     :meth:`specs` states them as a problem file's travel section, and the matrices are built from
-    those same specs, so a problem written to a file reads back with identical travel.
+    those same specs and state them as their recipes, so a problem written to a file reads back
+    with identical travel.
     """
 
     network: RoadNetwork
@@ -186,7 +188,9 @@ class RoadTravel:
         zones: tuple[Zone, ...],
     ) -> dict[str, TravelMatrix]:
         return {
-            profile: road_matrix_from_spec(profile, spec, locations, zones, network=self.network)
+            profile: road_matrix_from_spec(
+                profile, spec, locations, zones, network=self.network
+            ).described_by(spec)
             for profile, spec in self.specs(locations, types, zones).items()
         }
 

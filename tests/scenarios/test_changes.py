@@ -28,7 +28,14 @@ STRAIGHT = {"default": {"method": "straight-line", "speed_kmh": 30.0, "detour_fa
 
 
 def day(travel: dict[str, dict[str, object]] | None = None) -> BaseDay:
-    return BaseDay(riverside(), travel if travel is not None else STRAIGHT)
+    """``riverside`` as a base whose matrices state ``travel`` as their recipes (None: given)."""
+    problem = riverside()
+    section = STRAIGHT if travel is None else travel
+    recipes = {
+        name: m.described_by(None if section[name]["method"] == "given" else section[name])
+        for name, m in problem.travel.items()
+    }
+    return BaseDay(problem.replace(travel=recipes))
 
 
 def scenario(*changes: object) -> Scenario:
