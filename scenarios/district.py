@@ -1,23 +1,20 @@
 """The district baseline: a generator that reproduces the district's figures on any area.
 
 The figures (some reported by the district, the rest our defaults) are all held in
-:class:`DistrictSpec` so that a real district's data can replace them. Where the points stand comes
-from a :class:`Sampler`: :class:`BoxSampler` spreads them over a lon/lat box (straight-line travel);
-the road-network sampler of :mod:`routing.network` puts them on real streets.
+:class:`~scenarios.district_figures.DistrictSpec` so that a real district's data can replace them.
+Where the points stand comes from a :class:`~scenarios.district_area.Sampler`:
+:class:`~scenarios.district_area.BoxSampler` spreads them over a lon/lat box (straight-line
+travel); the road-network sampler of :mod:`scenarios.road_district` puts them on real streets.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import shapely
 
 from routing.domain import (
-    BodyType,
     CollectionPoint,
     Depot,
     Facility,
@@ -31,6 +28,25 @@ from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zon
 from routing.problem import Problem, locations_by_id, profile_locations
 from routing.travel import TravelMatrix, straight_line_matrix
 from routing.units import HOUR, MINUTE, TONNE, round_int
+from scenarios.district_area import BoxSampler, Sampler, offset_location
+from scenarios.district_figures import DistrictSpec, StreamFigures, district_fleet, hm
+
+# The generator's callers take its figures and samplers from here too.
+__all__ = [
+    "OLD_TOWN_MAX_KG",
+    "OLD_TOWN_MAX_L",
+    "PREFIX",
+    "STRAIGHT_LINE_KMH",
+    "BoxSampler",
+    "DistrictSpec",
+    "Sampler",
+    "StreamFigures",
+    "TravelBuilder",
+    "generate_district",
+    "hm",
+    "offset_location",
+    "straight_line_travel",
+]
 
 W = WasteStream
 
@@ -47,102 +63,6 @@ PREFIX = {
 
 OLD_TOWN_MAX_KG = 400
 OLD_TOWN_MAX_L = 1000
-
-
-def hm(hours: float) -> int:
-    """Seconds since midnight for a clock time given in hours (4.5 → 04:30)."""
-    return round_int(hours * HOUR)
-
-
-@dataclass(frozen=True, slots=True)
-class StreamFigures:
-    """Points and daily tonnes of one stream, and how dense it is on board (kg per litre)."""
-
-    points: int
-    tonnes_per_day: float
-    kg_per_litre: float
-
-
-@dataclass(frozen=True, slots=True)
-class DistrictSpec:
-    """The figures of a district-day; the defaults are the district baseline's."""
-
-    streams: Mapping[WasteStream, StreamFigures] = field(
-        default_factory=lambda: {
-            W.RESIDUAL: StreamFigures(1000, 170 * 0.62, 0.6),
-            W.KITCHEN: StreamFigures(280, 170 * 0.28, 1.0),
-            W.RECYCLABLE: StreamFigures(90, 170 * 0.07, 0.15),
-            W.BULKY: StreamFigures(30, 170 * 0.03, 0.25),
-            W.NIGHT_SOIL: StreamFigures(120, 60.0, 1.0),
-        }
-    )
-    old_town_share: float = 0.08  # of residual and recyclable points, in the old-town lanes
-    big_producer_share: float = 0.02  # markets and hotels, 5–10× the mean
-    twice_daily_share: float = 0.10
-    shifts: tuple[tuple[str, float, float], ...] = (
-        ("S1", 4.5, 10.5),
-        ("S2", 10.5, 16.5),
-        ("S3", 16.5, 22.5),
-    )
-    transfer_stations: int = 2
-    landfill_distance_km: float = 18.0
-    compactors: int = 10
-    kitchen_tankers: int = 4
-    box_trucks: int = 2
-    carts: int = 6
-    suction_tankers: int = 4
-    hook_lifts: int = 2
-    crews: int = 90
-    scale: float = 1.0  # multiplies point counts and tonnes (fleet scaled too), for small demos
-
-
-class Sampler(Protocol):
-    """Where things stand: ``n`` positions in the town or in the old town, and the town's box."""
-
-    def positions(self, rng: random.Random, n: int, *, old_town: bool) -> list[Location]: ...
-
-    @property
-    def box(self) -> tuple[float, float, float, float]: ...  # west, south, east, north
-
-    @property
-    def old_town_ring(self) -> tuple[tuple[float, float], ...]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class BoxSampler:
-    """Uniform positions in a lon/lat box; the old town is a square at its centre."""
-
-    west: float
-    south: float
-    east: float
-    north: float
-    old_town_fraction: float = 0.2  # side of the old-town square, as a share of the box
-
-    @property
-    def box(self) -> tuple[float, float, float, float]:
-        return (self.west, self.south, self.east, self.north)
-
-    @property
-    def old_town_ring(self) -> tuple[tuple[float, float], ...]:
-        cx, cy = (self.west + self.east) / 2, (self.south + self.north) / 2
-        hx = (self.east - self.west) * self.old_town_fraction / 2
-        hy = (self.north - self.south) * self.old_town_fraction / 2
-        return ((cx - hx, cy - hy), (cx + hx, cy - hy), (cx + hx, cy + hy), (cx - hx, cy + hy))
-
-    def positions(self, rng: random.Random, n: int, *, old_town: bool) -> list[Location]:
-        ring = self.old_town_ring
-        out: list[Location] = []
-        while len(out) < n:
-            if old_town:
-                lon = rng.uniform(ring[0][0], ring[1][0])
-                lat = rng.uniform(ring[0][1], ring[2][1])
-            else:
-                lon = rng.uniform(self.west, self.east)
-                lat = rng.uniform(self.south, self.north)
-                if ring[0][0] <= lon <= ring[1][0] and ring[0][1] <= lat <= ring[2][1]:
-                    continue  # the old town's lanes are sampled separately
-            out.append(Location(round(lon, 6), round(lat, 6)))
-        return out
 
 
 TravelBuilder = Callable[
@@ -191,110 +111,8 @@ def _amounts(rng: random.Random, n: int, total_kg: int, big_share: float) -> lis
     return amounts
 
 
-def _type(
-    type_id: str, body: BodyType, sealed: bool, kg: int, litres: int, size: SizeClass, *costs: int
-) -> VehicleType:
-    # Each size class drives on its own travel profile (narrow lanes, weight limits, zones).
-    km_fen, hour_fen, fuel = costs
-    return VehicleType(
-        type_id, body, sealed, kg, litres, size, km_fen, hour_fen, fuel, size.name.lower()
-    )
-
-
-def _fleet(spec: DistrictSpec) -> tuple[tuple[VehicleType, ...], list[tuple[str, int]]]:
-    # Costs: trucks 6 CNY/km + 80 CNY/h, carts 1 CNY/km + 50 CNY/h; diesel ml/km.
-    types = (
-        _type(
-            "compactor-8t",
-            BodyType.COMPACTOR,
-            True,
-            8 * TONNE,
-            14_000,
-            SizeClass.LARGE,
-            600,
-            8000,
-            350,
-        ),
-        _type(
-            "kitchen-tank-5t",
-            BodyType.KITCHEN_TANK,
-            True,
-            5 * TONNE,
-            5_000,
-            SizeClass.MEDIUM,
-            600,
-            8000,
-            300,
-        ),
-        _type(
-            "box-3t", BodyType.BOX_TRUCK, False, 3 * TONNE, 20_000, SizeClass.SMALL, 600, 8000, 250
-        ),
-        _type("e-cart-0.8t", BodyType.CART, True, 800, 1_500, SizeClass.CART, 100, 5000, 0),
-        _type(
-            "suction-6m3",
-            BodyType.SUCTION_TANKER,
-            True,
-            6 * TONNE,
-            6_000,
-            SizeClass.MEDIUM,
-            600,
-            8000,
-            300,
-        ),
-        _type(
-            "hook-lift",
-            BodyType.HOOK_LIFT,
-            True,
-            12 * TONNE,
-            30_000,
-            SizeClass.HEAVY,
-            800,
-            9000,
-            450,
-        ),
-    )
-    counts = [
-        ("compactor-8t", spec.compactors),
-        ("kitchen-tank-5t", spec.kitchen_tankers),
-        ("box-3t", spec.box_trucks),
-        ("e-cart-0.8t", spec.carts),
-        ("suction-6m3", spec.suction_tankers),
-        ("hook-lift", spec.hook_lifts),
-    ]
-    return types, [(t, max(1, math.ceil(n * spec.scale))) for t, n in counts]
-
-
-def offset_location(origin: Location, east_km: float, north_km: float) -> Location:
-    """The place ``east_km`` east and ``north_km`` north of ``origin`` (km; flat earth, 111.32 km
-    per degree)."""
-    lat = origin.lat + north_km / 111.32
-    lon = origin.lon + east_km / (111.32 * math.cos(math.radians(origin.lat)))
-    return Location(round(lon, 6), round(lat, 6))
-
-
-def generate_district(
-    sampler: Sampler,
-    *,
-    seed: int = 0,
-    spec: DistrictSpec | None = None,
-    travel: TravelBuilder = straight_line_travel,
-    name: str = "district-baseline",
-    fixed_points: Sequence[CollectionPoint] = (),
-) -> Problem:
-    """The district baseline on the area of ``sampler``; deterministic for a ``seed``.
-
-    ``fixed_points`` are real points (an OSM extract's waste baskets, say): each takes the place,
-    id and name of a generated point of its stream; amounts still follow the district's figures.
-    """
-    spec = spec or DistrictSpec()
-    rng = random.Random(seed)
-    west, south, east, north = sampler.box
-    centre = Location((west + east) / 2, (south + north) / 2)
-    ring = sampler.old_town_ring
-    old_polygon = shapely.Polygon(ring)
-
-    depot = Depot("depot", sampler.positions(rng, 1, old_town=False)[0], "Central garage")
-    stations = [
+def _transfer_stations(sampler: Sampler, rng: random.Random, spec: DistrictSpec) -> list[Facility]:
+    return [
         Facility(
             f"station-{i + 1}",
             FacilityKind.TRANSFER_STATION,
@@ -311,9 +129,13 @@ def generate_district(
         )
         for i, location in enumerate(sampler.positions(rng, spec.transfer_stations, old_town=False))
     ]
+
+
+def _plants(
+    sampler: Sampler, rng: random.Random, spec: DistrictSpec
+) -> tuple[Facility, Facility, Facility]:
     kitchen_at, soil_at, recycling_at = sampler.positions(rng, 3, old_town=False)
-    facilities = (
-        *stations,
+    return (
         Facility(
             "kitchen-plant",
             FacilityKind.KITCHEN_PLANT,
@@ -342,75 +164,123 @@ def generate_district(
             tipping_s=10 * MINUTE,
             name="Recycling centre",
         ),
-        Facility(
-            "landfill",
-            FacilityKind.LANDFILL,
-            offset_location(
-                centre, 0.0, -((north - south) * 111.32 / 2 + spec.landfill_distance_km)
-            ),
-            frozenset({W.RESIDUAL, W.BULKY}),
-            opening=(TimeWindow(hm(6), hm(22)),),
-            tipping_s=10 * MINUTE,
-            daily_capacity_kg=round_int(60_000 * TONNE / 365 * 2 * max(1.0, spec.scale)),
-            name="Sanitary landfill",
-        ),
     )
 
-    points: list[CollectionPoint] = []
-    for stream, figures in spec.streams.items():
-        n = max(1, round(figures.points * spec.scale))
-        total = round_int(figures.tonnes_per_day * TONNE * spec.scale)
-        amounts = _amounts(rng, n, total, spec.big_producer_share)
-        in_old = round(n * spec.old_town_share) if stream in (W.RESIDUAL, W.RECYCLABLE) else 0
-        places = sampler.positions(rng, in_old, old_town=True) + sampler.positions(
-            rng, n - in_old, old_town=False
-        )
-        ids = [f"{PREFIX[stream]}{i + 1:04d}" for i in range(n)]
-        names = [""] * n
-        # Real points of the stream (e.g. OSM waste baskets) take the places of generated ones.
-        real = [f for f in fixed_points if f.stream is stream][: n - in_old]
-        for k, point in enumerate(real):
-            i = n - 1 - k
-            places[i], ids[i], names[i] = point.location, point.id, point.name
-        old_town = [old_polygon.covers(shapely.Point(q.lon, q.lat)) for q in places]
-        # Lanes hold small bins: a cart must take a visit, by weight and by volume.
-        most = min(OLD_TOWN_MAX_KG, int(OLD_TOWN_MAX_L * figures.kg_per_litre))
-        outside = [i for i in range(n) if not old_town[i]]
-        for i in range(n):
-            if old_town[i] and outside:
-                excess = max(0, amounts[i] - most)
-                amounts[i] -= excess
-                amounts[outside[-1]] += excess
-        for i, (kg, location) in enumerate(zip(amounts, places, strict=True)):
-            old = old_town[i]
-            big = kg > 4 * total / n
-            windows: tuple[TimeWindow, ...] = (TimeWindow(hm(4.5), hm(22.5)),)
-            if old:
-                windows = (TimeWindow(hm(5), hm(9)), TimeWindow(hm(20), hm(22.5)))
-            elif big and stream is W.KITCHEN:
-                windows = (TimeWindow(hm(4.5), hm(7)),)  # markets before 07:00
-            elif rng.random() < 0.05 and stream is W.RESIDUAL:
-                windows = (TimeWindow(hm(17), hm(22.5)),)  # schools after 17:00
-            visits = 2 if (big or rng.random() < spec.twice_daily_share / 2) and not old else 1
-            if sum(w.duration_s for w in windows) < 8 * HOUR:
-                visits = 1  # a second visit needs a window in a second shift
-            service = 600 if big else min(300, 60 + kg // 2)
-            points.append(
-                CollectionPoint(
-                    id=ids[i],
-                    location=location,
-                    stream=stream,
-                    kg_per_day=kg,
-                    litres_per_day=round_int(kg / figures.kg_per_litre),
-                    service_s=service,
-                    time_windows=windows,
-                    visits_per_day=visits,
-                    max_size_class=SizeClass.CART if old else SizeClass.HEAVY,
-                    name=names[i] or ("market" if big else ("old town" if old else "")),
-                )
-            )
 
-    types, counts = _fleet(spec)
+def _landfill(sampler: Sampler, spec: DistrictSpec) -> Facility:
+    """The landfill, ``spec.landfill_distance_km`` south of the area's southern edge."""
+    west, south, east, north = sampler.box
+    centre = Location((west + east) / 2, (south + north) / 2)
+    return Facility(
+        "landfill",
+        FacilityKind.LANDFILL,
+        offset_location(centre, 0.0, -((north - south) * 111.32 / 2 + spec.landfill_distance_km)),
+        frozenset({W.RESIDUAL, W.BULKY}),
+        opening=(TimeWindow(hm(6), hm(22)),),
+        tipping_s=10 * MINUTE,
+        daily_capacity_kg=round_int(60_000 * TONNE / 365 * 2 * max(1.0, spec.scale)),
+        name="Sanitary landfill",
+    )
+
+
+def _places(
+    sampler: Sampler,
+    rng: random.Random,
+    stream: WasteStream,
+    n: int,
+    in_old: int,
+    fixed_points: Sequence[CollectionPoint],
+) -> tuple[list[Location], list[str], list[str]]:
+    """Where a stream's ``n`` points stand (the first ``in_old`` in the old town), ids and names."""
+    places = sampler.positions(rng, in_old, old_town=True) + sampler.positions(
+        rng, n - in_old, old_town=False
+    )
+    ids = [f"{PREFIX[stream]}{i + 1:04d}" for i in range(n)]
+    names = [""] * n
+    # Real points of the stream (e.g. OSM waste baskets) take the places of generated ones.
+    real = [f for f in fixed_points if f.stream is stream][: n - in_old]
+    for k, point in enumerate(real):
+        i = n - 1 - k
+        places[i], ids[i], names[i] = point.location, point.id, point.name
+    return places, ids, names
+
+
+def _lane_sized(amounts: Sequence[int], old_town: Sequence[bool], most: int) -> list[int]:
+    """The amounts with each old-town point's excess over ``most`` kg moved to a point outside.
+
+    Lanes hold small bins: a cart must take a visit, by weight and by volume.
+    """
+    sized = list(amounts)
+    outside = [i for i in range(len(sized)) if not old_town[i]]
+    for i in range(len(sized)):
+        if old_town[i] and outside:
+            excess = max(0, sized[i] - most)
+            sized[i] -= excess
+            sized[outside[-1]] += excess
+    return sized
+
+
+def _windows(
+    rng: random.Random, stream: WasteStream, *, old: bool, big: bool
+) -> tuple[TimeWindow, ...]:
+    if old:
+        return (TimeWindow(hm(5), hm(9)), TimeWindow(hm(20), hm(22.5)))
+    if big and stream is W.KITCHEN:
+        return (TimeWindow(hm(4.5), hm(7)),)  # markets before 07:00
+    if rng.random() < 0.05 and stream is W.RESIDUAL:
+        return (TimeWindow(hm(17), hm(22.5)),)  # schools after 17:00
+    return (TimeWindow(hm(4.5), hm(22.5)),)
+
+
+def _stream_points(
+    sampler: Sampler,
+    rng: random.Random,
+    spec: DistrictSpec,
+    stream: WasteStream,
+    figures: StreamFigures,
+    *,
+    old_town_area: shapely.Polygon,
+    fixed_points: Sequence[CollectionPoint],
+) -> list[CollectionPoint]:
+    """One stream's points: its amounts, places, windows and visits, to the district's figures."""
+    n = max(1, round(figures.points * spec.scale))
+    total = round_int(figures.tonnes_per_day * TONNE * spec.scale)
+    amounts = _amounts(rng, n, total, spec.big_producer_share)
+    in_old = round(n * spec.old_town_share) if stream in (W.RESIDUAL, W.RECYCLABLE) else 0
+    places, ids, names = _places(sampler, rng, stream, n, in_old, fixed_points)
+    old_town = [old_town_area.covers(shapely.Point(q.lon, q.lat)) for q in places]
+    most = min(OLD_TOWN_MAX_KG, int(OLD_TOWN_MAX_L * figures.kg_per_litre))
+    amounts = _lane_sized(amounts, old_town, most)
+    points: list[CollectionPoint] = []
+    for i, (kg, location) in enumerate(zip(amounts, places, strict=True)):
+        old = old_town[i]
+        big = kg > 4 * total / n
+        windows = _windows(rng, stream, old=old, big=big)
+        visits = 2 if (big or rng.random() < spec.twice_daily_share / 2) and not old else 1
+        if sum(w.duration_s for w in windows) < 8 * HOUR:
+            visits = 1  # a second visit needs a window in a second shift
+        points.append(
+            CollectionPoint(
+                id=ids[i],
+                location=location,
+                stream=stream,
+                kg_per_day=kg,
+                litres_per_day=round_int(kg / figures.kg_per_litre),
+                service_s=600 if big else min(300, 60 + kg // 2),
+                time_windows=windows,
+                visits_per_day=visits,
+                max_size_class=SizeClass.CART if old else SizeClass.HEAVY,
+                name=names[i] or ("market" if big else ("old town" if old else "")),
+            )
+        )
+    return points
+
+
+def _crewed_fleet(
+    spec: DistrictSpec, depot: Depot
+) -> tuple[tuple[VehicleType, ...], tuple[Vehicle, ...], tuple[Crew, ...]]:
+    """The vehicle types, the vehicles (all at ``depot``) and the crews of ``spec``."""
+    types, counts = district_fleet(spec)
     vehicles = tuple(
         Vehicle(f"{type_id.split('-')[0]}-{i + 1:02d}", type_id, depot.id)
         for type_id, count in counts
@@ -420,14 +290,50 @@ def generate_district(
         Crew(f"crew-{i + 1:03d}", max_work_s=6 * HOUR, break_s=20 * MINUTE, break_after_s=4 * HOUR)
         for i in range(max(len(vehicles) * 3, round(spec.crews * spec.scale)))
     )
-    shifts = tuple(Shift(sid, hm(a), hm(b)) for sid, a, b in spec.shifts)
-    zone = Zone(
+    return types, vehicles, crews
+
+
+def _old_town_zone(ring: tuple[tuple[float, float], ...]) -> Zone:
+    return Zone(
         "old-town",
         ring,
         frozenset({SizeClass.CART}),
         (TimeWindow(hm(5), hm(9)), TimeWindow(hm(20), hm(23))),
         name="Old town lanes",
     )
+
+
+def generate_district(
+    sampler: Sampler,
+    *,
+    seed: int = 0,
+    spec: DistrictSpec | None = None,
+    travel: TravelBuilder = straight_line_travel,
+    name: str = "district-baseline",
+    fixed_points: Sequence[CollectionPoint] = (),
+) -> Problem:
+    """The district baseline on the area of ``sampler``; deterministic for a ``seed``.
+
+    ``fixed_points`` are real points (an OSM extract's waste baskets, say): each takes the place,
+    id and name of a generated point of its stream; amounts still follow the district's figures.
+    """
+    spec = spec or DistrictSpec()
+    rng = random.Random(seed)
+    ring = sampler.old_town_ring
+    # The order of the draws below fixes the district a seed gives: depot, stations, plants, points.
+    depot = Depot("depot", sampler.positions(rng, 1, old_town=False)[0], "Central garage")
+    stations = _transfer_stations(sampler, rng, spec)
+    facilities = (*stations, *_plants(sampler, rng, spec), _landfill(sampler, spec))
+    area = shapely.Polygon(ring)
+    points = [
+        point
+        for stream, figures in spec.streams.items()
+        for point in _stream_points(
+            sampler, rng, spec, stream, figures, old_town_area=area, fixed_points=fixed_points
+        )
+    ]
+    types, vehicles, crews = _crewed_fleet(spec, depot)
+    zone = _old_town_zone(ring)
     locations = locations_by_id(points, (depot,), facilities)
     rules = RuleParameters(on_board_limit_s=4 * HOUR, handover_s=15 * MINUTE)
     needed = profile_locations(points, (depot,), facilities, types, rules)
@@ -439,7 +345,7 @@ def generate_district(
         vehicle_types=types,
         vehicles=vehicles,
         crews=crews,
-        shifts=shifts,
+        shifts=tuple(Shift(sid, hm(a), hm(b)) for sid, a, b in spec.shifts),
         travel=_travel_per_profile(travel, locations, types, (zone,), needed),
         zones=(zone,),
         rules=rules,
