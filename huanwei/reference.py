@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from routing.domain import WasteStream
 from routing.kpi import route_legs
+from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve.jobs import all_slots, facility_hours, jobs_by_stream
 from routing.solve.model import Dump, StreamProblem
-from routing.solve.params import SolveParams
 from routing.solve.pyvrp_adapter import build_data, search
 from routing.solve.stop import Stop
 

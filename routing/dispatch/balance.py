@@ -31,6 +31,7 @@ from routing.dispatch.pipeline import Budget, Opened, Run, reopen, run_operation
 from routing.dispatch.requests import NO_LOCKS, Locks, Weights
 from routing.dispatch.result import DispatchResult
 from routing.dispatch.search import Search
+from routing.params import SolveParams
 from routing.plan import Plan, Route
 from routing.problem import Problem
 from routing.units import HOUR
@@ -41,8 +42,6 @@ AREA_MARGIN_M = 50.0
 #: 15 CNY; from the greedy plan the search brought the longest/shortest route under 1.25 and
 #: about halved the overlap of route areas (from the optimiser's plan it does not: 1.5-1.6).
 BALANCED = Weights(balance_fen=60_000.0, compact_fen_per_km=1_500.0)
-SHORTEST_EXTRA = 6  # the shortest routes every visit may also move to
-SPLIT_TRIES = 3  # the longest routes tried for a split onto a free vehicle-shift
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ def _by_work(search: Search, *, longest_first: bool = False) -> list[int]:
 
 
 def _split_a_longest(problem: Problem, search: Search, deadline: float) -> bool:
-    """One of the :data:`SPLIT_TRIES` longest routes gives its last trip to a free vehicle-shift
+    """One of the ``balance_split_tries`` longest routes gives its last trip to a free vehicle-shift
     of its vehicle type (its own shift first), and visits move to it
     (:meth:`~routing.dispatch.search.Search.split`); whether one was kept."""
     day = search.day
@@ -132,7 +131,7 @@ def _split_a_longest(problem: Problem, search: Search, deadline: float) -> bool:
     def kind(index: int) -> str:
         return problem.vehicle_by_id[day.drafts[index].vehicle_id].type_id
 
-    longest = _by_work(search, longest_first=True)[:SPLIT_TRIES]
+    longest = _by_work(search, longest_first=True)[: day.timer.params.balance_split_tries]
     free: dict[tuple[str, str, int, int], int] = {}
     for i, draft in enumerate(day.drafts):
         if day.timed[i].route is None and draft.movable and not draft.flex:
@@ -157,8 +156,9 @@ def _even_out(problem: Problem, run: Run) -> None:
     search, deadline = run.search, run.deadline
     keys = [k for d in run.day.drafts if d.movable for k in d.flex_visits()]
     rng = random.Random(run.budget.seed)
+    extra = run.day.timer.params.balance_shortest
     for _ in range(run.budget.rounds):
-        shortest = _by_work(search)[:SHORTEST_EXTRA]
+        shortest = _by_work(search)[:extra]
         made = search.relocate(keys, deadline=deadline, rng=rng, rounds=1, extra_drafts=shortest)
         run.moves += made
         if not made or time.perf_counter() > deadline:
@@ -167,7 +167,7 @@ def _even_out(problem: Problem, run: Run) -> None:
     while time.perf_counter() < deadline and _split_a_longest(problem, search, deadline):
         opened += 1
     closed = 0
-    for index in _by_work(search)[:SHORTEST_EXTRA]:
+    for index in _by_work(search)[:extra]:
         # A route far shorter than the rest: its visits may do better on the others.
         if time.perf_counter() < deadline and search.close(index, deadline=deadline):
             closed += 1
@@ -183,9 +183,11 @@ def rebalance(
     time_limit_s: float = 30.0,
     seed: int = 0,
     rounds: int = 4,
+    params: SolveParams | None = None,
 ) -> DispatchResult:
     """``plan`` with visits moved between routes for balance and compactness, as ``weights``
-    weigh them against cost; locked routes, trips and visits stay."""
+    weigh them against cost; locked routes, trips and visits stay. ``params``: the tuning
+    constants (the defaults when None)."""
 
     def objective(day: Day) -> Objective:
         routes = [t for t in day.timed if t.route is not None]
@@ -194,7 +196,7 @@ def rebalance(
 
     result = run_operation(
         "rebalance",
-        lambda: Opened(reopen(problem, plan, locks=locks)),
+        lambda: Opened(reopen(problem, plan, locks=locks, params=params)),
         lambda run: _even_out(problem, run),
         objective=objective,
         budget=Budget(time_limit_s, seed, rounds),

@@ -30,6 +30,7 @@ from routing.dispatch.pipeline import (
 from routing.dispatch.requests import DISRUPTION, Breakdown, StopReport, VisitKey, Weights
 from routing.dispatch.result import DispatchResult
 from routing.errors import Defect, ProblemError
+from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import DAY, format_clock
@@ -85,11 +86,13 @@ def breakdown(
     time_limit_s: float = 20.0,
     seed: int = 0,
     rounds: int = 2,
+    params: SolveParams | None = None,
 ) -> DispatchResult:
     """``plan`` re-planned after ``event`` (see the module's description).
 
     ``weights`` weigh cost against disruption; ``time_limit_s`` and ``rounds`` bound the search
-    (deterministic for a seed when ``rounds`` ends it first).
+    (deterministic for a seed when ``rounds`` ends it first); ``params``: the tuning constants
+    (:class:`~routing.params.SolveParams`; the defaults when None).
     """
     if event.vehicle_id not in problem.vehicle_by_id:
         raise ProblemError(
@@ -105,6 +108,7 @@ def breakdown(
             now_s=event.at_s,
             reports=reports,
             out_of_service={event.vehicle_id: (event.at_s, until)},
+            params=params,
         )
         return Opened(day, _stop_vehicle(day, event, until))
 

@@ -24,12 +24,11 @@ from routing.engine.clock import BreakRule
 from routing.engine.timer import Begin, Stop, Timing, place_break, time_stops
 from routing.fleet import VehicleType, Zone
 from routing.kpi import route_legs
+from routing.params import SolveParams
 from routing.plan import Break, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.travel import TravelMatrix
 
-BREAK_TRIES = 8  # places for the crew's break tried, latest first
-HOLD_TRIES = 4  # rounds of starting a trip later to keep its waste's time on board (CT5)
 _LATE = ("SH1", "the route would end after its shift, its crew's hours or the next handover")
 
 
@@ -158,8 +157,10 @@ class _Course:
 class Timer:
     """Times drafts on ``problem``'s matrices (see the module's description)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, params: SolveParams | None = None) -> None:
         self.problem = problem
+        #: The tuning constants (``break_tries``, ``hold_tries``; the defaults when None).
+        self.params = params or SolveParams()
         self.zones_at: dict[str, tuple[Zone, ...]] = {}
         places = [(p.id, p.location) for p in problem.points]
         places += [(f.id, f.location) for f in problem.facilities]
@@ -227,7 +228,7 @@ class Timer:
         waste would stay on board too long is started later (waiting before its first visit)
         where that keeps it within the limit."""
         holds: dict[int, int] = {}
-        for _ in range(HOLD_TRIES):
+        for _ in range(self.params.hold_tries):
             run = time_stops(
                 course.matrix,
                 course.vehicle_type,
@@ -251,7 +252,7 @@ class Timer:
 
         The crew's break goes where the plan had it (``break_hint``) if it still fits there,
         else into the latest gap that keeps every rule; ``thorough`` tries every gap (to time a
-        route again that is known to fit), otherwise the :data:`BREAK_TRIES` latest."""
+        route again that is known to fit), otherwise the ``break_tries`` latest."""
         if draft.frozen is not None:
             return self.of_route(draft.frozen)
         problem = self.problem
@@ -304,7 +305,7 @@ class Timer:
                     and self._ends_in_time(draft, paused.end_s, crew.max_work_s)
                 ),
                 hint_s=draft.break_hint,
-                tries=None if thorough else BREAK_TRIES,
+                tries=None if thorough else self.params.break_tries,
             )
             if placed is None:
                 self.last_failure = ("SH1", "no place for the crew's break within the rules")

@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from routing.dispatch.day import Day
+from routing.dispatch.draft import Timer
 from routing.dispatch.objective import Objective, reference_of
 from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.requests import NO_LOCKS, Locks, StopReport, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, finish
 from routing.dispatch.search import Search, settle_deadline
+from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import MINUTE
@@ -123,12 +125,19 @@ def reopen(
     reports: Iterable[StopReport] = (),
     locks: Locks = NO_LOCKS,
     out_of_service: Mapping[str, tuple[int, int]] | None = None,
+    params: SolveParams | None = None,
 ) -> Day:
     """``plan``, which must keep every rule (a change to it could not be judged otherwise),
     opened for changes (see :func:`~routing.dispatch.opening.open_day`)."""
     require_valid(problem, plan)
     return open_day(
-        problem, plan, now_s=now_s, reports=reports, locks=locks, out_of_service=out_of_service
+        problem,
+        plan,
+        now_s=now_s,
+        reports=reports,
+        locks=locks,
+        out_of_service=out_of_service,
+        timer=Timer(problem, params),
     )
 
 

@@ -20,8 +20,6 @@ from routing.domain import WasteStream
 from routing.engine.insertion import TripShape, price_positions
 from routing.plan import VisitStop
 
-TRIES = 4  # positions timed in full per draft, cheapest by added driving first
-
 
 @dataclass(frozen=True, slots=True)
 class Option:
@@ -247,13 +245,14 @@ class Placement:
         key: VisitKey,
         index: int,
         *,
-        tries: int = TRIES,
+        tries: int | None = None,
         base: Draft | None = None,
         base_score: float | None = None,
         base_timed: Timed | None = None,
     ) -> list[Option]:
         """The feasible places for ``key`` in draft ``index`` (or in ``base``, a changed copy of
-        it, timed as ``base_timed``), best first, of the ``tries`` cheapest by estimate.
+        it, timed as ``base_timed``), best first, of the ``tries`` cheapest by estimate (the
+        parameters' ``place_tries`` when None).
 
         A place whose added driving and service exceed the draft's :meth:`room` cannot end in
         time and is not timed."""
@@ -262,6 +261,7 @@ class Placement:
         timed_now = base_timed if base_timed is not None else self.day.timed[index]
         room = self.room(draft, timed_now)
         found: list[Option] = []
+        tries = self.day.timer.params.place_tries if tries is None else tries
         for position in self.positions(key, draft)[:tries]:
             if position[0] > room:
                 break  # the rest is dearer still: none can end in time
@@ -275,7 +275,7 @@ class Placement:
         found.sort(key=lambda o: o.delta)
         return found
 
-    def best(self, key: VisitKey, index: int, *, tries: int = TRIES) -> Option | None:
+    def best(self, key: VisitKey, index: int, *, tries: int | None = None) -> Option | None:
         """The best place for ``key`` in draft ``index``, if it may go there at all."""
         if self.refusal(key, index) is not None:
             return None
@@ -291,7 +291,7 @@ class Placement:
                 continue
             if refusal is None:
                 self.day.timer.last_failure = ("", "")
-                if self.options(key, index, tries=2 * TRIES):
+                if self.options(key, index, tries=2 * self.day.timer.params.place_tries):
                     continue
                 rule, sentence = self.day.timer.last_failure
                 draft = self.day.drafts[index]

@@ -1,7 +1,7 @@
 """Moving visits already placed to where the objective falls most.
 
 A visit may move to any place in its own route, and to the routes of the nearest points of its
-stream (:data:`NEIGHBOURS`); a move is kept when it lowers the objective and the day's
+stream (the parameters' ``relocate_neighbours``); a move is kept when it lowers the objective and the day's
 facilities and stations stay within their limits. Locked and fixed visits never move.
 """
 
@@ -19,8 +19,6 @@ from routing.dispatch.objective import EPSILON, local_xy
 from routing.dispatch.placement import Option, Placement
 from routing.dispatch.requests import VisitKey
 from routing.domain import WasteStream
-
-NEIGHBOURS = 10  # nearest points of the same stream whose routes a moved visit may join
 
 
 class Relocation:
@@ -45,7 +43,7 @@ class Relocation:
                     continue
                 coords = np.array([xy[i] for i in ids])
                 tree = cKDTree(coords)
-                k = min(NEIGHBOURS + 1, len(ids))
+                k = min(self.day.timer.params.relocate_neighbours + 1, len(ids))
                 _dist, near = tree.query(coords, k=k)
                 near = np.asarray(near).reshape(len(ids), k)
                 for row, pid in enumerate(ids):

@@ -27,6 +27,7 @@ from routing.dispatch.pipeline import (
 )
 from routing.dispatch.requests import COST_ONLY, DISRUPTION, NO_LOCKS, Locks, StopReport, Weights
 from routing.dispatch.result import DispatchResult
+from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import format_clock
@@ -44,15 +45,17 @@ def reoptimise(
     time_limit_s: float = 10.0,
     seed: int = 0,
     rounds: int = 3,
+    params: SolveParams | None = None,
 ) -> DispatchResult:
     """``plan`` with everything not locked, done or past re-planned (see the module).
 
     The search is bounded by ``time_limit_s`` and ``rounds`` of moves; with ``rounds`` ending
-    it first, the same seed gives the same plan.
+    it first, the same seed gives the same plan. ``params``: the tuning constants
+    (:class:`~routing.params.SolveParams`; the defaults when None).
     """
 
     def opening() -> Opened:
-        day = reopen(problem, plan, now_s=now_s, reports=reports, locks=locks)
+        day = reopen(problem, plan, now_s=now_s, reports=reports, locks=locks, params=params)
         retried = [(u.point_id, u.visit) for u in plan.unserved] if retry_unserved else []
         return Opened(day, [*day.pool, *retried])
 
@@ -90,12 +93,14 @@ def apply_feedback(
     time_limit_s: float = 10.0,
     seed: int = 0,
     rounds: int = 2,
+    params: SolveParams | None = None,
 ) -> DispatchResult:
-    """``plan`` with the crews' ``reports`` taken in (see the module's description)."""
+    """``plan`` with the crews' ``reports`` taken in (see the module's description);
+    ``params``: the tuning constants (the defaults when None)."""
     reports = tuple(reports)
 
     def opening() -> Opened:
-        day = reopen(problem, plan, now_s=now_s, reports=reports)
+        day = reopen(problem, plan, now_s=now_s, reports=reports, params=params)
         return Opened(day, list(day.pool))
 
     def facts(run: Run) -> Facts:

@@ -25,6 +25,7 @@ from routing.dispatch.opening import consecutive, empty_drafts, latest_end, tie_
 from routing.dispatch.pipeline import Budget, Opened, against, move_every_visit, run_operation
 from routing.dispatch.requests import NO_LOCKS, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, placements
+from routing.params import SolveParams
 from routing.plan import Plan, Route
 from routing.problem import Problem
 from routing.units import MINUTE
@@ -130,10 +131,10 @@ def _shorten_until_timed(timer: Timer, draft: Draft) -> list[VisitKey]:
     return given_up
 
 
-def _carry_over(problem: Problem, previous: Plan) -> Opened:
+def _carry_over(problem: Problem, previous: Plan, params: SolveParams | None) -> Opened:
     """The new day opened with ``previous``'s routes carried over (:func:`_carry`) and free
     vehicle-shifts as empty drafts; to place, what the routes gave up and the day's new visits."""
-    timer = Timer(problem)
+    timer = Timer(problem, params)
     usable = [
         r
         for r in previous.routes
@@ -185,16 +186,18 @@ def stable_replan(
     time_limit_s: float = 30.0,
     seed: int = 0,
     rounds: int = 3,
+    params: SolveParams | None = None,
 ) -> DispatchResult:
     """Plan ``problem``'s day from ``previous`` (the last plan), keeping points on the same
     vehicle, shift and time where it costs little (see the module's description).
 
     ``previous_problem``: the problem ``previous`` was made for, for its cost (default:
-    ``problem``). The search is bounded by ``time_limit_s`` and ``rounds``.
+    ``problem``). The search is bounded by ``time_limit_s`` and ``rounds``; ``params``: the
+    tuning constants (the defaults when None).
     """
     result = run_operation(
         "stable",
-        lambda: _carry_over(problem, previous),
+        lambda: _carry_over(problem, previous, params),
         move_every_visit,
         objective=against(weights, previous),
         budget=Budget(time_limit_s, seed, rounds),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from routing.dispatch.day import Day
+from routing.dispatch.draft import Timer
 from routing.dispatch.errors import DispatchError
 from routing.dispatch.objective import Objective, reference_of
 from routing.dispatch.opening import open_day, require_valid
@@ -26,11 +27,10 @@ from routing.dispatch.result import DispatchResult, finish, placements
 from routing.dispatch.search import Search
 from routing.domain import CollectionPoint, Location, TimeWindow
 from routing.errors import Defect, ProblemError
+from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import MINUTE, format_clock
-
-URGENT_TRIES = 8  # positions timed in full per route
 
 Extend = Callable[[Problem, CollectionPoint], Problem]
 
@@ -164,20 +164,21 @@ def _rank(
     reports: Iterable[StopReport],
     limit: int,
     extend: Extend | None,
+    params: SolveParams | None,
 ) -> _Urgent:
     require_valid(problem, plan)
     point = urgent_point(problem, request, now_s)
     extended = (
         extend(problem, point) if extend else with_point(problem, point, near=request.at_point)
     )
-    day = open_day(extended, plan, now_s=now_s, reports=reports)
+    day = open_day(extended, plan, now_s=now_s, reports=reports, timer=Timer(extended, params))
     search = Search(day, Objective(Weights(), reference_of(plan.routes)))
     key = (point.id, 0)
     before = placements(plan)
     options: list[Option] = []
     for index in range(len(day.drafts)):
         if search.placement.refusal(key, index) is None:
-            options += search.placement.options(key, index, tries=URGENT_TRIES)
+            options += search.placement.options(key, index, tries=day.timer.params.urgent_tries)
     options.sort(key=lambda o: (o.delta, o.index, o.trip, o.stop))
     judged: list[tuple[Slot, Option]] = []
     places: set[tuple[int, int, int, bool]] = set()
@@ -228,6 +229,7 @@ def rank_urgent(
     reports: Iterable[StopReport] = (),
     limit: int = 5,
     extend: Extend | None = None,
+    params: SolveParams | None = None,
 ) -> UrgentRanking:
     """The best ``limit`` slots for ``request`` in ``plan``, cheapest first (see the module).
 
@@ -237,7 +239,16 @@ def rank_urgent(
     with the number of routes it ruled out).
     """
     began = time.perf_counter()
-    found = _rank(problem, plan, request, now_s=now_s, reports=reports, limit=limit, extend=extend)
+    found = _rank(
+        problem,
+        plan,
+        request,
+        now_s=now_s,
+        reports=reports,
+        limit=limit,
+        extend=extend,
+        params=params,
+    )
     return UrgentRanking(
         found.point,
         tuple(slot for slot, _ in found.judged),
@@ -260,6 +271,7 @@ def apply_urgent(
     reports: Iterable[StopReport] = (),
     limit: int = 5,
     extend: Extend | None = None,
+    params: SolveParams | None = None,
 ) -> DispatchResult:
     """``plan`` with the urgent visit in ``slot`` (a rank of :func:`rank_urgent` with the same
     ``limit``, or the slot's place).
@@ -270,7 +282,16 @@ def apply_urgent(
     if isinstance(slot, int) and slot < 1:
         raise ProblemError([Defect("urgent request", "slot", "must be 1 or more")])
     wanted = max(limit, slot) if isinstance(slot, int) else limit
-    found = _rank(problem, plan, request, now_s=now_s, reports=reports, limit=wanted, extend=extend)
+    found = _rank(
+        problem,
+        plan,
+        request,
+        now_s=now_s,
+        reports=reports,
+        limit=wanted,
+        extend=extend,
+        params=params,
+    )
     if not found.judged:
         raise DispatchError("no vehicle can take the urgent pickup", reasons=found.reasons)
     chosen: tuple[Slot, Option] | None = None

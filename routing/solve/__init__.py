@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from routing.params import SolveParams
 from routing.plan import Plan, RunStats
 from routing.problem import Problem
 from routing.solve.greedy import plan_greedy
 from routing.solve.optimiser import Progress, optimise
-from routing.solve.params import SolveParams
 from routing.solve.stop import Stop
 
 __all__ = [

@@ -17,9 +17,9 @@ from routing.engine.clock import BreakRule, fits_capacity
 from routing.engine.timer import Begin, Stop, Timing, break_on_the_way, time_stops
 from routing.fleet import Crew, Shift, Vehicle, Zone
 from routing.hauls import Inflow, haul_inflows, schedule_hauls
+from routing.params import SolveParams
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
-from routing.solve.params import SolveParams
 from routing.solve.unserved import explain_unserved, explain_visits
 from routing.travel import TravelMatrix
 

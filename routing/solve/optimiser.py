@@ -18,7 +18,7 @@ The greedy planner's plan is made too; the better of the two (fewer visits unser
 cost) is returned, so the optimiser never does worse than the baseline.
 
 One :class:`~routing.solve.stop.Stop` bounds the run and is handed down, cut to each phase's
-share, to every search; one :class:`~routing.solve.params.SolveParams` holds the tuning
+share, to every search; one :class:`~routing.params.SolveParams` holds the tuning
 constants; the plan carries :class:`~routing.plan.RunStats` of the run.
 """
 
@@ -38,6 +38,7 @@ from routing.domain import WasteStream
 from routing.fleet import Crew
 from routing.hauls import schedule_hauls
 from routing.kpi import compute_kpis
+from routing.params import SolveParams
 from routing.plan import Candidate, Plan, Route, RunStats, Unserved
 from routing.problem import Problem
 from routing.solve.allocation import allocate, dump_leg_s, nearest_legs_s
@@ -46,7 +47,6 @@ from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
 from routing.solve.model import Job, Slot, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_adapter import Routed, assign_crews, route_stream
-from routing.solve.params import SolveParams
 from routing.solve.pyvrp_adapter import solve_stream
 from routing.solve.sectors import split_jobs
 from routing.solve.stop import Stop

@@ -23,8 +23,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.sat.python import cp_model
 
 from routing.fleet import milli_fen_per_s
+from routing.params import SolveParams
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
-from routing.solve.params import SolveParams
 from routing.solve.stop import Stop
 
 SCALE = 1000  # coverage ratios in thousandths

@@ -38,8 +38,8 @@ from pyvrp._pyvrp import Activity, ActivityType
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from routing.fleet import milli_fen_per_s
+from routing.params import SolveParams
 from routing.solve.model import SlotRoute, SlotTrip, StreamProblem
-from routing.solve.params import SolveParams
 from routing.solve.stop import Stop
 
 FORBIDDEN = 10**7  # metres and seconds of a leg that must not be driven (115 days)

@@ -15,9 +15,9 @@ import itertools
 import math
 from collections.abc import Sequence
 
+from routing.params import SolveParams
 from routing.problem import Problem
 from routing.solve.model import Job, Slot
-from routing.solve.params import SolveParams
 
 Piece = tuple[tuple[Job, ...], tuple[Slot, ...]]
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
-from routing.dispatch import balance
 from routing.dispatch.balance import BALANCED, balance_kpis, rebalance
 from routing.dispatch.requests import Weights
+from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.units import HOUR
@@ -51,15 +49,13 @@ def test_rebalancing_narrows_the_spread_within_the_rules(district: tuple[Problem
     assert result.facts["objective_after_fen"] <= result.facts["objective_before_fen"]
 
 
-def test_long_routes_give_work_to_free_vehicles_of_their_kind(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_long_routes_give_work_to_free_vehicles_of_their_kind() -> None:
     # A generated district whose greedy plan leaves vehicle-shifts free: single moves never open
     # one (a route of one visit is far below the mean), the split does.
     problem, plan = small_district(15)
     split = rebalance(problem, plan, weights=BALANCED, time_limit_s=30, seed=1)
-    monkeypatch.setattr(balance, "SPLIT_TRIES", 0)
-    single = rebalance(problem, plan, weights=BALANCED, time_limit_s=30, seed=1)
+    no_splits = SolveParams(balance_split_tries=0)
+    single = rebalance(problem, plan, weights=BALANCED, time_limit_s=30, seed=1, params=no_splits)
     assert_valid(problem, split.plan)
     assert split.facts["routes_opened"] >= 1 and single.facts["routes_opened"] == 0
     assert len(split.plan.routes) > len(single.plan.routes)

@@ -1,4 +1,5 @@
-"""The optimiser's tuning constants, in one validated object loadable from TOML.
+"""The tuning constants of the optimiser and of dispatch, in one validated object loadable from
+TOML.
 
 After ``SolveParams`` in PyVRP's ``pyvrp/solve.py``. Every default is the value the optimiser
 was tuned with, so ``SolveParams()`` gives the plans it always gave; docs/problem-format.md lists
@@ -65,6 +66,17 @@ class SolveParams:
     min_placing_s, after_placing_s, max_placing_pairs
         Least seconds worth placing left-out visits again in, seconds kept after it for
         judging, and most (visit left out × vehicle-shift) pairs placed again.
+    place_tries, urgent_tries
+        Dispatch: a visit's cheapest places (by added driving) timed in full per route, when a
+        change places it and when an urgent pickup's slots are ranked.
+    break_tries, hold_tries
+        Dispatch: places for the crew's break tried per route (latest first), and rounds of
+        starting a trip later to keep its waste's time on board (CT5).
+    relocate_neighbours
+        Dispatch: nearest points of the same stream whose routes a moved visit may join.
+    balance_shortest, balance_split_tries
+        Rebalancing: the shortest routes every visit may also move to, and the longest routes
+        tried for a split onto a free vehicle-shift (0: no splits).
     """
 
     allocation_share: float = 0.1
@@ -91,6 +103,13 @@ class SolveParams:
     min_placing_s: float = 0.5
     after_placing_s: float = 1.0
     max_placing_pairs: int = 5_000
+    place_tries: int = 4
+    urgent_tries: int = 8
+    break_tries: int = 8
+    hold_tries: int = 4
+    relocate_neighbours: int = 10
+    balance_shortest: int = 6
+    balance_split_tries: int = 3
 
     def __post_init__(self) -> None:
         errors = [e for f in dataclasses.fields(self) if (e := _check(self, f)) is not None]
@@ -144,6 +163,7 @@ _MAY_BE_ZERO = frozenset(
         "min_placing_s",
         "after_placing_s",
         "max_placing_pairs",
+        "balance_split_tries",
     }
 )
 
