@@ -195,6 +195,71 @@ def cut_route(
     )
 
 
+@dataclasses.dataclass(slots=True)
+class _Pool:
+    """The visits waiting to be placed, the earliest shift start each may go to, and why each
+    would stay unmade."""
+
+    keys: list[VisitKey] = dataclasses.field(default_factory=list)
+    earliest: dict[VisitKey, int] = dataclasses.field(default_factory=dict)
+    reasons: dict[VisitKey, tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+    def skip(self, key: VisitKey, reason: str, later_start: int | None) -> None:
+        """A visit the crew skipped waits for a shift after its own (``later_start``)."""
+        self.keys.append(key)
+        if later_start is None:
+            self.earliest[key] = DAY + 1  # no shift starts later: it cannot be placed
+            self.reasons[key] = ("SH1", f"skipped by the crew ({reason}); no later shift")
+        else:
+            self.earliest[key] = later_start
+            self.reasons[key] = ("SH1", f"skipped by the crew ({reason}); no later shift had room")
+
+
+def _flexible(
+    problem: Problem,
+    route: Route,
+    after: Route | None,
+    drop: set[VisitKey],
+    *,
+    now_s: int | None,
+    reported: set[VisitKey],
+    locks: Locks,
+) -> Draft:
+    """``route`` cut into its fixed past and flexible rest, without the skipped visits ``drop``
+    (the truck passed them: what follows cannot be earlier)."""
+    shift = problem.shift_by_id[route.shift_id]
+    crew = problem.crew_by_id[route.crew_id]
+    fixed = _fixed_count(route, now_s, reported)
+    end = latest_end(problem, shift, crew.available.end_s, after)
+    draft = cut_route(problem, route, fixed, now_s=now_s, latest_end_s=end, locks=locks)
+    draft.fixed_trips = tuple(_drop_visits(t, drop) for t in draft.fixed_trips)
+    if draft.open_trip is not None:
+        draft.open_trip = _drop_visits(draft.open_trip, drop)
+        if not draft.open_trip.visits:
+            draft.open_trip = None
+            draft.flex[0].visits = [k for k in draft.flex[0].visits if k not in drop]
+    for trip in draft.flex:
+        trip.visits = [k for k in trip.visits if k not in drop]
+    draft.tidy()
+    passed = [s.departure_s for t in route.trips for s in t.visits if (s.point_id, s.visit) in drop]
+    draft.not_before_s = max([draft.not_before_s, *passed])
+    return draft
+
+
+def _time_all(timer: Timer, drafts: list[Draft], as_planned: Mapping[int, Draft]) -> list[Timed]:
+    """Every draft timed; a plan's own route the timer cannot time again (it waits where the
+    timer would not, say) stays exactly as planned (changes ``drafts`` in place)."""
+    timed: list[Timed] = []
+    for number, draft in enumerate(drafts):
+        result = timer.time(draft, thorough=True)
+        if result is None:
+            drafts[number] = as_planned[id(draft)]
+            result = timer.time(drafts[number])
+            assert result is not None  # a route kept as it is is never refused
+        timed.append(result)
+    return timed
+
+
 def open_day(
     problem: Problem,
     plan: Plan,
@@ -220,78 +285,33 @@ def open_day(
     }
     drafts: list[Draft] = []
     as_planned: dict[int, Draft] = {}  # each cut draft's route kept as it is
-    pool: list[VisitKey] = []
-    earliest: dict[VisitKey, int] = {}
-    reasons: dict[VisitKey, tuple[str, str]] = {}
+    pool = _Pool()
     by_vehicle: dict[str, list[Route]] = {}
     for route in plan.routes:
         by_vehicle.setdefault(route.vehicle_id, []).append(route)
     for vehicle_id, routes in sorted(by_vehicle.items()):
         for route, _before, after in consecutive(routes):
-            shift = problem.shift_by_id[route.shift_id]
-            crew = problem.crew_by_id[route.crew_id]
-            drop = {
-                (s.point_id, s.visit)
-                for t in route.trips
-                for s in t.visits
-                if (s.point_id, s.visit) in skipped
-            }
+            drop = {(s.point_id, s.visit) for t in route.trips for s in t.visits} & skipped.keys()
             for key in sorted(drop):
-                pool.append(key)
-                nxt = later_start[route.shift_id]
-                if nxt is None:
-                    earliest[key] = DAY + 1  # no shift starts later: it cannot be placed
-                    reasons[key] = ("SH1", f"skipped by the crew ({skipped[key]}); no later shift")
-                else:
-                    earliest[key] = nxt
-                    reasons[key] = (
-                        "SH1",
-                        f"skipped by the crew ({skipped[key]}); no later shift had room",
-                    )
+                pool.skip(key, skipped[key], later_start[route.shift_id])
             kept = _as_it_is(route, drop)
             as_planned[id(kept)] = kept
             whole = vehicle_id in locks.vehicles or (vehicle_id, route.shift_id) in locks.routes
             if whole or (now_s is not None and route.end_s <= now_s):
                 drafts.append(kept)
                 continue
-            fixed = _fixed_count(route, now_s, reported)
-            end = latest_end(problem, shift, crew.available.end_s, after)
-            draft = cut_route(problem, route, fixed, now_s=now_s, latest_end_s=end, locks=locks)
-            draft.fixed_trips = tuple(_drop_visits(t, drop) for t in draft.fixed_trips)
-            if draft.open_trip is not None:
-                draft.open_trip = _drop_visits(draft.open_trip, drop)
-                if not draft.open_trip.visits:
-                    draft.open_trip = None
-                    draft.flex[0].visits = [k for k in draft.flex[0].visits if k not in drop]
-            for trip in draft.flex:
-                trip.visits = [k for k in trip.visits if k not in drop]
-            draft.tidy()
-            # The truck passed the skipped points: what follows cannot be earlier.
-            passed = [
-                s.departure_s
-                for t in route.trips
-                for s in t.visits
-                if (s.point_id, s.visit) in drop
-            ]
-            draft.not_before_s = max([draft.not_before_s, *passed])
+            draft = _flexible(
+                problem, route, after, drop, now_s=now_s, reported=reported, locks=locks
+            )
             drafts.append(draft)
             as_planned[id(draft)] = kept
     used_crews = {r.crew_id for r in plan.routes}
     drafts += empty_drafts(problem, plan, now_s, locks, out_of_service or {}, used_crews)
     tie_handovers(problem, drafts)
-    timed: list[Timed] = []
-    for number, draft in enumerate(drafts):
-        result = timer.time(draft, thorough=True)
-        if result is None:
-            # The plan's own route could not be timed again as the timer times (it waits
-            # where the timer would not, say): it stays exactly as planned, unchanged.
-            drafts[number] = as_planned[id(draft)]
-            result = timer.time(drafts[number])
-            assert result is not None  # a route kept as it is is never refused
-        timed.append(result)
-    day = Day(problem, timer, plan, drafts, timed, now_s=now_s, pool=pool)
-    day.earliest_shift_start.update(earliest)
-    day.reasons.update(reasons)
+    timed = _time_all(timer, drafts, as_planned)
+    day = Day(problem, timer, plan, drafts, timed, now_s=now_s, pool=pool.keys)
+    day.earliest_shift_start.update(pool.earliest)
+    day.reasons.update(pool.reasons)
     return day
 
 
