@@ -255,11 +255,34 @@ class Timer:
         route again that is known to fit), otherwise the ``break_tries`` latest."""
         if draft.frozen is not None:
             return self.of_route(draft.frozen)
+        if not draft.flex and not draft.fixed_trips:
+            return Timed(None, 0.0, 0, 0)
         problem = self.problem
         vehicle = problem.vehicle_by_id[draft.vehicle_id]
         matrix = problem.matrix_for(vehicle)
-        crew = problem.crew_by_id[draft.crew_id]
-        here, t, metres = vehicle.depot_id, draft.start_s, 0
+        begin, metres = self._past(draft, matrix, vehicle.depot_id)
+        stops = self._stops(draft, matrix.index)
+        vtype = problem.vehicle_type_of(vehicle)
+        course = _Course(draft, matrix, vtype, vehicle.depot_id, begin, stops)
+        timed = self._with_break(course, thorough=thorough)
+        if timed is None:
+            return None
+        run, breaks = timed
+        assert run.end_s is not None
+        route = self._route(draft, run, breaks, run.end_s)
+        here = begin.location
+        for stop in stops:
+            metres += matrix.distance(here, stop.location)
+            here = stop.location
+        metres += matrix.distance(here, vehicle.depot_id)
+        work = run.end_s - draft.start_s
+        return Timed(route, self.cost_fen(draft.vehicle_id, metres, work), work, metres)
+
+    @staticmethod
+    def _past(draft: Draft, matrix: TravelMatrix, depot_id: str) -> tuple[Begin, int]:
+        """Where and when the truck is free after the draft's fixed part (its fixed trips, the
+        open trip's visits made and the breaks begun), with what it carries; metres driven."""
+        here, t, metres = depot_id, draft.start_s, 0
         for trip in draft.fixed_trips:
             for stop in (*trip.visits, *((trip.unload,) if trip.unload else ())):
                 there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
@@ -275,12 +298,15 @@ class Timer:
             first = draft.open_trip.visits[0].start_s
         for brk in draft.fixed_breaks:
             t = max(t, brk.end_s)
-        if not draft.flex and not draft.fixed_trips:
-            return Timed(None, 0.0, 0, 0)
-        stops = self._stops(draft, matrix.index)
-        vtype = problem.vehicle_type_of(vehicle)
-        begin = Begin(here, t, kg, litres, first)
-        course = _Course(draft, matrix, vtype, vehicle.depot_id, begin, stops)
+        return Begin(here, t, kg, litres, first), metres
+
+    def _with_break(
+        self, course: _Course, *, thorough: bool
+    ) -> tuple[Timing, tuple[Break, ...]] | None:
+        """The course timed to the depot by its latest end, with the crew's break (SH1) placed
+        when the route needs one; None (and :attr:`last_failure`) when no timing keeps them."""
+        draft = course.draft
+        crew = self.problem.crew_by_id[draft.crew_id]
         run = self._run(course, None, 0)
         breaks: tuple[Break, ...] = draft.fixed_breaks
         rule = BreakRule.of(crew)
@@ -298,7 +324,7 @@ class Timer:
                 lambda pause_at, pause_s: self._run(course, pause_at, pause_s),
                 rule,
                 draft.start_s,
-                t,
+                course.begin.t,
                 run,
                 accept=lambda paused: (
                     paused.end_s is not None
@@ -318,13 +344,7 @@ class Timer:
         if not self._ends_in_time(draft, run.end_s, crew.max_work_s):
             self.last_failure = _LATE
             return None
-        route = self._route(draft, run, breaks, run.end_s)
-        for stop in stops:
-            metres += matrix.distance(here, stop.location)
-            here = stop.location
-        metres += matrix.distance(here, vehicle.depot_id)
-        work = run.end_s - draft.start_s
-        return Timed(route, self.cost_fen(draft.vehicle_id, metres, work), work, metres)
+        return run, breaks
 
     @staticmethod
     def _ends_in_time(draft: Draft, end_s: int, max_work_s: int) -> bool:
