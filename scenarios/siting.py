@@ -42,19 +42,12 @@ from routing.travel import TravelMatrix
 from routing.units import KILOMETRE
 from scenarios import svg
 from scenarios.base import cached_base, network_of, scenario_problem
-from scenarios.changes import AddFacility, FacilityFigures, Place
+from scenarios.change_tables import read_facility_figures, read_place
+from scenarios.facility_changes import AddFacility, FacilityFigures, Place
 from scenarios.report import figures_of
-from scenarios.scenario_file import (
-    Scenario,
-    ScenarioError,
-    TableReader,
-    non_negative_int,
-    read_facility_figures,
-    read_place,
-    read_toml,
-    scenario_from_dict,
-)
+from scenarios.scenario_file import Scenario, ScenarioError, read_toml, scenario_from_dict
 from scenarios.sweep import ScenarioOutcome, ScenarioTask, run_sweep
+from scenarios.table_reader import TableReader, non_negative_int
 
 SITING_TABLES = frozenset({"siting", "candidates"})
 ENUMERATE_LIMIT = 5000
