@@ -11,7 +11,7 @@ stands; the plan of the slot applied is judged in full by the validator.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from routing.dispatch.objective import Objective, reference_of
 from routing.dispatch.opening import open_day, require_valid
 from routing.dispatch.placement import Option
 from routing.dispatch.points import with_point
-from routing.dispatch.requests import StopReport, UrgentRequest, Weights
+from routing.dispatch.requests import StopReport, UrgentRequest, VisitKey, Weights
 from routing.dispatch.result import DispatchResult, finish, placements
 from routing.dispatch.search import Search
 from routing.domain import CollectionPoint, Location, TimeWindow
@@ -155,6 +155,34 @@ def _fits_the_day(day: Day, option: Option) -> bool:
         day.replace(option.index, *old)
 
 
+def _slot(
+    rank: int, option: Option, point_id: str, before: Mapping[VisitKey, tuple[str, str, int]]
+) -> Slot:
+    """The slot ``option`` offers, ranked ``rank``: its ETA and the other visits it retimes."""
+    route = option.timed.route
+    assert route is not None
+    eta = next(s.start_s for t in route.trips for s in t.visits if s.point_id == point_id)
+    retimed = sum(
+        1
+        for t in route.trips
+        for s in t.visits
+        if (s.point_id, s.visit) in before
+        and abs(before[(s.point_id, s.visit)][2] - s.start_s) > 15 * MINUTE
+    )
+    return Slot(
+        rank,
+        route.vehicle_id,
+        route.shift_id,
+        route.crew_id,
+        option.trip,
+        option.stop,
+        option.new_trip,
+        round(option.delta),
+        eta,
+        retimed,
+    )
+
+
 def _rank(
     problem: Problem,
     plan: Plan,
@@ -191,28 +219,7 @@ def _rank(
         places.add(place)
         if not _fits_the_day(day, option):
             continue
-        route = option.timed.route
-        assert route is not None
-        eta = next(s.start_s for t in route.trips for s in t.visits if s.point_id == point.id)
-        retimed = sum(
-            1
-            for t in route.trips
-            for s in t.visits
-            if (s.point_id, s.visit) in before
-            and abs(before[(s.point_id, s.visit)][2] - s.start_s) > 15 * MINUTE
-        )
-        slot = Slot(
-            len(judged) + 1,
-            route.vehicle_id,
-            route.shift_id,
-            route.crew_id,
-            option.trip,
-            option.stop,
-            option.new_trip,
-            round(option.delta),
-            eta,
-            retimed,
-        )
+        slot = _slot(len(judged) + 1, option, point.id, before)
         judged.append((slot, option))
     reasons = [] if judged else search.placement.why_not(key)
     if not judged and options:
