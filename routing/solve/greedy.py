@@ -325,6 +325,43 @@ def _day_after(problem: Problem, base: Plan | None) -> _Day:
     return day
 
 
+def _routes(day: _Day, kept: Sequence[Route]) -> list[Route]:
+    """``kept`` and a route for every vehicle-shift they leave free, shift by shift, vehicle by
+    vehicle, with the crews they leave free, around their handovers (SH2)."""
+    problem = day.problem
+    crews_free = sorted(
+        (c for c in problem.crews if c.id not in {r.crew_id for r in kept}), key=lambda c: c.id
+    )
+    handover = problem.rules.handover_s
+    routes: list[Route] = list(kept)
+    haulers = {
+        v.id for v in problem.vehicles if problem.vehicle_type_of(v).body is problem.rules.haul_body
+    }
+    starts = {s.id: s.start_s for s in problem.shifts}
+    for index, shift in enumerate(sorted(problem.shifts, key=lambda s: s.start_s)):
+        for vehicle in sorted(problem.vehicles, key=lambda v: v.id):
+            if vehicle.id in haulers or not day.pending:
+                continue
+            own = [r for r in routes if r.vehicle_id == vehicle.id]
+            if any(r.shift_id == shift.id for r in own):
+                continue
+            before = [r.end_s + handover for r in own if starts[r.shift_id] < shift.start_s]
+            after = [r.start_s - handover for r in own if starts[r.shift_id] > shift.start_s]
+            start = max([shift.start_s, *before])
+            crew = next((c for c in crews_free if c.available.contains(start)), None)
+            if crew is None:
+                continue
+            builder = _RouteBuilder(day, vehicle, shift, index, crew, start)
+            builder.end_limit = min([builder.end_limit, *after])
+            route = builder.route()
+            if route is None:
+                continue
+            routes.append(route)
+            crews_free.remove(crew)
+    routes.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    return routes
+
+
 def plan_greedy(
     problem: Problem,
     *,
@@ -345,37 +382,7 @@ def plan_greedy(
     """
     day = _day_after(problem, base)
     day.candidates = (params or SolveParams()).greedy_candidates
-    kept = base.routes if base else ()
-    crews_free = sorted(
-        (c for c in problem.crews if c.id not in {r.crew_id for r in kept}), key=lambda c: c.id
-    )
-    handover = problem.rules.handover_s
-    routes: list[Route] = list(kept)
-    haulers = {
-        v.id for v in problem.vehicles if problem.vehicle_type_of(v).body is problem.rules.haul_body
-    }
-    for index, shift in enumerate(sorted(problem.shifts, key=lambda s: s.start_s)):
-        for vehicle in sorted(problem.vehicles, key=lambda v: v.id):
-            if vehicle.id in haulers or not day.pending:
-                continue
-            own = [r for r in routes if r.vehicle_id == vehicle.id]
-            if any(r.shift_id == shift.id for r in own):
-                continue
-            starts = {s.id: s.start_s for s in problem.shifts}
-            before = [r.end_s + handover for r in own if starts[r.shift_id] < shift.start_s]
-            after = [r.start_s - handover for r in own if starts[r.shift_id] > shift.start_s]
-            start = max([shift.start_s, *before])
-            crew = next((c for c in crews_free if c.available.contains(start)), None)
-            if crew is None:
-                continue
-            builder = _RouteBuilder(day, vehicle, shift, index, crew, start)
-            builder.end_limit = min([builder.end_limit, *after])
-            route = builder.route()
-            if route is None:
-                continue
-            routes.append(route)
-            crews_free.remove(crew)
-    routes.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    routes = _routes(day, base.routes if base else ())
     plan = Plan(problem.name, tuple(routes))
     hauls = schedule_hauls(problem, plan)
     served = {(stop.point_id, stop.visit) for _r, _t, stop in plan.served_visits()}
