@@ -268,6 +268,21 @@ SlotChoice = int | tuple[str, str, int, int, bool]
 """A slot by its rank in :func:`rank_urgent`'s list, or by (vehicle, shift, trip, stop, new trip)."""
 
 
+def _chosen(judged: list[tuple[Slot, Option]], slot: SlotChoice) -> tuple[Slot, Option]:
+    """The slot offered by its rank or place; :class:`DispatchError` when it is not offered."""
+    if isinstance(slot, int):
+        if slot <= len(judged):
+            return judged[slot - 1]
+    else:
+        for s, o in judged:
+            if (s.vehicle_id, s.shift_id, s.trip, s.stop, s.new_trip) == slot:
+                return s, o
+    offered = ", ".join(
+        f"{s.rank}: {s.vehicle_id}/{s.shift_id} trip {s.trip} stop {s.stop}" for s, _ in judged
+    )
+    raise DispatchError(f"slot {slot} is not among the slots offered ({offered})")
+
+
 def apply_urgent(
     problem: Problem,
     plan: Plan,
@@ -301,25 +316,7 @@ def apply_urgent(
     )
     if not found.judged:
         raise DispatchError("no vehicle can take the urgent pickup", reasons=found.reasons)
-    chosen: tuple[Slot, Option] | None = None
-    if isinstance(slot, int):
-        if slot <= len(found.judged):
-            chosen = found.judged[slot - 1]
-    else:
-        chosen = next(
-            (
-                (s, o)
-                for s, o in found.judged
-                if (s.vehicle_id, s.shift_id, s.trip, s.stop, s.new_trip) == slot
-            ),
-            None,
-        )
-    if chosen is None:
-        offered = ", ".join(
-            f"{s.rank}: {s.vehicle_id}/{s.shift_id} trip {s.trip} stop {s.stop}"
-            for s, _ in found.judged
-        )
-        raise DispatchError(f"slot {slot} is not among the slots offered ({offered})")
+    chosen = _chosen(found.judged, slot)
     chosen_slot, option = chosen
     found.search.apply(option)
     return finish(

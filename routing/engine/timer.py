@@ -81,17 +81,11 @@ def time_stops(
 ) -> Timing:
     """Time ``stops`` from ``begin`` on ``matrix`` and drive back to ``depot_id``.
 
-    Parameters
-    ----------
-    on_board_limit_s
-        CT5 is checked at each unloading when given (None: the caller checks it afterwards).
-    not_before_s
-        No stop is reached before then (dispatch's "now").
-    pause_at, pause_s
-        A pause of ``pause_s`` (the crew's break) before stop ``pause_at``; ``len(stops)``:
-        before driving home.
-    holds
-        Seconds to wait before given stops (to start a trip later, for CT5).
+    ``on_board_limit_s``: CT5 is checked at each unloading when given (None: the caller checks
+    it afterwards). ``not_before_s``: no stop is reached before then (dispatch's "now").
+    ``pause_at``, ``pause_s``: a pause of ``pause_s`` (the crew's break) before stop
+    ``pause_at`` (``len(stops)``: before driving home). ``holds``: seconds to wait before given
+    stops (to start a trip later, for CT5).
     """
     seconds, index = matrix.time_s, matrix.index
     size = vehicle_type.size_class
@@ -107,10 +101,7 @@ def time_stops(
         earliest = max(t + int(seconds[here, stop.row]), not_before_s)
         admitted = admit(stop.zones, size, stop.windows, earliest, stop.busy_s)
         if admitted is None:
-            what = f"facility {stop.location}" if stop.unloads else f"point {stop.location}"
-            if stop.zones:
-                return Timing(times, None, ("CT6", f"{what}: zone hours or vehicle size"))
-            return Timing(times, None, ("TW", f"{what} cannot be reached within its hours"))
+            return Timing(times, None, _refusal(stop))
         arrival, start = admitted
         if not stop.unloads:
             kg, litres = kg + stop.kg, litres + stop.litres
@@ -133,6 +124,14 @@ def time_stops(
     if pause_at == len(stops):
         t += pause_s
     return Timing(times, t + int(seconds[here, index[depot_id]]))
+
+
+def _refusal(stop: Stop) -> tuple[str, str]:
+    """Why ``stop`` cannot be made: its zones (CT6) or its hours (TW)."""
+    what = f"facility {stop.location}" if stop.unloads else f"point {stop.location}"
+    if stop.zones:
+        return "CT6", f"{what}: zone hours or vehicle size"
+    return "TW", f"{what} cannot be reached within its hours"
 
 
 def place_break(
