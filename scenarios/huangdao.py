@@ -168,18 +168,8 @@ def read_huangdao(
     return HuangdaoData(tuple(sites), tuple(places["depot"]), tuple(places["disposal_facility"]))
 
 
-def huangdao_problem(
-    *,
-    data: HuangdaoData | None = None,
-    spec: HuangdaoSpec | None = None,
-    estimate: TravelEstimate = DEFAULT_ESTIMATE,
-    name: str = "huangdao",
-) -> Problem:
-    """The Huangdao district-day (see the module's description) on estimated travel."""
-    spec = spec or HuangdaoSpec()
-    data = data or read_huangdao(crs=spec.crs)
-    chosen: Sequence[Site] = data.sites[: spec.sites] if spec.sites else data.sites
-    points = tuple(
+def _points(sites: Sequence[Site], spec: HuangdaoSpec) -> tuple[CollectionPoint, ...]:
+    return tuple(
         CollectionPoint(
             id=site.id,
             location=site.location,
@@ -189,15 +179,14 @@ def huangdao_problem(
             service_s=site.service_s,
             time_windows=site.windows,
         )
-        for site in chosen
+        for site in sites
         for litres in (site.capacity * spec.litres_per_capacity_unit,)
     )
-    depots = tuple(
-        Depot(f"depot-{i}", where, f"Depot {i} ({source_id})")
-        for i, (source_id, where) in enumerate(data.depots, 1)
-    )
+
+
+def _disposal_facilities(data: HuangdaoData, spec: HuangdaoSpec) -> tuple[Facility, ...]:
     opening = p.window("-".join(spec.disposal_opening), "disposal_opening")
-    facilities = tuple(
+    return tuple(
         Facility(
             f"disposal-{i}",
             FacilityKind.LANDFILL,
@@ -209,7 +198,10 @@ def huangdao_problem(
         )
         for i, (source_id, where) in enumerate(data.disposal, 1)
     )
-    compactor = VehicleType(
+
+
+def _compactor(spec: HuangdaoSpec) -> VehicleType:
+    return VehicleType(
         "compactor-8t",
         BodyType.COMPACTOR,
         True,
@@ -218,6 +210,27 @@ def huangdao_problem(
         SizeClass.LARGE,
         profile="large",
     )
+
+
+def huangdao_problem(
+    *,
+    data: HuangdaoData | None = None,
+    spec: HuangdaoSpec | None = None,
+    estimate: TravelEstimate = DEFAULT_ESTIMATE,
+    name: str = "huangdao",
+) -> Problem:
+    """The Huangdao district-day (see the module's description) on estimated travel."""
+    spec = spec or HuangdaoSpec()
+    data = data or read_huangdao(crs=spec.crs)
+    chosen: Sequence[Site] = data.sites[: spec.sites] if spec.sites else data.sites
+    points = _points(chosen, spec)
+    depots = tuple(
+        Depot(f"depot-{i}", where, f"Depot {i} ({source_id})")
+        for i, (source_id, where) in enumerate(data.depots, 1)
+    )
+    facilities = _disposal_facilities(data, spec)
+    compactor = _compactor(spec)
+    # A share of the sites gets the same share of the compactors.
     share = len(points) / len(data.sites) if data.sites else 1.0
     per_depot = max(1, math.ceil(spec.compactors_per_depot * share))
     vehicles = tuple(

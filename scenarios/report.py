@@ -224,23 +224,9 @@ small { color: #666; }
 """
 
 
-def comparison_html(
-    report: Mapping[str, Any],
-    outcomes: Sequence[ScenarioOutcome],
-    problems: Mapping[str, Problem],
-    network: RoadNetwork | None,
-) -> str:
-    """The HTML page of the report: table, charts and route maps, all inline."""
-    rows = report["scenarios"]
-    names = [s["name"] for s in rows if not s["error"]]
-    solved = [s for s in rows if not s["error"]]
-    described = "".join(
-        f"<li><b>{escape(s['name'])}</b>: {escape(s['description'])} "
-        f"<small>base: {escape(s['base'])}; changes: "
-        f"{escape('; '.join(s['changes']) or 'none')}; solver {escape(s['solver'])}, "
-        f"{s['seconds']} s</small></li>"
-        for s in rows
-    )
+def _charts(solved: Sequence[Mapping[str, Any]]) -> str:
+    """Bars of the charted figures, of vehicles per shift and of on-board times, per scenario."""
+    names = [s["name"] for s in solved]
     bars = [
         svg.bar_chart(label, names, [s["figures"][key] for s in solved], unit or "count")
         for key, label, unit in FIGURES
@@ -266,6 +252,25 @@ def comparison_html(
         },
         "min",
     )
+    return f"{''.join(bars)}{per_shift}{on_board}"
+
+
+def comparison_html(
+    report: Mapping[str, Any],
+    outcomes: Sequence[ScenarioOutcome],
+    problems: Mapping[str, Problem],
+    network: RoadNetwork | None,
+) -> str:
+    """The HTML page of the report: table, charts and route maps, all inline."""
+    rows = report["scenarios"]
+    described = "".join(
+        f"<li><b>{escape(s['name'])}</b>: {escape(s['description'])} "
+        f"<small>base: {escape(s['base'])}; changes: "
+        f"{escape('; '.join(s['changes']) or 'none')}; solver {escape(s['solver'])}, "
+        f"{s['seconds']} s</small></li>"
+        for s in rows
+    )
+    charts = _charts([s for s in rows if not s["error"]])
     maps = _maps(outcomes, problems, network)
     factors = "".join(
         f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.get("factors", {}).items()
@@ -278,7 +283,7 @@ def comparison_html(
         "Differences are against it.</p>"
         f"<ul>{described}</ul>"
         f"<h2>Key figures</h2>{_table(report)}"
-        f"<h2>Charts</h2><div class='grid'>{''.join(bars)}{per_shift}{on_board}</div>"
+        f"<h2>Charts</h2><div class='grid'>{charts}</div>"
         f"<h2>Facility inflow per hour</h2><div class='grid'>{''.join(_inflow_charts(report))}</div>"
         f"<h2>Route maps (before and after)</h2><div class='grid'>{''.join(maps)}</div>"
         f"<h2>Factors</h2><ul>{factors}</ul>"
