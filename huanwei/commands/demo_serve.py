@@ -14,7 +14,11 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from routing.plan import Plan
+    from routing.problem import Problem
 
 DISPATCHER = "demo-dispatcher"
 DRIVER = "demo-driver"
@@ -81,13 +85,23 @@ def load_demo(out: Path, *, database_url: str, plan_date: dt.date | None = None)
     plan_date
         The day the plan is published for (default: today).
     """
-    from api.db.engine import make_engine, session_factory
-    from api.db.migrate import upgrade
-    from api.repositories import districts as repo
-    from api.repositories import kinds as k
-    from api.repositories import plans as plan_store
-    from api.repositories.travel import travel_section
-    from api.repositories.users import replace_user
+    problem, plan, crew_id = _read_demo(out)
+    day = plan_date or dt.date.today()
+    passwords = {name: secrets.token_urlsafe(PASSWORD_BYTES) for name in (DISPATCHER, DRIVER)}
+    district_id, plan_id = _store_demo(
+        database_url, problem, plan, day=day, crew_id=crew_id, passwords=passwords
+    )
+    return DemoDistrict(
+        district_id=district_id,
+        plan_id=plan_id,
+        plan_date=day,
+        crew_id=crew_id,
+        passwords=passwords,
+    )
+
+
+def _read_demo(out: Path) -> tuple[Problem, Plan, str]:
+    """``out``'s problem and plan, and the crew of the first route with a trip (the driver's)."""
     from routing.errors import Defect, PlanFormatError
     from routing.plan_file import read_plan
     from routing.problem_file import read_problem
@@ -102,8 +116,27 @@ def load_demo(out: Path, *, database_url: str, plan_date: dt.date | None = None)
             [Defect("plan", "routes", "has no route with a trip to give the demo driver")],
             source=str(out / "plan.json"),
         )
-    day = plan_date or dt.date.today()
-    passwords = {name: secrets.token_urlsafe(PASSWORD_BYTES) for name in (DISPATCHER, DRIVER)}
+    return problem, plan, crews[0]
+
+
+def _store_demo(
+    database_url: str,
+    problem: Problem,
+    plan: Plan,
+    *,
+    day: dt.date,
+    crew_id: str,
+    passwords: dict[str, str],
+) -> tuple[int, int]:
+    """Store the district, publish ``plan`` for ``day`` and replace the demo users, in one
+    transaction; the district's id and the plan's."""
+    from api.db.engine import make_engine, session_factory
+    from api.db.migrate import upgrade
+    from api.repositories import districts as repo
+    from api.repositories import kinds as k
+    from api.repositories import plans as plan_store
+    from api.repositories.travel import travel_section
+    from api.repositories.users import replace_user
 
     upgrade(database_url=database_url)
     engine = make_engine(database_url)
@@ -119,7 +152,7 @@ def load_demo(out: Path, *, database_url: str, plan_date: dt.date | None = None)
                 travel=travel_section(problem.vehicle_types, district.travel_speeds),
             )
             plan_store.publish(session, row)
-            crew_row = repo.get_row(session, k.CREWS, district.id, crews[0])
+            crew_row = repo.get_row(session, k.CREWS, district.id, crew_id)
             replace_user(
                 session, username=DISPATCHER, password=passwords[DISPATCHER], role="dispatcher"
             )
@@ -131,12 +164,6 @@ def load_demo(out: Path, *, database_url: str, plan_date: dt.date | None = None)
                 crew_row_id=crew_row.id,
             )
             session.commit()
-            return DemoDistrict(
-                district_id=district.id,
-                plan_id=row.id,
-                plan_date=day,
-                crew_id=crews[0],
-                passwords=passwords,
-            )
+            return district.id, row.id
     finally:
         engine.dispose()

@@ -89,7 +89,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     dispatch = sub.add_parser("dispatch", help="change a day's plan").add_subparsers(
         dest="dispatch", required=True, metavar="OPERATION"
     )
+    _add_urgent(dispatch)
+    _add_breakdown(dispatch)
+    _add_reoptimise(dispatch)
+    _add_feedback(dispatch)
+    _add_stable(dispatch)
+    _add_balance(dispatch)
 
+
+def _add_urgent(dispatch: argparse._SubParsersAction[Any]) -> None:
     p = dispatch.add_parser("urgent", help="rank the slots for an urgent pickup; apply one")
     _common(p, out=False)
     p.add_argument("--id", required=True, help="id of the new pickup point")
@@ -110,6 +118,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--out-problem", type=Path, help="with --apply: the problem with the pickup")
     p.set_defaults(run=run_urgent)
 
+
+def _add_breakdown(dispatch: argparse._SubParsersAction[Any]) -> None:
     p = dispatch.add_parser("breakdown", help="a vehicle is out: re-plan the rest of its work")
     _common(p)
     p.add_argument("--vehicle", required=True)
@@ -118,6 +128,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _search(p, 20.0, 2)
     p.set_defaults(run=run_breakdown)
 
+
+def _add_reoptimise(dispatch: argparse._SubParsersAction[Any]) -> None:
     p = dispatch.add_parser(
         "reoptimise", help="keep what is locked, done or past; re-plan the rest"
     )
@@ -130,12 +142,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _search(p, 30.0, 3)
     p.set_defaults(run=run_reoptimise)
 
+
+def _add_feedback(dispatch: argparse._SubParsersAction[Any]) -> None:
     p = dispatch.add_parser("feedback", help="take crews' reports in: skipped visits move on")
     _common(p)
     p.add_argument("--now", type=_clock, help="HH:MM: stops reached by then stay")
     _search(p, 10.0, 2)
     p.set_defaults(run=run_feedback)
 
+
+def _add_stable(dispatch: argparse._SubParsersAction[Any]) -> None:
     p = dispatch.add_parser("stable", help="plan a day from the last plan, keeping it stable")
     p.add_argument("problem", type=Path, help="the new day's problem file (JSON)")
     p.add_argument("previous", type=Path, help="the last plan (JSON)")
@@ -147,6 +163,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _search(p, 60.0, 3)
     p.set_defaults(run=run_stable)
 
+
+def _add_balance(dispatch: argparse._SubParsersAction[Any]) -> None:
     p = dispatch.add_parser("balance", help="balance and overlap figures; --out re-balances")
     _common(p, out=False)
     p.add_argument("--out", type=Path, help="re-balance and write the plan here")
