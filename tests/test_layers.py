@@ -38,7 +38,14 @@ PARTS_WITHOUT_CYCLES = ("routing", "gis_data", "scenarios", "api", "huanwei")
 #: The only modules that may import each solver library.
 SOLVER_ADAPTERS: Mapping[str, frozenset[str]] = {
     "pyvrp": frozenset({"routing.solve.pyvrp_adapter", "routing.kim.pyvrp_model"}),
-    "ortools": frozenset({"routing.solve.ortools_adapter"}),
+    "ortools": frozenset(
+        {
+            "routing.solve.ortools_allocation",
+            "routing.solve.ortools_crews",
+            "routing.solve.ortools_routing",
+            "routing.solve.ortools_routing_model",
+        }
+    ),
 }
 
 

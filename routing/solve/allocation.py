@@ -11,7 +11,7 @@ from routing.domain import WasteStream
 from routing.problem import Problem
 from routing.solve.jobs import carriers, dumps_for
 from routing.solve.model import Job, Slot
-from routing.solve.ortools_adapter import Need, Offer, allocate_slots
+from routing.solve.ortools_allocation import Need, Offer, allocate_slots
 from routing.solve.stop import Stop
 
 STREAMS = list(WasteStream)
@@ -70,7 +70,7 @@ def allocate(
     work: float = 2.0,
 ) -> list[WasteStream | None]:
     """The stream each slot carries (None: idle); ``stop`` (5 s when None) and ``work`` as in
-    :func:`~routing.solve.ortools_adapter.allocate_slots`."""
+    :func:`~routing.solve.ortools_allocation.allocate_slots`."""
     shifts = sorted(problem.shifts, key=lambda sh: sh.start_s)
 
     def shifts_of(job: Job) -> frozenset[int]:

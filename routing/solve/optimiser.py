@@ -46,7 +46,8 @@ from routing.solve.greedy import plan_greedy
 from routing.solve.insertion import insert_missing
 from routing.solve.jobs import all_slots, break_margin, dumps_for, jobs_by_stream
 from routing.solve.model import Job, Slot, SlotRoute, SlotTrip, StreamProblem
-from routing.solve.ortools_adapter import Routed, assign_crews, route_stream
+from routing.solve.ortools_crews import assign_crews
+from routing.solve.ortools_routing import Routed, route_stream
 from routing.solve.pyvrp_adapter import solve_stream
 from routing.solve.sectors import split_jobs
 from routing.solve.stop import Stop

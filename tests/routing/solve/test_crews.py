@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.solve.ortools_adapter import assign_crews
+from routing.solve.ortools_crews import assign_crews
 from routing.units import HOUR
 
 
