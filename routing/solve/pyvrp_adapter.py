@@ -89,61 +89,31 @@ def build_data(
     ``params``: the prizes' factor and floor (their defaults when None).
     """
     params = params or SolveParams()
-    depots = sorted({s.depot_id for s in sub.slots})
-    loc_ids = [
-        *depots,
-        *depots,
-        *(d.facility_id for d in sub.dumps),
-        *(j.point_id for j in sub.jobs),
-    ]
-    n_depots, n_dumps = len(depots), len(sub.dumps)
-    first_dump, first_job = 2 * n_depots, 2 * n_depots + n_dumps
-    tipping = np.array([d.tipping_s for d in sub.dumps], dtype=np.int64)
+    layout = _Layout.of(sub)
+    n_depots = len(layout.depots)
     profiles = sorted({s.profile for s in sub.slots})
     distances: list[Any] = []  # PyVRP's stubs type matrices loosely
     durations: list[Any] = []
     home_dump: dict[str, NDArray[np.int64]] = {}
     for profile in profiles:
-        matrix = sub.matrices[profile]
-        # A profile's matrix lacks the points its vehicles may not serve: forbidden to it.
-        index = np.array([matrix.index.get(i, 0) for i in loc_ids], dtype=np.int64)
-        absent = [k for k, i in enumerate(loc_ids) if i not in matrix.index]
-        dist = matrix.distance_m[np.ix_(index, index)].astype(np.int64)
-        np.minimum(dist, FORBIDDEN, out=dist)
-        time = matrix.time_s[np.ix_(index, index)].astype(np.int64)
-        np.minimum(time, FORBIDDEN, out=time)
-        jobs, dumps = slice(first_job, None), slice(first_dump, first_job)
-        # Job → dump → depot k, through the dump that gets the truck home soonest.
-        via = time[jobs, dumps][:, :, None] + tipping[None, :, None] + time[dumps, :n_depots][None]
-        best = via.argmin(axis=1)  # (jobs, depots)
-        home_dump[profile] = best
-        rows = np.arange(len(sub.jobs))[:, None]
-        cols = np.arange(n_depots)[None, :]
-        if not plain:
-            time[jobs, n_depots:first_dump] = via[rows, best, cols]
-            dist[jobs, n_depots:first_dump] = (
-                dist[jobs, dumps][rows, best] + dist[dumps, :n_depots][best, cols]
-            )
-        size = max(s.size for s in sub.slots if s.profile == profile)
-        too_big = [first_job + k for k, job in enumerate(sub.jobs) if job.max_size < size]
-        too_big += absent
-        for array in (dist, time):
-            array[too_big, :] = FORBIDDEN
-            array[:, too_big] = FORBIDDEN
-            np.fill_diagonal(array, 0)
-            np.minimum(array, FORBIDDEN, out=array)
+        dist, time, home_dump[profile] = _profile_legs(sub, layout, profile, plain=plain)
         distances.append(dist)
         durations.append(time)
-    locations = [Location(0, 0) for _ in loc_ids]
+    locations = [Location(0, 0) for _ in layout.ids]
     pv_depots = [Depot(i) for i in range(2 * n_depots)]
     pv_depots += [
-        Depot(2 * n_depots + k, tw_early=d.open_s, tw_late=d.close_s, service_duration=d.tipping_s)
+        Depot(
+            layout.first_dump + k,
+            tw_early=d.open_s,
+            tw_late=d.close_s,
+            service_duration=d.tipping_s,
+        )
         for k, d in enumerate(sub.dumps)
     ]
-    prizes = _prizes(sub, distances, durations, profiles, n_depots, first_job, params)
+    prizes = _prizes(sub, distances, durations, profiles, n_depots, layout.first_job, params)
     clients = [
         Client(
-            location=first_job + k,
+            location=layout.first_job + k,
             pickup=[job.kg, job.litres, job.board_s],
             service_duration=job.service_s,
             tw_early=job.tw_start,
@@ -153,9 +123,81 @@ def build_data(
         )
         for k, job in enumerate(sub.jobs)
     ]
-    reloads = list(range(2 * n_depots, 2 * n_depots + n_dumps))
-    # Identical slots (same depot, profile, capacity, hours, costs) form one vehicle type: HGS
-    # searches far better over a few types with several vehicles than over many single ones.
+    type_slots = _slot_groups(sub)
+    vehicle_types = [_vehicle_type(sub, members, layout, profiles) for members in type_slots]
+    data = ProblemData(locations, clients, pv_depots, vehicle_types, distances, durations)
+    return Built(data, profiles, home_dump, type_slots)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """PyVRP's locations of a stream problem: per depot a start and an end location, then the
+    dumps, then the jobs."""
+
+    depots: list[str]
+    ids: list[str]  # each location's point or facility
+    first_dump: int
+    first_job: int
+
+    @classmethod
+    def of(cls, sub: StreamProblem) -> _Layout:
+        """The layout of ``sub``'s depots (sorted), dumps and jobs."""
+        depots = sorted({s.depot_id for s in sub.slots})
+        ids = [
+            *depots,
+            *depots,
+            *(d.facility_id for d in sub.dumps),
+            *(j.point_id for j in sub.jobs),
+        ]
+        return cls(depots, ids, 2 * len(depots), 2 * len(depots) + len(sub.dumps))
+
+
+def _profile_legs(
+    sub: StreamProblem, layout: _Layout, profile: str, *, plain: bool
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Metres and seconds between every two locations on ``profile``'s roads, and per job and
+    depot the dump on the way home that gets the truck there soonest.
+
+    A job's leg to an end location is the way home through that dump (unless ``plain``); the
+    jobs the profile's largest body may not serve, and the locations its matrix lacks, are
+    forbidden to it.
+    """
+    n_depots, first_dump, first_job = len(layout.depots), layout.first_dump, layout.first_job
+    tipping = np.array([d.tipping_s for d in sub.dumps], dtype=np.int64)
+    matrix = sub.matrices[profile]
+    # A profile's matrix lacks the points its vehicles may not serve: forbidden to it.
+    index = np.array([matrix.index.get(i, 0) for i in layout.ids], dtype=np.int64)
+    absent = [k for k, i in enumerate(layout.ids) if i not in matrix.index]
+    dist = matrix.distance_m[np.ix_(index, index)].astype(np.int64)
+    np.minimum(dist, FORBIDDEN, out=dist)
+    time = matrix.time_s[np.ix_(index, index)].astype(np.int64)
+    np.minimum(time, FORBIDDEN, out=time)
+    jobs, dumps = slice(first_job, None), slice(first_dump, first_job)
+    # Job → dump → depot k, through the dump that gets the truck home soonest.
+    via = time[jobs, dumps][:, :, None] + tipping[None, :, None] + time[dumps, :n_depots][None]
+    best = via.argmin(axis=1)  # (jobs, depots)
+    rows = np.arange(len(sub.jobs))[:, None]
+    cols = np.arange(n_depots)[None, :]
+    if not plain:
+        time[jobs, n_depots:first_dump] = via[rows, best, cols]
+        dist[jobs, n_depots:first_dump] = (
+            dist[jobs, dumps][rows, best] + dist[dumps, :n_depots][best, cols]
+        )
+    size = max(s.size for s in sub.slots if s.profile == profile)
+    too_big = [first_job + k for k, job in enumerate(sub.jobs) if job.max_size < size]
+    too_big += absent
+    for array in (dist, time):
+        array[too_big, :] = FORBIDDEN
+        array[:, too_big] = FORBIDDEN
+        np.fill_diagonal(array, 0)
+        np.minimum(array, FORBIDDEN, out=array)
+    return dist, time, best
+
+
+def _slot_groups(sub: StreamProblem) -> list[list[int]]:
+    """The slots by vehicle type: identical slots (same depot, profile, capacity, hours, costs,
+    shift) form one."""
+    # HGS searches far better over a few types with several vehicles than over many single ones.
     groups: dict[tuple[object, ...], list[int]] = {}
     for k, slot in enumerate(sub.slots):
         key = (
@@ -170,27 +212,29 @@ def build_data(
             slot.shift_id,
         )
         groups.setdefault(key, []).append(k)
-    type_slots = list(groups.values())
-    vehicle_types = []
-    for members in type_slots:
-        slot = sub.slots[members[0]]
-        vehicle_types.append(
-            VehicleType(
-                num_available=len(members),
-                capacity=[slot.capacity_kg, slot.capacity_l, sub.on_board_s or FORBIDDEN],
-                start_depot=depots.index(slot.depot_id),
-                end_depot=n_depots + depots.index(slot.depot_id),
-                tw_early=slot.start_s,
-                tw_late=slot.end_s,
-                unit_distance_cost=slot.cost_per_km_fen,
-                unit_duration_cost=milli_fen_per_s(slot.cost_per_hour_fen),
-                profile=profiles.index(slot.profile),
-                reload_depots=reloads,
-                name=f"{slot.profile}/{slot.shift_id}",
-            )
-        )
-    data = ProblemData(locations, clients, pv_depots, vehicle_types, distances, durations)
-    return Built(data, profiles, home_dump, type_slots)
+    return list(groups.values())
+
+
+def _vehicle_type(
+    sub: StreamProblem, members: list[int], layout: _Layout, profiles: list[str]
+) -> VehicleType:
+    """The vehicle type of the slots ``members`` (identical but for their vehicles): reloading
+    at every dump."""
+    slot = sub.slots[members[0]]
+    n_depots = len(layout.depots)
+    return VehicleType(
+        num_available=len(members),
+        capacity=[slot.capacity_kg, slot.capacity_l, sub.on_board_s or FORBIDDEN],
+        start_depot=layout.depots.index(slot.depot_id),
+        end_depot=n_depots + layout.depots.index(slot.depot_id),
+        tw_early=slot.start_s,
+        tw_late=slot.end_s,
+        unit_distance_cost=slot.cost_per_km_fen,
+        unit_duration_cost=milli_fen_per_s(slot.cost_per_hour_fen),
+        profile=profiles.index(slot.profile),
+        reload_depots=list(range(layout.first_dump, layout.first_job)),
+        name=f"{slot.profile}/{slot.shift_id}",
+    )
 
 
 def _prizes(
