@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -99,14 +99,13 @@ def run_job(
         log.exception("plan job %s failed", job_id)
         error_text = f"{type(error).__name__}: {error}"
         return end_job(sessions, job_id, worker, store.FAILED, error_text)
-    return _store_plan(sessions, job_id, worker, claimed.problem, claimed.travel, plan)
+    return _store_plan(sessions, job_id, worker, claimed.problem, plan)
 
 
 class _Claimed(NamedTuple):
-    """A claimed job's problem (the scenario's, for a what-if), travel and solve options."""
+    """A claimed job's problem (the scenario's, for a what-if) and solve options."""
 
     problem: Problem
-    travel: dict[str, Any]
     time_limit_s: float
     seed: int
 
@@ -125,14 +124,14 @@ def _claim(sessions: sessionmaker[Session], job_id: int, *, worker: str) -> _Cla
             return None
         job = store.get_job(session, job_id)
         try:
-            problem, travel = load_problem(session, get_district(session, job.district_id))
+            problem = load_problem(session, get_district(session, job.district_id))
             if job.scenario is not None:  # the what-if, on the district's data of today
-                problem, travel = scenario_of_plan(job.scenario, problem, travel)
+                problem = scenario_of_plan(job.scenario, problem)
         except HuanweiError as error:
             store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))
             session.commit()
             return store.FAILED
-        return _Claimed(problem, travel, job.time_limit_s, job.seed)
+        return _Claimed(problem, job.time_limit_s, job.seed)
 
 
 def _store_plan(
@@ -140,13 +139,12 @@ def _store_plan(
     job_id: int,
     worker: str,
     problem: Problem,
-    travel: dict[str, Any],
     plan: Plan,
 ) -> str | None:
     report = validate(problem, plan).to_dict()
     figures = compute_kpis(problem, plan)
     kpis = figures.to_dict()
-    document = problem_to_dict(problem, travel=travel)
+    document = problem_to_dict(problem)
     plan_document = plan_to_dict(plan)
     cost_fen = figures.cost_fen
     for _ in range(VERSION_RETRIES):

@@ -101,7 +101,7 @@ def record_change(
         district_id=base.district_id,
         plan_date=base.plan_date,
         job_id=None,
-        problem=problem_to_dict(result.problem, travel=base.problem.get("travel")),
+        problem=problem_to_dict(result.problem),
         plan=plan_to_dict(result.plan),
         validation=result.report.to_dict(),
         kpis=kpis,

@@ -323,8 +323,9 @@ def check_district(session: Session, district_id: int, *, conflict: bool = False
     raise ProblemError(found, source=f"district {district_id}")
 
 
-def load_problem(session: Session, district: m.District) -> tuple[Problem, dict[str, Any]]:
-    """The district's rows as a checked :class:`Problem`, and the travel section it used.
+def load_problem(session: Session, district: m.District) -> Problem:
+    """The district's rows as a checked :class:`Problem`; its matrices state the travel section
+    that computed them (their recipes, written with the problem).
 
     Raises
     ------
@@ -332,5 +333,4 @@ def load_problem(session: Session, district: m.District) -> tuple[Problem, dict[
         Naming every defect, e.g. a district without depots or shifts.
     """
     parts = district_records(session, district)
-    problem = Problem.from_parts(district.name, parts)
-    return problem, travel_section(parts.vehicle_types, district.travel_speeds)
+    return Problem.from_parts(district.name, parts)

@@ -28,8 +28,7 @@ CURRENT = "current"
 
 def district_document(session: Session, district_id: int) -> dict[str, Any]:
     """The district's current data as a problem file's JSON form (the scenarios' base)."""
-    problem, travel = load_problem(session, get_district(session, district_id))
-    return problem_to_dict(problem, travel=travel)
+    return problem_to_dict(load_problem(session, get_district(session, district_id)))
 
 
 def scenarios_of(request: Mapping[str, Any], document: Mapping[str, Any]) -> list[Scenario]:
@@ -90,23 +89,21 @@ def problems_of(scenarios: list[Scenario], day: BaseDay) -> dict[str, Problem]:
     return problems
 
 
-def scenario_of_plan(
-    scenario: Mapping[str, Any], problem: Problem, travel: dict[str, Any]
-) -> tuple[Problem, dict[str, Any]]:
-    """The what-if of a plan request on the district's current ``problem``: its problem and
-    travel section.
+def scenario_of_plan(scenario: Mapping[str, Any], problem: Problem) -> Problem:
+    """The what-if of a plan request on the district's current ``problem``: its problem (whose
+    matrices state their travel sections).
 
     Raises
     ------
     ScenarioError
         Naming ``scenario``, the change and the field of every defect.
     """
-    document = problem_to_dict(problem, travel=travel)
+    document = problem_to_dict(problem)
     request = {"scenarios": [scenario], "include_current": False}
     try:
         day = build_base(Base(document=document))
         (read,) = scenarios_of(request, document)
-        return problems_of([read], day)[read.name], dict(day.travel)
+        return problems_of([read], day)[read.name]
     except ScenarioError as error:
         raise ScenarioError(
             [

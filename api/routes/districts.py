@@ -12,7 +12,6 @@ from api.deps import AdminUser, PagingDep, SessionDep, StaffUser
 from api.repositories import districts as repo
 from api.repositories import kinds as k
 from api.repositories.kinds import RecordKind
-from api.repositories.travel import travel_section
 from api.schemas.districts import (
     DistrictCreate,
     DistrictPage,
@@ -158,7 +157,4 @@ def delete_district(district_id: PathId, session: SessionDep, user: AdminUser) -
 def export_problem(district_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     """The district as a problem file (travel as straight-line parameters)."""
     district = repo.get_district(session, district_id)
-    problem, _ = repo.load_problem(session, district)
-    return problem_to_dict(
-        problem, travel=travel_section(problem.vehicle_types, district.travel_speeds)
-    )
+    return problem_to_dict(repo.load_problem(session, district))

@@ -65,10 +65,10 @@ def request_plan(
                 loc=("body", "date"),
             )
         refuse_second_publisher(session, district_id, body.date)
-    problem, travel = repo.load_problem(session, district)
+    problem = repo.load_problem(session, district)
     scenario = body.scenario.model_dump() if body.scenario is not None else None
     if scenario is not None:
-        scenario_of_plan(scenario, problem, travel)
+        scenario_of_plan(scenario, problem)
     job = m.PlanJobRow(
         district_id=district_id,
         plan_date=body.date,
