@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 from shapely.geometry import Point, Polygon
 
 from routing._checks import checked, clock, identifier, non_negative, positive, require
-from routing.domain import WHOLE_DAY, BodyType, SizeClass, TimeWindow, WasteStream
+from routing.domain import WHOLE_DAY, BodyType, Location, SizeClass, TimeWindow, WasteStream
 from routing.units import HOUR, KILOMETRE, MINUTE
 
 
@@ -189,6 +191,24 @@ class Zone:
         return size in self.allowed_size_classes and any(
             window.covers(start_s, end_s) for window in self.open_windows
         )
+
+
+def zones_around(
+    zones: Sequence[Zone], places: Mapping[str, Location]
+) -> dict[str, tuple[Zone, ...]]:
+    """The zones each place lies in (CT6), for the places inside at least one."""
+    ids = list(places)
+    if not zones or not ids:
+        return {}
+    lon = np.array([places[i].lon for i in ids], dtype=float)
+    lat = np.array([places[i].lat for i in ids], dtype=float)
+    inside = [shapely.covers(zone.polygon, shapely.points(lon, lat)) for zone in zones]
+    found: dict[str, tuple[Zone, ...]] = {}
+    for k, place in enumerate(ids):
+        around = tuple(zone for zone, covered in zip(zones, inside, strict=True) if covered[k])
+        if around:
+            found[place] = around
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from routing.domain import CollectionPoint, Depot, Facility, FacilityKind, Location, WasteStream
 from routing.errors import DefectCollector
-from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
+from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone, zones_around
 from routing.travel import TravelMatrix
 
 
@@ -20,8 +20,9 @@ class Problem:
 
     Construction checks every cross-reference once and raises a single :class:`ProblemError`
     listing every defect (record and field). Use :meth:`replace` for variants. Records are also
-    kept by id (``point_by_id``, …), and ``locations`` maps every point, depot and facility id to
-    its location (see :func:`locations_by_id`).
+    kept by id (``point_by_id``, …), ``locations`` maps every point, depot and facility id to
+    its location (see :func:`locations_by_id`), and ``zones_at`` every point and facility inside
+    a zone to the zones around it (CT6).
     """
 
     name: str
@@ -44,6 +45,7 @@ class Problem:
     crew_by_id: Mapping[str, Crew] = field(init=False, repr=False)
     shift_by_id: Mapping[str, Shift] = field(init=False, repr=False)
     locations: Mapping[str, Location] = field(init=False, repr=False)
+    zones_at: Mapping[str, tuple[Zone, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         defects = DefectCollector()
@@ -62,6 +64,9 @@ class Problem:
         object.__setattr__(
             self, "locations", locations_by_id(self.points, self.depots, self.facilities)
         )
+        served = {p.id: p.location for p in self.points}
+        served |= {f.id: f.location for f in self.facilities}
+        object.__setattr__(self, "zones_at", zones_around(self.zones, served))
 
     @classmethod
     def from_parts(cls, name: str, parts: ProblemParts) -> Problem:

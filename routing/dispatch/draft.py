@@ -22,7 +22,7 @@ from routing.dispatch.requests import VisitKey
 from routing.domain import WasteStream
 from routing.engine.clock import BreakRule
 from routing.engine.timer import Begin, Stop, Timing, place_break, time_stops
-from routing.fleet import VehicleType, Zone
+from routing.fleet import VehicleType
 from routing.kpi import route_legs
 from routing.params import SolveParams
 from routing.plan import Break, Route, Trip, Unload, VisitStop
@@ -161,13 +161,7 @@ class Timer:
         self.problem = problem
         #: The tuning constants (``break_tries``, ``hold_tries``; the defaults when None).
         self.params = params or SolveParams()
-        self.zones_at: dict[str, tuple[Zone, ...]] = {}
-        places = [(p.id, p.location) for p in problem.points]
-        places += [(f.id, f.location) for f in problem.facilities]
-        for location_id, location in places:
-            inside = [z for z in problem.zones if z.contains(location.lon, location.lat)]
-            if inside:
-                self.zones_at[location_id] = tuple(inside)
+        self.zones_at = problem.zones_at
         self._frozen_cost: dict[int, Timed] = {}
         #: Why the last draft refused by :meth:`time` was refused: rule id and sentence.
         self.last_failure: tuple[str, str] = ("", "")

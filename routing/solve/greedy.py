@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.engine.clock import BreakRule, fits_capacity
 from routing.engine.timer import Begin, Stop, Timing, break_on_the_way, time_stops
-from routing.fleet import Crew, Shift, Vehicle, Zone
+from routing.fleet import Crew, Shift, Vehicle
 from routing.hauls import Inflow, haul_inflows, schedule_hauls
 from routing.params import SolveParams
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
@@ -32,7 +32,6 @@ class _Day:
     pending: dict[str, int]  # point id -> next visit number
     last_shift: dict[str, int]  # point id -> shift index of the last visit made
     facility_left: dict[str, int]
-    zones_at: dict[str, list[Zone]]
     visit_shift: dict[tuple[str, int], int] = field(default_factory=dict)
     inflows: list[Inflow] = field(default_factory=list)
     full_stations: set[str] = field(default_factory=set)
@@ -103,7 +102,7 @@ class _RouteBuilder:
         litres: int = 0,
         unloads: bool = False,
     ) -> Stop:
-        zones = tuple(self.day.zones_at.get(location, ()))
+        zones = self.day.problem.zones_at.get(location, ())
         row = self.matrix.index[location]
         return Stop(location, row, busy_s, tuple(windows), kg, litres, unloads, zones)
 
@@ -295,13 +294,6 @@ def _day_after(problem: Problem, base: Plan | None) -> _Day:
         pending={},
         last_shift={},
         facility_left={f.id: f.daily_capacity_kg for f in problem.facilities},
-        zones_at={
-            loc_id: [z for z in problem.zones if z.contains(loc.lon, loc.lat)]
-            for loc_id, loc in (
-                *((p.id, p.location) for p in problem.points),
-                *((f.id, f.location) for f in problem.facilities),
-            )
-        },
     )
     for point in problem.points:
         done = 0
