@@ -57,7 +57,7 @@ def _events(
 
 
 def _stops(problem: Problem, profile: str, events: list[_Event]) -> list[Stop]:
-    """The events as the engine's stops; zones (CT6) are kept by the jobs' windows."""
+    """The events as the engine's stops, with the zones around them (CT6)."""
     index = problem.travel[profile].index
     return [
         Stop(
@@ -68,6 +68,7 @@ def _stops(problem: Problem, profile: str, events: list[_Event]) -> list[Stop]:
             event.job.kg if event.job is not None else 0,
             event.job.litres if event.job is not None else 0,
             unloads=event.job is None,
+            zones=problem.zones_at.get(event.location, ()),
         )
         for event in events
     ]
