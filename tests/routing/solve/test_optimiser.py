@@ -14,7 +14,7 @@ from routing.hauls import schedule_hauls
 from routing.plan import Plan, Unserved
 from routing.problem import Problem
 from routing.solve import Stop, optimise, plan_greedy, solve
-from routing.solve.optimiser import place_again
+from routing.solve.assembly import place_again
 from routing.units import HOUR, MINUTE
 from routing.validation import validate
 from scenarios.district import BoxSampler, DistrictSpec, generate_district

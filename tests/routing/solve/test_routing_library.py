@@ -14,9 +14,9 @@ import numpy as np
 from routing.domain import WasteStream
 from routing.params import SolveParams
 from routing.solve.model import Dump, Job, Slot, SlotRoute, SlotTrip, StreamProblem
-from routing.solve.optimiser import better_routes
 from routing.solve.ortools_routing import route_stream
 from routing.solve.stop import Stop
+from routing.solve.streams import better_routes
 from routing.travel import TravelMatrix
 from routing.units import HOUR, MINUTE
 
