@@ -46,8 +46,9 @@ def _district(scale: float, seed: int) -> dict[str, Any]:
     problem = generate_district(
         BoxSampler(24.90, 60.15, 24.98, 60.19), seed=seed, spec=DistrictSpec(scale=scale)
     )
+    # The API plans on straight-line travel at its default speed: the file says so.
     travel = {name: {"method": "straight-line"} for name in problem.travel}
-    return problem_to_dict(problem, travel=travel)
+    return {**problem_to_dict(problem), "travel": travel}
 
 
 def _free_port() -> int:

@@ -155,34 +155,22 @@ def _matrix_out(matrix: TravelMatrix) -> dict[str, Any]:
     }
 
 
-def problem_to_dict(
-    problem: Problem, *, travel: Mapping[str, Mapping[str, Any]] | None = None
-) -> dict[str, Any]:
-    """The JSON form of ``problem``.
-
-    Parameters
-    ----------
-    travel
-        How to write the travel section, per profile (e.g. ``{"method": "straight-line", ...}``);
-        by default each matrix's :attr:`~routing.travel.TravelMatrix.recipe`, or the matrix in
-        full (``"given"``) when it has none.
-    """
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    """The JSON form of ``problem``; each matrix is written as its
+    :attr:`~routing.travel.TravelMatrix.recipe` (the travel section that computes it), or in
+    full (``"given"``) when it has none."""
     return {
         "format": FORMAT,
         "name": problem.name,
         **records_to_dict(problem),
-        "travel": dict(travel)
-        if travel is not None
-        else {
+        "travel": {
             name: dict(m.recipe) if m.recipe is not None else _matrix_out(m)
             for name, m in problem.travel.items()
         },
     }
 
 
-def write_problem(
-    problem: Problem, path: str | Path, *, travel: Mapping[str, Mapping[str, Any]] | None = None
-) -> None:
+def write_problem(problem: Problem, path: str | Path) -> None:
     """Write ``problem`` as JSON to ``path`` (see :func:`problem_to_dict`)."""
-    data = problem_to_dict(problem, travel=travel)
+    data = problem_to_dict(problem)
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

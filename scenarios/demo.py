@@ -10,20 +10,18 @@ joined by a road link. Travel is road distance and time per vehicle size class.
 
 from __future__ import annotations
 
-from typing import Any
-
 from gis_data.demo import helsinki_extract
 from gis_data.points import read_osm_waste_points
 from routing.network import load_network
 from routing.problem import Problem
 from scenarios.district_figures import DistrictSpec
-from scenarios.road_district import road_day
+from scenarios.road_district import road_district
 
 
-def demo_district(*, seed: int = 1, scale: float = 1.0) -> tuple[Problem, dict[str, Any]]:
-    """The demo problem, and its travel section as a problem file states it."""
+def demo_district(*, seed: int = 1, scale: float = 1.0) -> Problem:
+    """The demo problem (its road matrices state their travel sections)."""
     osm = helsinki_extract()
-    return road_day(
+    return road_district(
         load_network(osm),
         seed=seed,
         spec=DistrictSpec(scale=scale),

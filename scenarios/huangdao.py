@@ -256,14 +256,13 @@ def huangdao_problem(
         vehicles=vehicles,
         crews=crews,
         shifts=shifts,
-        travel={"large": estimate.matrix(locations, size_class=SizeClass.LARGE, profile="large")},
+        travel={
+            "large": estimate.matrix(
+                locations, size_class=SizeClass.LARGE, profile="large"
+            ).described_by(estimate.spec(SizeClass.LARGE))
+        },
         rules=RuleParameters(on_board_limit_s=4 * HOUR, handover_s=15 * MINUTE),
     )
-
-
-def huangdao_travel_spec(estimate: TravelEstimate) -> dict[str, dict[str, Any]]:
-    """The problem file's travel section for :func:`huangdao_problem` on ``estimate``."""
-    return {"large": estimate.spec(SizeClass.LARGE)}
 
 
 def huangdao_estimate(osm: Path | None) -> TravelEstimate:

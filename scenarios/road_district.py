@@ -231,18 +231,3 @@ def road_district(
         name=name,
         fixed_points=fixed_points,
     )
-
-
-def road_day(
-    network: RoadNetwork,
-    *,
-    seed: int = 0,
-    spec: DistrictSpec | None = None,
-    name: str = "district-baseline",
-    fixed_points: Sequence[CollectionPoint] = (),
-) -> tuple[Problem, dict[str, dict[str, Any]]]:
-    """:func:`road_district` on ``network``, and its travel section as a problem file states it."""
-    problem = road_district(network, seed=seed, spec=spec, name=name, fixed_points=fixed_points)
-    return problem, RoadTravel(network).specs(
-        problem.locations, problem.vehicle_types, problem.zones
-    )

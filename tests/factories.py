@@ -8,7 +8,7 @@ Travel is straight-line at 30 km/h with a 1.3 detour factor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -41,6 +41,13 @@ BASE_LON, BASE_LAT = 24.94, 60.17
 def at(dx_m: float, dy_m: float) -> Location:
     """A location ``dx_m`` east and ``dy_m`` north of the base point."""
     return Location(BASE_LON + dx_m / 55_500.0, BASE_LAT + dy_m / 111_320.0)
+
+
+def described(problem: Problem, section: Mapping[str, Mapping[str, Any]]) -> Problem:
+    """``problem`` whose matrices state ``section`` (a problem file's travel section) as their
+    recipes: a problem file then writes it instead of the numbers."""
+    travel = {name: m.described_by(section[name]) for name, m in problem.travel.items()}
+    return problem.replace(travel=travel)
 
 
 def riverside(**changes: Any) -> Problem:

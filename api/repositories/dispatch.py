@@ -20,7 +20,7 @@ from api.core.errors import ConflictError, NotFoundError
 from api.db import models as m
 from api.repositories import plans as plan_store
 from routing.dispatch import DispatchResult, StopReport
-from routing.dispatch.points import document_extender
+from routing.dispatch.points import with_point_computed
 from routing.dispatch.result import placements
 from routing.kpi import compute_kpis
 from routing.plan import Plan
@@ -44,8 +44,9 @@ class StoredDay:
         return tuple(r for r in self.reports if r.status == "done")
 
     def extend(self) -> Any:
-        """How to add an urgent pickup's point: the stored problem read again with it."""
-        return document_extender(self.row.problem)
+        """How to add an urgent pickup's point: the stored problem's travel computed again with
+        it."""
+        return with_point_computed
 
 
 def open_version(session: Session, plan_id: int, *, publish: bool) -> StoredDay:

@@ -104,12 +104,12 @@ def add_ready_plan(
     plan_date: dt.date,
     problem: Problem,
     plan: Plan,
-    travel: dict[str, Any],
 ) -> m.PlanRow:
     """A plan made outside a job (e.g. by ``huanwei demo``) as the next version of its day.
 
     The validation report and KPIs are computed on ``problem`` (its own travel matrices); the
-    stored problem snapshot states ``travel`` (flushed, not committed; not published).
+    stored problem snapshot states the travel those were made with (flushed, not committed; not
+    published).
     """
     figures = compute_kpis(problem, plan)
     kpis = figures.to_dict()
@@ -118,7 +118,7 @@ def add_ready_plan(
         district_id=district_id,
         plan_date=plan_date,
         job_id=None,
-        problem=problem_to_dict(problem, travel=travel),
+        problem=problem_to_dict(problem),
         plan=plan_to_dict(plan),
         validation=validate(problem, plan).to_dict(),
         kpis=kpis,

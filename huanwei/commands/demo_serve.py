@@ -135,7 +135,6 @@ def _store_demo(
     from api.repositories import districts as repo
     from api.repositories import kinds as k
     from api.repositories import plans as plan_store
-    from api.repositories.travel import travel_section
     from api.repositories.users import replace_user
 
     upgrade(database_url=database_url)
@@ -149,7 +148,6 @@ def _store_demo(
                 plan_date=day,
                 problem=problem,
                 plan=plan,
-                travel=travel_section(problem.vehicle_types, district.travel_speeds),
             )
             plan_store.publish(session, row)
             crew_row = repo.get_row(session, k.CREWS, district.id, crew_id)

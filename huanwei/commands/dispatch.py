@@ -22,14 +22,12 @@ from routing.dispatch import (
 )
 from routing.dispatch.balance import BALANCED, balance_kpis, rebalance
 from routing.dispatch.files import read_reports
-from routing.dispatch.points import document_extender
+from routing.dispatch.points import with_point_computed
 from routing.dispatch.requests import DISRUPTION, StopReport
 from routing.dispatch.stable import STABLE, stable_replan
 from routing.domain import SizeClass, WasteStream
 from routing.errors import Defect, ProblemError
-from routing.fields import read_json
 from routing.plan_file import read_plan, write_plan
-from routing.problem import Problem
 from routing.problem_file import problem_to_dict, read_problem
 from routing.units import MINUTE, parse_clock
 
@@ -207,7 +205,6 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def run_urgent(args: argparse.Namespace) -> int:
-    document = read_json(args.problem, kind=ProblemError)
     problem = read_problem(args.problem)
     plan = read_plan(args.plan)
     request = UrgentRequest(
@@ -223,8 +220,11 @@ def run_urgent(args: argparse.Namespace) -> int:
         service_s=round(args.service_min * MINUTE),
         max_size_class=SizeClass[args.max_size.upper()] if args.max_size else None,
     )
-    extend = document_extender(document, base_dir=args.problem.parent)
-    common: dict[str, Any] = {"now_s": args.now, "reports": _reports(args), "extend": extend}
+    common: dict[str, Any] = {
+        "now_s": args.now,
+        "reports": _reports(args),
+        "extend": with_point_computed,
+    }
     if args.apply is None:
         ranking = rank_urgent(problem, plan, request, limit=args.slots, **common)
         if args.json:
@@ -239,7 +239,7 @@ def run_urgent(args: argparse.Namespace) -> int:
         )
     result = apply_urgent(problem, plan, request, slot=args.apply, limit=args.slots, **common)
     args.out_problem.write_text(
-        json.dumps(_with_travel(result.problem, document), ensure_ascii=False, indent=1),
+        json.dumps(problem_to_dict(result.problem), ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
     return _finish(result, args, args.out)
@@ -247,16 +247,6 @@ def run_urgent(args: argparse.Namespace) -> int:
 
 def _missing(what: str) -> Defect:
     return Defect("command line", "arguments", f"--apply needs {what}")
-
-
-def _with_travel(problem: Problem, document: dict[str, Any]) -> dict[str, Any]:
-    """The problem as a file, with the original file's travel section when it is computed."""
-    travel = document.get("travel")
-    computed = isinstance(travel, dict) and all(
-        isinstance(s, dict) and s.get("method") in ("straight-line", "road")
-        for s in travel.values()
-    )
-    return problem_to_dict(problem, travel=travel if computed else None)
 
 
 def _print_ranking(ranking: dict[str, Any]) -> None:

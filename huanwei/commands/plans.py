@@ -155,11 +155,11 @@ def run_demo(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        problem, travel_spec = demo_district(seed=args.seed, scale=args.scale)
+        problem = demo_district(seed=args.seed, scale=args.scale)
     print(f"demo district: {len(problem.points)} points; planning for up to {args.time_limit:g} s")
     for note in dict.fromkeys(str(w.message) for w in caught):
         print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}")
-    write_problem(problem, out / "problem.json", travel=travel_spec)
+    write_problem(problem, out / "problem.json")
     with ProgressBar(args.time_limit, enabled=True) as bar:
         plan = solve(problem, time_limit_s=args.time_limit, seed=args.seed, progress=bar.update)
     write_plan(plan, out / "plan.json")

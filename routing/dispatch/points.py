@@ -9,8 +9,6 @@ problem file, the API's stored problem) rebuild the matrices instead and pass th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +17,7 @@ from routing.domain import CollectionPoint, Location
 from routing.errors import FieldError
 from routing.fields import enum_text
 from routing.problem import Problem
-from routing.problem_file import problem_from_dict
+from routing.problem_file import problem_from_dict, problem_to_dict
 from routing.travel import TravelMatrix, haversine_m
 from routing.units import format_clock, round_int
 
@@ -110,31 +108,18 @@ def point_to_dict(point: CollectionPoint) -> dict[str, Any]:
 COMPUTED = frozenset({"straight-line", "road"})
 
 
-def document_extender(
-    document: Mapping[str, Any], *, base_dir: Path | None = None
-) -> Callable[[Problem, CollectionPoint], Problem]:
-    """How to add a point to the problem a problem file's ``document`` describes: when its travel
-    is computed (straight-line, road), the matrices are computed again with the point, as
-    reading the file with the point added would; given matrices are estimated
-    (:func:`with_point`)."""
-
-    def extend(problem: Problem, point: CollectionPoint) -> Problem:
-        travel = document.get("travel")
-        methods = (
-            {spec.get("method") for spec in travel.values()}
-            if isinstance(travel, Mapping)
-            else set()
+def with_point_computed(problem: Problem, point: CollectionPoint) -> Problem:
+    """``problem`` with ``point`` added: when every matrix states a computed recipe
+    (straight-line, road), the matrices are computed again with the point, as reading the
+    problem's file with the point added would; otherwise travel is estimated (:func:`with_point`).
+    """
+    recipes = [m.recipe for m in problem.travel.values()]
+    if not all(r is not None and r.get("method") in COMPUTED for r in recipes):
+        return with_point(problem, point)
+    if point.id in {*problem.point_by_id, *problem.depot_by_id, *problem.facility_by_id}:
+        raise FieldError(
+            "id", f"{point.id!r} is already the id of a record", record="urgent request"
         )
-        if not methods or not methods <= COMPUTED:
-            return with_point(problem, point)
-        if point.id in {*problem.point_by_id, *problem.depot_by_id, *problem.facility_by_id}:
-            raise FieldError(
-                "id", f"{point.id!r} is already the id of a record", record="urgent request"
-            )
-        grown = dict(document)
-        grown["points"] = [*document.get("points", []), point_to_dict(point)]
-        return problem_from_dict(
-            grown, source=f"problem {problem.name!r} with {point.id}", base_dir=base_dir
-        )
-
-    return extend
+    grown = problem_to_dict(problem)
+    grown["points"] = [*grown["points"], point_to_dict(point)]
+    return problem_from_dict(grown, source=f"problem {problem.name!r} with {point.id}")

@@ -34,6 +34,7 @@ from routing.problem_file import problem_to_dict
 from routing.solve import Progress, solve
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
 from tests.api import database
+from tests.factories import described
 
 DATABASE_URL = database.URL  # this run's own database, made by the engine fixture
 SECRET = "test-secret-that-is-long-enough-for-the-settings"
@@ -199,7 +200,7 @@ def district_document(seed: int = 1) -> dict[str, Any]:
         name: {"method": "straight-line", "speed_kmh": speeds.get(name, 25.0)}
         for name in problem.travel
     }
-    return problem_to_dict(problem, travel=travel)
+    return problem_to_dict(described(problem, travel))
 
 
 @pytest.fixture

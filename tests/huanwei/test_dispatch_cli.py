@@ -11,7 +11,7 @@ from huanwei.cli import main
 from routing.plan_file import read_plan, write_plan
 from routing.problem_file import read_problem, write_problem
 from routing.validation import validate
-from tests.factories import riverside, riverside_plan
+from tests.factories import described, riverside, riverside_plan
 
 STRAIGHT = {"default": {"method": "straight-line", "speed_kmh": 30.0, "detour_factor": 1.3}}
 
@@ -19,7 +19,7 @@ STRAIGHT = {"default": {"method": "straight-line", "speed_kmh": 30.0, "detour_fa
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
     problem = riverside()
-    write_problem(problem, tmp_path / "problem.json", travel=STRAIGHT)
+    write_problem(described(problem, STRAIGHT), tmp_path / "problem.json")
     write_plan(riverside_plan(problem), tmp_path / "plan.json")
     return tmp_path / "problem.json", tmp_path / "plan.json"
 

@@ -10,7 +10,7 @@ import pytest
 
 from routing.errors import ProblemError
 from routing.problem_file import problem_from_dict, problem_to_dict, read_problem, write_problem
-from tests.factories import riverside
+from tests.factories import described, riverside
 
 
 def test_round_trip_keeps_every_record_and_matrix(tmp_path: Path) -> None:
@@ -26,14 +26,14 @@ def test_round_trip_keeps_every_record_and_matrix(tmp_path: Path) -> None:
 def test_straight_line_travel_is_rebuilt_from_its_parameters() -> None:
     problem = riverside()
     spec = {"default": {"method": "straight-line", "speed_kmh": 30.0, "detour_factor": 1.3}}
-    again = problem_from_dict(problem_to_dict(problem, travel=spec))
+    again = problem_from_dict(problem_to_dict(described(problem, spec)))
     assert np.array_equal(again.travel["default"].distance_m, problem.travel["default"].distance_m)
     assert again.travel["default"].method == "straight-line"
 
 
 def _raw() -> dict[str, object]:
     spec = {"default": {"method": "straight-line"}}
-    return problem_to_dict(riverside(), travel=spec)
+    return problem_to_dict(described(riverside(), spec))
 
 
 def test_several_defects_are_listed_in_one_error() -> None:

@@ -15,7 +15,7 @@ from routing.solve import solve
 from routing.travel import TravelMatrix
 from routing.validation import validate
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
-from tests.factories import riverside, schedule
+from tests.factories import described, riverside, schedule
 
 BOX = BoxSampler(120.10, 30.25, 120.16, 30.29)
 
@@ -39,7 +39,7 @@ def test_a_profile_covers_the_points_its_bodies_may_carry_and_every_depot_and_fa
 def test_a_restricted_problem_reads_back_with_the_same_matrices(tmp_path: Path) -> None:
     problem = generate_district(BOX, seed=3, spec=DistrictSpec(scale=0.05))
     spec = {"method": "straight-line", "speed_kmh": 25.0, "detour_factor": 1.3}
-    write_problem(problem, tmp_path / "p.json", travel=dict.fromkeys(problem.travel, spec))
+    write_problem(described(problem, dict.fromkeys(problem.travel, spec)), tmp_path / "p.json")
     again = read_problem(tmp_path / "p.json")
     for profile in ("medium", "small", "heavy"):
         assert again.travel[profile].location_ids == problem.travel[profile].location_ids

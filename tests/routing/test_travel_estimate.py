@@ -21,7 +21,7 @@ from routing.solve import plan_greedy
 from routing.travel import haversine_m
 from routing.travel_estimate import DEFAULT_ESTIMATE, ESTIMATED, TravelEstimate
 from routing.validation import validate
-from tests.factories import riverside
+from tests.factories import described, riverside
 
 OSM_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "osm"
 AGUASCALIENTES = OSM_DIR / "aguascalientes.osm.pbf"
@@ -66,7 +66,7 @@ def test_a_problem_file_keeps_the_estimate_and_plans_and_kpis_say_so() -> None:
     )
     spec = estimate.spec(SizeClass.LARGE)
     assert spec["calibration"] == {"source": "krems.osm.gz", "fit_pairs": 99}
-    problem = problem_from_dict(problem_to_dict(riverside(), travel={"default": spec}))
+    problem = problem_from_dict(problem_to_dict(described(riverside(), {"default": spec})))
     matrix = problem.travel["default"]
     assert matrix.method == "estimated"
     a, b = problem.point_by_id["R1"].location, problem.depot_by_id["D"].location
@@ -80,7 +80,9 @@ def test_a_problem_file_keeps_the_estimate_and_plans_and_kpis_say_so() -> None:
 
 
 def test_a_bad_estimated_profile_names_its_field() -> None:
-    raw = problem_to_dict(riverside(), travel={"default": {"method": "estimated", "speed_kmh": 20}})
+    raw = problem_to_dict(
+        described(riverside(), {"default": {"method": "estimated", "speed_kmh": 20}})
+    )
     with pytest.raises(ProblemError, match="travel profile default: detour_factor: is required"):
         problem_from_dict(raw)
     raw["travel"] = {"default": {"method": "guessed"}}

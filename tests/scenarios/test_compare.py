@@ -14,14 +14,14 @@ from routing.problem_file import write_problem
 from routing.validation import validate
 from scenarios.base import scenario_problem
 from scenarios.scenario_file import read_scenario
-from tests.factories import riverside
+from tests.factories import described, riverside
 
 TRAVEL = {"default": {"method": "straight-line", "speed_kmh": 30.0, "detour_factor": 1.3}}
 
 
 def scenario_files(folder: Path) -> list[Path]:
     """A reference and two what-ifs on ``riverside``, written as a user would write them."""
-    write_problem(riverside(), folder / "riverside.json", travel=TRAVEL)
+    write_problem(described(riverside(), TRAVEL), folder / "riverside.json")
     head = '[base]\nproblem = "riverside.json"\n\n[solve]\nseed = 1\niterations = 20\n'
     files = {
         "before.toml": 'name = "before"\n' + head,

@@ -23,7 +23,6 @@ from scenarios.huangdao import (
     HuangdaoSpec,
     data_dir,
     huangdao_problem,
-    huangdao_travel_spec,
     read_huangdao,
 )
 
@@ -88,7 +87,7 @@ def test_a_subset_is_planned_and_the_plan_passes_the_validator(data: HuangdaoDat
     assert all(u.rule and u.reason for u in plan.unserved)  # what is left out is explained (ALL)
     assert plan.meta["travel"] == "estimated" and kpis.travel_method == "estimated"
     # The problem file states the estimate; read back, it plans to the same judge.
-    raw = problem_to_dict(problem, travel=huangdao_travel_spec(estimate))
+    raw = problem_to_dict(problem)
     assert raw["travel"]["large"]["calibration"] == {"source": "test"}
     again = problem_from_dict(json.loads(json.dumps(raw)))
     assert validate(again, plan).ok
