@@ -252,7 +252,6 @@ class _RouteBuilder:
                 stop.visit, self.day.pending.get(stop.point_id, stop.visit)
             )
             self.day.last_shift.pop(stop.point_id, None)
-        return None
 
     def _mark_served(self, point_id: str) -> None:
         point = self.day.problem.point_by_id[point_id]
