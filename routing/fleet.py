@@ -106,9 +106,14 @@ class Crew:
     break_s
         Length of the break.
     break_after_s
-        A route longer than this must contain a break starting no later than this after its start.
+        A route longer than this must contain a break starting no later than this after its start
+        (when the crew has no ``break_window``).
     available
         The legal hours in which this crew may work.
+    break_window
+        When the break must start, whatever the route's start (a lunch from 11:00 to 12:00): a
+        route begun before its end and still out after it takes the break, starting within it
+        (waiting for its opening where it comes early). None: ``break_after_s`` sets when.
     """
 
     id: str
@@ -117,6 +122,7 @@ class Crew:
     break_after_s: int = 4 * HOUR
     available: TimeWindow = WHOLE_DAY
     name: str = ""
+    break_window: TimeWindow | None = None
 
     @checked
     def __post_init__(self) -> None:

@@ -182,6 +182,12 @@ def _crew(raw: Mapping[str, Any]) -> Crew:
             break_after_s=f("break_after_s", p.integer, defaults.break_after_s),
             available=f("available", p.window, defaults.available),
             name=f("name", p.text, ""),
+            # None is "could not be read" to make(): an absent window is left out.
+            **(
+                {}
+                if raw.get("break_window") is None
+                else {"break_window": f("break_window", p.window)}
+            ),
         )
     )
 
@@ -376,6 +382,7 @@ def _crew_out(c: Crew) -> dict[str, Any]:
         "break_after_s": c.break_after_s,
         "available": _windows_out((c.available,))[0],
         "name": c.name,
+        **({} if c.break_window is None else {"break_window": _windows_out((c.break_window,))[0]}),
     }
 
 

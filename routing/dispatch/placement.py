@@ -113,6 +113,7 @@ class Placement:
             crew.max_work_s,
             crew.break_s,
             crew.break_after_s,
+            crew.break_window,
         )
 
     def _signature(self, index: int) -> tuple[object, ...] | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from routing.domain import SizeClass, TimeWindow
 from routing.fleet import Crew, VehicleType, Zone
+from routing.plan import Break
 
 
 def next_start(windows: Sequence[TimeWindow], moment_s: int) -> int | None:
@@ -113,23 +114,42 @@ def on_board_excess(first_start_s: int, tipping_start_s: int, limit_s: int) -> i
 @dataclass(frozen=True, slots=True)
 class BreakRule:
     """SH1: a route longer than ``after_s`` needs a break of ``length_s`` that starts no later
-    than ``after_s`` from the route's start."""
+    than ``after_s`` from the route's start; with a ``window`` instead, a route begun before the
+    window's end and still out after it needs the break, starting within the window (waiting for
+    its opening)."""
 
     after_s: int
     length_s: int
+    window: TimeWindow | None = None
 
     @classmethod
     def of(cls, crew: Crew) -> BreakRule:
         """The crew's break rule."""
-        return cls(crew.break_after_s, crew.break_s)
+        return cls(crew.break_after_s, crew.break_s, crew.break_window)
 
     def deadline(self, route_start_s: int) -> int:
         """The latest start of the break."""
+        if self.window is not None:
+            return self.window.end_s
         return route_start_s + self.after_s
 
     def due(self, route_start_s: int, end_s: int) -> bool:
         """Whether work from ``route_start_s`` until ``end_s`` needs the break."""
-        return self.length_s > 0 and end_s - route_start_s > self.after_s
+        if self.length_s <= 0:
+            return False
+        if self.window is not None:
+            return route_start_s < self.window.end_s < end_s
+        return end_s - route_start_s > self.after_s
+
+    def taken(self, leave_s: int) -> Break:
+        """The break taken when the truck leaves a stop at ``leave_s``: from then, or from the
+        window's opening when it comes earlier."""
+        start = leave_s if self.window is None else max(leave_s, self.window.start_s)
+        return Break(start, start + self.length_s)
+
+    def pause_s(self, leave_s: int) -> int:
+        """Seconds a break taken at ``leave_s`` holds the truck (any wait for the window too)."""
+        return self.taken(leave_s).end_s - leave_s
 
     def places(
         self, route_start_s: int, leaves: Sequence[int], *, hint_s: int | None = None

@@ -156,10 +156,10 @@ def place_break(
     leaves = [free_s, *(times[2] for times in plain.times)]
     places = rule.places(route_start_s, leaves, hint_s=hint_s)
     for position in places if tries is None else places[:tries]:
-        paused = run(position, rule.length_s)
+        leave = leaves[position]
+        paused = run(position, rule.pause_s(leave))
         if paused.end_s is not None and accept(paused):
-            leave = leaves[position]
-            return paused, Break(leave, leave + rule.length_s)
+            return paused, rule.taken(leave)
     return None
 
 
@@ -186,4 +186,4 @@ def break_on_the_way(
     if position is None:
         return plain, None, None
     leave = free_s if position == 0 else plain.times[position - 1][2]
-    return run(position, rule.length_s), position, Break(leave, leave + rule.length_s)
+    return run(position, rule.pause_s(leave)), position, rule.taken(leave)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from routing.dispatch.errors import DispatchError
 from routing.dispatch.replan import reoptimise
-from routing.domain import WasteStream
+from routing.domain import TimeWindow, WasteStream
 from routing.fleet import Crew
 from routing.hauls import schedule_hauls
 from routing.params import SolveParams
@@ -27,13 +27,24 @@ from routing.validation import validate
 
 
 def strictest_crew(problem: Problem) -> Crew:
-    """A crew with the shortest hours and the longest break: a route timed for it suits all."""
+    """A crew with the shortest hours and the longest break: a route timed for it suits all.
+
+    Its break window is the one all crews' windows share, when every crew has one (a route
+    whose break starts there suits each); a route timed for crews without windows keeps
+    the ``break_after_s`` rule."""
     crews = problem.crews
+    windows = [c.break_window for c in crews]
+    window: TimeWindow | None = None
+    if all(w is not None for w in windows):
+        start = max(w.start_s for w in windows if w is not None)
+        end = min(w.end_s for w in windows if w is not None)
+        window = TimeWindow(start, end) if start <= end else None
     return Crew(
         "any",
         max_work_s=min(c.max_work_s for c in crews),
         break_s=max(c.break_s for c in crews),
         break_after_s=min(c.break_after_s for c in crews),
+        break_window=window,
     )
 
 

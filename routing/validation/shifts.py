@@ -42,7 +42,21 @@ def check_route_shift(ctx: Context, rr: ResolvedRoute) -> None:
                     f"break {clock(brk.start_s)}–{clock(brk.end_s)} overlaps work at a stop",
                 )
                 break
-    if worked_s > crew.break_after_s:
+    window = crew.break_window
+    if window is not None:
+        # A lunch window: a route begun before it closes and out after takes the break in it.
+        kept = any(
+            window.start_s <= b.start_s <= window.end_s and b.end_s - b.start_s >= crew.break_s
+            for b in route.breaks
+        )
+        if crew.break_s > 0 and route.start_s < window.end_s < route.end_s and not kept:
+            ctx.flag(
+                "SH1",
+                f"{rr.name} crew {crew.id}",
+                f"is out after {clock(window.end_s)} with no {crew.break_s // 60} min break "
+                f"starting {clock(window.start_s)}–{clock(window.end_s)}",
+            )
+    elif worked_s > crew.break_after_s:
         latest = route.start_s + crew.break_after_s
         if not any(
             b.start_s <= latest and b.end_s - b.start_s >= crew.break_s for b in route.breaks

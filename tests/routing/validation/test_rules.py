@@ -11,6 +11,7 @@ import dataclasses
 import pytest
 
 from routing.domain import TimeWindow
+from routing.fields import clock_value
 from routing.fleet import RuleParameters
 from routing.plan import Haul, Plan, Unserved
 from routing.problem import Problem
@@ -98,6 +99,51 @@ def test_sh1_keeps_when_the_long_route_has_its_break(problem: Problem) -> None:
     )
     plan = dataclasses.replace(plan, routes=(with_break, *plan.routes[1:]))
     assert broken(variant, plan) == set()
+
+
+def lunch_at(problem: Problem, start: str, end: str) -> Problem:
+    """``problem`` whose crew01 takes its break within ``start``–``end`` (a lunch window)."""
+    window = TimeWindow(clock_value(start, "start"), clock_value(end, "end"))
+    crew = dataclasses.replace(problem.crew_by_id["crew01"], break_window=window)
+    return problem.replace(crews=(crew, *problem.crews[1:]))
+
+
+def lunch_route(problem: Problem, after_stop: int | None) -> Plan:
+    """The reference plan with C1/S1 (04:30–04:59) taking its break after stop ``after_stop``."""
+    route = schedule(
+        problem,
+        "C1",
+        "S1",
+        "crew01",
+        [(R, [("R1", 0), ("R2", 0), ("R3", 0), ("R4", 0)], "TS")],
+        break_after_stop=after_stop,
+    )
+    plan = riverside_plan(problem)
+    return dataclasses.replace(plan, routes=(route, *plan.routes[1:]))
+
+
+def test_sh1_breaks_when_a_route_out_after_the_lunch_window_took_no_lunch(
+    problem: Problem,
+) -> None:
+    variant = lunch_at(problem, "04:40", "04:45")  # C1/S1 runs 04:30–04:59
+    assert broken(variant, lunch_route(variant, None)) == {"SH1"}
+
+
+def test_sh1_keeps_a_lunch_begun_within_its_window(problem: Problem) -> None:
+    variant = lunch_at(problem, "04:40", "04:45")
+    plan = lunch_route(variant, 3)  # after R4, leaving about 04:41
+    assert 4 * HOUR + 40 * MINUTE <= plan.routes[0].breaks[0].start_s <= 4 * HOUR + 45 * MINUTE
+    assert broken(variant, plan) == set()
+
+
+def test_sh1_breaks_when_the_lunch_begins_before_its_window(problem: Problem) -> None:
+    variant = lunch_at(problem, "04:40", "04:45")
+    assert broken(variant, lunch_route(variant, 0)) == {"SH1"}
+
+
+def test_sh1_a_route_back_before_the_lunch_window_closes_needs_no_lunch(problem: Problem) -> None:
+    variant = lunch_at(problem, "05:30", "06:00")  # every S1 route is back by 05:25
+    assert broken(variant, lunch_route(variant, None)) == set()
 
 
 def test_sh1_breaks_when_the_break_overlaps_work(problem: Problem) -> None:
