@@ -43,6 +43,12 @@ class VehicleType:
         Diesel burnt per kilometre, for the CO2 figure; 0 for electric vehicles.
     profile
         Name of the travel matrix this type drives on.
+    fixed_cost_fen
+        Cost of a vehicle of this type working on the day (its standing cost), counted once per
+        vehicle with a route; a high one makes fewer vehicles come before shorter routes.
+    daily_kg, daily_l, daily_stops
+        Most a vehicle of this type may collect in a day over all its trips and routes (kg,
+        litres) and most visits it may make (DL); None: no limit but the trips'.
     """
 
     id: str
@@ -55,6 +61,10 @@ class VehicleType:
     cost_per_hour_fen: int = 8000
     fuel_ml_per_km: int = 350
     profile: str = "default"
+    fixed_cost_fen: int = 0
+    daily_kg: int | None = None
+    daily_l: int | None = None
+    daily_stops: int | None = None
 
     @checked
     def __post_init__(self) -> None:
@@ -68,6 +78,11 @@ class VehicleType:
         non_negative(self.cost_per_hour_fen, "cost_per_hour_fen")
         non_negative(self.fuel_ml_per_km, "fuel_ml_per_km")
         identifier(self.profile, "profile")
+        non_negative(self.fixed_cost_fen, "fixed_cost_fen")
+        for name in ("daily_kg", "daily_l", "daily_stops"):
+            limit = getattr(self, name)
+            if limit is not None:
+                positive(limit, name)
 
     def cost_fen(self, metres: int, working_s: int) -> float:
         """The cost (fen) of driving ``metres`` and working ``working_s`` seconds: km ×

@@ -153,8 +153,15 @@ def _vehicle_type(raw: Mapping[str, Any]) -> VehicleType:
             cost_per_hour_fen=f("cost_per_hour_fen", p.integer, 8000),
             fuel_ml_per_km=f("fuel_ml_per_km", p.integer, 350),
             profile=f("profile", p.text, "default"),
+            fixed_cost_fen=f("fixed_cost_fen", p.integer, 0),
+            # None is "could not be read" to make(): absent limits are left out.
+            **{name: f(name, p.integer) for name in DAILY_LIMITS if raw.get(name) is not None},
         )
     )
+
+
+#: The daily limits of a vehicle type (DL), each absent when there is none.
+DAILY_LIMITS = ("daily_kg", "daily_l", "daily_stops")
 
 
 def _vehicle(raw: Mapping[str, Any]) -> Vehicle:
@@ -367,6 +374,8 @@ def _vehicle_type_out(t: VehicleType) -> dict[str, Any]:
         "cost_per_hour_fen": t.cost_per_hour_fen,
         "fuel_ml_per_km": t.fuel_ml_per_km,
         "profile": t.profile,
+        **({"fixed_cost_fen": t.fixed_cost_fen} if t.fixed_cost_fen else {}),
+        **{name: getattr(t, name) for name in DAILY_LIMITS if getattr(t, name) is not None},
     }
 
 
