@@ -10,6 +10,7 @@ from __future__ import annotations
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.validation.context import Context
+from routing.validation.daily import check_daily_limits
 from routing.validation.haul import check_hauls
 from routing.validation.references import resolve_routes
 from routing.validation.report import RULES, ValidationReport, Violation
@@ -40,6 +41,7 @@ def validate(problem: Problem, plan: Plan) -> ValidationReport:
         check_windows(ctx, rr)
         check_route_shift(ctx, rr)
     check_day(ctx, routes)
+    check_daily_limits(ctx, routes)
     check_coverage(ctx)
     check_facility_capacity(ctx)
     check_hauls(ctx)

@@ -20,6 +20,7 @@ RULES: Mapping[str, str] = {
     "CT5": "on-board time: from first pickup to unloading within the limit",
     "CT6": "restricted zones and narrow points: vehicle size and hours",
     "CP": "capacity: weight and volume on board within the body's capacity",
+    "DL": "daily limits: what a vehicle collects and the visits it makes in a day",
     "TW": "time windows: service starts within a window of the point",
     "FQ": "frequency: each daily visit once, a point's visits in different shifts",
     "ALL": "every required visit is served or listed as unserved with a reason",

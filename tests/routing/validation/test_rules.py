@@ -55,11 +55,41 @@ def test_rules_cover_design_ids() -> None:
         "CT6",
         "CP",
         "TW",
+        "DL",
         "FQ",
         "ALL",
         "TH",
     ):
         assert rule in RULES
+
+
+# --- DL ----------------------------------------------------------------------------------
+
+
+def with_daily(problem: Problem, type_id: str, **limits: int) -> Problem:
+    """``problem`` whose vehicle type ``type_id`` has the daily ``limits``."""
+    types = tuple(
+        dataclasses.replace(t, **limits) if t.id == type_id else t for t in problem.vehicle_types
+    )
+    return problem.replace(vehicle_types=types)
+
+
+def test_dl_breaks_when_a_vehicle_makes_more_visits_in_the_day_than_it_may(
+    problem: Problem,
+) -> None:
+    variant = with_daily(problem, "compactor", daily_stops=3)  # C1 makes 4
+    assert broken(variant, riverside_plan(variant)) == {"DL"}
+
+
+def test_dl_breaks_when_a_vehicle_collects_more_in_the_day_than_it_may(problem: Problem) -> None:
+    variant = with_daily(problem, "tank", daily_kg=999)  # K1: 500 kg in each of two shifts
+    assert broken(variant, riverside_plan(variant)) == {"DL"}
+
+
+def test_dl_keeps_a_day_within_the_limits(problem: Problem) -> None:
+    variant = with_daily(problem, "tank", daily_kg=1000, daily_stops=2)
+    variant = with_daily(variant, "compactor", daily_kg=2400, daily_stops=4, daily_l=10**6)
+    assert broken(variant, riverside_plan(variant)) == set()
 
 
 # --- SH1 ---------------------------------------------------------------------------------
