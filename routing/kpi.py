@@ -5,7 +5,7 @@ Factors used (stated with every report):
 - distance and driving time come from the problem's travel matrices, leg by leg;
 - working time of a route is from leaving the depot to returning (``end_s - start_s``);
 - cost = km × the type's ``cost_per_km_fen`` + working hours × ``cost_per_hour_fen``, hauls counted
-  with their driving time;
+  with their driving time, + each working vehicle's ``fixed_cost_fen`` once (routes or hauls);
 - CO2 = km × the type's ``fuel_ml_per_km`` × 2.68 kg CO2 per litre of diesel (electric: 0 here;
   the grid's share is not counted).
 """
@@ -111,6 +111,9 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
     per_route = [_count_route(problem, route, tally) for route in plan.routes]
     for haul in plan.hauls:
         _count_haul(problem, haul, tally)
+    working = {r.vehicle_id for r in plan.routes} | {h.vehicle_id for h in plan.hauls}
+    for vehicle_id in working:
+        tally.cost_fen += problem.vehicle_type_of(problem.vehicle_by_id[vehicle_id]).fixed_cost_fen
     methods = sorted({m.method for m in problem.travel.values()})
     return PlanKpis(
         routes=len(plan.routes),
@@ -133,7 +136,8 @@ def compute_kpis(problem: Problem, plan: Plan) -> PlanKpis:
         per_route=per_route,
         travel_method=", ".join(methods),
         factors={
-            "cost": "km × cost_per_km + working hours × cost_per_hour, per vehicle type",
+            "cost": "km × cost_per_km + working hours × cost_per_hour, per vehicle type, "
+            "+ fixed cost per working vehicle",
             "co2": "km × fuel_ml_per_km × 2.68 kg CO2 per litre diesel; electric counted as 0",
             "distance": f"travel matrices ({', '.join(methods)})",
         },

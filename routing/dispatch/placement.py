@@ -88,6 +88,8 @@ class Placement:
         kg, litres = point.visit_kg(key[1]), point.visit_litres(key[1])
         if kg > vtype.capacity_kg or litres > vtype.capacity_l:
             return f"CP: {kg} kg / {litres} L is more than the vehicle holds"
+        if self._over_the_day(key, draft.vehicle_id):
+            return "DL: the vehicle's daily limit would be passed"
         if draft.shift_id in day.other_shifts(key):
             return "FQ: another visit of the point is in this shift"
         if day.shift_start(draft.shift_id) < day.earliest_shift_start.get(key, 0):
@@ -96,6 +98,29 @@ class Placement:
         if not any(w.end_s >= low and w.start_s <= draft.latest_end_s for w in point.time_windows):
             return "TW: the route's hours miss the point's windows"
         return None
+
+    def _over_the_day(self, key: VisitKey, vehicle_id: str) -> bool:
+        """DL: whether ``key`` on the vehicle passes its type's daily limits, counting every
+        other visit its drafts hold (none to count for a type without limits)."""
+        problem = self.day.problem
+        vtype = problem.vehicle_type_of(problem.vehicle_by_id[vehicle_id])
+        limits = (vtype.daily_kg, vtype.daily_l, vtype.daily_stops)
+        if all(limit is None for limit in limits):
+            return False
+        keys = [key]
+        for draft in self.day.drafts:
+            if draft.vehicle_id == vehicle_id:
+                keys += [k for k in draft.visits() if k != key]
+        points = [(problem.point_by_id[p], v) for p, v in keys]
+        amounts = (
+            sum(point.visit_kg(v) for point, v in points),
+            sum(point.visit_litres(v) for point, v in points),
+            len(points),
+        )
+        return any(
+            limit is not None and amount > limit
+            for amount, limit in zip(amounts, limits, strict=True)
+        )
 
     def _empty_signature(self, index: int) -> tuple[object, ...] | None:
         draft = self.day.drafts[index]

@@ -93,6 +93,29 @@ def crewed_routes(problem: Problem, records: Sequence[Timed]) -> list[Route]:
     return kept
 
 
+def within_daily_limits(problem: Problem, routes: Sequence[Route]) -> list[Route]:
+    """``routes`` less those that would take their vehicle over its type's daily limits (DL),
+    the earliest kept: each vehicle's routes are counted in the order they start. A slot's own
+    trips keep the limits (:func:`routing.solve.jobs.trip_limits`); a vehicle working several
+    shifts may not, and a route dropped here leaves its visits to the greedy fill."""
+    totals: dict[str, tuple[int, int, int]] = {}
+    kept: list[Route] = []
+    for route in sorted(routes, key=lambda r: (r.start_s, r.vehicle_id)):
+        vtype = problem.vehicle_type_of(problem.vehicle_by_id[route.vehicle_id])
+        visits = [v for trip in route.trips for v in trip.visits]
+        kg, litres, count = totals.get(route.vehicle_id, (0, 0, 0))
+        kg += sum(problem.point_by_id[v.point_id].visit_kg(v.visit) for v in visits)
+        litres += sum(problem.point_by_id[v.point_id].visit_litres(v.visit) for v in visits)
+        count += len(visits)
+        limits = ((kg, vtype.daily_kg), (litres, vtype.daily_l), (count, vtype.daily_stops))
+        if any(limit is not None and amount > limit for amount, limit in limits):
+            continue
+        totals[route.vehicle_id] = (kg, litres, count)
+        kept.append(route)
+    kept.sort(key=lambda r: (r.vehicle_id, r.start_s))
+    return kept
+
+
 def draft_plan(problem: Problem, routes: Sequence[Route], seed: int) -> Plan:
     """The searches' plan: its routes, the hauls they need (TH) and every visit not made, with
     its reason."""

@@ -10,42 +10,19 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.engine.clock import BreakRule, fits_capacity
 from routing.engine.timer import Begin, Stop, Timing, break_on_the_way, time_stops
 from routing.fleet import Crew, Shift, Vehicle
-from routing.hauls import Inflow, haul_inflows, schedule_hauls
+from routing.hauls import schedule_hauls
 from routing.params import SolveParams
 from routing.plan import Break, Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
+from routing.solve.greedy_day import GreedyDay, day_after
 from routing.solve.unserved import explain_unserved, explain_visits
 from routing.travel import TravelMatrix
-
-
-@dataclass(slots=True)
-class _Day:
-    """Everything the planner tracks across routes."""
-
-    problem: Problem
-    pending: dict[str, int]  # point id -> next visit number
-    last_shift: dict[str, int]  # point id -> shift index of the last visit made
-    facility_left: dict[str, int]
-    visit_shift: dict[tuple[str, int], int] = field(default_factory=dict)
-    inflows: list[Inflow] = field(default_factory=list)
-    full_stations: set[str] = field(default_factory=set)
-    candidates: int = SolveParams().greedy_candidates  # nearest pending visits tried per step
-
-    def station_accepts(self, station_id: str, moment: int, kg: int) -> bool:
-        """Whether hauls can still keep the station within storage with this inflow added."""
-        unloaded = {
-            f.id: f.daily_capacity_kg - self.facility_left[f.id] for f in self.problem.facilities
-        }
-        _, overflow = haul_inflows(
-            self.problem, [*self.inflows, (moment, station_id, kg)], unloaded
-        )
-        return not overflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +47,13 @@ class _RouteBuilder:
     (:func:`routing.engine.timer.time_stops`), the crew's break taken on the way."""
 
     def __init__(
-        self, day: _Day, vehicle: Vehicle, shift: Shift, shift_index: int, crew: Crew, start: int
+        self,
+        day: GreedyDay,
+        vehicle: Vehicle,
+        shift: Shift,
+        shift_index: int,
+        crew: Crew,
+        start: int,
     ):
         problem = day.problem
         self.day = day
@@ -189,6 +172,8 @@ class _RouteBuilder:
         kg, litres = point.visit_kg(visit), point.visit_litres(visit)
         if not fits_capacity(self.vtype, self.at.kg + kg, self.at.litres + litres):
             return None
+        if not self._within_day(kg, litres):
+            return None
         stop = self._stop(point.id, point.service_s, point.time_windows, kg=kg, litres=litres)
         after: _Position | None = None
         for facility in self.day.problem.facilities:
@@ -245,9 +230,27 @@ class _RouteBuilder:
             self.day.inflows.append((times[2], facility.id, kg))
         return Trip(stream, tuple(visits), Unload(facility.id, *times, kg, litres))
 
+    def _within_day(self, kg: int, litres: int) -> bool:
+        """DL: whether one more visit of ``kg`` and ``litres`` keeps the vehicle's day within
+        its type's daily limits."""
+        used = self.day.used.get(self.vehicle.id, [0, 0, 0])
+        added = (used[0] + kg, used[1] + litres, used[2] + 1)
+        limits = (self.vtype.daily_kg, self.vtype.daily_l, self.vtype.daily_stops)
+        return all(
+            limit is None or amount <= limit for amount, limit in zip(added, limits, strict=True)
+        )
+
+    def _count(self, point_id: str, visit: int, sign: int) -> None:
+        point = self.day.problem.point_by_id[point_id]
+        used = self.day.used.setdefault(self.vehicle.id, [0, 0, 0])
+        used[0] += sign * point.visit_kg(visit)
+        used[1] += sign * point.visit_litres(visit)
+        used[2] += sign
+
     def _give_back(self, visits: list[VisitStop]) -> None:
         """Undo a trip that cannot be unloaded anywhere; its visits stay pending."""
         for stop in visits:
+            self._count(stop.point_id, stop.visit, -1)
             self.day.pending[stop.point_id] = min(
                 stop.visit, self.day.pending.get(stop.point_id, stop.visit)
             )
@@ -257,6 +260,7 @@ class _RouteBuilder:
         point = self.day.problem.point_by_id[point_id]
         self.day.last_shift[point_id] = self.shift_index
         self.day.visit_shift[(point_id, self.day.pending[point_id])] = self.shift_index
+        self._count(point_id, self.day.pending[point_id], +1)
         self.day.pending[point_id] += 1
         if self.day.pending[point_id] >= point.visits_per_day:
             del self.day.pending[point_id]
@@ -281,42 +285,7 @@ class _RouteBuilder:
         )
 
 
-def _day_after(problem: Problem, base: Plan | None) -> _Day:
-    """What is left to plan after the routes of ``base`` (everything, without one)."""
-    shift_index = {s.id: k for k, s in enumerate(sorted(problem.shifts, key=lambda s: s.start_s))}
-    made = {
-        (stop.point_id, stop.visit): shift_index[route.shift_id]
-        for route, _trip, stop in (base.served_visits() if base else ())
-    }
-    day = _Day(
-        problem=problem,
-        pending={},
-        last_shift={},
-        facility_left={f.id: f.daily_capacity_kg for f in problem.facilities},
-    )
-    for point in problem.points:
-        done = 0
-        while done < point.visits_per_day and (point.id, done) in made:
-            day.visit_shift[(point.id, done)] = made[(point.id, done)]
-            done += 1
-        later = any((point.id, v) in made for v in range(done, point.visits_per_day))
-        if done < point.visits_per_day and not later:
-            day.pending[point.id] = done
-            if done:
-                day.last_shift[point.id] = made[(point.id, done - 1)]
-    stations = {f.id for f in problem.transfer_stations}
-    for route in base.routes if base else ():
-        for trip in route.trips:
-            if trip.unload is not None:
-                day.facility_left[trip.unload.facility_id] -= trip.unload.kg
-                if trip.unload.facility_id in stations:
-                    day.inflows.append(
-                        (trip.unload.departure_s, trip.unload.facility_id, trip.unload.kg)
-                    )
-    return day
-
-
-def _routes(day: _Day, kept: Sequence[Route]) -> list[Route]:
+def _routes(day: GreedyDay, kept: Sequence[Route]) -> list[Route]:
     """``kept`` and a route for every vehicle-shift they leave free, shift by shift, vehicle by
     vehicle, with the crews they leave free, around their handovers (SH2)."""
     problem = day.problem
@@ -371,7 +340,7 @@ def plan_greedy(
     Plan
         Routes, hauls from transfer stations, and every visit it could not make with the reason.
     """
-    day = _day_after(problem, base)
+    day = day_after(problem, base)
     day.candidates = (params or SolveParams()).greedy_candidates
     routes = _routes(day, base.routes if base else ())
     plan = Plan(problem.name, tuple(routes))

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
-from routing.fleet import Shift, Zone
+from routing.fleet import Shift, VehicleType, Zone
 from routing.problem import Problem
 from routing.solve.model import Dump, Job, Slot
 
@@ -117,6 +117,7 @@ def all_slots(problem: Problem) -> list[Slot]:
             end = min(end, shift.start_s + longest) - margin
             if end <= shift.start_s:
                 continue
+            trips, kg, litres, visits = trip_limits(vtype)
             slots.append(
                 Slot(
                     vehicle.id,
@@ -124,15 +125,49 @@ def all_slots(problem: Problem) -> list[Slot]:
                     vehicle.depot_id,
                     vtype.profile,
                     int(vtype.size_class),
-                    vtype.capacity_kg,
-                    vtype.capacity_l,
+                    kg,
+                    litres,
                     shift.start_s,
                     end,
                     vtype.cost_per_km_fen,
                     vtype.cost_per_hour_fen,
+                    vtype.fixed_cost_fen,
+                    trips,
+                    visits,
                 )
             )
     return slots
+
+
+def trip_limits(vtype: VehicleType) -> tuple[int | None, int, int, int | None]:
+    """A route's trips under its type's daily limits (DL), as a routing model can keep them:
+    at most so many trips, each of at most so many kg, litres and visits, within the day's
+    limits together (solvers empty every load at an unloading, so a day's total cannot be one of
+    their loads). Trips: as many as the day's kg (or litres) fill whole bodies, rounded up; each
+    then takes an equal share. Without a daily kg or litres limit: (None, the body's capacity,
+    None); a daily visit limit alone is kept afterwards, by the repairs.
+    """
+    counts = [
+        -(-daily // capacity)
+        for daily, capacity in (
+            (vtype.daily_kg, vtype.capacity_kg),
+            (vtype.daily_l, vtype.capacity_l),
+        )
+        if daily is not None
+    ]
+    if not counts:
+        return None, vtype.capacity_kg, vtype.capacity_l, None
+    trips = max(counts)
+    kg = (
+        vtype.capacity_kg
+        if vtype.daily_kg is None
+        else min(vtype.capacity_kg, vtype.daily_kg // trips)
+    )
+    litres = (
+        vtype.capacity_l if vtype.daily_l is None else min(vtype.capacity_l, vtype.daily_l // trips)
+    )
+    visits = None if vtype.daily_stops is None else max(1, vtype.daily_stops // trips)
+    return trips, kg, litres, visits
 
 
 def dumps_for(problem: Problem, stream: WasteStream) -> list[Dump]:

@@ -34,7 +34,12 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One vehicle in one shift: when it may leave and must be back, what it carries, its costs."""
+    """One vehicle in one shift: when it may leave and must be back, what it carries, its costs.
+
+    ``capacity_kg`` and ``capacity_l`` hold per trip; with daily limits (DL) a slot makes at most
+    ``max_trips`` trips of at most ``trip_visits`` visits, their loads a share of the day's (see
+    :func:`routing.solve.jobs.trip_limits`). ``fixed_cost_fen``: the vehicle's cost of working.
+    """
 
     vehicle_id: str
     shift_id: str
@@ -47,6 +52,9 @@ class Slot:
     end_s: int
     cost_per_km_fen: int
     cost_per_hour_fen: int
+    fixed_cost_fen: int = 0
+    max_trips: int | None = None
+    trip_visits: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from routing.solve.assembly import (
     place_again,
     strictest_crew,
     timed_routes,
+    within_daily_limits,
 )
 from routing.solve.greedy import plan_greedy
 from routing.solve.insertion import insert_missing
@@ -238,7 +239,7 @@ def _assemble(
     keep_facilities_within_capacity(problem, records, crew)
     keep_stations_in_storage(problem, records, crew)
     laps("capacity and storage")
-    kept = crewed_routes(problem, records)
+    kept = within_daily_limits(problem, crewed_routes(problem, records))
     laps("crews")
     draft = draft_plan(problem, kept, seed)
     laps("hauls and reasons")

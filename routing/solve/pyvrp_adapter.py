@@ -111,10 +111,12 @@ def build_data(
         for k, d in enumerate(sub.dumps)
     ]
     prizes = _prizes(sub, distances, durations, profiles, n_depots, layout.first_job, params)
+    # A fourth load, one per visit, when some slot caps a trip's visits (daily limits, DL).
+    counted = [1] if any(s.trip_visits is not None for s in sub.slots) else []
     clients = [
         Client(
             location=layout.first_job + k,
-            pickup=[job.kg, job.litres, job.board_s],
+            pickup=[job.kg, job.litres, job.board_s, *counted],
             service_duration=job.service_s,
             tw_early=job.tw_start,
             tw_late=job.tw_end,
@@ -210,6 +212,9 @@ def _slot_groups(sub: StreamProblem) -> list[list[int]]:
             slot.cost_per_km_fen,
             slot.cost_per_hour_fen,
             slot.shift_id,
+            slot.fixed_cost_fen,
+            slot.max_trips,
+            slot.trip_visits,
         )
         groups.setdefault(key, []).append(k)
     return list(groups.values())
@@ -219,12 +224,19 @@ def _vehicle_type(
     sub: StreamProblem, members: list[int], layout: _Layout, profiles: list[str]
 ) -> VehicleType:
     """The vehicle type of the slots ``members`` (identical but for their vehicles): reloading
-    at every dump."""
+    at every dump, at most ``max_trips - 1`` times (the last trip's dump is on the way home),
+    its fixed cost in milli-fen."""
     slot = sub.slots[members[0]]
     n_depots = len(layout.depots)
+    counted = any(s.trip_visits is not None for s in sub.slots)
+    visits = [FORBIDDEN if slot.trip_visits is None else slot.trip_visits] if counted else []
+    unlimited = 2**64 - 1  # PyVRP's default: no limit on reloads
+    reloads = unlimited if slot.max_trips is None else slot.max_trips - 1
     return VehicleType(
         num_available=len(members),
-        capacity=[slot.capacity_kg, slot.capacity_l, sub.on_board_s or FORBIDDEN],
+        capacity=[slot.capacity_kg, slot.capacity_l, sub.on_board_s or FORBIDDEN, *visits],
+        fixed_cost=slot.fixed_cost_fen * 1000,
+        max_reloads=reloads,
         start_depot=layout.depots.index(slot.depot_id),
         end_depot=n_depots + layout.depots.index(slot.depot_id),
         tw_early=slot.start_s,

@@ -161,7 +161,9 @@ def search_task(
     clock does for a seed to give the same plan."""
     stop = Stop(task.stop.seconds_left(least=params.min_search_s), task.stop.iterations)
     sub = task.sub
-    if len(sub.jobs) > params.routing_max_jobs:
+    # The routing library's model knows no limit on trips (daily limits, DL): PyVRP's alone.
+    limited = any(s.max_trips is not None for s in sub.slots)
+    if len(sub.jobs) > params.routing_max_jobs or limited:
         return solve_stream(sub, stop=stop, seed=seed, params=params, tick=tick), False
     found = solve_stream(
         sub, stop=stop.share(1 - params.routing_share), seed=seed, params=params, tick=tick
