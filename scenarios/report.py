@@ -81,6 +81,37 @@ def _reasons(outcome: ScenarioOutcome) -> dict[str, int]:
     return dict(counts.most_common())
 
 
+def engine_of(plan: Mapping[str, Any]) -> str:
+    """Which engine made a plan: ``"optimiser"``, or ``"greedy"`` (the baseline planner, kept
+    when the optimiser's own plan did worse, or asked for)."""
+    stats = plan.get("stats") or {}
+    chosen = stats.get("chosen") or plan.get("meta", {}).get("solver", "")
+    return "greedy" if chosen == "greedy" else "optimiser" if chosen else ""
+
+
+def caveats(report: Mapping[str, Any]) -> list[str]:
+    """What makes the scenarios' figures unlike for like, said before any figure: plans made by
+    different engines, or on different travel."""
+    rows = [s for s in report["scenarios"] if not s.get("error")]
+    said: list[str] = []
+    engines = {s["name"]: s.get("engine", "") for s in rows}
+    if len(set(engines.values())) > 1:
+        by = "; ".join(f"{name}: {engine}" for name, engine in engines.items())
+        said.append(
+            "The plans were made by different engines (" + by + "): the greedy planner's plan is "
+            "kept when the optimiser's own plan leaves more visits out or breaks a rule, so part "
+            "of a difference may be the engine's, not the change's."
+        )
+    travel = {s["name"]: s.get("travel", "") for s in rows}
+    if len(set(travel.values())) > 1:
+        by = "; ".join(f"{name}: {method}" for name, method in travel.items())
+        said.append(
+            "The plans were timed on different travel (" + by + "): distances and times are not "
+            "like for like."
+        )
+    return said
+
+
 def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
     """The JSON form of the report (plans are written beside it, one file per scenario)."""
     reference = figures_of(outcomes[0]) if outcomes else {}
@@ -113,6 +144,8 @@ def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
                 "facility_inflow_kg_by_hour": outcome.kpis.get("facility_inflow_kg_by_hour", {}),
                 "unserved_reasons": _reasons(outcome),
                 "solver": outcome.plan.get("meta", {}).get("solver", ""),
+                "engine": engine_of(outcome.plan),
+                "travel": outcome.kpis.get("travel_method", ""),
                 "seconds": outcome.seconds,
                 "worker": outcome.worker,
             }
@@ -124,7 +157,7 @@ def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
         "factors": outcomes[0].kpis.get("factors", {}) if outcomes else {},
         "scenarios": scenarios,
         "attribution": svg.ATTRIBUTION,
-    }
+    } | {"caveats": caveats({"scenarios": scenarios})}
 
 
 def _table(report: Mapping[str, Any]) -> str:
@@ -221,6 +254,7 @@ th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; vertical-a
 th:first-child { text-align: left; }
 .grid { display: flex; flex-wrap: wrap; gap: 12px; }
 small { color: #666; }
+.caveat { background: #fff4e5; border-left: 4px solid #e69f00; padding: 6px 10px; }
 """
 
 
@@ -266,7 +300,8 @@ def comparison_html(
     described = "".join(
         f"<li><b>{escape(s['name'])}</b>: {escape(s['description'])} "
         f"<small>base: {escape(s['base'])}; changes: "
-        f"{escape('; '.join(s['changes']) or 'none')}; solver {escape(s['solver'])}, "
+        f"{escape('; '.join(s['changes']) or 'none')}; engine {escape(s.get('engine', ''))} "
+        f"({escape(s['solver'])}), travel {escape(s.get('travel', ''))}, "
         f"{s['seconds']} s</small></li>"
         for s in rows
     )
@@ -281,7 +316,10 @@ def comparison_html(
         "<h1>Scenario comparison</h1>"
         f"<p>Reference (before): <b>{escape(str(report['reference']))}</b>. "
         "Differences are against it.</p>"
-        f"<ul>{described}</ul>"
+        + "".join(
+            f"<p class='caveat'><b>Note:</b> {escape(c)}</p>" for c in report.get("caveats", [])
+        )
+        + f"<ul>{described}</ul>"
         f"<h2>Key figures</h2>{_table(report)}"
         f"<h2>Charts</h2><div class='grid'>{charts}</div>"
         f"<h2>Facility inflow per hour</h2><div class='grid'>{''.join(_inflow_charts(report))}</div>"

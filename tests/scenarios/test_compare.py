@@ -112,3 +112,27 @@ def test_duplicate_names_and_bad_files_exit_with_status_2(
     bad.write_text('[base]\nproblem = "riverside.json"\n[[changes]]\ntype = "demand"\n')
     assert main(["scenario", "check", str(bad)]) == 2
     assert "line 3: changes[0] (demand): growth_pct: give exactly one" in capsys.readouterr().err
+
+
+def test_each_plan_names_its_engine_and_travel(compared: tuple[Path, list[Path], int]) -> None:
+    out, _, _ = compared
+    report = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    for s in report["scenarios"]:
+        assert s["engine"] in ("optimiser", "greedy")
+        assert s["travel"] == "straight-line"
+    engines = {s["engine"] for s in report["scenarios"]}
+    assert bool(report["caveats"]) == (len(engines) > 1)
+
+
+def test_plans_of_different_engines_or_travel_are_said_to_differ_before_any_figure() -> None:
+    from scenarios.report import caveats
+
+    rows = [
+        {"name": "before", "engine": "optimiser", "travel": "road"},
+        {"name": "after", "engine": "greedy", "travel": "straight-line"},
+    ]
+    said = caveats({"scenarios": rows})
+    assert len(said) == 2
+    assert "different engines (before: optimiser; after: greedy)" in said[0]
+    assert "different travel (before: road; after: straight-line)" in said[1]
+    assert caveats({"scenarios": [rows[0], {**rows[0], "name": "again"}]}) == []
