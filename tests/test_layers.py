@@ -37,7 +37,7 @@ PARTS_WITHOUT_CYCLES = ("routing", "gis_data", "scenarios", "api", "huanwei")
 
 #: The only modules that may import each solver library.
 SOLVER_ADAPTERS: Mapping[str, frozenset[str]] = {
-    "pyvrp": frozenset({"routing.solve.pyvrp_adapter", "routing.kim.pyvrp_model"}),
+    "pyvrp": frozenset({"routing.solve.pyvrp_adapter"}),
     "ortools": frozenset(
         {
             "routing.solve.ortools_allocation",
@@ -154,9 +154,7 @@ def test_the_import_graph_is_read() -> None:
     edges = _within_project()
     assert len(edges) > 500
     assert any(i.importer == "routing.solve" and i.target == "routing.solve.greedy" for i in edges)
-    assert any(
-        i.importer == "routing.kim.solve" and i.target == "routing.kim.pyvrp_model" for i in edges
-    )
+    assert any(i.importer == "routing.kim.convert" and i.target == "routing.problem" for i in edges)
 
 
 def test_no_package_imports_a_higher_layer() -> None:

@@ -1,4 +1,6 @@
-"""The Kim, Kim & Sahoo (2006) waste-collection VRPTW benchmark: reader, solver, validator."""
+"""The Kim, Kim & Sahoo (2006) waste-collection VRPTW benchmark: reader, conversion to and from the
+product's problem and plan (:mod:`routing.kim.convert`; the product's optimiser plans it), and the
+benchmark's own judge."""
 
 from routing.kim.reader import KimFormatError, KimInstance, KimSite, SiteType, parse_kim, read_kim
 from routing.kim.solution import (

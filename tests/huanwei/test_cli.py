@@ -165,3 +165,31 @@ def test_bench_compares_with_plain_pyvrp(capsys: pytest.CaptureFixture[str]) -> 
     assert result["ratio"] == pytest.approx(
         result["huanwei"]["routing_cost_yuan"] / result["pyvrp"]["routing_cost_yuan"], rel=1e-3
     )
+
+
+def test_bench_kim_plans_with_the_optimiser_and_the_kim_judge_accepts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    instance = tmp_path / "harbour_stop.txt"
+    instance.write_text(
+        "100\t// capacity\n150\t// daily yards\n5\t// daily stops\n3600\t// lunch\n30\t// mph\n"
+        "Stop_ID X Y Early Late Service Load Type\n"
+        "10 0 0 0600 1800 0 9999 0\n"
+        "20 8801 13 0000 2400 900 9999 2\n"
+        "31 1001 1003 0000 2400 300 30 1\n"
+        "32 -2011 505 0000 2400 240 40 1\n"
+        "33 3007 -3001 0000 2400 180 35 1\n"
+        "34 3003 3011 0700 0930 300 0 1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "solution.json"
+    args = ["bench", "kim", str(instance), "--time-limit", "10", "--seed", "1"]
+    assert main([*args, "--iterations", "50", "--out", str(out)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["instance"] == "harbour_stop"
+    assert result["valid"] is True and result["kim_violations"] == {}
+    assert result["product_validator"] == {"valid": True, "violations": {}}
+    assert result["unserved"] == 0 and result["vehicles"] >= 1
+    assert result["iterations"] == 50 and result["seed"] == 1
+    routes = json.loads(out.read_text())["routes"]
+    assert sorted(r for route in routes for r in route["stops"][1:-1] if r >= 2) == [2, 3, 4, 5]
