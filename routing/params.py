@@ -66,6 +66,10 @@ class SolveParams:
     min_placing_s, after_placing_s, max_placing_pairs
         Least seconds worth placing left-out visits again in, seconds kept after it for
         judging, and most (visit left out × vehicle-shift) pairs placed again.
+    elimination_share, elimination_rounds
+        When vehicles have a fixed cost: the share of the time limit kept from the searches for
+        closing routes whose visits fit on the others (route elimination), and the rounds of
+        moves after it.
     place_tries, urgent_tries
         Dispatch: a visit's cheapest places (by added driving) timed in full per route, when a
         change places it and when an urgent pickup's slots are ranked.
@@ -103,6 +107,8 @@ class SolveParams:
     min_placing_s: float = 0.5
     after_placing_s: float = 1.0
     max_placing_pairs: int = 5_000
+    elimination_share: float = 0.25
+    elimination_rounds: int = 1
     place_tries: int = 4
     urgent_tries: int = 8
     break_tries: int = 8
@@ -150,7 +156,7 @@ class SolveParams:
 
 
 #: Fields that are shares of something, strictly between 0 and 1.
-_SHARES = frozenset({"allocation_share", "reserve_share", "routing_share"})
+_SHARES = frozenset({"allocation_share", "reserve_share", "routing_share", "elimination_share"})
 #: Fields that may be 0 (seconds or counts that can be switched off).
 _MAY_BE_ZERO = frozenset(
     {
@@ -164,6 +170,7 @@ _MAY_BE_ZERO = frozenset(
         "after_placing_s",
         "max_placing_pairs",
         "balance_split_tries",
+        "elimination_rounds",
     }
 )
 

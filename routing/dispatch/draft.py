@@ -172,9 +172,11 @@ class Timer:
         return route_legs(self.problem, route)[0]
 
     def cost_fen(self, vehicle_id: str, metres: int, work_s: int) -> float:
-        """Cost of driving ``metres`` and working ``work_s`` with the vehicle (kpi's factors)."""
+        """Cost of a route driving ``metres`` and working ``work_s`` with the vehicle (kpi's
+        factors), with the vehicle's fixed cost (each route bears it whole: closing a vehicle's
+        only route saves it)."""
         vtype = self.problem.vehicle_type_of(self.problem.vehicle_by_id[vehicle_id])
-        return vtype.cost_fen(metres, work_s)
+        return vtype.cost_fen(metres, work_s) + vtype.fixed_cost_fen
 
     def of_route(self, route: Route) -> Timed:
         """A route kept as it is, with its cost."""

@@ -27,6 +27,7 @@ def _fits(item: Timed, trip: tuple[int, ...], job: int) -> bool:
         sum(j.kg for j in jobs) <= slot.capacity_kg
         and sum(j.litres for j in jobs) <= slot.capacity_l
         and jobs[-1].max_size >= slot.size
+        and (slot.trip_visits is None or len(jobs) <= slot.trip_visits)
     )
 
 
@@ -47,7 +48,8 @@ def _priced(problem: Problem, item: Timed, job: int) -> list[tuple[int, Trips]]:
     ]
     dumps: list[tuple[str, int]] = []
     nearest = min(range(len(sub.dumps)), key=lambda d: matrix.time(point, sub.dumps[d].facility_id))
-    if _fits(item, (), job):
+    room = slot.max_trips is None or len(item.trips) < slot.max_trips  # daily limits (DL)
+    if room and _fits(item, (), job):
         dumps = [(sub.dumps[nearest].facility_id, sub.dumps[nearest].tipping_s)]
     positions = price_positions(
         matrix,

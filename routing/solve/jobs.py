@@ -9,8 +9,9 @@ ranges (FQ), and a point in a restricted zone gets the zone's hours (CT6).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
 from routing.fleet import Shift, VehicleType, Zone
@@ -21,6 +22,16 @@ from routing.solve.model import Dump, Job, Slot
 def break_margin(problem: Problem) -> int:
     """Seconds kept free for the longest crew break."""
     return max((c.break_s for c in problem.crews), default=0)
+
+
+def margin_before(problem: Problem, end_s: int) -> int:
+    """Seconds kept free for the crew's break before a window ending at ``end_s``: none when
+    every crew's break starts in a window (a lunch) that opens only after it (the break cannot
+    delay what comes before it), else :func:`break_margin`."""
+    windows = [c.break_window for c in problem.crews]
+    if windows and all(w is not None and end_s <= w.start_s for w in windows):
+        return 0
+    return break_margin(problem)
 
 
 def _shift_ranges(shifts: Sequence[Shift], visits: int, parity: int) -> list[TimeWindow]:
@@ -37,10 +48,14 @@ def _shift_ranges(shifts: Sequence[Shift], visits: int, parity: int) -> list[Tim
 
 
 def _window(
-    point: CollectionPoint, allowed: TimeWindow, zones: Sequence[Zone], margin: int, parity: int
+    point: CollectionPoint,
+    allowed: TimeWindow,
+    zones: Sequence[Zone],
+    margin: Callable[[int], int],
+    parity: int,
 ) -> TimeWindow | None:
     """The single start window of a visit, cut to the zones' hours, its end moved earlier by
-    ``margin``. Of the point's windows overlapping ``allowed``, a long one; where several are
+    ``margin(end)``. Of the point's windows overlapping ``allowed``, a long one; where several are
     nearly as long (old town: morning and evening), points take turns by ``parity``, so that
     the work spreads over both."""
     options: list[TimeWindow] = []
@@ -59,7 +74,7 @@ def _window(
         end = min(end, allowed.end_s - point.service_s)
         if start > end:
             continue
-        options.append(TimeWindow(start, max(start, end - margin)))
+        options.append(TimeWindow(start, max(start, end - margin(end))))
     if not options:
         return None
     longest = max(w.duration_s for w in options)
@@ -71,7 +86,7 @@ def jobs_by_stream(problem: Problem) -> dict[WasteStream, list[Job]]:
     """Every visit that has a start window, grouped by stream (the rest are left to be listed
     unserved with their reason)."""
     shifts = sorted(problem.shifts, key=lambda s: s.start_s)
-    margin = break_margin(problem)
+    margin = functools.partial(margin_before, problem)
     out: dict[WasteStream, list[Job]] = defaultdict(list)
     for index, point in enumerate(problem.points):
         zones = [z for z in problem.zones if z.contains(point.location.lon, point.location.lat)]
@@ -173,13 +188,12 @@ def trip_limits(vtype: VehicleType) -> tuple[int | None, int, int, int | None]:
 def dumps_for(problem: Problem, stream: WasteStream) -> list[Dump]:
     """The facilities that take ``stream``, each with its longest opening (closing moved earlier
     by the break margin)."""
-    margin = break_margin(problem)
     out: list[Dump] = []
     for facility in problem.facilities:
         if stream not in facility.accepts:
             continue
         window = facility_hours(facility)
-        close = max(window.start_s, window.end_s - margin)
+        close = max(window.start_s, window.end_s - margin_before(problem, window.end_s))
         out.append(Dump(facility.id, window.start_s, close, facility.tipping_s))
     return out
 

@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from routing.dispatch.eliminate import eliminate_routes
+from routing.dispatch.errors import DispatchError
 from routing.domain import WasteStream
 from routing.kpi import compute_kpis
 from routing.params import SolveParams
@@ -177,8 +179,13 @@ def optimise(
         run.params.reserve_share * stop.time_limit_s
         + run.params.reserve_cap_greedy_runs * greedy_s,
     )
+    if _vehicles_first(problem):  # time kept for closing routes (route elimination)
+        reserve += run.params.elimination_share * stop.time_limit_s
     subs, whole, searched = _searches(run, reserve, warm_start)
     plan, placed = _assemble(run, subs, whole, [found for found, _ in searched], reserve)
+    if _vehicles_first(problem):
+        plan = _fewer_vehicles(run, plan)
+        run.laps("route elimination")
     stats = _stats(run, subs, searched, placed)
     best, stats = _judge(problem, plan, baseline, baseline_cost, stats, progress)
     run.laps("judging")
@@ -255,6 +262,37 @@ def _assemble(
     )
     laps("placed again")
     return plan, before - len(plan.unserved)
+
+
+def _vehicles_first(problem: Problem) -> bool:
+    """Whether a vehicle costs something to work (then fewer vehicles are sought)."""
+    return any(t.fixed_cost_fen > 0 for t in problem.vehicle_types)
+
+
+def _fewer_vehicles(run: _Run, plan: Plan) -> Plan:
+    """``plan`` with routes closed where their visits fit on the others for less than their
+    vehicle's fixed cost (:func:`routing.dispatch.eliminate.eliminate_routes`), in the time left
+    before the judging; kept only if it serves as many visits and the validator passes it."""
+    problem, params = run.problem, run.params
+    time_limit_s = run.stop.time_limit_s
+    left_s = time_limit_s if run.deterministic else run.began + time_limit_s - time.perf_counter()
+    left_s -= params.after_placing_s
+    if left_s <= params.min_placing_s:
+        return plan
+    try:
+        result = eliminate_routes(
+            problem,
+            plan,
+            time_limit_s=left_s,
+            seed=run.seed,
+            rounds=params.elimination_rounds,
+            params=params,
+        ).plan
+    except DispatchError:  # the plan breaks a rule: the judging after this says which
+        return plan
+    if len(result.unserved) > len(plan.unserved) or not validate(problem, result).ok:
+        return plan
+    return Plan(plan.problem_name, result.routes, result.hauls, result.unserved, plan.meta)
 
 
 def _stats(

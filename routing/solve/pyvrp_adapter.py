@@ -1,7 +1,7 @@
 """The PyVRP adapter: one stream's routing as a multi-trip VRP with reload depots (HGS).
 
-The only module of the planner that imports :mod:`pyvrp` (the Kim benchmark has its own model,
-:mod:`routing.kim.pyvrp_model`). Locations: per depot a start and an end location,
+The only module that imports :mod:`pyvrp` (the Kim benchmark plans through the product's
+optimiser too, :mod:`routing.kim.convert`). Locations: per depot a start and an end location,
 then the dumps, then the jobs. HGS inserts reload depots only when a load forces it, so the way
 home from a job is made to be the way through the best dump: its leg to an end location is the
 drive to that dump, the tipping and the drive home, and the dump is put back into the trip when
@@ -259,7 +259,8 @@ def _prizes(
     params: SolveParams,
 ) -> NDArray[np.int64]:
     """Per job, a prize a few times (:attr:`SolveParams.prize_factor`) the cost of a truck serving
-    it alone (out, serve, home), at least :attr:`SolveParams.min_prize_milli_fen`.
+    it alone (out, serve, home, and its fixed cost), at least
+    :attr:`SolveParams.min_prize_milli_fen`.
 
     High enough that every job worth a detour is served, low enough that the penalties for
     breaking windows or capacity still weigh more: a prize far above all costs makes HGS keep
@@ -270,6 +271,9 @@ def _prizes(
         slots = [s for s in sub.slots if s.profile == profile]
         km = max(s.cost_per_km_fen for s in slots)
         hour = max(round(s.cost_per_hour_fen / 3.6) for s in slots)
+        # A vehicle's fixed cost is part of serving a job alone: every visit is worth more than
+        # a vehicle (vehicles first, visits before both).
+        fixed = 1000 * min(s.fixed_cost_fen for s in slots)
         dist, time = distances[p], durations[p]
         out_d = dist[:n_depots, first_job:].min(axis=0) + dist[
             first_job:, n_depots : 2 * n_depots
@@ -278,7 +282,7 @@ def _prizes(
             first_job:, n_depots : 2 * n_depots
         ].min(axis=1)
         service = np.array([j.service_s for j in sub.jobs])
-        cost = out_d * km + (out_t + service) * hour
+        cost = out_d * km + (out_t + service) * hour + fixed
         reachable = out_t < FORBIDDEN
         best = np.where(reachable, np.minimum(best, cost), best)
     prizes = np.where(np.isfinite(best), params.prize_factor * best, 0)
