@@ -177,6 +177,7 @@ const HW_STRINGS = {
   'rule.CT5': ['在车时长', 'on-board time'],
   'rule.CT6': ['限行区域', 'restricted zones'],
   'rule.CP': ['载重与容积', 'capacity'],
+  'rule.DL': ['每日限额', 'daily limits'],
   'rule.TW': ['时间窗', 'time windows'],
   'rule.FQ': ['收运频次', 'frequency'],
   'rule.ALL': ['全部收运', 'every visit'],
