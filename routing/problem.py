@@ -97,6 +97,16 @@ class Problem:
         """The travel matrix ``vehicle`` drives on."""
         return self.travel[self.vehicle_type_of(vehicle).profile]
 
+    def visit_amounts(self, visits: Iterable[tuple[str, int]]) -> tuple[int, int, int]:
+        """The kg and litres the ``visits`` (point id, visit number) collect, and their count."""
+        kg = litres = count = 0
+        for point_id, visit in visits:
+            point = self.point_by_id[point_id]
+            kg += point.visit_kg(visit)
+            litres += point.visit_litres(visit)
+            count += 1
+        return kg, litres, count
+
     def location_of(self, location_id: str) -> Location:
         """The location of a point, depot or facility by id (see :attr:`locations`)."""
         return self.locations[location_id]

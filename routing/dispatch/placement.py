@@ -17,6 +17,7 @@ from routing.dispatch.draft import Draft, FlexTrip, Timed
 from routing.dispatch.ledger import Ledger
 from routing.dispatch.requests import VisitKey
 from routing.domain import WasteStream
+from routing.engine.clock import within_day
 from routing.engine.insertion import TripShape, price_positions
 from routing.plan import VisitStop
 
@@ -104,23 +105,13 @@ class Placement:
         other visit its drafts hold (none to count for a type without limits)."""
         problem = self.day.problem
         vtype = problem.vehicle_type_of(problem.vehicle_by_id[vehicle_id])
-        limits = (vtype.daily_kg, vtype.daily_l, vtype.daily_stops)
-        if all(limit is None for limit in limits):
+        if (vtype.daily_kg, vtype.daily_l, vtype.daily_stops) == (None, None, None):
             return False
         keys = [key]
         for draft in self.day.drafts:
             if draft.vehicle_id == vehicle_id:
                 keys += [k for k in draft.visits() if k != key]
-        points = [(problem.point_by_id[p], v) for p, v in keys]
-        amounts = (
-            sum(point.visit_kg(v) for point, v in points),
-            sum(point.visit_litres(v) for point, v in points),
-            len(points),
-        )
-        return any(
-            limit is not None and amount > limit
-            for amount, limit in zip(amounts, limits, strict=True)
-        )
+        return not within_day(vtype, *problem.visit_amounts(keys))
 
     def _empty_signature(self, index: int) -> tuple[object, ...] | None:
         draft = self.day.drafts[index]

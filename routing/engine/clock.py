@@ -1,5 +1,6 @@
 """The rules of a route's clock, each written once: windows (TW), zones by size and hour (CT6),
-the crew's break (SH1), waste's time on board (CT5) and the body's capacity (CP).
+the crew's break (SH1), waste's time on board (CT5), the body's capacity (CP) and a vehicle's
+daily limits (DL).
 
 Every planner times its stops with these; the validator reads the same rules on its own
 (:mod:`routing.validation`). All times are seconds since midnight, all loads kg and litres.
@@ -103,6 +104,14 @@ def admit(
 def fits_capacity(vehicle_type: VehicleType, kg: int, litres: int) -> bool:
     """CP: whether ``kg`` and ``litres`` on board fit the body."""
     return kg <= vehicle_type.capacity_kg and litres <= vehicle_type.capacity_l
+
+
+def within_day(vehicle_type: VehicleType, kg: int, litres: int, visits: int) -> bool:
+    """DL: whether a vehicle's day of ``kg``, ``litres`` and ``visits`` keeps its type's daily
+    limits."""
+    limits = (vehicle_type.daily_kg, vehicle_type.daily_l, vehicle_type.daily_stops)
+    amounts = (kg, litres, visits)
+    return all(limit is None or n <= limit for n, limit in zip(amounts, limits, strict=True))
 
 
 def on_board_excess(first_start_s: int, tipping_start_s: int, limit_s: int) -> int:

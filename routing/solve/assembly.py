@@ -6,11 +6,14 @@ still left out placed again by the dispatchers' insertion.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from routing.dispatch.eliminate import eliminate_routes
 from routing.dispatch.errors import DispatchError
 from routing.dispatch.replan import reoptimise
+from routing.dispatch.result import DispatchResult
 from routing.domain import TimeWindow, WasteStream
+from routing.engine.clock import within_day
 from routing.fleet import Crew
 from routing.hauls import schedule_hauls
 from routing.params import SolveParams
@@ -102,13 +105,10 @@ def within_daily_limits(problem: Problem, routes: Sequence[Route]) -> list[Route
     kept: list[Route] = []
     for route in sorted(routes, key=lambda r: (r.start_s, r.vehicle_id)):
         vtype = problem.vehicle_type_of(problem.vehicle_by_id[route.vehicle_id])
-        visits = [v for trip in route.trips for v in trip.visits]
-        kg, litres, count = totals.get(route.vehicle_id, (0, 0, 0))
-        kg += sum(problem.point_by_id[v.point_id].visit_kg(v.visit) for v in visits)
-        litres += sum(problem.point_by_id[v.point_id].visit_litres(v.visit) for v in visits)
-        count += len(visits)
-        limits = ((kg, vtype.daily_kg), (litres, vtype.daily_l), (count, vtype.daily_stops))
-        if any(limit is not None and amount > limit for amount, limit in limits):
+        added = problem.visit_amounts((v.point_id, v.visit) for t in route.trips for v in t.visits)
+        before = totals.get(route.vehicle_id, (0, 0, 0))
+        kg, litres, count = (a + b for a, b in zip(before, added, strict=True))
+        if not within_day(vtype, kg, litres, count):
             continue
         totals[route.vehicle_id] = (kg, litres, count)
         kept.append(route)
@@ -163,10 +163,51 @@ def place_again(
     slots = len(problem.vehicles) * len(problem.shifts)
     if time_limit_s < params.min_placing_s or len(plan.unserved) * slots > params.max_placing_pairs:
         return plan  # its first look at every visit in every route is not bounded by the clock
-    try:
-        result = reoptimise(problem, plan, time_limit_s=time_limit_s, rounds=0, seed=seed).plan
-    except DispatchError:  # the plan breaks a rule: the judging after this says which
+    return _changed(
+        problem,
+        plan,
+        lambda: reoptimise(problem, plan, time_limit_s=time_limit_s, rounds=0, seed=seed),
+        keep=lambda result: len(result.unserved) < len(plan.unserved),
+    )
+
+
+def fewer_vehicles(
+    problem: Problem, plan: Plan, *, seed: int, time_limit_s: float, params: SolveParams
+) -> Plan:
+    """``plan`` with routes closed where their visits fit on the others for less than their
+    vehicle's fixed cost (:func:`routing.dispatch.eliminate.eliminate_routes`), within
+    ``time_limit_s``; kept only if it serves as many visits and the validator passes it."""
+    if time_limit_s <= params.min_placing_s:
         return plan
-    if len(result.unserved) >= len(plan.unserved) or not validate(problem, result).ok:
+    return _changed(
+        problem,
+        plan,
+        lambda: eliminate_routes(
+            problem,
+            plan,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            rounds=params.elimination_rounds,
+            params=params,
+        ),
+        keep=lambda result: len(result.unserved) <= len(plan.unserved),
+    )
+
+
+def _changed(
+    problem: Problem,
+    plan: Plan,
+    change: Callable[[], DispatchResult],
+    *,
+    keep: Callable[[Plan], bool],
+) -> Plan:
+    """``plan`` changed by a dispatch operation when ``keep`` says so and the validator passes
+    the change (its routes, hauls and unserved visits; ``plan``'s meta); ``plan`` itself when the
+    operation refuses it (it breaks a rule: the judging after this says which)."""
+    try:
+        result = change().plan
+    except DispatchError:
+        return plan
+    if not keep(result) or not validate(problem, result).ok:
         return plan
     return Plan(plan.problem_name, result.routes, result.hauls, result.unserved, plan.meta)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from routing.domain import CollectionPoint, Facility, TimeWindow, WasteStream
-from routing.engine.clock import BreakRule, fits_capacity
+from routing.engine.clock import BreakRule, fits_capacity, within_day
 from routing.engine.timer import Begin, Stop, Timing, break_on_the_way, time_stops
 from routing.fleet import Crew, Shift, Vehicle
 from routing.hauls import schedule_hauls
@@ -127,15 +127,22 @@ class _RouteBuilder:
             first = begins
         return timing, _Position(stops[0].location, departure, breaks, kg, litres, first)
 
+    def _may_unload(self, facility: Facility, stream: WasteStream, kg: int) -> bool:
+        """Whether ``facility`` takes ``stream`` and has room today for ``kg`` more, and is not a
+        station the hauls could no longer empty in time."""
+        return (
+            stream in facility.accepts
+            and self.day.facility_left[facility.id] >= kg
+            and facility.id not in self.day.full_stations
+        )
+
     def _close(
         self, at: _Position, stream: WasteStream, exclude: frozenset[str] = frozenset()
     ) -> tuple[Facility, tuple[int, int, int], _Position] | None:
         """Best facility to unload at (home soonest), its times and the position after it."""
         best: tuple[int, Facility, tuple[int, int, int], _Position] | None = None
         for facility in self.day.problem.facilities:
-            if stream not in facility.accepts or self.day.facility_left[facility.id] < at.kg:
-                continue
-            if facility.id in exclude or facility.id in self.day.full_stations:
+            if facility.id in exclude or not self._may_unload(facility, stream, at.kg):
                 continue
             timed = self._time(at, [self._unloading(facility)])
             if timed is None:
@@ -177,11 +184,7 @@ class _RouteBuilder:
         stop = self._stop(point.id, point.service_s, point.time_windows, kg=kg, litres=litres)
         after: _Position | None = None
         for facility in self.day.problem.facilities:
-            if point.stream not in facility.accepts:
-                continue
-            if self.day.facility_left[facility.id] < self.at.kg + kg:
-                continue
-            if facility.id in self.day.full_stations:
+            if not self._may_unload(facility, point.stream, self.at.kg + kg):
                 continue
             timed = self._time(self.at, [stop, self._unloading(facility)])
             if timed is not None:
@@ -233,19 +236,11 @@ class _RouteBuilder:
     def _within_day(self, kg: int, litres: int) -> bool:
         """DL: whether one more visit of ``kg`` and ``litres`` keeps the vehicle's day within
         its type's daily limits."""
-        used = self.day.used.get(self.vehicle.id, [0, 0, 0])
-        added = (used[0] + kg, used[1] + litres, used[2] + 1)
-        limits = (self.vtype.daily_kg, self.vtype.daily_l, self.vtype.daily_stops)
-        return all(
-            limit is None or amount <= limit for amount, limit in zip(added, limits, strict=True)
-        )
+        used = self.day.used.get(self.vehicle.id, (0, 0, 0))
+        return within_day(self.vtype, used[0] + kg, used[1] + litres, used[2] + 1)
 
     def _count(self, point_id: str, visit: int, sign: int) -> None:
-        point = self.day.problem.point_by_id[point_id]
-        used = self.day.used.setdefault(self.vehicle.id, [0, 0, 0])
-        used[0] += sign * point.visit_kg(visit)
-        used[1] += sign * point.visit_litres(visit)
-        used[2] += sign
+        self.day.count(self.vehicle.id, [(point_id, visit)], sign)
 
     def _give_back(self, visits: list[VisitStop]) -> None:
         """Undo a trip that cannot be unloaded anywhere; its visits stay pending."""

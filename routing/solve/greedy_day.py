@@ -5,6 +5,7 @@ day so far (daily limits, DL); and that state after the routes of a plan it buil
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from routing.hauls import Inflow, haul_inflows
@@ -24,9 +25,15 @@ class GreedyDay:
     visit_shift: dict[tuple[str, int], int] = field(default_factory=dict)
     inflows: list[Inflow] = field(default_factory=list)
     #: Per vehicle, the kg, litres and visits of its day so far (daily limits, DL).
-    used: dict[str, list[int]] = field(default_factory=dict)
+    used: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     full_stations: set[str] = field(default_factory=set)
     candidates: int = SolveParams().greedy_candidates  # nearest pending visits tried per step
+
+    def count(self, vehicle_id: str, visits: Iterable[tuple[str, int]], sign: int = 1) -> None:
+        """Add (``sign`` 1) or take back (-1) ``visits`` in the vehicle's day."""
+        kg, litres, n = self.problem.visit_amounts(visits)
+        used = self.used.get(vehicle_id, (0, 0, 0))
+        self.used[vehicle_id] = (used[0] + sign * kg, used[1] + sign * litres, used[2] + sign * n)
 
     def station_accepts(self, station_id: str, moment: int, kg: int) -> bool:
         """Whether hauls can still keep the station within storage with this inflow added."""
@@ -64,13 +71,8 @@ def day_after(problem: Problem, base: Plan | None) -> GreedyDay:
                 day.last_shift[point.id] = made[(point.id, done - 1)]
     stations = {f.id for f in problem.transfer_stations}
     for route in base.routes if base else ():
-        used = day.used.setdefault(route.vehicle_id, [0, 0, 0])
+        day.count(route.vehicle_id, [(s.point_id, s.visit) for t in route.trips for s in t.visits])
         for trip in route.trips:
-            for stop in trip.visits:
-                point = problem.point_by_id[stop.point_id]
-                used[0] += point.visit_kg(stop.visit)
-                used[1] += point.visit_litres(stop.visit)
-                used[2] += 1
             if trip.unload is not None:
                 day.facility_left[trip.unload.facility_id] -= trip.unload.kg
                 if trip.unload.facility_id in stations:

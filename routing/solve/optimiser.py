@@ -30,8 +30,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from routing.dispatch.eliminate import eliminate_routes
-from routing.dispatch.errors import DispatchError
 from routing.domain import WasteStream
 from routing.kpi import compute_kpis
 from routing.params import SolveParams
@@ -41,6 +39,7 @@ from routing.solve.allocation import allocate
 from routing.solve.assembly import (
     crewed_routes,
     draft_plan,
+    fewer_vehicles,
     place_again,
     strictest_crew,
     timed_routes,
@@ -270,29 +269,17 @@ def _vehicles_first(problem: Problem) -> bool:
 
 
 def _fewer_vehicles(run: _Run, plan: Plan) -> Plan:
-    """``plan`` with routes closed where their visits fit on the others for less than their
-    vehicle's fixed cost (:func:`routing.dispatch.eliminate.eliminate_routes`), in the time left
-    before the judging; kept only if it serves as many visits and the validator passes it."""
-    problem, params = run.problem, run.params
+    """``plan`` after route elimination (:func:`routing.solve.assembly.fewer_vehicles`) in the
+    time left before the judging."""
     time_limit_s = run.stop.time_limit_s
     left_s = time_limit_s if run.deterministic else run.began + time_limit_s - time.perf_counter()
-    left_s -= params.after_placing_s
-    if left_s <= params.min_placing_s:
-        return plan
-    try:
-        result = eliminate_routes(
-            problem,
-            plan,
-            time_limit_s=left_s,
-            seed=run.seed,
-            rounds=params.elimination_rounds,
-            params=params,
-        ).plan
-    except DispatchError:  # the plan breaks a rule: the judging after this says which
-        return plan
-    if len(result.unserved) > len(plan.unserved) or not validate(problem, result).ok:
-        return plan
-    return Plan(plan.problem_name, result.routes, result.hauls, result.unserved, plan.meta)
+    return fewer_vehicles(
+        run.problem,
+        plan,
+        seed=run.seed,
+        time_limit_s=left_s - run.params.after_placing_s,
+        params=run.params,
+    )
 
 
 def _stats(
