@@ -161,7 +161,6 @@ class Timer:
         self.problem = problem
         #: The tuning constants (``break_tries``, ``hold_tries``; the defaults when None).
         self.params = params or SolveParams()
-        self.zones_at = problem.zones_at
         self._frozen_cost: dict[int, Timed] = {}
         #: Why the last draft refused by :meth:`time` was refused: rule id and sentence.
         self.last_failure: tuple[str, str] = ("", "")
@@ -203,7 +202,7 @@ class Timer:
                         point.time_windows,
                         point.visit_kg(key[1]),
                         point.visit_litres(key[1]),
-                        zones=self.zones_at.get(point.id, ()),
+                        zones=problem.zones_at.get(point.id, ()),
                     )
                 )
             facility = problem.facility_by_id[trip.facility_id]
@@ -214,7 +213,7 @@ class Timer:
                     facility.tipping_s,
                     facility.opening,
                     unloads=True,
-                    zones=self.zones_at.get(facility.id, ()),
+                    zones=problem.zones_at.get(facility.id, ()),
                 )
             )
         return stops
