@@ -136,4 +136,53 @@ def keep_facilities_within_capacity(problem: Problem, timed: list[Timed], crew: 
             and taken.get(d.facility_id, 0) + kg
             <= problem.facility_by_id[d.facility_id].daily_capacity_kg
         }
-        _move_or_drop(problem, item, t, crew, room)
+        if room or not _trim(problem, timed, own, crew):
+            _move_or_drop(problem, item, t, crew, room)
+
+
+def _trim(problem: Problem, timed: list[Timed], facility: str, crew: Crew) -> bool:
+    """Take out of the trips unloading at ``facility`` the fewest visits whose loads bring its
+    day within its capacity (the heaviest ones: every visit left out counts the same), and time
+    their routes again; False, changing nothing, if a route cannot be timed without them.
+
+    Dropping the first trip that overflows, whole, would leave out all its visits and every
+    later trip's, where a few heavy ones suffice.
+    """
+    loads = [
+        (item.sub.jobs[k].kg, r, t, k)
+        for r, item in enumerate(timed)
+        if item.route is not None
+        for t, (jobs, dump) in enumerate(item.trips)
+        if item.sub.dumps[dump].facility_id == facility
+        for k in jobs
+    ]
+    excess = sum(kg for kg, *_ in loads) - problem.facility_by_id[facility].daily_capacity_kg
+    out: dict[int, set[tuple[int, int]]] = {}
+    for kg, r, t, k in sorted(loads, key=lambda x: (-x[0], x[1:])):
+        if excess <= 0:
+            break
+        out.setdefault(r, set()).add((t, k))
+        excess -= kg
+    if excess > 0:
+        return False
+    changed: dict[int, tuple[Trips, Route | None]] = {}
+    for r, leave in out.items():
+        item = timed[r]
+        kept = [
+            (tuple(k for k in jobs if (t, k) not in leave), dump)
+            for t, (jobs, dump) in enumerate(item.trips)
+        ]
+        trips = tuple((jobs, dump) for jobs, dump in kept if jobs)
+        route = (
+            time_route(
+                problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
+            )
+            if trips
+            else None
+        )
+        if trips and route is None:
+            return False
+        changed[r] = (trips, route)
+    for r, (trips, route) in changed.items():
+        timed[r].trips, timed[r].route = trips, route
+    return True

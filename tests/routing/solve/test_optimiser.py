@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 
-from routing.domain import TimeWindow
+from routing.domain import TimeWindow, WasteStream
 from routing.fleet import RuleParameters
 from routing.hauls import schedule_hauls
 from routing.plan import Plan, Unserved
@@ -183,3 +183,29 @@ def test_visits_left_out_are_placed_again_where_a_route_has_room() -> None:
     assert_valid(problem, placed)
     assert len(placed.unserved) < len(left_out)
     assert placed.meta == partial.meta
+
+
+def test_a_full_plant_leaves_out_the_fewest_visits() -> None:
+    # The kitchen plant takes 85 % of the day's kitchen waste and nothing else takes kitchen:
+    # the fewest visits that bring the day within its capacity are the heaviest ones, and the
+    # optimiser's own plan leaves out no more than those (dropping whole trips left out many).
+    problem = generate_district(BOX, seed=2, spec=DistrictSpec(scale=0.08))
+    plants = [f for f in problem.facilities if WasteStream.KITCHEN in f.accepts]
+    assert len(plants) == 1
+    loads = sorted(
+        (
+            p.visit_kg(v)
+            for p in problem.points
+            if p.stream is WasteStream.KITCHEN
+            for v in range(p.visits_per_day)
+        ),
+        reverse=True,
+    )
+    capacity = int(0.85 * sum(loads))
+    problem = _facility(problem, plants[0].id, daily_capacity_kg=capacity)
+    fewest = next(k for k in range(len(loads) + 1) if sum(loads) - sum(loads[:k]) <= capacity)
+    plan = quick(problem, time_limit_s=20.0)
+    assert_valid(problem, plan)
+    left_out = [u for u in plan.unserved if u.rule == "CT3"]
+    assert fewest >= 2
+    assert len(left_out) == fewest, [u.reason for u in plan.unserved]
