@@ -1,8 +1,10 @@
 """``huanwei demo-serve``: the demo's district and plan in the API's database, then the API.
 
 ``make demo`` runs ``huanwei demo`` (which writes ``problem.json`` and ``plan.json``) and then this
-command: it stores the district, publishes its plan for today, creates a dispatcher and a driver
-with fresh passwords (printed once) and serves the API on localhost. Running it again replaces
+command: it stores the district, publishes its plan for today and tomorrow (a browser ahead of the
+server's clock — Beijing is eight hours ahead of UTC — already asks for tomorrow's; the pages are
+never empty after midnight), creates a dispatcher and a driver with fresh passwords (printed once)
+and serves the API on localhost. Running it again replaces
 the demo district and its users; nothing is duplicated.
 """
 
@@ -27,11 +29,12 @@ PASSWORD_BYTES = 9  # 12 URL-safe characters
 
 @dataclass(frozen=True, slots=True)
 class DemoDistrict:
-    """What :func:`load_demo` stored: the district, its published plan and the demo logins."""
+    """What :func:`load_demo` stored: the district, its published plans (today's first) and the
+    demo logins."""
 
     district_id: int
-    plan_id: int
-    plan_date: dt.date
+    plan_ids: tuple[int, ...]
+    plan_dates: tuple[dt.date, ...]
     crew_id: str
     passwords: dict[str, str]
 
@@ -56,8 +59,9 @@ def run_demo_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     demo = load_demo(args.out, database_url=settings.database_url)
     print(
-        f"demo district {demo.district_id} stored with its plan {demo.plan_id}, "
-        f"published for {demo.plan_date.isoformat()}"
+        f"demo district {demo.district_id} stored with its plan, published for "
+        + " and ".join(d.isoformat() for d in demo.plan_dates)
+        + f" (plans {', '.join(map(str, demo.plan_ids))})"
     )
     print("logins (passwords are shown only now; run again for new ones):")
     for username, password in demo.passwords.items():
@@ -83,18 +87,20 @@ def load_demo(out: Path, *, database_url: str, plan_date: dt.date | None = None)
     out
         The folder with ``problem.json`` and ``plan.json``.
     plan_date
-        The day the plan is published for (default: today).
+        The first day the plan is published for (default: today); it is published for the next
+        day too.
     """
     problem, plan, crew_id = _read_demo(out)
-    day = plan_date or dt.date.today()
+    first = plan_date or dt.date.today()
+    days = (first, first + dt.timedelta(days=1))
     passwords = {name: secrets.token_urlsafe(PASSWORD_BYTES) for name in (DISPATCHER, DRIVER)}
-    district_id, plan_id = _store_demo(
-        database_url, problem, plan, day=day, crew_id=crew_id, passwords=passwords
+    district_id, plan_ids = _store_demo(
+        database_url, problem, plan, days=days, crew_id=crew_id, passwords=passwords
     )
     return DemoDistrict(
         district_id=district_id,
-        plan_id=plan_id,
-        plan_date=day,
+        plan_ids=plan_ids,
+        plan_dates=days,
         crew_id=crew_id,
         passwords=passwords,
     )
@@ -124,12 +130,12 @@ def _store_demo(
     problem: Problem,
     plan: Plan,
     *,
-    day: dt.date,
+    days: tuple[dt.date, ...],
     crew_id: str,
     passwords: dict[str, str],
-) -> tuple[int, int]:
-    """Store the district, publish ``plan`` for ``day`` and replace the demo users, in one
-    transaction; the district's id and the plan's."""
+) -> tuple[int, tuple[int, ...]]:
+    """Store the district, publish ``plan`` for each of ``days`` and replace the demo users, in
+    one transaction; the district's id and the plans'."""
     from api.db.engine import make_engine, session_factory
     from api.db.migrate import upgrade
     from api.repositories import districts as repo
@@ -142,14 +148,13 @@ def _store_demo(
     try:
         with session_factory(engine)() as session:
             district = repo.replace_district(session, problem, speeds_kmh={})
-            row = plan_store.add_ready_plan(
-                session,
-                district_id=district.id,
-                plan_date=day,
-                problem=problem,
-                plan=plan,
-            )
-            plan_store.publish(session, row)
+            rows = []
+            for day in days:
+                row = plan_store.add_ready_plan(
+                    session, district_id=district.id, plan_date=day, problem=problem, plan=plan
+                )
+                plan_store.publish(session, row)
+                rows.append(row)
             crew_row = repo.get_row(session, k.CREWS, district.id, crew_id)
             replace_user(
                 session, username=DISPATCHER, password=passwords[DISPATCHER], role="dispatcher"
@@ -162,6 +167,6 @@ def _store_demo(
                 crew_row_id=crew_row.id,
             )
             session.commit()
-            return district.id, row.id
+            return district.id, tuple(r.id for r in rows)
     finally:
         engine.dispose()
