@@ -67,6 +67,29 @@ def test_a_repeated_request_is_served_from_the_cache(api: Api, published: int) -
     assert cache(api).hits == hits + 1 and cache(api).misses == 1
 
 
+def test_a_phone_that_accepts_gzip_gets_the_assignment_compressed(api: Api, published: int) -> None:
+    plain = api.call(
+        "GET",
+        "/me/assignment",
+        role="driver",
+        params={"date": DAY},
+        headers={"Accept-Encoding": "identity"},
+    )
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    for _ in range(2):  # built by the route, then sent from the cache: both compressed
+        zipped = api.call(
+            "GET",
+            "/me/assignment",
+            role="driver",
+            params={"date": DAY},
+            headers={"Accept-Encoding": "gzip"},
+        )
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert zipped.json() == plain.json()  # httpx inflates it
+        assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+    assert cache(api).hits >= 1
+
+
 def test_a_stop_report_through_the_api_changes_the_answer(api: Api, published: int) -> None:
     stop = assignment(api).json()["routes"][0]["stops"][0]
     report = {"date": DAY, "point_id": stop["id"], "visit": stop["visit"], "status": "done"}
