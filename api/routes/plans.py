@@ -1,11 +1,12 @@
-"""Plan versions: list per day, read as JSON or GeoJSON, validation report, KPIs, publish."""
+"""Plan versions: list per day, read as JSON or GeoJSON, route sheets (Excel, PDF), validation
+report, KPIs, publish."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy.exc import IntegrityError
 
 from api.core.errors import ConflictError
@@ -16,6 +17,8 @@ from api.repositories import plans as plan_store
 from api.routes.common import GeoJSONResponse
 from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
+from gis_data.route_sheet_pdf import pdf_bytes
+from gis_data.route_sheets import workbook_bytes
 from routing.plan_file import plan_from_dict, plan_to_geojson
 from routing.problem_file import problem_from_dict
 
@@ -80,6 +83,37 @@ def get_plan_geojson(plan_id: PathId, session: SessionDep, user: StaffUser) -> d
     row = plan_store.get_plan(session, plan_id)
     problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
     return plan_to_geojson(problem, plan_from_dict(row.plan, source=f"plan {plan_id}"))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_FORMATS = {"xlsx": XLSX, "pdf": "application/pdf"}
+
+
+@router.get(
+    "/plans/{plan_id}/route-sheets.{extension}",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in SHEET_FORMATS.values()}}},
+)
+def get_route_sheets(
+    plan_id: PathId,
+    extension: Literal["xlsx", "pdf"],
+    session: SessionDep,
+    user: StaffUser,
+    lang: Literal["zh", "en"] = "zh",
+) -> Response:
+    """The plan's route sheets (路线单), one per vehicle and shift: stops in order with ETA, point
+    name, waste and kg, unloadings, breaks, a map per route in the PDF; an Excel workbook (a
+    summary and a sheet per route) or a PDF to print, in Chinese or English."""
+    row = plan_store.get_plan(session, plan_id)
+    problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
+    plan = plan_from_dict(row.plan, source=f"plan {plan_id}")
+    write = workbook_bytes if extension == "xlsx" else pdf_bytes
+    name = f"route-sheets-{row.plan_date.isoformat()}-v{row.version}-{lang}.{extension}"
+    return Response(
+        write(problem, plan, lang=lang),
+        media_type=SHEET_FORMATS[extension],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/plans/{plan_id}/validation")

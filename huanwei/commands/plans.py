@@ -33,6 +33,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("plan", type=Path)
     p.set_defaults(run=run_kpi)
 
+    p = sub.add_parser("sheets", help="write a plan's route sheets (路线单) as Excel or PDF")
+    p.add_argument("problem", type=Path)
+    p.add_argument("plan", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="file to write: .xlsx or .pdf")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(run=run_sheets)
+
     p = sub.add_parser("plan", help="plan a district-day and write the plan")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--problem", type=Path, help="problem file (JSON)")
@@ -93,6 +100,28 @@ def run_kpi(args: argparse.Namespace) -> int:
         print("huanwei: the plan names records the problem lacks; no figures", file=sys.stderr)
         return 1
     print(json.dumps(compute_kpis(problem, plan).to_dict(), ensure_ascii=False, indent=1))
+    return 0
+
+
+def run_sheets(args: argparse.Namespace) -> int:
+    from gis_data.route_sheet_pdf import pdf_bytes
+    from gis_data.route_sheets import route_sheets, workbook_bytes
+
+    suffix = args.out.suffix.lower()
+    if suffix not in {".xlsx", ".pdf"}:
+        print(f"huanwei: --out must end in .xlsx or .pdf, got {args.out}", file=sys.stderr)
+        return 2
+    problem = read_problem(args.problem)
+    plan = read_plan(args.plan)
+    report = validate(problem, plan)
+    if "REF" in report.rules_broken():
+        print_report(report)
+        print("huanwei: the plan names records the problem lacks; no sheets", file=sys.stderr)
+        return 1
+    write = workbook_bytes if suffix == ".xlsx" else pdf_bytes
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(write(problem, plan, lang=args.lang))
+    print(f"written: {len(route_sheets(problem, plan))} route sheets in {args.out}")
     return 0
 
 

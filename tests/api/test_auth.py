@@ -169,6 +169,8 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/districts/{d}/plans", STAFF, {}),
     ("GET", "/plans/{p}", STAFF, {}),
     ("GET", "/plans/{p}/geojson", STAFF, {}),
+    ("GET", "/plans/{p}/route-sheets.xlsx", STAFF, {}),
+    ("GET", "/plans/{p}/route-sheets.pdf", STAFF, {"params": {"lang": "en"}}),
     ("GET", "/plans/{p}/validation", STAFF, {}),
     ("GET", "/plans/{p}/kpis", STAFF, {}),
     ("POST", "/plans/{p}/publish", DISPATCH, {}),

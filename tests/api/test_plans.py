@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
 from api.db import models as m
 from routing.solve import solve
 from tests.api.conftest import DAY, Api, plan_day
@@ -23,6 +28,25 @@ def test_a_plan_job_runs_to_a_stored_valid_plan(api: Api, district: int) -> None
     geo = api.call("GET", f"/plans/{job['plan_id']}/geojson")
     assert geo.headers["content-type"].startswith("application/geo+json")
     assert {f["properties"]["kind"] for f in geo.json()["features"]} >= {"trip", "visit"}
+
+
+def test_route_sheets_of_a_plan_as_excel_and_pdf(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
+    first = next(r for r in routes if r["trips"])
+    book = api.call("GET", f"/plans/{plan_id}/route-sheets.xlsx", params={"lang": "en"})
+    assert book.status_code == 200
+    assert book.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in book.headers["content-disposition"]
+    sheets = load_workbook(io.BytesIO(book.content))
+    assert len(sheets.sheetnames) >= 1 + sum(1 for r in routes if r["trips"])
+    pdf = api.call("GET", f"/plans/{plan_id}/route-sheets.pdf")  # Chinese by default
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "路线单" in text and first["vehicle"] in text
+    wrong = api.call("GET", f"/plans/{plan_id}/route-sheets.pdf", params={"lang": "fr"})
+    assert wrong.status_code == 422 and "lang" in wrong.text
+    assert api.call("GET", f"/plans/{plan_id}/route-sheets.doc").status_code == 422
 
 
 def test_versions_per_date_and_one_published(api: Api, district: int) -> None:

@@ -56,6 +56,19 @@ def test_kpi_prints_figures(files: tuple[Path, Path], capsys: pytest.CaptureFixt
     assert figures["tonnes_by_stream"]["residual"] == 2.7
 
 
+def test_sheets_writes_route_sheets_as_excel_and_pdf(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("sheets.xlsx", "sheets.pdf"):
+        out = tmp_path / name
+        assert main(["sheets", str(files[0]), str(files[1]), "--out", str(out)]) == 0
+        assert out.stat().st_size > 1000
+        assert "route sheets in" in capsys.readouterr().out
+    assert (tmp_path / "sheets.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["sheets", str(files[0]), str(files[1]), "--out", str(tmp_path / "x.doc")]) == 2
+    assert "--out must end in .xlsx or .pdf" in capsys.readouterr().err
+
+
 def test_a_bad_problem_file_is_one_message_without_traceback(
     tmp_path: Path, files: tuple[Path, Path]
 ) -> None:

@@ -1,0 +1,81 @@
+"""Route sheets: the Excel workbook and the PDF hold every route's stops in the plan's order."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from gis_data.route_sheet_pdf import pdf_bytes
+from gis_data.route_sheets import LABELS, route_sheets, workbook_bytes
+from routing.plan import Plan
+from routing.problem import Problem
+from routing.solve import plan_greedy
+from tests.factories import riverside
+
+
+@pytest.fixture(scope="module")
+def day() -> tuple[Problem, Plan]:
+    problem = riverside()
+    plan = plan_greedy(problem, seed=1)
+    assert [r for r in plan.routes if r.trips]
+    return problem, plan
+
+
+def _visits(plan: Plan) -> list[list[str]]:
+    """Each route's points in order, routes as the sheets order them (shift start, vehicle)."""
+    routes = sorted(
+        (r for r in plan.routes if r.trips), key=lambda r: (r.start_s, r.shift_id, r.vehicle_id)
+    )
+    return [[v.point_id for t in r.trips for v in t.visits] for r in routes]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_workbook_has_a_sheet_per_route_with_its_stops_in_order(
+    day: tuple[Problem, Plan], lang: str
+) -> None:
+    problem, plan = day
+    book = load_workbook(io.BytesIO(workbook_bytes(problem, plan, lang=lang)))
+    words = LABELS[lang]
+    assert book.sheetnames[0] == words["summary"]
+    expected = _visits(plan)
+    pages = book.worksheets[1 : 1 + len(expected)]
+    assert len(pages) == len(expected)
+    for page, visits in zip(pages, expected, strict=True):
+        rows = list(page.iter_rows(min_row=4, values_only=True))
+        assert [r[4] for r in rows if r[3] == words["visit"]] == visits
+        assert rows[0][3] == words["depart"] and rows[-1][3] == words["return"]
+        assert [r[0] for r in rows if r[3] == words["visit"]] == list(range(1, len(visits) + 1))
+        assert any(r[3] == words["unload"] for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pdf_text_holds_every_routes_stops_in_order(
+    day: tuple[Problem, Plan], lang: str
+) -> None:
+    problem, plan = day
+    reader = PdfReader(io.BytesIO(pdf_bytes(problem, plan, lang=lang)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert LABELS[lang]["title"] in text
+    at = 0
+    for visits in _visits(plan):
+        for point_id in visits:
+            found = text.find(point_id, at)
+            assert found >= 0, (point_id, text[at : at + 300])
+            at = found + len(point_id)
+
+
+def test_a_sheets_lines_are_in_time_order(
+    day: tuple[Problem, Plan],
+) -> None:
+    problem, plan = day
+    for sheet in route_sheets(problem, plan):
+        times = [line.eta_s for line in sheet.lines]
+        assert times == sorted(times)
+
+
+def test_an_unknown_language_is_refused(day: tuple[Problem, Plan]) -> None:
+    with pytest.raises(ValueError, match="lang"):
+        workbook_bytes(*day, lang="fr")
