@@ -27,8 +27,11 @@ from routing.solve import Progress
 
 log = logging.getLogger(__name__)
 
-#: Seconds between heartbeats of a running job (and between checks for a cancel request).
+#: Seconds between heartbeats of a running job.
 HEARTBEAT_S = 1.0
+#: Seconds between looks for a cancel request (a read of one column): a cancel takes effect
+#: within about this, well inside a second.
+CANCEL_POLL_S = 0.25
 #: Least seconds between two progress writes.
 PROGRESS_EVERY_S = 0.5
 
@@ -105,10 +108,21 @@ class Heartbeat:
         if cancel:
             self.cancelled.set()
 
+    def look(self) -> None:
+        """Look for a cancel request now, without renewing the heartbeat."""
+        with self.sessions() as session:
+            if store.cancel_requested(session, self.job_id, kind=self.kind):
+                self.cancelled.set()
+
     def _run(self) -> None:
-        while not self._stop.wait(HEARTBEAT_S):
+        last = time.monotonic()
+        while not self._stop.wait(CANCEL_POLL_S):
             try:
-                self.beat()
+                if time.monotonic() - last >= HEARTBEAT_S:
+                    last = time.monotonic()
+                    self.beat()
+                else:
+                    self.look()
             except Exception:  # a lost connection must not kill the work; the reaper decides
                 log.exception("heartbeat of %s %s failed", self.kind, self.job_id)
 

@@ -188,8 +188,13 @@ def beat(
         update(table).where(table.id == job_id, table.worker == worker).values(**values)
     )
     session.commit()
-    cancel = session.scalar(select(table.cancel_requested).where(table.id == job_id))
-    return bool(cancel)
+    return cancel_requested(session, job_id, kind=kind)
+
+
+def cancel_requested(session: Session, job_id: int, *, kind: JobKind = PLANS) -> bool:
+    """Whether the job's cancel was requested (committed)."""
+    table = kind.table
+    return bool(session.scalar(select(table.cancel_requested).where(table.id == job_id)))
 
 
 def finish(

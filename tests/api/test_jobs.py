@@ -416,7 +416,7 @@ def test_cancelling_a_running_solve_ends_it_within_two_seconds(committed: Engine
             done = client.wait(job["id"], timeout_s=30)
             took = time.monotonic() - asked
         assert done["status"] == "cancelled" and done["plan_id"] is None
-        assert took < 2.5, took
+        assert took < 1.0, took  # the cancel is looked for every quarter second
         assert solvers and not any(alive(pid) for pid in solvers)
 
 
