@@ -13,7 +13,8 @@ from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from api.db import models as m
-from api.schemas.plans import Assignment, RouteAssignment, StopPublic
+from api.schemas.plans import Assignment, NavPublic, RouteAssignment, StopPublic
+from gis_data.navigation import nav_links
 from routing.plan import Route, Trip, Unload, VisitStop
 from routing.plan_file import plan_from_dict
 from routing.units import format_clock
@@ -36,12 +37,6 @@ def _places(problem: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for record in problem.get(key, []):
             places[record["id"]] = record
     return places
-
-
-def _links(lon: float, lat: float) -> tuple[str, str]:
-    geo = f"geo:{lat:.6f},{lon:.6f}"
-    osm = f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=18/{lat:.6f}/{lon:.6f}"
-    return geo, osm
 
 
 def build_assignment(
@@ -155,7 +150,7 @@ def _stop(
         place_id, visit, kg, report = stop.facility_id, None, stop.kg, None
     place = places.get(place_id, {"lon": 0.0, "lat": 0.0, "name": ""})
     lon, lat = float(place["lon"]), float(place["lat"])
-    geo, osm = _links(lon, lat)
+    links = nav_links(lon, lat, str(place.get("name", "")) or place_id)
     return StopPublic(
         seq=seq,
         kind="visit" if visit is not None else "unload",
@@ -170,8 +165,11 @@ def _stop(
         kg=kg,
         lon=lon,
         lat=lat,
-        geo_uri=geo,
-        osm_url=osm,
+        geo_uri=links.geo,
+        osm_url=links.osm,
+        nav=NavPublic(
+            in_china=links.in_china, amap=links.amap, baidu=links.baidu, tencent=links.tencent
+        ),
         status=report.status if report else "planned",  # type: ignore[arg-type]
         reason=report.reason if report else "",
     )

@@ -93,6 +93,16 @@ class PlanDocument(PlanVersion):
     plan: dict[str, Any]
 
 
+class NavPublic(BaseModel):
+    """Navigation links of a stop for the apps used in China, each with the position in the
+    app's datum (Amap and Tencent GCJ-02, Baidu BD-09); ``in_china``: offer them first."""
+
+    in_china: bool
+    amap: str
+    baidu: str
+    tencent: str
+
+
 class StopPublic(BaseModel):
     """A stop of a driver's route, in order."""
 
@@ -111,6 +121,7 @@ class StopPublic(BaseModel):
     lat: float
     geo_uri: str
     osm_url: str
+    nav: NavPublic
     status: Literal["planned", "done", "skipped"]
     reason: str
 

@@ -113,8 +113,28 @@
     ].filter(Boolean).join(' · ');
     document.getElementById('next-actions').hidden = !own;
     const links = HW.clear(document.getElementById('nav-links'));
-    links.append(el('a', { href: stop.geo_uri }, t('driver.navigate')), ' · ',
-      el('a', { href: stop.osm_url, target: '_blank', rel: 'noopener' }, t('driver.osm')));
+    for (const [key, href] of navLinks(stop)) {
+      const outside = href.startsWith('http');
+      links.append(el('a', outside ? { href, class: `nav-${key}`, target: '_blank', rel: 'noopener' } : { href, class: `nav-${key}` }, t(`driver.nav.${key}`)));
+    }
+  }
+
+  /** Where to hand the stop to a navigation app: in China Amap, Baidu and Tencent maps, each
+   * link carrying the position in its app's datum (GCJ-02, BD-09; the server converts), then
+   * the phone's own geo: handler; elsewhere geo: and OpenStreetMap. */
+  function navLinks(stop) {
+    if (stop.nav && stop.nav.in_china) {
+      return [['amap', stop.nav.amap], ['baidu', stop.nav.baidu], ['tencent', stop.nav.tencent], ['geo', stop.geo_uri]];
+    }
+    return [['geo', stop.geo_uri], ['osm', stop.osm_url]];
+  }
+
+  /** Pan and zoom the map to the next stop. */
+  function centreOnNext() {
+    const stops = assignment ? flatStops() : [];
+    const next = assignment ? nextIndex(stops) : -1;
+    map.invalidateSize({ pan: false });  // the page may have changed the map's width (a scrollbar, a turned phone)
+    if (next >= 0) map.setView([stops[next].stop.lat, stops[next].stop.lon], Math.max(map.getZoom(), 17));
   }
 
   /** What is on board after a visit, or what is unloaded. */
@@ -188,6 +208,7 @@
     renderList(stops, next);
     renderMap(stops, next);
     for (const id of ['gpx', 'ics']) document.getElementById(id).hidden = !(own && assignment);
+    document.getElementById('centre-next').hidden = next < 0;
   }
 
   async function report(stop, status, reason) {
@@ -241,6 +262,7 @@
     const reason = [t(`reason.${code}`), note].filter(Boolean).join(': ');
     if (stop) report(stop, 'skipped', reason);
   });
+  document.getElementById('centre-next').addEventListener('click', centreOnNext);
   document.getElementById('gpx').addEventListener('click', () => download('gpx'));
   document.getElementById('ics').addEventListener('click', () => download('ics'));
   dateInput.addEventListener('change', () => {

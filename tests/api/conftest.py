@@ -189,12 +189,15 @@ def api(sessions: sessionmaker[Session]) -> Iterator[Api]:
         yield Api(client=client, app=app, sessions=sessions, users=users)
 
 
+#: Where the tests' districts lie: central Helsinki, and Qingdao (where GCJ-02 applies).
+HELSINKI = BoxSampler(24.90, 60.15, 24.98, 60.19)
+QINGDAO = BoxSampler(120.33, 36.06, 120.39, 36.09)
+
+
 @cache
-def district_document(seed: int = 1) -> dict[str, Any]:
+def district_document(seed: int = 1, box: BoxSampler = HELSINKI) -> dict[str, Any]:
     """A tiny generated district (scale 0.05, about 80 points) as a problem file."""
-    problem = generate_district(
-        BoxSampler(24.90, 60.15, 24.98, 60.19), seed=seed, spec=DistrictSpec(scale=0.05)
-    )
+    problem = generate_district(box, seed=seed, spec=DistrictSpec(scale=0.05))
     speeds = {"cart": 15.0}
     travel = {
         name: {"method": "straight-line", "speed_kmh": speeds.get(name, 25.0)}

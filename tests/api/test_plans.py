@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from api.db import models as m
+from gis_data.coords import gcj02_to_bd09, wgs84_to_gcj02
 from routing.solve import solve
-from tests.api.conftest import DAY, Api, plan_day
+from tests.api.conftest import DAY, QINGDAO, Api, district_document, plan_day
 
 
 def test_a_plan_job_runs_to_a_stored_valid_plan(api: Api, district: int) -> None:
@@ -102,8 +103,32 @@ def test_a_driver_sees_only_its_crews_published_routes(api: Api, district: int) 
     assert [s["id"] for s in stops if s["kind"] == "visit"] == [v["point"] for v in visits]
     assert any(s["kind"] == "unload" for s in stops)
     assert stops[0]["geo_uri"].startswith("geo:") and "openstreetmap.org" in stops[0]["osm_url"]
+    nav = stops[0]["nav"]
+    assert nav["amap"].startswith("https://uri.amap.com/navigation?to=")
+    assert "coord_type=bd09ll" in nav["baidu"] and "tocoord=" in nav["tencent"]
     assert [s["eta_s"] for s in stops] == sorted(s["eta_s"] for s in stops)
     assert assignment["geojson"]["type"] == "FeatureCollection"
+
+
+def test_a_driver_in_china_gets_links_in_each_apps_datum(api: Api) -> None:
+    document = district_document(box=QINGDAO)
+    response = api.call("POST", "/districts/import", json={"problem": document})
+    assert response.status_code == 201, response.text
+    district = int(response.json()["id"])
+    plan = api.call("GET", f"/plans/{plan_day(api, district)}").json()["plan"]
+    api.bind_driver(district, next(r["crew"] for r in plan["routes"] if r["trips"]))
+    body = api.call("GET", "/me/assignment", role="driver", params={"date": DAY}).json()
+    stops = [s for r in body["routes"] for s in r["stops"]]
+    assert stops
+    for stop in stops:
+        nav = stop["nav"]
+        assert nav["in_china"]
+        g_lon, g_lat = wgs84_to_gcj02(stop["lon"], stop["lat"])
+        b_lon, b_lat = gcj02_to_bd09(g_lon, g_lat)
+        assert f"to={g_lon:.6f},{g_lat:.6f}," in nav["amap"]
+        assert f"tocoord={g_lat:.6f},{g_lon:.6f}" in nav["tencent"]
+        assert f"latlng:{b_lat:.6f},{b_lon:.6f}" in nav["baidu"]
+        assert stop["geo_uri"].startswith(f"geo:{stop['lat']:.6f},{stop['lon']:.6f}")
 
 
 def test_drivers_see_nothing_before_publication(api: Api, district: int) -> None:

@@ -130,3 +130,46 @@ def test_staff_see_a_crews_page_read_only(
     assert not browser.find("#next-actions").is_displayed()
     assert browser.all("#stops button") == []
     assert browser.console_errors() == []
+
+
+CENTRE_OFFSET = """
+const map = document.getElementById('map').getBoundingClientRect();
+const next = document.querySelector('path.hw-next').getBoundingClientRect();
+return Math.hypot(map.left + map.width / 2 - (next.left + next.width / 2),
+                  map.top + map.height / 2 - (next.top + next.height / 2));
+"""
+
+
+def test_the_next_stop_goes_to_a_map_app_with_thumb_sized_targets(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    browser.size(*PHONE)
+    try:
+        browser.sign_in("driver-b")
+        browser.wait(lambda d: d.current_url.endswith("/web/driver"))
+        browser.state()
+        stops = stops_of(assignment(server, "driver-b"))
+        upcoming = next(s for s in stops if s["kind"] == "visit" and s["status"] == "planned")
+        assert upcoming["id"] in browser.find("#next-name").text
+        # The page offers the links the server made for the stop (each in its app's datum):
+        # Amap, Baidu, Tencent and geo: in China; geo: and OpenStreetMap elsewhere (Helsinki).
+        nav = upcoming["nav"]
+        expected = (
+            [nav["amap"], nav["baidu"], nav["tencent"], upcoming["geo_uri"]]
+            if nav["in_china"]
+            else [upcoming["geo_uri"], upcoming["osm_url"]]
+        )
+        links = browser.all("#nav-links a")
+        assert [a.get_attribute("href") for a in links] == expected
+        targets = links + browser.all("#done, #skip, #centre-next, #stops .small-button")
+        assert len(targets) >= 5
+        for target in targets:
+            assert target.size["height"] >= 44, (target.get_attribute("outerHTML"), target.size)
+
+        browser.driver.execute_script("document.getElementById('map').scrollIntoView()")
+        browser.find("#centre-next").click()
+        browser.wait(lambda d: d.execute_script(CENTRE_OFFSET) < 3)
+        browser.screenshot("driver-centred")
+        assert browser.console_errors() == []
+    finally:
+        browser.size(1400, 1000)
