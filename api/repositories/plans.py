@@ -252,6 +252,23 @@ def record_report(
     return row
 
 
+def withdraw_report(session: Session, *, plan_id: int, point: str, visit: int) -> bool:
+    """Take back a crew's report on a visit of plan version ``plan_id`` (undo; flushed, not
+    committed); whether there was one."""
+    row = session.scalar(
+        select(m.StopStatusRow).where(
+            m.StopStatusRow.plan_id == plan_id,
+            m.StopStatusRow.point_code == point,
+            m.StopStatusRow.visit == visit,
+        )
+    )
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
 def copy_report(row: m.StopStatusRow, plan_id: int) -> m.StopStatusRow:
     """A crew's report ``row`` as a report on plan version ``plan_id``."""
     return m.StopStatusRow(

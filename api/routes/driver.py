@@ -270,7 +270,8 @@ def report_stop(
     user: DriverUser,
     claims: TokenClaimsDep,
 ) -> StopStatusPublic:
-    """Mark one of the crew's visits done, or skipped with a reason; a later report replaces it."""
+    """Mark one of the crew's visits done, or skipped with a reason; a later report replaces it,
+    and ``planned`` withdraws it (a tap by mistake is undone the same day)."""
     if body.status == "skipped" and not body.reason.strip():
         raise FieldError("reason", "a skipped stop needs a reason").at("body")
     if body.at is not None and not within_day(body.at, body.date):
@@ -284,6 +285,17 @@ def report_stop(
             loc=("body", "point_id"),
         )
     plan = entry.plan_id
+    if body.status == "planned":
+        plan_store.withdraw_report(session, plan_id=plan, point=body.point_id, visit=body.visit)
+        session.commit()
+        return StopStatusPublic(
+            plan_id=plan,
+            point_id=body.point_id,
+            visit=body.visit,
+            status="planned",
+            reason="",
+            at=body.at or m.utcnow(),
+        )
     row = plan_store.record_report(
         session,
         plan_id=plan,

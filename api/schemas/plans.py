@@ -154,14 +154,17 @@ class Assignment(BaseModel):
 
 
 class StopReport(BaseModel):
-    """A crew's report on one visit: done, or skipped with a reason."""
+    """A crew's report on one visit: done, or skipped with a reason; ``planned`` withdraws an
+    earlier report of the day (undo)."""
 
     model_config = ConfigDict(extra="forbid")
 
     date: dt.date
     point_id: Code
     visit: Annotated[int, Field(ge=0, le=2)] = 0
-    status: Literal["done", "skipped"]
+    status: Literal["done", "skipped", "planned"] = Field(
+        description="planned: withdraw an earlier report (undo)"
+    )
     reason: Annotated[Line, Field(max_length=500)] = ""
     at: dt.datetime | None = Field(
         default=None, description="default: now; within the plan's day (any time zone)"
@@ -169,11 +172,11 @@ class StopReport(BaseModel):
 
 
 class StopStatusPublic(BaseModel):
-    """A stored stop report."""
+    """A stored stop report (``planned``: none is stored any more)."""
 
     plan_id: int
     point_id: str
     visit: int
-    status: Literal["done", "skipped"]
+    status: Literal["done", "skipped", "planned"]
     reason: str
     at: dt.datetime

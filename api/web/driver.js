@@ -164,6 +164,10 @@
       if (own && stop.kind === 'visit' && stop.status === 'planned' && i !== next) {
         item.append(el('button', { type: 'button', class: 'small-button', onclick: () => report(stop, 'done', '') }, t('driver.done')));
       }
+      // A report by mistake is taken back the same day: the visit is planned again.
+      if (own && stop.kind === 'visit' && stop.status !== 'planned') {
+        item.append(el('button', { type: 'button', class: 'small-button undo-button', onclick: () => report(stop, 'planned', '') }, t('driver.undo')));
+      }
       list.append(item);
     });
   }

@@ -84,6 +84,7 @@ const HW_STRINGS = {
   'driver.nav.geo': ['其他地图应用', 'Navigate (map app)'],
   'driver.nav.osm': ['在 OpenStreetMap 上查看', 'Show on OpenStreetMap'],
   'driver.centre': ['定位到下一站', 'Centre on next stop'],
+  'driver.undo': ['撤销', 'Undo'],
   'driver.unloadat': ['在 {facility} 卸车', 'Unload at {facility}'],
   'driver.onboard': ['车上 {kg} kg', '{kg} kg on board'],
   'driver.unloadkg': ['卸 {kg} kg', 'unload {kg} kg'],

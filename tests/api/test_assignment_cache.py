@@ -100,6 +100,11 @@ def test_a_stop_report_through_the_api_changes_the_answer(api: Api, published: i
     assert api.call("POST", "/me/stops", role="driver", json=skipped).status_code == 201
     first = assignment(api).json()["routes"][0]["stops"][0]
     assert (first["status"], first["reason"]) == ("skipped", "blocked street")
+    undo = report | {"status": "planned"}
+    taken_back = api.call("POST", "/me/stops", role="driver", json=undo)
+    assert taken_back.status_code == 201 and taken_back.json()["status"] == "planned"
+    first = assignment(api).json()["routes"][0]["stops"][0]
+    assert (first["status"], first["reason"]) == ("planned", "")
 
 
 def test_a_stop_report_written_elsewhere_changes_the_answer(api: Api, published: int) -> None:

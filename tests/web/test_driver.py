@@ -71,6 +71,15 @@ def test_driver_sees_own_stops_and_marks_the_next_one_done(
         assert len(browser.all("#stops li.status-done")) == 1
         assert len(browser.all("#stops li.status-skipped")) == 1
 
+        # A tap by mistake is undone the same day: the first visit is planned, and next, again.
+        undo = f'#stops li[data-point="{visits[0]["id"]}"] .undo-button'
+        assert browser.find(undo).size["height"] >= 44
+        browser.find(undo).click()
+        browser.wait(lambda d: visits[0]["id"] in browser.find("#next-name").text)
+        undone = {(s["id"], s["visit"]): s for s in stops_of(assignment(server, "driver-a"))}
+        assert undone[(visits[0]["id"], visits[0]["visit"])]["status"] == "planned"
+        assert len(browser.all("#stops li.status-done")) == 0
+
         browser.find("#lang-switch").click()
         try:
             assert browser.find(".next-label").text.upper() == "NEXT STOP"
