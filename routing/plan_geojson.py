@@ -1,20 +1,38 @@
 """A GeoJSON export of a plan for maps: one LineString per trip and one Point per stop with its ETA.
 
-Coordinates are WGS84 ``[lon, lat]``; times are clock texts of the plan's day.
+Coordinates are WGS84 ``[lon, lat]``; times are clock texts of the plan's day. Given a road
+network's :class:`~routing.network.paths.LegPaths`, every leg is drawn along the streets it
+drives; without one, straight from stop to stop (each trip's ``legs`` property says which).
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from typing import Any
 
+import shapely
+
+from routing.domain import SizeClass
 from routing.plan import Plan, Route, Trip, Unload, VisitStop
 from routing.problem import Problem
 from routing.units import format_clock
 
+#: Draws a leg: the vehicle's size class, the places it leaves and reaches (lon, lat) → the
+#: polyline from the one to the other (both included).
+LegDrawer = Callable[
+    [SizeClass, tuple[float, float], tuple[float, float]], list[tuple[float, float]]
+]
+#: Drawn lines are thinned to this many degrees (about a metre) for the wire.
+SIMPLIFY_DEG = 1e-5
 
-def plan_to_geojson(problem: Problem, plan: Plan) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of the plan: one LineString per trip (straight legs between
-    stops, depot to depot) and one Point per stop with its ETA, for maps.
+
+def plan_to_geojson(
+    problem: Problem, plan: Plan, *, legs: LegDrawer | None = None
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the plan: one LineString per trip (depot to depot: along
+    the roads with ``legs``, straight between stops without) and one Point per stop with its
+    ETA, for maps.
 
     Stops whose record is unknown to the problem are left out (the validator reports them).
     """
@@ -24,7 +42,39 @@ def plan_to_geojson(problem: Problem, plan: Plan) -> dict[str, Any]:
         depot = vehicle.depot_id if vehicle else None
         for number, trip in enumerate(route.trips, start=1):
             features += _trip_features(problem, route, number, trip, depot)
+    if legs is not None:
+        features = [_along_roads(f, legs, _sizes(problem, plan)) for f in features]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _sizes(problem: Problem, plan: Plan) -> dict[str, SizeClass]:
+    """Each route's vehicle's size class, by vehicle id."""
+    out = {}
+    for route in plan.routes:
+        vehicle = problem.vehicle_by_id.get(route.vehicle_id)
+        vtype = problem.vehicle_type_by_id.get(vehicle.type_id) if vehicle else None
+        out[route.vehicle_id] = vtype.size_class if vtype else SizeClass.HEAVY
+    return out
+
+
+def _along_roads(
+    feature: dict[str, Any], legs: LegDrawer, sizes: dict[str, SizeClass]
+) -> dict[str, Any]:
+    """A trip's straight line redrawn leg by leg along the roads (other features unchanged)."""
+    if feature["properties"].get("kind") != "trip":
+        return feature
+    places = [tuple(c) for c in feature["geometry"]["coordinates"]]
+    size = sizes[feature["properties"]["vehicle"]]
+    line: list[tuple[float, float]] = [places[0]]
+    for a, b in itertools.pairwise(places):
+        line.extend(legs(size, a, b)[1:])
+    thin = shapely.simplify(shapely.LineString(line), SIMPLIFY_DEG, preserve_topology=False)
+    coordinates = [[round(x, 6), round(y, 6)] for x, y in thin.coords]
+    return {
+        **feature,
+        "geometry": {"type": "LineString", "coordinates": coordinates},
+        "properties": {**feature["properties"], "legs": "road"},
+    }
 
 
 def _coords(problem: Problem, location_id: str) -> list[float] | None:
@@ -65,6 +115,7 @@ def _trip_features(
                 "geometry": {"type": "LineString", "coordinates": line},
                 "properties": {
                     "kind": "trip",
+                    "legs": "straight",
                     "vehicle": route.vehicle_id,
                     "shift": route.shift_id,
                     "crew": route.crew_id,

@@ -4,9 +4,11 @@ report, KPIs, publish."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from api.core.errors import ConflictError
@@ -15,6 +17,7 @@ from api.deps import DispatcherUser, PagingDep, SessionDep, StaffUser
 from api.repositories import districts as repo
 from api.repositories import plans as plan_store
 from api.routes.common import GeoJSONResponse
+from api.routes.web import covering_layer, road_layers
 from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
 from gis_data.route_sheet_pdf import pdf_bytes
@@ -77,12 +80,45 @@ def get_plan(plan_id: PathId, session: SessionDep, user: StaffUser) -> PlanDocum
     return PlanDocument(**version_public(row).model_dump(), plan=row.plan)
 
 
+#: Plan versions whose GeoJSON (with road paths) is kept; a version never changes.
+GEOJSON_CACHE = 16
+_GEOJSON_LOCK = threading.Lock()
+
+
 @router.get("/plans/{plan_id}/geojson", response_class=GeoJSONResponse)
-def get_plan_geojson(plan_id: PathId, session: SessionDep, user: StaffUser) -> dict[str, Any]:
-    """The plan as GeoJSON: a LineString per trip and a Point per stop with its ETA."""
+def get_plan_geojson(
+    plan_id: PathId, request: Request, session: SessionDep, user: StaffUser
+) -> dict[str, Any]:
+    """The plan as GeoJSON: a LineString per trip and a Point per stop with its ETA.
+
+    Each trip is drawn along the streets it drives where a configured OSM extract covers the
+    district (its ``legs`` property ``road``), straight from stop to stop elsewhere
+    (``straight``); ``travel`` names how the plan's times were computed.
+    """
     row = plan_store.get_plan(session, plan_id)
+    cache: OrderedDict[int, dict[str, Any]] = request.app.state.__dict__.setdefault(
+        "plan_geojson", OrderedDict()
+    )
+    with _GEOJSON_LOCK:
+        if plan_id in cache:
+            cache.move_to_end(plan_id)
+            return cache[plan_id]
     problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
-    return plan_to_geojson(problem, plan_from_dict(row.plan, source=f"plan {plan_id}"))
+    places = [(p.location.lon, p.location.lat) for p in problem.points]
+    lons, lats = [p[0] for p in places], [p[1] for p in places]
+    box = (min(lons), min(lats), max(lons), max(lats)) if places else None
+    layer = covering_layer(road_layers(request).layers(), box) if box else None
+    body = plan_to_geojson(
+        problem,
+        plan_from_dict(row.plan, source=f"plan {plan_id}"),
+        legs=layer.paths.path if layer else None,
+    )
+    body["travel"] = sorted({matrix.method for matrix in problem.travel.values()})
+    with _GEOJSON_LOCK:
+        cache[plan_id] = body
+        while len(cache) > GEOJSON_CACHE:
+            cache.popitem(last=False)
+    return body
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

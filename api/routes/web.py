@@ -45,6 +45,7 @@ from api.routes.common import GeoJSONResponse, geojson_responses
 from api.schemas.fields import PathId
 from api.schemas.plans import Assignment
 from routing.network import RoadNetwork, load_network
+from routing.network.paths import LegPaths
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ class RoadLayer:
     lines: NDArray[np.object_]
     highway: tuple[str, ...]
     tree: shapely.STRtree
+    paths: LegPaths
 
 
 def read_road_layer(source: Path) -> RoadLayer:
@@ -191,6 +193,7 @@ def road_layer(source: Path, network: RoadNetwork) -> RoadLayer:
         lines=lines,
         highway=network.geom_highway,
         tree=shapely.STRtree(lines),
+        paths=LegPaths(network),
     )
 
 
@@ -245,6 +248,12 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return -1.0 if width < 0 or height < 0 else width * height + 1e-12
 
 
+def covering_layer(layers: list[RoadLayer], box: tuple[float, ...]) -> RoadLayer | None:
+    """The layer that covers most of ``box`` (west, south, east, north), if any does."""
+    best = max(layers, key=lambda layer: _overlap(layer.bounds, box), default=None)
+    return None if best is None or _overlap(best.bounds, box) < 0 else best
+
+
 def roads_geojson(layers: list[RoadLayer], box: tuple[float, ...] | None) -> dict[str, Any]:
     """The roads of the layer covering most of ``box``, within it and a margin, as GeoJSON."""
     result: dict[str, Any] = {
@@ -258,8 +267,8 @@ def roads_geojson(layers: list[RoadLayer], box: tuple[float, ...] | None) -> dic
         return result
     margin = ROAD_MARGIN * max(box[2] - box[0], box[3] - box[1], 0.002)
     area = (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
-    best = max(layers, key=lambda layer: _overlap(layer.bounds, area), default=None)
-    if best is None or _overlap(best.bounds, area) < 0:
+    best = covering_layer(layers, area)
+    if best is None:
         return result
     found = best.tree.query(shapely.box(*area))
     order = sorted(found, key=lambda i: HIGHWAY_RANK.get(best.highway[i], len(HIGHWAY_RANK)))

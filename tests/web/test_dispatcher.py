@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import shapely
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support import expected_conditions as ec
 
@@ -47,6 +49,25 @@ def test_dispatcher_generates_a_plan_sees_its_routes_and_publishes_it(
     assert trips
     assert browser.count_when_stable("path.hw-route") == len(trips)
     assert len(browser.all("path.hw-stop")) == len(visits)
+    # Trips are drawn along the streets they drive: more vertices than places, on the roads.
+    assert {f["properties"]["legs"] for f in trips} == {"road"}
+    network = shapely.MultiLineString([f["geometry"]["coordinates"] for f in roads["features"]])
+    vertices = [p for f in trips for p in f["geometry"]["coordinates"]]
+    on_road = sum(shapely.Point(p).distance(network) * 111_000 < 2.0 for p in vertices)
+    assert on_road >= 0.9 * len(vertices), (on_road, len(vertices))
+    places = {
+        (f["properties"]["vehicle"], f["properties"]["shift"], f["properties"]["trip"]): 0
+        for f in trips
+    }
+    for f in geojson["features"]:
+        p = f["properties"]
+        if p["kind"] in {"visit", "unload"}:
+            places[(p["vehicle"], p["shift"], p["trip"])] += 1
+    most_places = max(places.values()) + 2  # and the depot at both ends
+    drawn = [
+        len(re.findall(r"[ML]", e.get_attribute("d") or "")) for e in browser.all("path.hw-route")
+    ]
+    assert max(drawn) > most_places, (drawn, most_places)
     plan = server.call("GET", f"/plans/{plan_id}").json()
     routes = plan["plan"]["routes"]
     assert len(browser.all(".tl-route")) == len(routes)
