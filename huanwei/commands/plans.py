@@ -40,6 +40,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(run=run_sheets)
 
+    p = sub.add_parser(
+        "savings", help="a plan against the district's current routes (Excel or CSV): the report"
+    )
+    p.add_argument("problem", type=Path)
+    p.add_argument("current", type=Path, help="current routes: vehicle, shift, order, point")
+    p.add_argument("--plan", type=Path, help="the proposed plan (default: plan it now)")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds, when planning")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True, help="folder for savings.json and .html")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(run=run_savings)
+
     p = sub.add_parser("plan", help="plan a district-day and write the plan")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--problem", type=Path, help="problem file (JSON)")
@@ -122,6 +134,41 @@ def run_sheets(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(write(problem, plan, lang=args.lang))
     print(f"written: {len(route_sheets(problem, plan))} route sheets in {args.out}")
+    return 0
+
+
+def run_savings(args: argparse.Namespace) -> int:
+    from gis_data.current_routes import read_current_routes
+    from routing.current import time_current_routes
+    from scenarios.savings import FIGURES, savings_html, savings_report
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problem = read_problem(args.problem)
+    for note in dict.fromkeys(str(w.message) for w in caught):
+        print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
+    current = time_current_routes(problem, read_current_routes(args.current))
+    if args.plan is not None:
+        proposed = read_plan(args.plan)
+    else:
+        with ProgressBar(args.time_limit) as bar:
+            proposed = solve(
+                problem, time_limit_s=args.time_limit, seed=args.seed, progress=bar.update
+            )
+    report = savings_report(problem, current, proposed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_plan(current, args.out / "current-plan.json")
+    write_plan(proposed, args.out / "proposed-plan.json")
+    (args.out / "savings.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (args.out / "savings.html").write_text(savings_html(report, lang=args.lang), encoding="utf-8")
+    for key, _zh, en, unit, decimals in FIGURES:
+        now, then = report["current"][key], report["proposed"][key]
+        pct = report["change"][key]["pct"]
+        change = "" if pct is None else f" ({pct:+.1f} %)"
+        print(f"{en:>32}: {now:>12,.{decimals}f} -> {then:>12,.{decimals}f} {unit}{change}")
+    print(
+        f"written: savings.json, savings.html, current-plan.json, proposed-plan.json in {args.out}/"
+    )
     return 0
 
 

@@ -206,3 +206,27 @@ def test_bench_kim_plans_with_the_optimiser_and_the_kim_judge_accepts(
     assert result["iterations"] == 50 and result["seed"] == 1
     routes = json.loads(out.read_text())["routes"]
     assert sorted(r for route in routes for r in route["stops"][1:-1] if r >= 2) == [2, 3, 4, 5]
+
+
+def test_savings_compares_a_plan_with_current_routes_from_a_sheet(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from routing.plan_file import read_plan
+
+    plan = read_plan(files[1])
+    sheet = tmp_path / "current.csv"
+    lines = ["车辆,班次,顺序,收运点"]
+    for route in plan.routes:  # the plan's own routes, the first two merged onto one vehicle
+        stops = [v.point_id for t in route.trips for v in t.visits]
+        lines += [f"{route.vehicle_id},{route.shift_id},{k},{p}" for k, p in enumerate(stops, 1)]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "savings"
+    args = ["savings", str(files[0]), str(sheet), "--plan", str(files[1]), "--out", str(out)]
+    assert main([*args, "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "distance driven" in printed and "rule breaches" in printed
+    report = json.loads((out / "savings.json").read_text())
+    assert report["proposed"]["breaches"] == 0
+    assert report["current"]["visits_unserved"] == 0
+    html = (out / "savings.html").read_text()
+    assert "Savings report" in html and 'data-figure="km"' in html
