@@ -12,6 +12,7 @@ Factors used (stated with every report):
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -75,16 +76,17 @@ class PlanKpis:
 def route_legs(problem: Problem, route: Route) -> tuple[int, int]:
     """Metres and seconds of driving of ``route``, leg by leg from its depot and back."""
     vehicle = problem.vehicle_by_id[route.vehicle_id]
-    matrix = problem.matrix_for(vehicle)
-    here = vehicle.depot_id
+    matrices = (problem.matrix_for(vehicle), *problem.travel.values())
+    places = [vehicle.depot_id]
+    places += [s.point_id if isinstance(s, VisitStop) else s.facility_id for s in route.stops()]
+    places.append(vehicle.depot_id)
     metres = seconds = 0
-    for stop in route.stops():
-        there = stop.point_id if isinstance(stop, VisitStop) else stop.facility_id
+    for here, there in itertools.pairwise(places):
+        # The vehicle's own matrix; a leg it lacks (a plan that sends a vehicle where it cannot
+        # go, such as a department's current routes: the validator says so) on another's.
+        matrix = next((m for m in matrices if here in m and there in m), matrices[0])
         metres += matrix.distance(here, there)
         seconds += matrix.time(here, there)
-        here = there
-    metres += matrix.distance(here, vehicle.depot_id)
-    seconds += matrix.time(here, vehicle.depot_id)
     return metres, seconds
 
 

@@ -4,11 +4,14 @@ report, KPIs, publish."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse
 from sqlalchemy.exc import IntegrityError
 
 from api.core.errors import ConflictError
@@ -20,10 +23,14 @@ from api.routes.common import GeoJSONResponse
 from api.routes.web import covering_layer, road_layers
 from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
+from gis_data.current_routes import read_current_routes
 from gis_data.route_sheet_pdf import pdf_bytes
 from gis_data.route_sheets import workbook_bytes
+from routing.current import time_current_routes
+from routing.errors import Defect, ProblemError
 from routing.plan_file import plan_from_dict, plan_to_geojson
 from routing.problem_file import problem_from_dict
+from scenarios.savings import savings_html, savings_report
 
 router = APIRouter(tags=["plans"])
 
@@ -150,6 +157,61 @@ def get_route_sheets(
         media_type=SHEET_FORMATS[extension],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+#: Largest current-routes sheet taken (bytes).
+MAX_ROUTES_BYTES = 20 * 1024 * 1024
+ROUTE_SHEET_SUFFIXES = (".xlsx", ".csv")
+
+
+@router.post(
+    "/plans/{plan_id}/savings",
+    responses={200: {"content": {"text/html": {}}}},
+)
+def savings(
+    plan_id: PathId,
+    file: UploadFile,
+    session: SessionDep,
+    user: StaffUser,
+    format: Literal["json", "html"] = "json",
+    lang: Literal["zh", "en"] = "zh",
+) -> Any:
+    """The plan against the district's current routes: upload today's routes (.xlsx or .csv: one
+    row per stop with vehicle, shift, point and optionally order and crew; Chinese or English
+    headers). They are timed as crews drive them on the plan's own travel, judged by the
+    validator (their rule breaches are part of the report) and compared figure by figure:
+    vehicles per shift, km, hours, overtime, trips, CO2, cost, breaches, visits not made.
+    Nothing is stored. ``format=html``: the report as a page."""
+    row = plan_store.get_plan(session, plan_id)
+    name = Path(file.filename or "routes").name
+    if not name.lower().endswith(ROUTE_SHEET_SUFFIXES):
+        raise ProblemError(
+            [Defect("file", "filename", f"must end in {', '.join(ROUTE_SHEET_SUFFIXES)}")],
+            source="upload",
+        )
+    data = file.file.read(MAX_ROUTES_BYTES + 1)
+    if len(data) > MAX_ROUTES_BYTES:
+        raise ProblemError([Defect("file", "size", "is above 20 MiB")], source="upload")
+    problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            routes = read_current_routes(path)
+            current = time_current_routes(problem, routes)
+        except ProblemError as error:
+            raise ProblemError(
+                [
+                    Defect(d.record.replace(str(path), name), d.field, d.message)
+                    for d in error.defects
+                ],
+                source=name,
+            ) from None
+    report = savings_report(problem, current, plan_from_dict(row.plan, source=f"plan {plan_id}"))
+    report["plan_id"] = plan_id
+    if format == "html":
+        return HTMLResponse(savings_html(report, lang=lang))
+    return report
 
 
 @router.get("/plans/{plan_id}/validation")

@@ -88,7 +88,9 @@ const HW = (() => {
     const headers = { Accept: 'application/json, application/geo+json' };
     if (token()) headers.Authorization = `Bearer ${token()}`;
     let body;
-    if (opts.form) {
+    if (opts.formData) {
+      body = opts.formData; // multipart: the browser sets the content type and boundary
+    } else if (opts.form) {
       body = new URLSearchParams(opts.form);
     } else if (opts.json !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -86,7 +86,7 @@
   async function loadPlan(id) {
     state.focus = null;
     if (id === null) {
-      Object.assign(state, { doc: null, geojson: null, kpis: null, validation: null });
+      Object.assign(state, { doc: null, geojson: null, kpis: null, validation: null, savings: null });
     } else {
       const [doc, geojson, kpis, validation] = await Promise.all([
         HW.api(`/plans/${id}`), HW.api(`/plans/${id}/geojson`),
@@ -300,8 +300,62 @@
     renderKpis();
     renderValidation();
     renderTimeline();
+    renderSavings();
     HWDispatch.update();
   }
+
+  // ---------------------------------------------------------------- savings against today
+
+  /** Figures of the savings report: key and digits (labels are in the string table). */
+  const SAVINGS = [
+    ['vehicles_used', 0], ['max_vehicles_per_shift', 0], ['routes', 0], ['trips', 0],
+    ['km', 1], ['working_h', 1], ['overtime_h', 1], ['co2_kg', 0], ['cost_yuan', 0],
+    ['breaches', 0], ['visits_unserved', 0],
+  ];
+
+  function renderSavings() {
+    document.getElementById('savings-panel').hidden = !state.doc;
+    const box = HW.clear(document.getElementById('savings'));
+    const report = state.savings;
+    if (!report || !state.doc || report.plan_id !== state.doc.id) return;
+    const rows = SAVINGS.map(([key, digits]) => {
+      const change = report.change[key];
+      const cls = change.change < 0 ? 'better' : (change.change > 0 ? 'worse' : '');
+      const pct = change.pct === null ? '' : ` (${change.pct > 0 ? '+' : ''}${HW.num(change.pct, 1)} %)`;
+      return el('tr', { 'data-figure': key },
+        el('th', {}, t(`savings.${key}`)),
+        el('td', {}, HW.num(report.current[key], digits)),
+        el('td', {}, HW.num(report.proposed[key], digits)),
+        el('td', { class: cls }, `${HW.num(change.change, digits)}${pct}`));
+    });
+    const rules = (figures) => Object.entries(figures.by_rule).sort()
+      .map(([rule, n]) => `${rule} × ${n}`).join(', ') || t('savings.none');
+    box.append(
+      el('table', { class: 'savings-table', id: 'savings-table' },
+        el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, t('savings.current')),
+          el('th', {}, t('savings.proposed')), el('th', {}, t('savings.change')))),
+        el('tbody', {}, ...rows)),
+      el('p', { class: 'small', id: 'savings-current-rules' }, `${t('savings.current.rules')}: ${rules(report.current)}`),
+      el('p', { class: 'small muted' }, `${t('kpi.travel')}: ${report.current.travel}`));
+  }
+
+  document.getElementById('savings-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const message = document.getElementById('savings-message');
+    message.hidden = true;
+    const file = document.getElementById('savings-file').files[0];
+    if (!file || !state.doc) return;
+    const formData = new FormData();
+    formData.append('file', file);
+    try {
+      state.savings = await HW.api(`/plans/${state.doc.id}/savings`, { method: 'POST', formData });
+    } catch (failure) {
+      state.savings = null;
+      message.textContent = failure.message;
+      message.hidden = false;
+    }
+    renderSavings();
+  });
 
   function showPlanMessage(text) {
     const box = document.getElementById('plan-message');

@@ -166,6 +166,27 @@ const HW_STRINGS = {
   'kpi.vehicles_per_shift': ['每班出车', 'vehicles per shift'],
   'kpi.travel': ['行程计算', 'travel'],
 
+  // savings against the current routes
+  'savings.title': ['与现行路线对比', 'Savings against current routes'],
+  'savings.help': ['上传现行路线表（.xlsx 或 .csv：车辆、班次、顺序、收运点，可含班组），按同一路网计时、按同一套规则检查，与本计划逐项对比。', 'Upload today’s routes (.xlsx or .csv: vehicle, shift, order, point, optionally crew): they are timed on the same roads, checked by the same rules and compared with this plan figure by figure.'],
+  'savings.compare': ['对比', 'Compare'],
+  'savings.current': ['现行路线', 'current routes'],
+  'savings.proposed': ['本计划', 'this plan'],
+  'savings.change': ['变化', 'change'],
+  'savings.none': ['无', 'none'],
+  'savings.current.rules': ['现行路线违反的规则', 'rules the current routes break'],
+  'savings.vehicles_used': ['出车数', 'vehicles used'],
+  'savings.max_vehicles_per_shift': ['最忙班次车辆数', 'vehicles in the busiest shift'],
+  'savings.routes': ['路线数', 'routes'],
+  'savings.trips': ['趟数', 'trips'],
+  'savings.km': ['里程 km', 'km'],
+  'savings.working_h': ['工作小时', 'truck-hours'],
+  'savings.overtime_h': ['超班小时', 'hours past shift end'],
+  'savings.co2_kg': ['二氧化碳 kg', 'CO₂ kg'],
+  'savings.cost_yuan': ['成本 元', 'cost (CNY)'],
+  'savings.breaches': ['违反规则次数', 'rule breaches'],
+  'savings.visits_unserved': ['未收运', 'visits not made'],
+
   // validation
   'validation.title': ['规则检查', 'Validation'],
   'validation.ok': ['✓ 符合全部规则', '✓ every rule kept'],

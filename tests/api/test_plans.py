@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -48,6 +49,42 @@ def test_route_sheets_of_a_plan_as_excel_and_pdf(api: Api, district: int) -> Non
     wrong = api.call("GET", f"/plans/{plan_id}/route-sheets.pdf", params={"lang": "fr"})
     assert wrong.status_code == 422 and "lang" in wrong.text
     assert api.call("GET", f"/plans/{plan_id}/route-sheets.doc").status_code == 422
+
+
+def _current_routes_csv(routes: list[dict[str, Any]]) -> bytes:
+    """The plan's own routes as a current-routes sheet, all of the first shift on one vehicle."""
+    first = next(r for r in routes if r["trips"])
+    lines = ["车辆,班次,顺序,收运点"]
+    for route in routes:
+        vehicle = first["vehicle"] if route["shift"] == first["shift"] else route["vehicle"]
+        for trip in route["trips"]:
+            for visit in trip["visits"]:
+                lines.append(f"{vehicle},{route['shift']},,{visit['point']}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_savings_against_current_routes_that_break_rules(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
+    sheet = {"file": ("现行路线.csv", _current_routes_csv(routes), "text/csv")}
+    response = api.call("POST", f"/plans/{plan_id}/savings", files=sheet)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["plan_id"] == plan_id and report["proposed"]["breaches"] == 0
+    assert report["current"]["breaches"] > 0 and report["current"]["by_rule"]
+    assert report["current"]["visits_unserved"] == 0
+    page = api.call(
+        "POST", f"/plans/{plan_id}/savings", files=sheet, params={"format": "html", "lang": "en"}
+    )
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Savings report" in page.text and "rule breaches" in page.text
+
+    bad = {"file": ("routes.csv", "车辆,班次,收运点\nbox-01,S1,nowhere\n".encode(), "text/csv")}
+    refused = api.call("POST", f"/plans/{plan_id}/savings", files=bad)
+    assert refused.status_code == 422
+    assert "no point 'nowhere'" in refused.text and "routes.csv rows" in refused.text
+    wrong = {"file": ("routes.txt", b"x", "text/plain")}
+    assert api.call("POST", f"/plans/{plan_id}/savings", files=wrong).status_code == 422
 
 
 def test_versions_per_date_and_one_published(api: Api, district: int) -> None:

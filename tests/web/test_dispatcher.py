@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import shapely
 from selenium.webdriver.common.action_chains import ActionChains
@@ -13,7 +14,7 @@ from tests.web.conftest import Browser, Server
 
 
 def test_dispatcher_generates_a_plan_sees_its_routes_and_publishes_it(
-    browser: Browser, server: Server
+    browser: Browser, server: Server, tmp_path: Path
 ) -> None:
     tomorrow = (server.today + dt.timedelta(days=1)).isoformat()
     district = server.district_id
@@ -97,6 +98,27 @@ def test_dispatcher_generates_a_plan_sees_its_routes_and_publishes_it(
     browser.wait(lambda d: len(browser.all("path.hw-route")) == len(first["trips"]))
     browser.find("#show-all").click()
     browser.wait(lambda d: len(browser.all("path.hw-route")) == len(trips))
+
+    # Today's routes in, savings out: a sheet that puts the first shift's work on one vehicle
+    # breaks rules, and the page shows the figures side by side with those breaches.
+    sheet = tmp_path / "现行路线.csv"
+    lines = ["车辆,班次,顺序,收运点"]
+    for route in routes:
+        vehicle = first["vehicle"] if route["shift"] == first["shift"] else route["vehicle"]
+        for trip in route["trips"]:
+            lines += [f"{vehicle},{route['shift']},,{v['point']}" for v in trip["visits"]]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    browser.find("#savings-file").send_keys(str(sheet))
+    browser.find("#savings-form button[type=submit]").click()
+    browser.visible("#savings-table")
+    upload = {"file": (sheet.name, sheet.read_bytes(), "text/csv")}
+    expected = server.call("POST", f"/plans/{plan_id}/savings", files=upload).json()
+    shown = browser.find('#savings-table tr[data-figure="breaches"] td').text
+    assert int(shown.replace(",", "")) == expected["current"]["breaches"] > 0
+    km = browser.find('#savings-table tr[data-figure="km"] td:nth-of-type(2)').text
+    assert abs(float(km.replace(",", "")) - expected["proposed"]["km"]) <= 0.05 + 1e-9
+    assert "×" in browser.find("#savings-current-rules").text
+    browser.screenshot("dispatcher-savings")
 
     # Publish: the page and the API agree.
     browser.find("#publish").click()
