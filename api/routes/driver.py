@@ -16,6 +16,7 @@ by the route, whose database session lives only inside its one worker-thread ste
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,18 @@ class CachedAssignment:
     plan_id: int
     body: bytes
     visits: frozenset[tuple[str, int]]
+
+    @property
+    def etag(self) -> str:
+        """The body's entity tag: a phone polling with ``If-None-Match`` gets 304 while it holds."""
+        return f'"{hashlib.blake2b(self.body, digest_size=12).hexdigest()}"'
+
+    def answer(self, if_none_match: str | None) -> Response:
+        """The body, or 304 Not Modified when the caller holds it already."""
+        headers = {"ETag": self.etag, "Cache-Control": "private, no-cache"}
+        if if_none_match is not None and self.etag in {t.strip() for t in if_none_match.split(",")}:
+            return Response(status_code=304, headers=headers)
+        return Response(self.body, media_type=JSON, headers=headers)
 
 
 AssignmentKey = tuple[int, str, tuple[tuple[str, int, str, str], ...]]
@@ -161,7 +174,7 @@ def _cache(request: Request) -> AssignmentCache:
 def get_assignment(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
     """The caller's shift, vehicle, ordered stops with ETAs, unloading stops and route map."""
     entry = cached_assignment(_sessions(request), _cache(request), claims, date)
-    return Response(entry.body, media_type=JSON)
+    return entry.answer(request.headers.get("if-none-match"))
 
 
 class CachedAssignmentMiddleware:
@@ -183,19 +196,15 @@ class CachedAssignmentMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/me/assignment":
-            body = await self._hit(scope)
-            if body is not None:
-                headers = [
-                    (b"content-type", JSON.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+            entry = await self._hit(scope)
+            if entry is not None:
+                tag = dict(scope["headers"]).get(b"if-none-match")
+                await entry.answer(tag.decode("latin-1") if tag else None)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
     @staticmethod
-    async def _hit(scope: Scope) -> bytes | None:
+    async def _hit(scope: Scope) -> CachedAssignment | None:
         if scope["method"] != "GET":
             return None
         query = parse_qs(scope["query_string"].decode("latin-1"))
@@ -228,8 +237,7 @@ class CachedAssignmentMiddleware:
         if day.token_version != claims.version:
             return None  # the route answers 401
         cache: AssignmentCache = state.assignments
-        entry = cache.peek((day.plan_id, day.crew, day.reports))
-        return entry.body if entry is not None else None
+        return cache.peek((day.plan_id, day.crew, day.reports))
 
 
 def within_day(at: dt.datetime, day: dt.date) -> bool:

@@ -49,10 +49,48 @@
     message.hidden = !text;
   }
 
-  async function load() {
-    const url = viewingCrew
+  function assignmentUrl() {
+    return viewingCrew
       ? `/districts/${encodeURIComponent(districtParam)}/crews/${encodeURIComponent(crewParam)}/assignment?date=${date}`
       : `/me/assignment?date=${date}`;
+  }
+
+  // ---------------------------------------------------------------- live updates
+  // The page asks every POLL_MS whether the assignment changed (an urgent pickup, a re-plan, a
+  // dispatcher's change): the server answers 304 while it has not (ETag), so a phone spends a
+  // few hundred bytes a poll; a change is shown at once, with a notice.
+  const POLL_MS = 5000;
+  let etag = null;
+
+  async function poll() {
+    if (document.hidden || !assignment) return;
+    const headers = { Accept: 'application/json', Authorization: `Bearer ${HW.token()}` };
+    if (etag) headers['If-None-Match'] = etag;
+    let response;
+    try {
+      response = await fetch(assignmentUrl(), { headers });
+    } catch (failure) {
+      return; // offline: the next poll tries again
+    }
+    if (response.status === 304 || !response.ok) return;
+    etag = response.headers.get('ETag');
+    const fresh = await response.json();
+    if (!assignment || JSON.stringify(fresh.routes) === JSON.stringify(assignment.routes)) return;
+    const before = new Set(flatStops().map(({ stop }) => `${stop.id}/${stop.visit}`));
+    assignment = fresh;
+    const added = flatStops().filter(({ stop }) => stop.kind === 'visit' && !before.has(`${stop.id}/${stop.visit}`));
+    const notice = document.getElementById('update-notice');
+    notice.textContent = added.length
+      ? t('driver.updated.added', { stops: added.map(({ stop }) => (stop.name ? `${stop.name} ${stop.id}` : stop.id)).join('、') })
+      : t('driver.updated', { version: fresh.version });
+    notice.hidden = false;
+    render();
+  }
+  setInterval(poll, POLL_MS);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) poll(); });
+
+  async function load() {
+    const url = assignmentUrl();
     try {
       assignment = await HW.api(url);
     } catch (failure) {

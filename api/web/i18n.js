@@ -85,6 +85,8 @@ const HW_STRINGS = {
   'driver.nav.osm': ['在 OpenStreetMap 上查看', 'Show on OpenStreetMap'],
   'driver.centre': ['定位到下一站', 'Centre on next stop'],
   'driver.undo': ['撤销', 'Undo'],
+  'driver.updated': ['路线已更新（计划版本 {version}）。', 'Your route changed (plan version {version}).'],
+  'driver.updated.added': ['路线已更新：新增站点 {stops}。', 'Your route changed: new stop {stops}.'],
   'driver.unloadat': ['在 {facility} 卸车', 'Unload at {facility}'],
   'driver.onboard': ['车上 {kg} kg', '{kg} kg on board'],
   'driver.unloadkg': ['卸 {kg} kg', 'unload {kg} kg'],

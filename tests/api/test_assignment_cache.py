@@ -90,6 +90,32 @@ def test_a_phone_that_accepts_gzip_gets_the_assignment_compressed(api: Api, publ
     assert cache(api).hits >= 1
 
 
+def test_a_polling_phone_gets_304_until_its_assignment_changes(api: Api, published: int) -> None:
+    first = assignment(api)
+    tag = first.headers["etag"]
+    for _ in range(2):  # built by the route, then answered from the cache: the same tag
+        same = api.call(
+            "GET",
+            "/me/assignment",
+            role="driver",
+            params={"date": DAY},
+            headers={"If-None-Match": tag},
+        )
+        assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == tag
+    stop = first.json()["routes"][0]["stops"][0]
+    report = {"date": DAY, "point_id": stop["id"], "visit": stop["visit"], "status": "done"}
+    assert api.call("POST", "/me/stops", role="driver", json=report).status_code == 201
+    changed = api.call(
+        "GET",
+        "/me/assignment",
+        role="driver",
+        params={"date": DAY},
+        headers={"If-None-Match": tag},
+    )
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    assert changed.json()["routes"][0]["stops"][0]["status"] == "done"
+
+
 def test_a_stop_report_through_the_api_changes_the_answer(api: Api, published: int) -> None:
     stop = assignment(api).json()["routes"][0]["stops"][0]
     report = {"date": DAY, "point_id": stop["id"], "visit": stop["visit"], "status": "done"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tests.web.conftest import Browser, Published, Server
@@ -179,6 +180,44 @@ def test_the_next_stop_goes_to_a_map_app_with_thumb_sized_targets(
         browser.find("#centre-next").click()
         browser.wait(lambda d: d.execute_script(CENTRE_OFFSET) < 3)
         browser.screenshot("driver-centred")
+        assert browser.console_errors() == []
+    finally:
+        browser.size(1400, 1000)
+
+
+def test_an_urgent_pickup_reaches_the_drivers_page_within_ten_seconds(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    # Runs last among the driver's tests: the urgent pickup makes a new published version.
+    day = server.today.isoformat()
+    crew = published.crews["driver-b"]
+    listed = server.call(
+        "GET", f"/districts/{server.district_id}/plans", params={"date": day, "published": True}
+    ).json()
+    live = listed["items"][0]["id"]
+    plan = server.call("GET", f"/plans/{live}").json()["plan"]
+    ours = [r for r in plan["routes"] if r["crew"] == crew and r["trips"]]
+    stream = ours[0]["trips"][0]["stream"]
+    pickup = {"id": "hotline-7", "stream": stream, "kg": 50, "litres": 100, "deadline": "23:00"}
+    point = ours[0]["trips"][0]["visits"][0]["point"]
+    pickup |= {"at_point": point, "now": "00:00"}
+    slots = server.call("POST", f"/plans/{live}/urgent-slots", json=pickup).json()["slots"]
+    rank = next(s["rank"] for s in slots if s["crew"] == crew)
+
+    browser.size(*PHONE)
+    try:
+        browser.sign_in("driver-b")
+        browser.wait(lambda d: d.current_url.endswith("/web/driver"))
+        browser.state()
+        assert not browser.all('#stops li[data-point="hotline-7"]')
+        applied = server.call("POST", f"/plans/{live}/urgent", json=pickup | {"rank": rank})
+        assert applied.status_code == 201, applied.text
+        asked = time.monotonic()
+        browser.wait(lambda d: browser.all('#stops li[data-point="hotline-7"]'), timeout=10)
+        assert time.monotonic() - asked < 10
+        notice = browser.visible("#update-notice").text
+        assert "hotline-7" in notice and "新增站点" in notice
+        browser.screenshot("driver-urgent")
         assert browser.console_errors() == []
     finally:
         browser.size(1400, 1000)
