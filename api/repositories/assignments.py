@@ -175,33 +175,59 @@ def _stop(
     )
 
 
-def to_gpx(assignment: Assignment) -> str:
-    """The assignment as GPX 1.1: a waypoint per stop and a route per shift."""
+#: The words of the exports, by language.
+EXPORT_WORDS = {
+    "zh": {
+        "visit": "收运",
+        "unload": "卸车",
+        "shift": "班次",
+        "vehicle": "车辆",
+        "eta": "预计到达",
+    },
+    "en": {
+        "visit": "collect at",
+        "unload": "unload at",
+        "shift": "shift",
+        "vehicle": "vehicle",
+        "eta": "ETA",
+    },
+}
+
+
+def to_gpx(assignment: Assignment, lang: str = "zh") -> str:
+    """The assignment as GPX 1.1: a waypoint per stop and a route per shift, named in ``lang``."""
+    w = EXPORT_WORDS[lang]
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<gpx version="1.1" creator="Huanwei" xmlns="http://www.topografix.com/GPX/1/1">',
     ]
     for route in assignment.routes:
         for stop in route.stops:
+            desc = (
+                f"{w['shift']} {route.shift} {w['vehicle']} {route.vehicle} {w['eta']} {stop.eta}"
+            )
             parts.append(
-                f'<wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}"><name>{escape(_title(stop))}</name>'
-                f"<desc>{escape(f'{route.shift} {route.vehicle} ETA {stop.eta}')}</desc></wpt>"
+                f'<wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}"><name>{escape(_title(stop, lang))}'
+                f"</name><desc>{escape(desc)}</desc></wpt>"
             )
     for route in assignment.routes:
-        parts.append(f"<rte><name>{escape(f'{route.shift} {route.vehicle}')}</name>")
+        name = f"{w['shift']} {route.shift} {route.vehicle}"
+        parts.append(f"<rte><name>{escape(name)}</name>")
         for stop in route.stops:
             parts.append(
                 f'<rtept lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">'
-                f"<name>{escape(_title(stop))}</name></rtept>"
+                f"<name>{escape(_title(stop, lang))}</name></rtept>"
             )
         parts.append("</rte>")
     parts.append("</gpx>")
     return "\n".join(parts) + "\n"
 
 
-def _title(stop: StopPublic) -> str:
-    what = "unload at" if stop.kind == "unload" else "collect at"
-    return f"{stop.seq}. {what} {stop.id}"
+def _title(stop: StopPublic, lang: str) -> str:
+    w = EXPORT_WORDS[lang]
+    what = w["unload"] if stop.kind == "unload" else w["visit"]
+    place = f"{stop.name} {stop.id}" if stop.name else stop.id
+    return f"{stop.seq}. {what} {place}"
 
 
 def _ics_time(day: dt.date, seconds: int) -> str:
@@ -213,8 +239,10 @@ def _ics_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def to_icalendar(assignment: Assignment) -> str:
-    """The assignment as iCalendar: an event per stop (floating local times of the district)."""
+def to_icalendar(assignment: Assignment, lang: str = "zh") -> str:
+    """The assignment as iCalendar: an event per stop (floating local times of the district),
+    named in ``lang``."""
+    w = EXPORT_WORDS[lang]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Huanwei//assignment//EN"]
     for route in assignment.routes:
@@ -227,8 +255,11 @@ def to_icalendar(assignment: Assignment) -> str:
                 f"DTSTAMP:{stamp}",
                 f"DTSTART:{_ics_time(assignment.date, stop.eta_s)}",
                 f"DTEND:{_ics_time(assignment.date, end_s)}",
-                f"SUMMARY:{_ics_text(_title(stop))}",
-                f"DESCRIPTION:{_ics_text(f'{route.shift} {route.vehicle} {stop.osm_url}')}",
+                f"SUMMARY:{_ics_text(_title(stop, lang))}",
+                "DESCRIPTION:"
+                + _ics_text(
+                    f"{w['shift']} {route.shift} {w['vehicle']} {route.vehicle} {stop.osm_url}"
+                ),
                 f"GEO:{stop.lat:.6f};{stop.lon:.6f}",
                 "END:VEVENT",
             ]

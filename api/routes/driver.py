@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
@@ -74,7 +75,7 @@ class CachedAssignment:
 
     def answer(self, if_none_match: str | None) -> Response:
         """The body, or 304 Not Modified when the caller holds it already."""
-        headers = {"ETag": self.etag, "Cache-Control": "private, no-cache"}
+        headers = {"ETag": self.etag}
         if if_none_match is not None and self.etag in {t.strip() for t in if_none_match.split(",")}:
             return Response(status_code=304, headers=headers)
         return Response(self.body, media_type=JSON, headers=headers)
@@ -257,16 +258,21 @@ def _uncached(request: Request, claims: TokenClaims, date: dt.date) -> Assignmen
 
 
 @router.get("/assignment.gpx", response_class=Response)
-def get_assignment_gpx(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
-    """The assignment as GPX (waypoints and a route per shift), for navigation apps."""
-    gpx = to_gpx(_uncached(request, claims, date))
+def get_assignment_gpx(
+    date: dt.date, request: Request, claims: TokenClaimsDep, lang: Literal["zh", "en"] = "zh"
+) -> Response:
+    """The assignment as GPX (waypoints and a route per shift), for navigation apps; names in
+    Chinese or English."""
+    gpx = to_gpx(_uncached(request, claims, date), lang)
     return Response(gpx, media_type="application/gpx+xml")
 
 
 @router.get("/assignment.ics", response_class=Response)
-def get_assignment_ics(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
-    """The assignment as iCalendar: one event per stop."""
-    ics = to_icalendar(_uncached(request, claims, date))
+def get_assignment_ics(
+    date: dt.date, request: Request, claims: TokenClaimsDep, lang: Literal["zh", "en"] = "zh"
+) -> Response:
+    """The assignment as iCalendar: one event per stop, in Chinese or English."""
+    ics = to_icalendar(_uncached(request, claims, date), lang)
     return Response(ics, media_type="text/calendar")
 
 

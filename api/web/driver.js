@@ -276,7 +276,7 @@
   }
 
   async function download(kind) {
-    const response = await fetch(`/me/assignment.${kind}?date=${date}`, {
+    const response = await fetch(`/me/assignment.${kind}?date=${date}&lang=${HW.lang() === 'en' ? 'en' : 'zh'}`, {
       headers: { Authorization: `Bearer ${HW.token()}` },
     });
     const blob = await response.blob();

@@ -232,6 +232,16 @@ def test_gpx_and_icalendar_exports(api: Api, district: int) -> None:
     ics = api.call("GET", "/me/assignment.ics", role="driver", params={"date": DAY})
     assert ics.headers["content-type"].startswith("text/calendar")
     assert ics.text.startswith("BEGIN:VCALENDAR") and f"DTSTART:{DAY.replace('-', '')}T" in ics.text
+    # Chinese by default, English when asked: the names a navigation or calendar app shows.
+    assert "收运" in gpx.text and "班次" in ics.text
+    english = api.call(
+        "GET", "/me/assignment.gpx", role="driver", params={"date": DAY, "lang": "en"}
+    )
+    assert "collect at" in english.text and "收运" not in english.text
+    english = api.call(
+        "GET", "/me/assignment.ics", role="driver", params={"date": DAY, "lang": "en"}
+    )
+    assert "SUMMARY:1. collect at" in english.text or "SUMMARY:1. unload at" in english.text
 
 
 def test_a_plan_job_of_a_what_if_plans_the_changed_day(api: Api, district: int) -> None:
