@@ -246,17 +246,26 @@ const HW = (() => {
 
   // ------------------------------------------------------------ colours and maps
 
-  const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b',
-    '#e377c2', '#bcbd22', '#7f7f7f', '#393b79', '#637939', '#843c39', '#7b4173', '#3182bd',
-    '#e6550d', '#31a354', '#756bb1'];
+  /** Okabe & Ito's eight colours, told apart with every common colour-vision deficiency. */
+  const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
   const SHIFT_DASH = ['', '8 5', '2 5', '12 4 2 4'];
 
-  function colour(index) { return PALETTE[index % PALETTE.length]; }
+  /** Colour ``index`` of ``count``: Okabe–Ito's up to eight; beyond, hues a golden angle apart
+   * at three lightness levels (dark, middle, light in turn), so that neighbours in the list
+   * differ in lightness too, which every reader of a map sees. */
+  function colour(index, count) {
+    const n = count === undefined ? OKABE_ITO.length : count;
+    if (n <= OKABE_ITO.length) return OKABE_ITO[index % OKABE_ITO.length];
+    const hue = (index * 137.508) % 360;
+    const light = [32, 50, 68][index % 3];
+    return `hsl(${hue.toFixed(1)}, 75%, ${light}%)`;
+  }
 
-  /** A colour per id, stable for a sorted list of ids. */
+  /** A colour per id, distinct for every id of the list and stable for a sorted list. */
   function colours(ids) {
     const map = new Map();
-    [...ids].sort().forEach((id, i) => map.set(id, colour(i)));
+    const sorted = [...new Set(ids)].sort();
+    sorted.forEach((id, i) => map.set(id, colour(i, sorted.length)));
     return map;
   }
 

@@ -140,8 +140,54 @@
         el('input', { type: 'checkbox', checked: !state.hiddenVehicles.has(v), onchange: () => toggle(state.hiddenVehicles, v) }),
         swatch, v));
     }
-    legend.append(shiftBox, vehicleBox);
+    // Every symbol on the map, named: stops, unloadings and the district's places.
+    const symbolBox = el('div', { class: 'legend-group', id: 'symbol-legend' }, el('strong', {}, t('legend.symbols')));
+    symbolBox.append(el('span', { class: 'legend-item' }, el('span', { class: 'symbol symbol-visit' }), t('legend.visit')),
+      el('span', { class: 'legend-item' }, el('span', { class: 'symbol symbol-unload' }), t('legend.unload')));
+    for (const kind of [...(places ? places.kinds : [])].sort()) {
+      symbolBox.append(el('span', { class: 'legend-item', 'data-kind': kind }, el('span', { class: `symbol hw-place hw-place-${kind}` }), HW.named('place', kind)));
+    }
+    legend.append(shiftBox, vehicleBox, symbolBox);
   }
+
+  // ---------------------------------------------------------------- search
+
+  /** Find a vehicle (its routes alone on the map), a point of the plan or a place (the map
+   * goes to it and names it). */
+  function search(text) {
+    const query = text.trim().toLowerCase();
+    const status = document.getElementById('search-status');
+    status.textContent = '';
+    if (!query || !state.geojson) return;
+    const { vehicles } = HWPlans.routeIds(state.geojson);
+    const vehicle = vehicles.find((v) => v.toLowerCase() === query)
+      || vehicles.find((v) => v.toLowerCase().includes(query));
+    if (vehicle) {
+      state.hiddenVehicles = new Set(vehicles.filter((v) => v !== vehicle));
+      state.focus = null;
+      renderMap(false);
+      renderLegend();
+      if (planLayer) HW.fit(map, planLayer, roads);
+      status.textContent = t('search.vehicle', { vehicle });
+      return;
+    }
+    const stop = state.geojson.features.find((f) => f.geometry.type === 'Point' && String(f.properties.id).toLowerCase() === query);
+    const place = places ? [...places.byId.entries()].find(([id]) => id.toLowerCase() === query) : null;
+    const at = stop ? [stop.geometry.coordinates[1], stop.geometry.coordinates[0]] : (place ? place[1].getLatLng() : null);
+    if (!at) {
+      status.textContent = t('search.none', { text: text.trim() });
+      return;
+    }
+    map.setView(at, Math.max(map.getZoom(), 17));
+    const name = stop ? `${stop.properties.id} · ${stop.properties.vehicle} · ${HW.hhmm(stop.properties.eta)}` : place[0];
+    L.popup({ className: 'hw-found' }).setLatLng(at).setContent(HW.tip(name)).openOn(map);
+    status.textContent = t('search.found', { name });
+  }
+
+  document.getElementById('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    search(document.getElementById('search').value);
+  });
 
   function renderStatus() {
     const status = document.getElementById('plan-status');

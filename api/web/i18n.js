@@ -151,6 +151,14 @@ const HW_STRINGS = {
   'legend.shifts': ['班次', 'Shifts'],
   'legend.vehicles': ['车辆', 'Vehicles'],
   'legend.showall': ['显示全部路线', 'Show every route'],
+  'legend.symbols': ['图例', 'Symbols'],
+  'legend.visit': ['收运点（车辆颜色）', 'stop (vehicle colour)'],
+  'legend.unload': ['卸车', 'unloading'],
+  'search.placeholder': ['查找车辆或站点编号', 'Find a vehicle or point'],
+  'search.go': ['查找', 'Find'],
+  'search.vehicle': ['只显示车辆 {vehicle} 的路线', 'Showing only {vehicle}'],
+  'search.found': ['已定位：{name}', 'Found: {name}'],
+  'search.none': ['没有找到「{text}」', 'Nothing called “{text}”'],
 
   // key figures
   'kpi.title': ['关键指标', 'Key figures'],

@@ -92,13 +92,17 @@ const HWPlans = (() => {
       HW.api(`/districts/${districtId}/facilities?limit=1000`),
     ]);
     const layer = L.featureGroup();
+    layer.kinds = new Set(); // the symbols drawn, for the legend
+    layer.byId = new Map(); // id → marker, for the search
     for (const f of [...depots.features, ...facilities.features]) {
       const [lon, lat] = f.geometry.coordinates;
       const kind = f.properties.kind || 'depot';
+      layer.kinds.add(kind);
       L.marker([lat, lon], {
         icon: L.divIcon({ className: `hw-place hw-place-${kind}`, html: '', iconSize: [14, 14] }),
         keyboard: false,
       }).bindTooltip(HW.tip(`${f.properties.name || f.properties.id} (${HW.named('place', kind)})`)).addTo(layer);
+      layer.byId.set(String(f.properties.id), layer.getLayers()[layer.getLayers().length - 1]);
     }
     return layer;
   }

@@ -165,3 +165,50 @@ def test_publishing_a_past_day_asks_first(browser: Browser, server: Server) -> N
     assert server.call("GET", f"/plans/{plan_id}").json()["published"] is True
     # The two refusals (409) are all the console saw.
     assert [e for e in browser.console_errors() if f"/plans/{plan_id}/publish" not in e] == []
+
+
+def test_the_map_has_a_colour_per_vehicle_a_legend_for_every_symbol_and_search(
+    browser: Browser, server: Server
+) -> None:
+    day = (server.today + dt.timedelta(days=3)).isoformat()
+    plan_id = server.plan_day(dt.date.fromisoformat(day), seed=0, publish=False)
+    browser.sign_in("dispatcher")
+    browser.open(f"/web/dispatcher?district={server.district_id}&date={day}")
+    browser.state()
+    geojson = server.call("GET", f"/plans/{plan_id}/geojson").json()
+    trips = [f for f in geojson["features"] if f["properties"]["kind"] == "trip"]
+    browser.wait(lambda d: len(browser.all("path.hw-route")) == len(trips))
+
+    # A colour per vehicle however many there are: distinct for a fleet of 28, and the
+    # Okabe–Ito colours (safe for colour-blind readers) for eight or fewer.
+    colours = browser.driver.execute_script(
+        "return [28, 6].map((n) => [...HW.colours(Array.from({length: n}, (_, i) => `v${i}`))"
+        ".values()])"
+    )
+    assert len(set(colours[0])) == 28 and colours[1][0].upper() == "#0072B2"
+
+    # Every symbol is named: stops, unloadings, and each kind of place the district has.
+    kinds = {
+        f["properties"].get("kind", "depot")
+        for f in server.call(
+            "GET", f"/districts/{server.district_id}/facilities?limit=1000"
+        ).json()["features"]
+    }
+    shown = {e.get_attribute("data-kind") for e in browser.all("#symbol-legend [data-kind]")}
+    assert shown >= kinds | {"depot"}
+
+    # Search: a vehicle leaves its routes alone on the map; a point is found and named.
+    vehicle = trips[0]["properties"]["vehicle"]
+    browser.find("#search").send_keys(vehicle)
+    browser.find("#search-form button").click()
+    own = [f for f in trips if f["properties"]["vehicle"] == vehicle]
+    browser.wait(lambda d: len(browser.all("path.hw-route")) == len(own))
+    visit = next(f for f in geojson["features"] if f["properties"]["kind"] == "visit")
+    search = browser.find("#search")
+    search.clear()
+    search.send_keys(visit["properties"]["id"])
+    browser.find("#search-form button").click()
+    browser.wait(lambda d: visit["properties"]["id"] in browser.find("#search-status").text)
+    assert browser.visible(".hw-found")
+    browser.screenshot("dispatcher-search")
+    assert browser.console_errors() == []
