@@ -35,6 +35,8 @@ COLUMNS = (
     ("作业时段", "time_windows"),
     ("每日次数", "visits_per_day"),
     ("车型限制", "max_size_class"),
+    ("地址", "address"),
+    ("备注", "note"),
 )
 POSITION_DIGITS = 7  # about 1 cm
 
@@ -59,6 +61,8 @@ def _row(point: CollectionPoint, crs: CoordinateSystem) -> list[Any]:
         _windows(point),
         point.visits_per_day,
         p.enum_text(point.max_size_class),
+        point.address,
+        point.note,
     ]
 
 

@@ -47,6 +47,8 @@ class Column:
 FIELDS: Mapping[str, str] = {
     "id": "unique id of the point (default: sheet and row)",
     "name": "a label",
+    "address": "where it is, as crews find it (地址)",
+    "note": "how to get at the bins: gate, code, hours (备注)",
     "lon": "longitude, degrees",
     "lat": "latitude, degrees",
     "stream": "waste stream (垃圾类型)",
@@ -81,6 +83,8 @@ def _coords(crs: CoordinateSystem, *prefixes: str) -> dict[str, Column]:
 HEADER_ALIASES: Mapping[str, Column] = {
     **_aliases("id", "id", "编号", "点位编号", "收集点编号", "点位id", "point_id", "code"),
     **_aliases("name", "name", "点位名称", "名称", "收集点名称", "点位", "point_name"),
+    **_aliases("address", "address", "地址", "详细地址", "所在地址", "位置描述", "street_address"),
+    **_aliases("note", "note", "access", "access_note", "备注", "说明", "通行说明", "注意事项"),
     **_aliases("lon", "lon", "lng", "longitude", "经度"),
     **_aliases("lat", "lat", "latitude", "纬度"),
     **_coords(GCJ02, "高德", "腾讯", "火星", "gcj02"),

@@ -78,6 +78,8 @@ def point_from_fields(raw: Mapping[str, Any]) -> CollectionPoint:
             visits_per_day=f("visits_per_day", p.integer, 1),
             max_size_class=f("max_size_class", _size, SizeClass.HEAVY),
             name=f("name", p.text, ""),
+            address=f("address", p.text, ""),
+            note=f("note", p.text, ""),
         )
     )
 

@@ -8,6 +8,7 @@ embed or download); English in Helvetica.
 from __future__ import annotations
 
 import io
+from html import escape
 
 from reportlab.graphics.shapes import Circle, Drawing, PolyLine, String
 from reportlab.lib import colors
@@ -118,13 +119,16 @@ def pdf_bytes(problem: Problem, plan: Plan, *, lang: str = "zh") -> bytes:
         story.append(Spacer(1, 3 * mm))
         story.append(route_map(sheet))
         story.append(Spacer(1, 3 * mm))
-        rows = [columns(lang)] + [
-            [str(cell) for cell in line_cells(line, seq, lang)] for seq, line in numbered(sheet)
-        ]
+        head = columns(lang)
+        rows: list[list[object]] = [[*head[:5], f"{head[5]} / {head[6]}", head[7], head[8]]]
+        for seq, line in numbered(sheet):
+            cells = [str(cell) for cell in line_cells(line, seq, lang)]
+            place = "<br/>".join(escape(c) for c in (cells[5], cells[6], cells[9]) if c)
+            rows.append([*cells[:5], Paragraph(place, small), cells[7], cells[8]])
         table = Table(
             rows,
             repeatRows=1,
-            colWidths=[10 * mm, 16 * mm, 16 * mm, 22 * mm, 24 * mm, 48 * mm, 20 * mm, 14 * mm],
+            colWidths=[10 * mm, 14 * mm, 14 * mm, 18 * mm, 22 * mm, 62 * mm, 22 * mm, 14 * mm],
         )
         table.setStyle(
             TableStyle(

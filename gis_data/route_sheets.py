@@ -45,6 +45,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "what": "事项",
         "place": "地点编号",
         "name": "名称",
+        "address": "地址",
+        "note": "备注",
         "waste": "垃圾类别",
         "visit": "收运",
         "unload": "卸车",
@@ -74,6 +76,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "what": "What",
         "place": "Place",
         "name": "Name",
+        "address": "Address",
+        "note": "Note",
         "waste": "Waste",
         "visit": "collect",
         "unload": "unload",
@@ -113,6 +117,8 @@ class SheetLine:
     kg: int
     lon: float
     lat: float
+    address: str = ""
+    note: str = ""  # the crew's access note
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +187,8 @@ def _sheet(problem: Problem, route: Route) -> RouteSheet:
                     point.visit_kg(stop.visit),
                     point.location.lon,
                     point.location.lat,
+                    address=point.address,
+                    note=point.note,
                 )
             )
         if trip.unload is not None:
@@ -239,15 +247,28 @@ def line_cells(line: SheetLine, seq: int | None, lang: str) -> list[object]:
         words[line.kind],
         line.place_id,
         line.name,
+        line.address,
         stream,
         line.kg if line.kind in {"visit", "unload"} else "",
+        line.note,
     ]
 
 
 def columns(lang: str) -> list[str]:
     """The column headings of a route's table."""
     w = labels_for(lang)
-    return [w["seq"], w["eta"], w["leave"], w["what"], w["place"], w["name"], w["waste"], w["kg"]]
+    return [
+        w["seq"],
+        w["eta"],
+        w["leave"],
+        w["what"],
+        w["place"],
+        w["name"],
+        w["address"],
+        w["waste"],
+        w["kg"],
+        w["note"],
+    ]
 
 
 def numbered(sheet: RouteSheet) -> list[tuple[int | None, SheetLine]]:
@@ -327,7 +348,7 @@ def workbook_bytes(problem: Problem, plan: Plan, *, lang: str = "zh") -> bytes:
         for seq, line in numbered(sheet):
             page.append(line_cells(line, seq, lang))
         page.freeze_panes = "A4"
-        _widths(page, [6, 10, 10, 12, 14, 28, 12, 10])
+        _widths(page, [6, 10, 10, 12, 14, 24, 30, 12, 10, 30])
         page.print_title_rows = "3:3"
         page.page_setup.orientation = "portrait"
         page.page_setup.fitToWidth = 1

@@ -79,6 +79,8 @@ def row_fields(
     fields: dict[str, Any] = {
         "id": parse("id", "id", c.text) or (f"{table}-{number}" if table else f"row-{number}"),
         "name": parse("name", "name", c.text),
+        "address": parse("address", "address", c.text),
+        "note": parse("note", "note", c.text),
         "lon": parse("lon", "lon", c.coordinate),
         "lat": parse("lat", "lat", c.coordinate),
         "stream": parse("stream", "stream", c.stream, options.streams),

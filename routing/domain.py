@@ -139,6 +139,9 @@ class CollectionPoint:
         How often the point is served a day; each visit in a different shift (FQ).
     max_size_class
         The largest vehicle that can reach the point (narrow lanes).
+    name, address, note
+        What crews call it, where it is (地址), and how to get at the bins (access note: gate
+        code, the bins behind the building …); shown on route sheets and the driver's page.
     """
 
     id: str
@@ -151,6 +154,8 @@ class CollectionPoint:
     visits_per_day: int = 1
     max_size_class: SizeClass = SizeClass.HEAVY
     name: str = ""
+    address: str = ""
+    note: str = ""
 
     @checked
     def __post_init__(self) -> None:

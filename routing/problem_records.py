@@ -109,6 +109,8 @@ def _point(raw: Mapping[str, Any]) -> CollectionPoint:
             visits_per_day=f("visits_per_day", p.integer, 1),
             max_size_class=f("max_size_class", p.enum_value(SizeClass), SizeClass.HEAVY),
             name=f("name", p.text, ""),
+            address=f("address", p.text, ""),
+            note=f("note", p.text, ""),
         )
     )
 
@@ -358,6 +360,9 @@ def _point_out(c: CollectionPoint) -> dict[str, Any]:
         "visits_per_day": c.visits_per_day,
         "max_size_class": e(c.max_size_class),
         "name": c.name,
+        # Written when known: files of points without them read and write as before.
+        **({"address": c.address} if c.address else {}),
+        **({"note": c.note} if c.note else {}),
     }
 
 

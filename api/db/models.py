@@ -95,6 +95,8 @@ class CollectionPointRow(_DistrictRecord, Base):
     time_windows: Mapped[list[Any]] = mapped_column()
     visits_per_day: Mapped[int] = mapped_column(Integer, default=1)
     max_size_class: Mapped[str] = mapped_column(String(16), default="heavy")
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DepotRow(_DistrictRecord, Base):

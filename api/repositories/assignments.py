@@ -156,6 +156,8 @@ def _stop(
         kind="visit" if visit is not None else "unload",
         id=place_id,
         name=str(place.get("name", "")),
+        address=str(place.get("address", "")),
+        note=str(place.get("note", "")),
         stream=stream,
         visit=visit,
         eta=format_clock(stop.arrival_s),

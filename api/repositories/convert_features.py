@@ -70,6 +70,8 @@ def point_from_feature(feature: s.PointFeature) -> CollectionPoint:
         visits_per_day=props.visits_per_day,
         max_size_class=size_class(props.max_size_class),
         name=props.name,
+        address=props.address,
+        note=props.note,
     )
 
 
@@ -86,6 +88,8 @@ def point_values(point: CollectionPoint) -> dict[str, Any]:
         "time_windows": window_texts(point.time_windows),
         "visits_per_day": point.visits_per_day,
         "max_size_class": size_name(point.max_size_class),
+        "address": point.address,
+        "note": point.note,
     }
 
 
@@ -102,6 +106,8 @@ def point_from_row(row: m.CollectionPointRow) -> CollectionPoint:
         visits_per_day=row.visits_per_day,
         max_size_class=size_class(row.max_size_class),
         name=row.name,
+        address=row.address,
+        note=row.note,
     )
 
 
@@ -121,6 +127,8 @@ def point_feature(point: CollectionPoint) -> s.PointFeature:
             visits_per_day=point.visits_per_day,
             max_size_class=size_name(point.max_size_class),
             name=point.name,
+            address=point.address,
+            note=point.note,
         ),
     )
 

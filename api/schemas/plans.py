@@ -110,6 +110,8 @@ class StopPublic(BaseModel):
     kind: Literal["visit", "unload"]
     id: str
     name: str
+    address: str = ""
+    note: str = Field(default="", description="access note for the crew")
     stream: str
     visit: int | None
     eta: str

@@ -39,6 +39,8 @@ class PointProperties(Strict):
     visits_per_day: Annotated[int, Field(ge=1, le=3)] = 1
     max_size_class: SizeName = "heavy"
     name: Name = ""
+    address: Annotated[str, Field(max_length=300)] = ""
+    note: Annotated[str, Field(max_length=500, description="access note for crews")] = ""
 
 
 class DepotProperties(Strict):

@@ -86,8 +86,9 @@ def test_gis_import_declares_the_system_and_writes_back(
     report = json.loads(capsys.readouterr().out)
     assert report["points"] == 1 and report["by_stream"] == {"kitchen": 1}
     assert report["kg_per_day"] == 1500 and report["crs"] == {"东区": "gcj02"}
-    assert report["skipped_sheets"] == ["说明"] and report["ignored_columns"] == ["东区!E 备注"]
+    assert report["skipped_sheets"] == ["说明"] and report["ignored_columns"] == []
     (point,) = read_points_geojson(out)
+    assert point.note == "早市"  # 备注: the crews' access note
     expected = Location(*gcj02_to_wgs84(120.130433, 36.090514))
     assert haversine_m(point.location, expected) < 0.01
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -79,3 +80,21 @@ def test_a_sheets_lines_are_in_time_order(
 def test_an_unknown_language_is_refused(day: tuple[Problem, Plan]) -> None:
     with pytest.raises(ValueError, match="lang"):
         workbook_bytes(*day, lang="fr")
+
+
+def test_a_stop_shows_its_address_and_the_crews_access_note(day: tuple[Problem, Plan]) -> None:
+    problem, plan = day
+    first = next(v.point_id for r in plan.routes for t in r.trips for v in t.visits)
+    points = tuple(
+        dataclasses.replace(p, address="山东路 12 号", note="后门，密码 2468")
+        if p.id == first
+        else p
+        for p in problem.points
+    )
+    problem = problem.replace(points=points)
+    book = load_workbook(io.BytesIO(workbook_bytes(problem, plan, lang="zh")))
+    rows = [r for page in book.worksheets[1:] for r in page.iter_rows(min_row=4, values_only=True)]
+    (row,) = [r for r in rows if r[4] == first and r[3] == "收运"][:1]
+    assert row[6] == "山东路 12 号" and row[9] == "后门，密码 2468"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes(problem, plan))).pages)
+    assert "山东路 12 号" in text.replace("\n", "") or "山东路" in text

@@ -107,7 +107,8 @@ def test_a_chinese_sheet_with_a_title_row_units_and_gcj02(tmp_path: Path) -> Non
         TimeWindow(20 * HOUR + 30 * MINUTE, 22 * HOUR),
     )
     assert table.sheets == ("点位",) and table.crs_by_sheet == {"点位": "gcj02"}
-    assert table.ignored_columns == ("点位!L 备注",)
+    assert table.ignored_columns == ()  # 备注 is the crews' access note now
+    assert market.note or lane.note
 
 
 def test_mixed_chinese_and_english_headers(tmp_path: Path) -> None:
@@ -120,6 +121,21 @@ def test_mixed_chinese_and_english_headers(tmp_path: Path) -> None:
     assert hotel.kg_per_day == 1250 and hotel.service_s == 240 and hotel.location.lon == HERE[0]
     assert school.stream is WasteStream.RECYCLABLE and school.kg_per_day == 80
     assert school.service_s == 120 and school.time_windows == (TimeWindow(0, 24 * HOUR),)
+
+
+def test_addresses_and_access_notes_are_read_in_either_language(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["编号", "名称", "地址", "备注", "经度", "纬度", "垃圾类型", "kg_per_day"],
+        ["M1", "菜市场", "山东路 12 号", "后门 密码 2468", *HERE, "厨余垃圾", 300],
+        ["M2", "小学", "", "", *THERE, "厨余垃圾", 50],
+    ]
+    market, school = read_points(workbook(tmp_path, {"Sheet1": rows}))
+    assert (market.address, market.note) == ("山东路 12 号", "后门 密码 2468")
+    assert (school.address, school.note) == ("", "")
+    english = [["id", "Address", "Access note", "lon", "lat", "stream", "kg_per_day"]]
+    english.append(["P1", "12 Shandong Rd", "back gate", *HERE, "residual", 100])
+    (point,) = read_points(workbook(tmp_path, {"Sheet1": english}, name="points.xlsx"))
+    assert (point.address, point.note) == ("12 Shandong Rd", "back gate")
 
 
 def test_coordinate_headers_name_their_own_system(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -21,6 +22,17 @@ def test_round_trip_keeps_every_record_and_matrix(tmp_path: Path) -> None:
     assert again.points == problem.points
     assert again.zones == problem.zones
     assert np.array_equal(again.travel["default"].time_s, problem.travel["default"].time_s)
+
+
+def test_addresses_and_notes_round_trip_and_are_written_only_when_known(tmp_path: Path) -> None:
+    problem = riverside()
+    first = dataclasses.replace(problem.points[0], address="山东路 12 号", note="后门")
+    problem = problem.replace(points=(first, *problem.points[1:]))
+    raw = problem_to_dict(problem)
+    assert raw["points"][0]["address"] == "山东路 12 号" and raw["points"][0]["note"] == "后门"
+    assert "address" not in raw["points"][1] and "note" not in raw["points"][1]
+    write_problem(problem, tmp_path / "p.json")
+    assert read_problem(tmp_path / "p.json").points == problem.points
 
 
 def test_straight_line_travel_is_rebuilt_from_its_parameters() -> None:
