@@ -132,21 +132,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_FORMATS = {"xlsx": XLSX, "pdf": "application/pdf"}
 
 
-@router.get(
-    "/plans/{plan_id}/route-sheets.{extension}",
-    response_class=Response,
-    responses={200: {"content": {media: {} for media in SHEET_FORMATS.values()}}},
-)
-def get_route_sheets(
-    plan_id: PathId,
-    extension: Literal["xlsx", "pdf"],
-    session: SessionDep,
-    user: StaffUser,
-    lang: Literal["zh", "en"] = "zh",
+def _route_sheets(
+    session: SessionDep, plan_id: int, extension: Literal["xlsx", "pdf"], lang: str
 ) -> Response:
-    """The plan's route sheets (路线单), one per vehicle and shift: stops in order with ETA, point
-    name, waste and kg, unloadings, breaks, a map per route in the PDF; an Excel workbook (a
-    summary and a sheet per route) or a PDF to print, in Chinese or English."""
     row = plan_store.get_plan(session, plan_id)
     problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
     plan = plan_from_dict(row.plan, source=f"plan {plan_id}")
@@ -157,6 +145,33 @@ def get_route_sheets(
         media_type=SHEET_FORMATS[extension],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get(
+    "/plans/{plan_id}/route-sheets.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def get_route_sheets_workbook(
+    plan_id: PathId, session: SessionDep, user: StaffUser, lang: Literal["zh", "en"] = "zh"
+) -> Response:
+    """The plan's route sheets (路线单) as an Excel workbook: a summary and a sheet per vehicle
+    and shift (stops in order with ETA, name, address, access note, waste, kg; unloadings,
+    breaks), in Chinese or English."""
+    return _route_sheets(session, plan_id, "xlsx", lang)
+
+
+@router.get(
+    "/plans/{plan_id}/route-sheets.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def get_route_sheets_pdf(
+    plan_id: PathId, session: SessionDep, user: StaffUser, lang: Literal["zh", "en"] = "zh"
+) -> Response:
+    """The plan's route sheets (路线单) to print: a page or more per vehicle and shift with a
+    small map of the route, in Chinese or English."""
+    return _route_sheets(session, plan_id, "pdf", lang)
 
 
 #: Largest current-routes sheet taken (bytes).

@@ -113,6 +113,14 @@ def asset(path: str) -> FileResponse:
     return FileResponse(file, headers={"Cache-Control": "no-cache"})
 
 
+@router.get("/web/sw.js", include_in_schema=False)
+def service_worker() -> FileResponse:
+    """The driver's page's service worker (at /web/ so that its scope is the pages)."""
+    return FileResponse(
+        WEB_DIR / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}
+    )
+
+
 @router.get("/web/{page}", include_in_schema=False)
 def page(page: str) -> FileResponse:
     """The dispatcher's, the planner's or the driver's page."""
@@ -230,6 +238,9 @@ def road_sources(environ: dict[str, str] | os._Environ[str] | None = None) -> tu
 
 
 _APP_LOCK = threading.Lock()
+#: Road layers by their extracts, shared by the apps of a process: an extract is read, and its
+#: path graphs built, once (a worker serving several apps, the tests' many apps).
+_SHARED: dict[tuple[Path, ...], RoadLayers] = {}
 
 
 def road_layers(request: Request) -> RoadLayers:
@@ -237,7 +248,8 @@ def road_layers(request: Request) -> RoadLayers:
     with _APP_LOCK:
         layers: RoadLayers | None = getattr(request.app.state, "web_road_layers", None)
         if layers is None:
-            layers = RoadLayers(road_sources())
+            sources = road_sources()
+            layers = _SHARED.setdefault(sources, RoadLayers(sources))
             request.app.state.web_road_layers = layers
         return layers
 

@@ -73,6 +73,9 @@ const HW = (() => {
       } catch (failure) { /* offline: the token is still forgotten here */ }
     }
     localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem('huanwei.queue');
+    // The driver's offline copy (service worker) is forgotten with the session.
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage('forget');
     window.location.assign('/web/');
   }
 

@@ -64,6 +64,7 @@
 
   async function poll() {
     if (document.hidden || !assignment) return;
+    if (queued().length) await flush();
     const headers = { Accept: 'application/json', Authorization: `Bearer ${HW.token()}` };
     if (etag) headers['If-None-Match'] = etag;
     let response;
@@ -108,6 +109,12 @@
       throw failure;
     }
     showMessage('');
+    // Reports still waiting to be sent are shown as made (the page may be an offline copy).
+    for (const item of queued().filter((q) => q.date === date)) {
+      const found = flatStops().find(({ stop }) => stop.id === item.point_id && (stop.visit || 0) === item.visit);
+      if (found) Object.assign(found.stop, { status: item.status, reason: item.reason });
+    }
+    showQueue();
     if (!roads) roads = await HW.addRoads(map, assignment.district_id);
     render();
     document.body.dataset.state = 'ready';
@@ -143,6 +150,9 @@
     if (unload) first.textContent = t('driver.unloadfirst', { facility: unload.stop.name || unload.stop.id, eta: HW.hhmm(unload.stop.eta) });
     document.getElementById('next-eta').textContent = HW.hhmm(stop.eta);
     document.getElementById('next-name').textContent = stop.name ? `${stop.name} · ${stop.id}` : stop.id;
+    const where = document.getElementById('next-where');
+    where.textContent = [stop.address, stop.note ? `${t('driver.access')}: ${stop.note}` : ''].filter(Boolean).join(' · ');
+    where.hidden = !where.textContent;
     document.getElementById('next-detail').textContent = [
       HW.named('stream', stop.stream),
       amount(stop),
@@ -196,7 +206,7 @@
         el('span', { class: 'stop-eta', title: stop.eta }, HW.hhmm(stop.eta)),
         el('span', { class: 'stop-name' }, name),
         el('span', { class: `tag stream-${stop.stream}` }, HW.named('stream', stop.stream)),
-        el('span', { class: 'stop-meta' }, `${stop.seq}. ${amount(stop)} `,
+        el('span', { class: 'stop-meta' }, `${stop.seq}. ${stop.address ? `${stop.address} · ` : ''}${amount(stop)} `,
           el('span', { class: 'stop-status' }, statusText(stop))));
       // Stops are sometimes served out of order: any planned visit can be marked done.
       if (own && stop.kind === 'visit' && stop.status === 'planned' && i !== next) {
@@ -253,17 +263,56 @@
     document.getElementById('centre-next').hidden = next < 0;
   }
 
+  // ---------------------------------------------------------------- offline
+  // A service worker keeps the page and the last assignment for a reload without network; a
+  // report made offline waits in a queue (kept on the phone) and is sent, in order, when the
+  // network is back — at once on the browser's 'online' event, or at the next poll.
+  const QUEUE_KEY = 'huanwei.queue';
+  if ('serviceWorker' in navigator && own) navigator.serviceWorker.register('/web/sw.js').catch(() => {});
+
+  function queued() {
+    try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || '[]'); } catch (failure) { return []; }
+  }
+
+  function showQueue() {
+    const waiting = queued().length;
+    const box = document.getElementById('queue-notice');
+    box.textContent = waiting ? t('driver.queued', { n: waiting }) : '';
+    box.hidden = !waiting;
+  }
+
+  async function flush() {
+    let waiting = queued();
+    while (waiting.length) {
+      try {
+        await HW.api('/me/stops', { method: 'POST', json: waiting[0] });
+      } catch (failure) {
+        if (!(failure instanceof HW.ApiError)) break; // still offline
+        showMessage(failure.message); // refused: dropped, with the reason shown
+      }
+      waiting = waiting.slice(1);
+      localStorage.setItem(QUEUE_KEY, JSON.stringify(waiting));
+    }
+    showQueue();
+  }
+  window.addEventListener('online', async () => { await flush(); await load(); });
+
   async function report(stop, status, reason) {
     const buttons = document.querySelectorAll('#next button, #stops button');
     buttons.forEach((b) => { b.disabled = true; });
+    const body = { date, point_id: stop.id, visit: stop.visit || 0, status, reason };
     try {
-      await HW.api('/me/stops', {
-        method: 'POST',
-        json: { date, point_id: stop.id, visit: stop.visit || 0, status, reason },
-      });
+      await HW.api('/me/stops', { method: 'POST', json: body });
       await load();
     } catch (failure) {
-      showMessage(failure.message);
+      if (failure instanceof HW.ApiError) {
+        showMessage(failure.message);
+      } else { // no network: queue it, and show it done (or skipped) here now
+        localStorage.setItem(QUEUE_KEY, JSON.stringify([...queued(), { ...body, at: new Date().toISOString() }]));
+        Object.assign(stop, { status, reason });
+        showQueue();
+        render();
+      }
     } finally {
       buttons.forEach((b) => { b.disabled = false; });
     }

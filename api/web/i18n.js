@@ -85,6 +85,8 @@ const HW_STRINGS = {
   'driver.nav.osm': ['在 OpenStreetMap 上查看', 'Show on OpenStreetMap'],
   'driver.centre': ['定位到下一站', 'Centre on next stop'],
   'driver.undo': ['撤销', 'Undo'],
+  'driver.access': ['注意', 'Access'],
+  'driver.queued': ['离线：{n} 条报告待发送，联网后自动发送。', 'Offline: {n} report(s) waiting, sent when the network is back.'],
   'driver.updated': ['路线已更新（计划版本 {version}）。', 'Your route changed (plan version {version}).'],
   'driver.updated.added': ['路线已更新：新增站点 {stops}。', 'Your route changed: new stop {stops}.'],
   'driver.unloadat': ['在 {facility} 卸车', 'Unload at {facility}'],

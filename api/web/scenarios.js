@@ -59,8 +59,18 @@ const HWScenarios = (() => {
     const html = await HW.api(`/scenario-comparisons/${id}/report.html`);
     HW.clear(frameBox).append(
       el('p', { class: 'small' }, t('scenarios.report', { id })),
-      // The report is the scenario service's own page: shown sandboxed (no scripts, own origin).
-      el('iframe', { id: 'scenario-report', class: 'report-frame', sandbox: '', srcdoc: html, title: `report ${id}` }));
+      // The report is the scenario service's own page: shown sandboxed (no scripts run in it),
+      // as tall as its content, so that it reads as part of this page, not in a scrolling box.
+      el('iframe', {
+        id: 'scenario-report', class: 'report-frame', sandbox: 'allow-same-origin', srcdoc: html, title: `report ${id}`,
+        onload: (event) => fitFrame(event.target),
+      }));
+  }
+
+  /** Make ``frame`` as tall as the document in it. */
+  function fitFrame(frame) {
+    const doc = frame.contentDocument;
+    if (doc && doc.documentElement) frame.style.height = `${doc.documentElement.scrollHeight + 24}px`;
   }
 
   /** The row's action: its report once succeeded, cancel while open, retry once failed or

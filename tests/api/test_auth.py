@@ -171,6 +171,7 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/plans/{p}/geojson", STAFF, {}),
     ("GET", "/plans/{p}/route-sheets.xlsx", STAFF, {}),
     ("GET", "/plans/{p}/route-sheets.pdf", STAFF, {"params": {"lang": "en"}}),
+    ("POST", "/plans/{p}/savings", STAFF, {"files": "ROUTES"}),
     ("GET", "/plans/{p}/validation", STAFF, {}),
     ("GET", "/plans/{p}/kpis", STAFF, {}),
     ("POST", "/plans/{p}/publish", DISPATCH, {}),
@@ -264,6 +265,13 @@ def _world(api: Api, district: int, path: str) -> dict[str, Any]:
             "status": "done",
         },
         "URGENT": urgent,
+        "ROUTES": {
+            "file": (
+                "routes.csv",
+                f"车辆,班次,收运点\n{routes[0]['vehicle']},{routes[0]['shift']},{first['point']}\n",
+                "text/csv",
+            )
+        },
         "BREAKDOWN": {"vehicle": routes[0]["vehicle"], "at": "10:00", **QUICK},
     }
 
@@ -277,6 +285,8 @@ def _request(
         kw["json"] = {"current_password": f"{role}-password", "new_password": "a-new-password"}
     elif isinstance(kw.get("json"), str):
         kw["json"] = world[kw["json"]]
+    elif isinstance(kw.get("files"), str):
+        kw["files"] = world[kw["files"]]
     elif isinstance(kw.get("json"), dict) and kw["json"].get("problem") == "DOC":
         kw["json"] = {**kw["json"], "problem": district_document()}
     return int(api.call(method, url, role=role, **kw).status_code)

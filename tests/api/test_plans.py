@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import Any
 
@@ -48,7 +49,7 @@ def test_route_sheets_of_a_plan_as_excel_and_pdf(api: Api, district: int) -> Non
     assert "路线单" in text and first["vehicle"] in text
     wrong = api.call("GET", f"/plans/{plan_id}/route-sheets.pdf", params={"lang": "fr"})
     assert wrong.status_code == 422 and "lang" in wrong.text
-    assert api.call("GET", f"/plans/{plan_id}/route-sheets.doc").status_code == 422
+    assert api.call("GET", f"/plans/{plan_id}/route-sheets.doc").status_code == 404
 
 
 def _current_routes_csv(routes: list[dict[str, Any]]) -> bytes:
@@ -145,6 +146,24 @@ def test_a_driver_sees_only_its_crews_published_routes(api: Api, district: int) 
     assert "coord_type=bd09ll" in nav["baidu"] and "tocoord=" in nav["tencent"]
     assert [s["eta_s"] for s in stops] == sorted(s["eta_s"] for s in stops)
     assert assignment["geojson"]["type"] == "FeatureCollection"
+
+
+def test_a_driver_sees_each_stops_address_and_access_note(api: Api) -> None:
+    document = copy.deepcopy(district_document())
+    for k, point in enumerate(document["points"]):
+        point |= {"address": f"山东路 {k} 号", "note": "后门" if k % 2 else ""}
+    response = api.call("POST", "/districts/import", json={"problem": document})
+    assert response.status_code == 201, response.text
+    district = int(response.json()["id"])
+    feature = api.call("GET", f"/districts/{district}/points?limit=1").json()["features"][0]
+    assert feature["properties"]["address"].startswith("山东路")
+    plan = api.call("GET", f"/plans/{plan_day(api, district)}").json()["plan"]
+    api.bind_driver(district, next(r["crew"] for r in plan["routes"] if r["trips"]))
+    body = api.call("GET", "/me/assignment", role="driver", params={"date": DAY}).json()
+    visits = [s for r in body["routes"] for s in r["stops"] if s["kind"] == "visit"]
+    by_id = {p["id"]: p for p in document["points"]}
+    assert visits and all(s["address"] == by_id[s["id"]]["address"] for s in visits)
+    assert all(s["note"] == by_id[s["id"]]["note"] for s in visits)
 
 
 def test_a_driver_in_china_gets_links_in_each_apps_datum(api: Api) -> None:

@@ -185,6 +185,55 @@ def test_the_next_stop_goes_to_a_map_app_with_thumb_sized_targets(
         browser.size(1400, 1000)
 
 
+OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+ONLINE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+
+
+def test_an_offline_reload_shows_the_assignment_and_a_queued_report_is_sent_later(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    browser.size(*PHONE)
+    cdp = browser.driver.execute_cdp_cmd
+    try:
+        browser.sign_in("driver-a")
+        browser.wait(lambda d: d.current_url.endswith("/web/driver"))
+        browser.state()
+        # The service worker takes the page over; one reload online fills its copy.
+        browser.wait(
+            lambda d: d.execute_script("return !!navigator.serviceWorker.controller"), timeout=20
+        )
+        browser.driver.refresh()
+        browser.state()
+        stops = stops_of(assignment(server, "driver-a"))
+        upcoming = next(s for s in stops if s["kind"] == "visit" and s["status"] == "planned")
+
+        cdp("Network.enable", {})
+        cdp("Network.emulateNetworkConditions", OFFLINE)
+        browser.driver.refresh()  # no network: the page and the assignment from the phone
+        browser.state()
+        assert len(browser.all("#stops li")) == len(stops)
+        assert upcoming["id"] in browser.find("#next-name").text
+        browser.find("#done").click()
+        browser.visible("#queue-notice")
+        assert "1" in browser.find("#queue-notice").text
+        done = browser.find(f'#stops li[data-point="{upcoming["id"]}"]')
+        assert "status-done" in (done.get_attribute("class") or "")
+        browser.screenshot("driver-offline")
+        stored = {(s["id"], s["visit"]): s for s in stops_of(assignment(server, "driver-a"))}
+        assert stored[(upcoming["id"], upcoming["visit"])]["status"] == "planned"  # not sent
+
+        cdp("Network.emulateNetworkConditions", ONLINE)
+        browser.driver.execute_script("window.dispatchEvent(new Event('online'))")
+        browser.wait(lambda d: not browser.find("#queue-notice").is_displayed(), timeout=15)
+        sent = {(s["id"], s["visit"]): s for s in stops_of(assignment(server, "driver-a"))}
+        assert sent[(upcoming["id"], upcoming["visit"])]["status"] == "done"
+        # What the console saw: the requests the missing network refused, nothing else.
+        assert all("ERR_INTERNET_DISCONNECTED" in e for e in browser.console_errors())
+    finally:
+        cdp("Network.emulateNetworkConditions", ONLINE)
+        browser.size(1400, 1000)
+
+
 def test_an_urgent_pickup_reaches_the_drivers_page_within_ten_seconds(
     browser: Browser, server: Server, published: Published
 ) -> None:

@@ -71,8 +71,11 @@ def test_planner_compares_a_what_if_with_the_scenario_service(
     browser.driver.switch_to.frame(frame)
     try:
         assert "waste-plus-15" in browser.driver.find_element("tag name", "body").text
+        tall = browser.driver.execute_script("return document.documentElement.scrollHeight")
     finally:
         browser.driver.switch_to.default_content()
+    # The report reads as part of the page: its frame as tall as it, nothing scrolls inside.
+    browser.wait(lambda d: frame.size["height"] >= tall)
     browser.screenshot("planner-what-if")
     assert browser.console_errors() == []
 
