@@ -11,6 +11,7 @@ per route, its map on the first).
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "break": "休息",
         "depart": "出车",
         "return": "回场",
+        "handover": "交车给",
         "map": "路线图",
         "route": "路线",
         "unserved": "未收运",
@@ -84,6 +86,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "break": "break",
         "depart": "leave depot",
         "return": "back at depot",
+        "handover": "hand over to",
         "map": "Map",
         "route": "Route",
         "unserved": "Not served",
@@ -106,7 +109,8 @@ STREAM_NAMES: Mapping[str, Mapping[WasteStream, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class SheetLine:
-    """One event of a route: ``kind`` is depart, visit, unload, break or return."""
+    """One event of a route: ``kind`` is depart, visit, unload, break, return or handover (the
+    vehicle to the next shift's crew, named in ``name``; ``leave_s``: when that crew starts)."""
 
     kind: str
     eta_s: int
@@ -153,11 +157,14 @@ def hhmm(seconds: int) -> str:
 
 def route_sheets(problem: Problem, plan: Plan) -> list[RouteSheet]:
     """The plan's routes with a trip as sheets, by shift start, then vehicle."""
-    sheets = [_sheet(problem, route) for route in plan.routes if route.trips]
+    worked = sorted((r for r in plan.routes if r.trips), key=lambda r: (r.vehicle_id, r.start_s))
+    following = {id(a): b for a, b in itertools.pairwise(worked) if a.vehicle_id == b.vehicle_id}
+    sheets = [_sheet(problem, route, following.get(id(route))) for route in worked]
     return sorted(sheets, key=lambda s: (s.start_s, s.shift_id, s.vehicle_id))
 
 
-def _sheet(problem: Problem, route: Route) -> RouteSheet:
+def _sheet(problem: Problem, route: Route, after: Route | None) -> RouteSheet:
+    """``route``'s sheet; ``after``: the vehicle's next route, whose crew takes it over."""
     vehicle = problem.vehicle_by_id[route.vehicle_id]
     depot = problem.location_of(vehicle.depot_id)
     lines = [
@@ -213,8 +220,22 @@ def _sheet(problem: Problem, route: Route) -> RouteSheet:
             "return", route.end_s, route.end_s, vehicle.depot_id, "", None, 0, depot.lon, depot.lat
         )
     )
-    order = {"depart": 0, "visit": 1, "unload": 1, "break": 2, "return": 3}
-    lines.sort(key=lambda line: (line.kind == "return", line.eta_s, order[line.kind]))
+    if after is not None:  # the vehicle goes on in the next shift: who takes it, and when
+        lines.append(
+            SheetLine(
+                "handover",
+                route.end_s,
+                after.start_s,
+                vehicle.depot_id,
+                after.crew_id,
+                None,
+                0,
+                depot.lon,
+                depot.lat,
+            )
+        )
+    order = {"depart": 0, "visit": 1, "unload": 1, "break": 2, "return": 3, "handover": 4}
+    lines.sort(key=lambda line: (line.kind in {"return", "handover"}, line.eta_s, order[line.kind]))
     return RouteSheet(
         vehicle_id=vehicle.id,
         vehicle_name=vehicle.name,
@@ -239,7 +260,7 @@ def line_cells(line: SheetLine, seq: int | None, lang: str) -> list[object]:
     """A line's cells in a sheet's columns (see :func:`columns`)."""
     words = LABELS[lang]
     stream = STREAM_NAMES[lang][line.stream] if line.stream is not None else ""
-    leave = hhmm(line.leave_s) if line.kind in {"visit", "unload", "break"} else ""
+    leave = hhmm(line.leave_s) if line.kind in {"visit", "unload", "break", "handover"} else ""
     return [
         seq if seq is not None else "",
         hhmm(line.eta_s),

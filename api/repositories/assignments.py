@@ -8,6 +8,7 @@ assignment is cached, is read by :mod:`api.repositories.driver_days`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
@@ -15,8 +16,10 @@ from xml.sax.saxutils import escape
 from api.db import models as m
 from api.schemas.plans import Assignment, NavPublic, RouteAssignment, StopPublic
 from gis_data.navigation import nav_links
+from routing.domain import SizeClass
 from routing.plan import Route, Trip, Unload, VisitStop
 from routing.plan_file import plan_from_dict
+from routing.plan_geojson import LegDrawer
 from routing.units import format_clock
 
 
@@ -40,10 +43,16 @@ def _places(problem: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def build_assignment(
-    row: m.PlanRow, crew_code: str, statuses: Mapping[tuple[str, int], StopReportLike]
+    row: m.PlanRow,
+    crew_code: str,
+    statuses: Mapping[tuple[str, int], StopReportLike],
+    *,
+    legs: LegDrawer | None = None,
 ) -> Assignment:
-    """The crew's routes in the plan version ``row``: stops in order with ETAs and links."""
+    """The crew's routes in the plan version ``row``: stops in order with ETAs and links; with
+    ``legs`` (the district's roads) each route's line follows the streets."""
     plan = plan_from_dict(row.plan, source=f"plan {row.id}")
+    sizes = {t["id"]: t.get("size_class", "heavy") for t in row.problem.get("vehicle_types", [])}
     places = _places(row.problem)
     shifts = {s["id"]: s for s in row.problem.get("shifts", [])}
     vehicles = {v["id"]: v for v in row.problem.get("vehicles", [])}
@@ -55,7 +64,11 @@ def build_assignment(
         vehicle = vehicles.get(route.vehicle_id, {})
         stops = _route_stops(route, places, statuses)
         features += [_stop_feature(stop) for stop in stops]
-        features += _route_line(route, stops, places.get(vehicle.get("depot_id", "")))
+        line = _route_line(route, stops, places.get(vehicle.get("depot_id", "")))
+        if legs is not None and line:
+            size = SizeClass[str(sizes.get(vehicle.get("type_id", ""), "heavy")).upper()]
+            line = [_along(feature, legs, size) for feature in line]
+        features += line
         routes.append(_route_assignment(route, stops, shifts.get(route.shift_id, {}), vehicle))
     return Assignment(
         date=row.plan_date,
@@ -66,6 +79,16 @@ def build_assignment(
         routes=routes,
         geojson={"type": "FeatureCollection", "features": features},
     )
+
+
+def _along(feature: dict[str, Any], legs: LegDrawer, size: SizeClass) -> dict[str, Any]:
+    """A route line redrawn leg by leg along the streets."""
+    places = [(float(c[0]), float(c[1])) for c in feature["geometry"]["coordinates"]]
+    line = [places[0]]
+    for a, b in itertools.pairwise(places):
+        line.extend(legs(size, a, b)[1:])
+    coordinates = [[round(x, 6), round(y, 6)] for x, y in line]
+    return {**feature, "geometry": {"type": "LineString", "coordinates": coordinates}}
 
 
 def _route_stops(

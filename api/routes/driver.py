@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
@@ -44,8 +44,10 @@ from api.deps import (
 from api.repositories import plans as plan_store
 from api.repositories.assignments import build_assignment, to_gpx, to_icalendar
 from api.repositories.driver_days import DriverDay, DriverDayReader, driver_day
+from api.routes.web import road_legs
 from api.schemas.plans import Assignment, StopReport, StopStatusPublic
 from routing.errors import FieldError
+from routing.plan_geojson import LegDrawer
 
 router = APIRouter(prefix="/me", tags=["drivers"])
 
@@ -103,9 +105,21 @@ def _checked(day: DriverDay, date: dt.date, token_version: int) -> tuple[int, st
     return day.plan_id, day.crew
 
 
-def _assignment(session: Session, day: DriverDay, date: dt.date, token_version: int) -> Assignment:
+#: For a problem (file form), the drawer of its legs along the roads, or None.
+LegsFor = Callable[[Mapping[str, Any]], LegDrawer | None]
+
+
+def _assignment(
+    session: Session,
+    day: DriverDay,
+    date: dt.date,
+    token_version: int,
+    legs_for: LegsFor | None = None,
+) -> Assignment:
     plan_id, crew = _checked(day, date, token_version)
-    return build_assignment(plan_store.get_plan(session, plan_id), crew, day.statuses())
+    row = plan_store.get_plan(session, plan_id)
+    legs = legs_for(row.problem) if legs_for is not None else None
+    return build_assignment(row, crew, day.statuses(), legs=legs)
 
 
 def _key(day: DriverDay, date: dt.date, token_version: int) -> AssignmentKey:
@@ -120,12 +134,13 @@ def _build(
     day: DriverDay,
     date: dt.date,
     token_version: int,
+    legs_for: LegsFor | None = None,
 ) -> CachedAssignment:
     """The cached assignment of ``key``, built (once) if missing."""
 
     def build() -> CachedAssignment:
         with sessions() as session:
-            assignment = _assignment(session, day, date, token_version)
+            assignment = _assignment(session, day, date, token_version, legs_for)
         visits = frozenset(
             (stop.id, stop.visit)
             for route in assignment.routes
@@ -138,14 +153,19 @@ def _build(
 
 
 def cached_assignment(
-    sessions: sessionmaker[Session], cache: AssignmentCache, claims: TokenClaims, date: dt.date
+    sessions: sessionmaker[Session],
+    cache: AssignmentCache,
+    claims: TokenClaims,
+    date: dt.date,
+    legs_for: LegsFor | None = None,
 ) -> CachedAssignment:
     """The token's user's assignment for ``date``, from ``cache`` unless it changed since it was
-    built; :class:`AuthenticationError` if the token's version is not the user's."""
+    built (its route lines along the roads of ``legs_for``); :class:`AuthenticationError` if the
+    token's version is not the user's."""
     with _reading(sessions) as connection:
         day = driver_day(connection, claims.user_id, date)
     key = _key(day, date, claims.version)
-    return _build(sessions, cache, key, day, date, claims.version)
+    return _build(sessions, cache, key, day, date, claims.version, legs_for)
 
 
 @contextmanager
@@ -174,7 +194,7 @@ def _cache(request: Request) -> AssignmentCache:
 @router.get("/assignment", response_model=Assignment)
 def get_assignment(date: dt.date, request: Request, claims: TokenClaimsDep) -> Response:
     """The caller's shift, vehicle, ordered stops with ETAs, unloading stops and route map."""
-    entry = cached_assignment(_sessions(request), _cache(request), claims, date)
+    entry = cached_assignment(_sessions(request), _cache(request), claims, date, road_legs(request))
     return entry.answer(request.headers.get("if-none-match"))
 
 
@@ -292,7 +312,9 @@ def report_stop(
         raise FieldError(
             "at", f"{body.at.isoformat()} is not a time of the plan's day {body.date.isoformat()}"
         ).at("body")
-    entry = cached_assignment(_sessions(request), _cache(request), claims, body.date)
+    entry = cached_assignment(
+        _sessions(request), _cache(request), claims, body.date, road_legs(request)
+    )
     if (body.point_id, body.visit) not in entry.visits:
         raise NotFoundError(
             f"visit {body.visit} of {body.point_id!r} is not on this crew's routes",

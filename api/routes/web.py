@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import os
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from api.schemas.fields import PathId
 from api.schemas.plans import Assignment
 from routing.network import RoadNetwork, load_network
 from routing.network.paths import LegPaths
+from routing.plan_geojson import LegDrawer
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +150,12 @@ def _check_district(session: SessionDep, user: m.UserRow, district_id: int) -> N
 
 @router.get("/districts/{district_id}/crews/{crew_id}/assignment", tags=["drivers"])
 def crew_assignment(
-    district_id: PathId, crew_id: str, date: dt.date, session: SessionDep, user: CurrentUser
+    district_id: PathId,
+    crew_id: str,
+    date: dt.date,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
 ) -> Assignment:
     """A crew's assignment of the day's published plan: for staff, and for that crew's driver.
 
@@ -166,7 +173,8 @@ def crew_assignment(
     if plan is None:
         raise NotFoundError(f"no published plan for {date.isoformat()}", loc=("query", "date"))
     rows = plan_store.reports(session, plan.id)
-    return build_assignment(plan, crew.code, {(r.point_code, r.visit): r for r in rows})
+    statuses = {(r.point_code, r.visit): r for r in rows}
+    return build_assignment(plan, crew.code, statuses, legs=road_legs(request)(plan.problem))
 
 
 # ---------------------------------------------------------------- road maps
@@ -252,6 +260,23 @@ def road_layers(request: Request) -> RoadLayers:
             layers = _SHARED.setdefault(sources, RoadLayers(sources))
             request.app.state.web_road_layers = layers
         return layers
+
+
+def road_legs(request: Request) -> Callable[[Mapping[str, Any]], LegDrawer | None]:
+    """For a problem (file form), the drawer of legs along the roads of the configured extract
+    that covers its points, or None where none does (legs are then drawn straight)."""
+    layers = road_layers(request)
+
+    def legs_for(problem: Mapping[str, Any]) -> LegDrawer | None:
+        points = problem.get("points", [])
+        if not points:
+            return None
+        lons = [float(p["lon"]) for p in points]
+        lats = [float(p["lat"]) for p in points]
+        layer = covering_layer(layers.layers(), (min(lons), min(lats), max(lons), max(lats)))
+        return layer.paths.path if layer is not None else None
+
+    return legs_for
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:

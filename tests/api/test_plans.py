@@ -164,6 +164,11 @@ def test_a_driver_sees_each_stops_address_and_access_note(api: Api) -> None:
     by_id = {p["id"]: p for p in document["points"]}
     assert visits and all(s["address"] == by_id[s["id"]]["address"] for s in visits)
     assert all(s["note"] == by_id[s["id"]]["note"] for s in visits)
+    # The route's line on the phone follows the streets (the bundled extract covers the
+    # district): more vertices than its stops and depot.
+    (line,) = [f for f in body["geojson"]["features"] if f["properties"]["kind"] == "route"][:1]
+    stops = [s for r in body["routes"][:1] for s in r["stops"]]
+    assert len(line["geometry"]["coordinates"]) > len(stops) + 2
 
 
 def test_a_driver_in_china_gets_links_in_each_apps_datum(api: Api) -> None:

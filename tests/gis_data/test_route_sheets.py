@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +15,10 @@ from gis_data.route_sheets import LABELS, route_sheets, workbook_bytes
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve import plan_greedy
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
 from tests.factories import riverside
+
+BOX = BoxSampler(120.10, 30.25, 120.16, 30.29)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +51,8 @@ def test_the_workbook_has_a_sheet_per_route_with_its_stops_in_order(
     for page, visits in zip(pages, expected, strict=True):
         rows = list(page.iter_rows(min_row=4, values_only=True))
         assert [r[4] for r in rows if r[3] == words["visit"]] == visits
-        assert rows[0][3] == words["depart"] and rows[-1][3] == words["return"]
+        assert rows[0][3] == words["depart"]
+        assert words["return"] in [r[3] for r in rows[-2:]]
         assert [r[0] for r in rows if r[3] == words["visit"]] == list(range(1, len(visits) + 1))
         assert any(r[3] == words["unload"] for r in rows)
 
@@ -98,3 +103,17 @@ def test_a_stop_shows_its_address_and_the_crews_access_note(day: tuple[Problem, 
     assert row[6] == "山东路 12 号" and row[9] == "后门，密码 2468"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes(problem, plan))).pages)
     assert "山东路 12 号" in text.replace("\n", "") or "山东路" in text
+
+
+def test_a_vehicle_that_goes_on_is_handed_over_to_the_next_shifts_crew() -> None:
+    problem = generate_district(BOX, seed=3, spec=DistrictSpec(scale=0.06))
+    plan = plan_greedy(problem, seed=1)
+    worked = sorted((r for r in plan.routes if r.trips), key=lambda r: (r.vehicle_id, r.start_s))
+    pairs = [(a, b) for a, b in itertools.pairwise(worked) if a.vehicle_id == b.vehicle_id]
+    assert pairs, "the test district should use a vehicle in two shifts"
+    sheets = {(s.vehicle_id, s.shift_id): s for s in route_sheets(problem, plan)}
+    for first, second in pairs:
+        last = sheets[(first.vehicle_id, first.shift_id)].lines[-1]
+        assert (last.kind, last.name, last.leave_s) == ("handover", second.crew_id, second.start_s)
+    alone = [r for r in worked if not any(r is a for a, _ in pairs)]
+    assert all(sheets[(r.vehicle_id, r.shift_id)].lines[-1].kind == "return" for r in alone)
