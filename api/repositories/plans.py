@@ -224,6 +224,17 @@ def reports(session: Session, plan_id: int) -> list[m.StopStatusRow]:
     return list(session.scalars(select(m.StopStatusRow).where(m.StopStatusRow.plan_id == plan_id)))
 
 
+def _report_row(session: Session, plan_id: int, point: str, visit: int) -> m.StopStatusRow | None:
+    """The crew's report on a visit of plan version ``plan_id``, if there is one."""
+    return session.scalar(
+        select(m.StopStatusRow).where(
+            m.StopStatusRow.plan_id == plan_id,
+            m.StopStatusRow.point_code == point,
+            m.StopStatusRow.visit == visit,
+        )
+    )
+
+
 def record_report(
     session: Session,
     *,
@@ -237,13 +248,7 @@ def record_report(
 ) -> m.StopStatusRow:
     """A crew's report on a visit of plan version ``plan_id``, in place of an earlier one
     (flushed, not committed)."""
-    row = session.scalar(
-        select(m.StopStatusRow).where(
-            m.StopStatusRow.plan_id == plan_id,
-            m.StopStatusRow.point_code == point,
-            m.StopStatusRow.visit == visit,
-        )
-    )
+    row = _report_row(session, plan_id, point, visit)
     if row is None:
         row = m.StopStatusRow(plan_id=plan_id, point_code=point, visit=visit)
         session.add(row)
@@ -255,13 +260,7 @@ def record_report(
 def withdraw_report(session: Session, *, plan_id: int, point: str, visit: int) -> bool:
     """Take back a crew's report on a visit of plan version ``plan_id`` (undo; flushed, not
     committed); whether there was one."""
-    row = session.scalar(
-        select(m.StopStatusRow).where(
-            m.StopStatusRow.plan_id == plan_id,
-            m.StopStatusRow.point_code == point,
-            m.StopStatusRow.visit == visit,
-        )
-    )
+    row = _report_row(session, plan_id, point, visit)
     if row is None:
         return False
     session.delete(row)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
+from fastapi import UploadFile
 from fastapi.responses import JSONResponse
 from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import Session
@@ -12,11 +15,12 @@ from sqlalchemy.orm import Session
 from api.core.errors import ApiError
 from api.repositories import districts as repo
 from api.repositories.kinds import RecordKind
-from routing.errors import FieldError
+from routing.errors import Defect, FieldError, ProblemError
 
 GEOJSON = "application/geo+json"
 Rec = TypeVar("Rec")
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 class GeoJSONResponse(JSONResponse):
@@ -92,3 +96,37 @@ def bbox_filter(session: Session, geom: Any, bbox: str | None) -> list[ColumnEle
     if bind.dialect.name != "sqlite":
         condition = func.ST_Intersects(geom, box)
     return [condition]
+
+
+def read_upload(
+    file: UploadFile,
+    *,
+    name: str,
+    suffixes: tuple[str, ...],
+    max_bytes: int,
+    read: Callable[[Path], T],
+) -> T:
+    """An uploaded file, named ``name``, read by ``read`` from a temporary copy; a wrong suffix, a
+    file above ``max_bytes`` or a bad record is a :class:`ProblemError` naming the upload (its
+    records by the upload's name, not the copy's path)."""
+    if not name.lower().endswith(suffixes):
+        raise ProblemError(
+            [Defect("file", "filename", f"must end in {', '.join(suffixes)}")], source="upload"
+        )
+    data = file.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        message = f"is above {max_bytes // 2**20} MiB"
+        raise ProblemError([Defect("file", "size", message)], source="upload")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            return read(path)
+        except ProblemError as error:
+            raise ProblemError(
+                [
+                    Defect(d.record.replace(str(path), name), d.field, d.message)
+                    for d in error.defects
+                ],
+                source=name,
+            ) from None

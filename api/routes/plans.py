@@ -4,7 +4,6 @@ report, KPIs, publish."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -19,7 +18,7 @@ from api.db import models as m
 from api.deps import DispatcherUser, PagingDep, SessionDep, StaffUser
 from api.repositories import districts as repo
 from api.repositories import plans as plan_store
-from api.routes.common import GeoJSONResponse
+from api.routes.common import GeoJSONResponse, read_upload
 from api.routes.web import covering_layer, road_layers
 from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
@@ -27,7 +26,6 @@ from gis_data.current_routes import read_current_routes
 from gis_data.route_sheet_pdf import pdf_bytes
 from gis_data.route_sheets import workbook_bytes
 from routing.current import time_current_routes
-from routing.errors import Defect, ProblemError
 from routing.plan_file import plan_from_dict, plan_to_geojson
 from routing.problem_file import problem_from_dict
 from scenarios.savings import savings_html, savings_report
@@ -198,30 +196,14 @@ def savings(
     vehicles per shift, km, hours, overtime, trips, CO2, cost, breaches, visits not made.
     Nothing is stored. ``format=html``: the report as a page."""
     row = plan_store.get_plan(session, plan_id)
-    name = Path(file.filename or "routes").name
-    if not name.lower().endswith(ROUTE_SHEET_SUFFIXES):
-        raise ProblemError(
-            [Defect("file", "filename", f"must end in {', '.join(ROUTE_SHEET_SUFFIXES)}")],
-            source="upload",
-        )
-    data = file.file.read(MAX_ROUTES_BYTES + 1)
-    if len(data) > MAX_ROUTES_BYTES:
-        raise ProblemError([Defect("file", "size", "is above 20 MiB")], source="upload")
     problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            routes = read_current_routes(path)
-            current = time_current_routes(problem, routes)
-        except ProblemError as error:
-            raise ProblemError(
-                [
-                    Defect(d.record.replace(str(path), name), d.field, d.message)
-                    for d in error.defects
-                ],
-                source=name,
-            ) from None
+    current = read_upload(
+        file,
+        name=Path(file.filename or "routes").name,
+        suffixes=ROUTE_SHEET_SUFFIXES,
+        max_bytes=MAX_ROUTES_BYTES,
+        read=lambda path: time_current_routes(problem, read_current_routes(path)),
+    )
     report = savings_report(problem, current, plan_from_dict(row.plan, source=f"plan {plan_id}"))
     report["plan_id"] = plan_id
     if format == "html":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +21,6 @@ from gis_data.coords import parse_crs
 from gis_data.points import read_points
 from gis_data.sheets import SheetOptions
 from routing.domain import WasteStream
-from routing.errors import Defect, ProblemError
 
 router = APIRouter(prefix="/districts/{district_id}/points", tags=["collection points"])
 POINTS = f.FeatureKind(
@@ -114,29 +112,14 @@ def import_points(
     or BD-09 (``crs``) are stored as WGS84.
     """
     repo.get_district(session, district_id)
-    name = Path(file.filename or "points").name.lower()
-    if not name.endswith(IMPORT_SUFFIXES):
-        raise ProblemError(
-            [Defect("file", "filename", f"must end in {', '.join(IMPORT_SUFFIXES)}")],
-            source="upload",
-        )
     options = SheetOptions(crs=common.build(parse_crs, crs, where="query"), sheet=sheet)
-    data = file.file.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ProblemError([Defect("file", "size", "is above 50 MiB")], source="upload")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            points = read_points(path, options)
-        except ProblemError as error:
-            raise ProblemError(
-                [
-                    Defect(d.record.replace(str(path), name), d.field, d.message)
-                    for d in error.defects
-                ],
-                source=name,
-            ) from None
+    points = common.read_upload(
+        file,
+        name=Path(file.filename or "points").name.lower(),
+        suffixes=IMPORT_SUFFIXES,
+        max_bytes=MAX_IMPORT_BYTES,
+        read=lambda path: read_points(path, options),
+    )
     replaced = 0
     try:
         if replace:

@@ -103,15 +103,24 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def run_kpi(args: argparse.Namespace) -> int:
+def _matching(args: argparse.Namespace, what: str) -> tuple[Problem, Plan] | None:
+    """``args``' problem and plan, or None (the report printed) if the plan names records the
+    problem lacks: there is then nothing to make ``what`` of."""
     problem = read_problem(args.problem)
     plan = read_plan(args.plan)
     report = validate(problem, plan)
     if "REF" in report.rules_broken():
         print_report(report)
-        print("huanwei: the plan names records the problem lacks; no figures", file=sys.stderr)
+        print(f"huanwei: the plan names records the problem lacks; no {what}", file=sys.stderr)
+        return None
+    return problem, plan
+
+
+def run_kpi(args: argparse.Namespace) -> int:
+    matching = _matching(args, "figures")
+    if matching is None:
         return 1
-    print(json.dumps(compute_kpis(problem, plan).to_dict(), ensure_ascii=False, indent=1))
+    print(json.dumps(compute_kpis(*matching).to_dict(), ensure_ascii=False, indent=1))
     return 0
 
 
@@ -123,13 +132,10 @@ def run_sheets(args: argparse.Namespace) -> int:
     if suffix not in {".xlsx", ".pdf"}:
         print(f"huanwei: --out must end in .xlsx or .pdf, got {args.out}", file=sys.stderr)
         return 2
-    problem = read_problem(args.problem)
-    plan = read_plan(args.plan)
-    report = validate(problem, plan)
-    if "REF" in report.rules_broken():
-        print_report(report)
-        print("huanwei: the plan names records the problem lacks; no sheets", file=sys.stderr)
+    matching = _matching(args, "sheets")
+    if matching is None:
         return 1
+    problem, plan = matching
     write = workbook_bytes if suffix == ".xlsx" else pdf_bytes
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(write(problem, plan, lang=args.lang))
