@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.bodies import StrictJSONMiddleware
+from api.core.cache import BuildCache
 from api.core.config import Settings
 from api.core.errors import install_error_handlers
 from api.core.headers import SecurityHeadersMiddleware
@@ -24,6 +25,7 @@ from api.repositories import users
 from api.repositories.driver_days import DriverDayReader
 from api.routes import ROUTERS, health
 from api.routes.driver import CachedAssignmentMiddleware, new_cache
+from api.routes.plans import GEOJSON_CACHE
 from routing.solve import solve
 
 #: Answers shorter than this are sent as they are (gzip's header and the work are not worth it).
@@ -63,6 +65,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.assignments = new_cache()
+    app.state.plan_geojson = BuildCache(GEOJSON_CACHE)
     app.state.sign_in_limiter = SignInLimiter()
     install_error_handlers(app)
     app.add_middleware(CachedAssignmentMiddleware)

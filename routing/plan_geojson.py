@@ -43,8 +43,20 @@ def plan_to_geojson(
         for number, trip in enumerate(route.trips, start=1):
             features += _trip_features(problem, route, number, trip, depot)
     if legs is not None:
-        features = [_along_roads(f, legs, _sizes(problem, plan)) for f in features]
+        sizes = _sizes(problem, plan)
+        features = [_along_roads(f, legs, sizes) for f in features]
     return {"type": "FeatureCollection", "features": features}
+
+
+def road_line(
+    places: list[tuple[float, float]], legs: LegDrawer, size: SizeClass
+) -> list[tuple[float, float]]:
+    """The line through ``places`` (lon, lat) in order, each leg as ``legs`` draws it for a
+    vehicle of ``size`` (along the streets)."""
+    line = [places[0]]
+    for a, b in itertools.pairwise(places):
+        line.extend(legs(size, a, b)[1:])
+    return line
 
 
 def _sizes(problem: Problem, plan: Plan) -> dict[str, SizeClass]:
@@ -63,11 +75,8 @@ def _along_roads(
     """A trip's straight line redrawn leg by leg along the roads (other features unchanged)."""
     if feature["properties"].get("kind") != "trip":
         return feature
-    places = [tuple(c) for c in feature["geometry"]["coordinates"]]
-    size = sizes[feature["properties"]["vehicle"]]
-    line: list[tuple[float, float]] = [places[0]]
-    for a, b in itertools.pairwise(places):
-        line.extend(legs(size, a, b)[1:])
+    places = [(float(c[0]), float(c[1])) for c in feature["geometry"]["coordinates"]]
+    line = road_line(places, legs, sizes[feature["properties"]["vehicle"]])
     thin = shapely.simplify(shapely.LineString(line), SIMPLIFY_DEG, preserve_topology=False)
     coordinates = [[round(x, 6), round(y, 6)] for x, y in thin.coords]
     return {

@@ -8,7 +8,6 @@ assignment is cached, is read by :mod:`api.repositories.driver_days`.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Mapping
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
@@ -19,7 +18,7 @@ from gis_data.navigation import nav_links
 from routing.domain import SizeClass
 from routing.plan import Route, Trip, Unload, VisitStop
 from routing.plan_file import plan_from_dict
-from routing.plan_geojson import LegDrawer
+from routing.plan_geojson import LegDrawer, road_line
 from routing.units import format_clock
 
 
@@ -84,10 +83,7 @@ def build_assignment(
 def _along(feature: dict[str, Any], legs: LegDrawer, size: SizeClass) -> dict[str, Any]:
     """A route line redrawn leg by leg along the streets."""
     places = [(float(c[0]), float(c[1])) for c in feature["geometry"]["coordinates"]]
-    line = [places[0]]
-    for a, b in itertools.pairwise(places):
-        line.extend(legs(size, a, b)[1:])
-    coordinates = [[round(x, 6), round(y, 6)] for x, y in line]
+    coordinates = [[round(x, 6), round(y, 6)] for x, y in road_line(places, legs, size)]
     return {**feature, "geometry": {"type": "LineString", "coordinates": coordinates}}
 
 

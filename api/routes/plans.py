@@ -4,8 +4,6 @@ report, KPIs, publish."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,13 +11,14 @@ from fastapi import APIRouter, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.exc import IntegrityError
 
+from api.core.cache import BuildCache
 from api.core.errors import ConflictError
 from api.db import models as m
 from api.deps import DispatcherUser, PagingDep, SessionDep, StaffUser
 from api.repositories import districts as repo
 from api.repositories import plans as plan_store
 from api.routes.common import GeoJSONResponse, read_upload
-from api.routes.web import covering_layer, road_layers
+from api.routes.web import road_legs
 from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
 from gis_data.current_routes import read_current_routes
@@ -87,7 +86,6 @@ def get_plan(plan_id: PathId, session: SessionDep, user: StaffUser) -> PlanDocum
 
 #: Plan versions whose GeoJSON (with road paths) is kept; a version never changes.
 GEOJSON_CACHE = 16
-_GEOJSON_LOCK = threading.Lock()
 
 
 @router.get("/plans/{plan_id}/geojson", response_class=GeoJSONResponse)
@@ -101,29 +99,16 @@ def get_plan_geojson(
     (``straight``); ``travel`` names how the plan's times were computed.
     """
     row = plan_store.get_plan(session, plan_id)
-    cache: OrderedDict[int, dict[str, Any]] = request.app.state.__dict__.setdefault(
-        "plan_geojson", OrderedDict()
-    )
-    with _GEOJSON_LOCK:
-        if plan_id in cache:
-            cache.move_to_end(plan_id)
-            return cache[plan_id]
-    problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
-    places = [(p.location.lon, p.location.lat) for p in problem.points]
-    lons, lats = [p[0] for p in places], [p[1] for p in places]
-    box = (min(lons), min(lats), max(lons), max(lats)) if places else None
-    layer = covering_layer(road_layers(request).layers(), box) if box else None
-    body = plan_to_geojson(
-        problem,
-        plan_from_dict(row.plan, source=f"plan {plan_id}"),
-        legs=layer.paths.path if layer else None,
-    )
-    body["travel"] = sorted({matrix.method for matrix in problem.travel.values()})
-    with _GEOJSON_LOCK:
-        cache[plan_id] = body
-        while len(cache) > GEOJSON_CACHE:
-            cache.popitem(last=False)
-    return body
+
+    def build() -> dict[str, Any]:
+        problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
+        plan = plan_from_dict(row.plan, source=f"plan {plan_id}")
+        body = plan_to_geojson(problem, plan, legs=road_legs(request)(row.problem))
+        body["travel"] = sorted({matrix.method for matrix in problem.travel.values()})
+        return body
+
+    cache: BuildCache[int, dict[str, Any]] = request.app.state.plan_geojson
+    return cache.get(plan_id, build)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
