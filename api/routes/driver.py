@@ -64,16 +64,20 @@ LATEST_ZONE = dt.timezone(dt.timedelta(hours=-12))
 
 @dataclass(frozen=True, slots=True)
 class CachedAssignment:
-    """A built assignment: its plan version, JSON body and the crew's visits (point, visit)."""
+    """A built assignment: its plan version, JSON body, the crew's visits (point, visit) and the
+    body's entity tag (a phone polling with ``If-None-Match`` gets 304 while it holds), hashed
+    once when built, not on every request."""
 
     plan_id: int
     body: bytes
     visits: frozenset[tuple[str, int]]
+    etag: str
 
-    @property
-    def etag(self) -> str:
-        """The body's entity tag: a phone polling with ``If-None-Match`` gets 304 while it holds."""
-        return f'"{hashlib.blake2b(self.body, digest_size=12).hexdigest()}"'
+    @classmethod
+    def of(cls, plan_id: int, body: bytes, visits: frozenset[tuple[str, int]]) -> CachedAssignment:
+        """A built assignment with its body's entity tag."""
+        etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+        return cls(plan_id, body, visits, etag)
 
     def answer(self, if_none_match: str | None) -> Response:
         """The body, or 304 Not Modified when the caller holds it already."""
@@ -147,7 +151,7 @@ def _build(
             for stop in route.stops
             if stop.visit is not None
         )
-        return CachedAssignment(key[0], assignment.model_dump_json().encode(), visits)
+        return CachedAssignment.of(key[0], assignment.model_dump_json().encode(), visits)
 
     return cache.get(key, build)
 
