@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from routing.domain import CollectionPoint, Facility, WasteStream
 from routing.engine.clock import BreakRule, fits_capacity, next_start
 from routing.errors import Defect, ProblemError
-from routing.fleet import Crew, Shift, Vehicle, VehicleType
+from routing.fleet import Crew, Shift, Vehicle
 from routing.hauls import schedule_hauls
-from routing.network.matrix import UNREACHABLE
 from routing.plan import Break, Plan, Route, Trip, Unload, Unserved, VisitStop
 from routing.problem import Problem
-from routing.travel import TravelMatrix
 
 #: The reason of a visit that no current route makes.
 NOT_ROUTED = "on none of the current routes"
@@ -125,8 +123,7 @@ class _Drive:
     """A route being driven: where the truck is, the time, what it carries, what it did."""
 
     problem: Problem
-    matrix: TravelMatrix
-    vtype: VehicleType
+    vehicle: Vehicle
     here: str
     t: int
     rule: BreakRule
@@ -152,15 +149,12 @@ class _Drive:
         return self.t
 
     def leg_s(self, to: str) -> int:
-        """Seconds from here to ``to`` on the vehicle's matrix, or, for a place its matrix
-        lacks or cannot reach (too narrow for it: the validator says so), on another profile's
-        that has both."""
-        for matrix in (self.matrix, *self.problem.travel.values()):
-            if self.here in matrix.index and to in matrix.index:
-                seconds = int(matrix.time_s[matrix.index[self.here], matrix.index[to]])
-                if seconds < UNREACHABLE:
-                    return seconds
-        raise ProblemError([Defect("current routes", "point", f"no travel time to {to!r}")])
+        """Seconds from here to ``to`` (:meth:`~routing.problem.Problem.leg_matrix`: the
+        vehicle's own matrix, or another profile's for a leg it cannot drive)."""
+        matrix = self.problem.leg_matrix(self.vehicle, self.here, to)
+        if matrix is None:
+            raise ProblemError([Defect("current routes", "point", f"no travel time to {to!r}")])
+        return matrix.time(self.here, to)
 
     def nearest_facility(self, stream: WasteStream) -> Facility:
         """The facility taking ``stream`` nearest by driving time (open ones first)."""
@@ -183,9 +177,8 @@ def _time(
     vehicle: Vehicle = problem.vehicle_by_id[route.vehicle_id]
     vtype = problem.vehicle_type_by_id[vehicle.type_id]
     shift: Shift = problem.shift_by_id[route.shift_id]
-    matrix = problem.travel[vtype.profile]
     rule = BreakRule.of(crew)
-    drive = _Drive(problem, matrix, vtype, vehicle.depot_id, shift.start_s, rule, shift.start_s)
+    drive = _Drive(problem, vehicle, vehicle.depot_id, shift.start_s, rule, shift.start_s)
     trips: list[Trip] = []
     stops: list[VisitStop] = []
     for point, visit in visits:

@@ -76,15 +76,13 @@ class PlanKpis:
 def route_legs(problem: Problem, route: Route) -> tuple[int, int]:
     """Metres and seconds of driving of ``route``, leg by leg from its depot and back."""
     vehicle = problem.vehicle_by_id[route.vehicle_id]
-    matrices = (problem.matrix_for(vehicle), *problem.travel.values())
+    own = problem.matrix_for(vehicle)
     places = [vehicle.depot_id]
     places += [s.point_id if isinstance(s, VisitStop) else s.facility_id for s in route.stops()]
     places.append(vehicle.depot_id)
     metres = seconds = 0
     for here, there in itertools.pairwise(places):
-        # The vehicle's own matrix; a leg it lacks (a plan that sends a vehicle where it cannot
-        # go, such as a department's current routes: the validator says so) on another's.
-        matrix = next((m for m in matrices if here in m and there in m), matrices[0])
+        matrix = problem.leg_matrix(vehicle, here, there) or own
         metres += matrix.distance(here, there)
         seconds += matrix.time(here, there)
     return metres, seconds

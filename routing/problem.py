@@ -97,6 +97,15 @@ class Problem:
         """The travel matrix ``vehicle`` drives on."""
         return self.travel[self.vehicle_type_of(vehicle).profile]
 
+    def leg_matrix(self, vehicle: Vehicle, origin: str, destination: str) -> TravelMatrix | None:
+        """The matrix to take a leg of ``vehicle`` from: its own, or for a leg its own lacks or
+        cannot drive (a plan that sends it where it cannot go, such as a department's current
+        routes: the validator says so) another profile's that drives it; None if none does."""
+        own = self.matrix_for(vehicle)
+        return next(
+            (m for m in (own, *self.travel.values()) if m.drives(origin, destination)), None
+        )
+
     def visit_amounts(self, visits: Iterable[tuple[str, int]]) -> tuple[int, int, int]:
         """The kg and litres the ``visits`` (point id, visit number) collect, and their count."""
         kg = litres = count = 0

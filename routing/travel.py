@@ -24,6 +24,10 @@ EARTH_RADIUS_M = 6_371_008.8
 IntArray = NDArray[np.int64] | NDArray[np.int32]
 
 
+#: Metres and seconds stored for a pair with no open route (a road matrix's closed pairs).
+UNREACHABLE = 1_000_000_000
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class TravelMatrix:
     """Distances and travel times between locations, for one vehicle profile.
@@ -88,6 +92,14 @@ class TravelMatrix:
     def time(self, origin: str, destination: str) -> int:
         """Seconds from ``origin`` to ``destination``."""
         return int(self.time_s[self.index[origin], self.index[destination]])
+
+    def drives(self, origin: str, destination: str) -> bool:
+        """Whether the matrix holds the leg and an open route for it."""
+        return (
+            origin in self.index
+            and destination in self.index
+            and self.time(origin, destination) < UNREACHABLE
+        )
 
 
 def haversine_m(a: Location, b: Location) -> float:

@@ -37,10 +37,8 @@ from routing.network.cache import (
 )
 from routing.network.graph import RoadNetwork
 from routing.network.snapping import MAX_SNAP_M, Snapped, snap_locations
+from routing.travel import UNREACHABLE as UNREACHABLE
 from routing.travel import TravelMatrix
-
-#: Metres and seconds stored for a pair with no open route.
-UNREACHABLE = 1_000_000_000
 
 _TIME_UNITS_MS = (1, 10, 100, 1000)
 _FLOAT_BITS = 53
