@@ -31,6 +31,16 @@ class Timed:
     route: Route | None
 
 
+def _retimed(problem: Problem, item: Timed, trips: Trips, crew: Crew) -> Route | None:
+    """``item``'s route timed again with ``trips`` (None without trips, or if it cannot keep
+    every rule)."""
+    if not trips:
+        return None
+    return time_route(
+        problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
+    )
+
+
 def _move_or_drop(problem: Problem, item: Timed, t: int, crew: Crew, allowed: set[str]) -> None:
     """Send trip ``t`` of ``item`` to the first facility of ``allowed`` its route can still be
     timed with, or take the trip out (its visits are given back)."""
@@ -39,21 +49,12 @@ def _move_or_drop(problem: Problem, item: Timed, t: int, crew: Crew, allowed: se
         if dump.facility_id not in allowed:
             continue
         trips = (*item.trips[:t], (jobs, other), *item.trips[t + 1 :])
-        route = time_route(
-            problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
-        )
+        route = _retimed(problem, item, trips, crew)
         if route is not None:
             item.trips, item.route = trips, route
             return
-    trips = (*item.trips[:t], *item.trips[t + 1 :])
-    item.trips = trips
-    item.route = (
-        time_route(
-            problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
-        )
-        if trips
-        else None
-    )
+    item.trips = (*item.trips[:t], *item.trips[t + 1 :])
+    item.route = _retimed(problem, item, item.trips, crew)
 
 
 def _inflows(problem: Problem, timed: list[Timed]) -> list[tuple[Inflow, int, int]]:
@@ -173,13 +174,7 @@ def _trim(problem: Problem, timed: list[Timed], facility: str, crew: Crew) -> bo
             for t, (jobs, dump) in enumerate(item.trips)
         ]
         trips = tuple((jobs, dump) for jobs, dump in kept if jobs)
-        route = (
-            time_route(
-                problem, item.sub, item.slot, item.start_s, trips, crew, shift_end_s=item.latest_s
-            )
-            if trips
-            else None
-        )
+        route = _retimed(problem, item, trips, crew)
         if trips and route is None:
             return False
         changed[r] = (trips, route)
