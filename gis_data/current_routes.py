@@ -14,12 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gis_data.cells import text
+from gis_data.headers import key
 from gis_data.sheet_files import SheetTable, read_tables
 from gis_data.sheet_options import SheetOptions
 from routing.current import CurrentRoute
 from routing.errors import Defect, ProblemError
 
-#: Header names → column (looked up as :func:`_key` writes them).
+#: Header names → column (looked up as :func:`gis_data.headers.key` folds them).
 HEADERS: dict[str, str] = {
     **dict.fromkeys(
         ("vehicle", "vehicleid", "truck", "车辆", "车辆编号", "车号", "车牌", "车牌号"), "vehicle"
@@ -40,15 +42,13 @@ HEADER_ROWS = 10
 
 
 def _key(cell: Any) -> str:
-    """A header as looked up: lower case, without spaces, ``_`` or ``-``."""
-    text = "".join(str(cell or "").split()).lower()
-    return text.replace("_", "").replace("-", "")
+    """A header as the point sheets compare them (:func:`gis_data.headers.key`)."""
+    return key(str(cell or ""))
 
 
 def _text(cell: Any) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip() if cell is not None else ""
+    """A cell's text as the point sheets read it (an id typed as a number: 17.0 → "17")."""
+    return text(cell) or ""
 
 
 def read_current_routes(source: Path) -> list[CurrentRoute]:
