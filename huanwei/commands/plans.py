@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from huanwei.notes import notes
 from huanwei.progress import ProgressBar
 from routing.kpi import PlanKpis, compute_kpis
 from routing.plan import Plan
@@ -148,11 +149,8 @@ def run_savings(args: argparse.Namespace) -> int:
     from routing.current import time_current_routes
     from scenarios.savings import FIGURES, savings_html, savings_report
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with notes():
         problem = read_problem(args.problem)
-    for note in dict.fromkeys(str(w.message) for w in caught):
-        print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
     current = time_current_routes(problem, read_current_routes(args.current))
     if args.plan is not None:
         proposed = read_plan(args.plan)
@@ -182,11 +180,8 @@ def run_plan(args: argparse.Namespace) -> int:
     if args.problem is not None:
         problem = read_problem(args.problem)
     else:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with notes():
             problem = load_scenario(args.scenario, osm=args.osm, seed=args.seed)
-        for note in dict.fromkeys(str(w.message) for w in caught):
-            print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
     params = SolveParams.from_file(args.params) if args.params else None
     stop = Stop(args.time_limit, args.iterations)
     with ProgressBar(args.time_limit, enabled=not args.quiet) as bar:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import sys
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from huanwei.notes import notes
 from routing.errors import Defect
 from routing.problem import Problem
 from routing.solve import ENGINES
@@ -99,16 +98,6 @@ def read_all(files: Sequence[Path], args: argparse.Namespace) -> list[Scenario]:
     return scenarios
 
 
-@contextlib.contextmanager
-def notes() -> Iterator[None]:
-    """Print each warning (the road network's islands) once, shortened, after the block."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    for note in dict.fromkeys(str(w.message) for w in caught):
-        print(f"note: {note[:160]}{'…' if len(note) > 160 else ''}", file=sys.stderr)
-
-
 def build_all(scenarios: Sequence[Scenario]) -> dict[str, Problem]:
     """Each scenario's problem (bases built once)."""
     with notes():
@@ -184,7 +173,6 @@ def run_site(args: argparse.Namespace) -> int:
 def run_worker(args: argparse.Namespace) -> int:
     """Run queued comparisons of ``HUANWEI_DATABASE_URL`` (the API's ``external`` executor),
     as ``huanwei worker`` runs them: heartbeat, cancel, and lost comparisons failed."""
-    import contextlib
     import logging
 
     from api.core.config import Settings
