@@ -69,6 +69,8 @@ class District(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     rules: Mapped[dict[str, Any]] = mapped_column(default=dict)
     travel_speeds: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The OSM extract the district plans on (a path on the server), or None: straight lines.
+    road_osm: Mapped[str | None] = mapped_column(String(1000), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

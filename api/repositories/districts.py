@@ -21,7 +21,7 @@ from api.core.errors import ConflictError, NotFoundError
 from api.db import models as m
 from api.repositories import kinds as k
 from api.repositories.kinds import RecordKind
-from api.repositories.travel import build_travel, travel_section
+from api.repositories.travel import build_road_travel, build_travel, travel_section
 from routing.domain import CollectionPoint, Depot, Facility, Location
 from routing.errors import DefectCollector, ProblemError
 from routing.fleet import Crew, RuleParameters, Shift, Vehicle, VehicleType, Zone
@@ -261,9 +261,11 @@ def delete_all(session: Session, kind: RecordKind[Rec, RowT], district_id: int) 
 
 
 def district_records(
-    session: Session, district: m.District, *, with_travel: bool = True
+    session: Session, district: m.District, *, with_travel: bool = True, roads: bool = True
 ) -> DistrictRecords:
-    """Every record of ``district`` as routing objects, with its travel matrices."""
+    """Every record of ``district`` as routing objects, with its travel matrices: on its road
+    network where it has one (unless not ``roads``: straight lines, for checks), else straight
+    lines."""
 
     def load(kind: RecordKind[Rec, Any]) -> tuple[Rec, ...]:
         row_class = cast(Any, kind.row)
@@ -285,7 +287,15 @@ def district_records(
         travel={},
     )
     section = travel_section(parts.vehicle_types, district.travel_speeds)
-    if with_travel:
+    if with_travel and roads and district.road_osm is not None:
+        travel = build_road_travel(
+            district.road_osm,
+            parts.locations(),
+            parts.vehicle_types,
+            parts.zones,
+            places=[d.id for d in parts.depots] + [f.id for f in parts.facilities],
+        )
+    elif with_travel:
         travel = build_travel(parts.locations(), section)
     else:
         # Cross-reference checks need only the profile names.
@@ -323,14 +333,15 @@ def check_district(session: Session, district_id: int, *, conflict: bool = False
     raise ProblemError(found, source=f"district {district_id}")
 
 
-def load_problem(session: Session, district: m.District) -> Problem:
+def load_problem(session: Session, district: m.District, *, roads: bool = True) -> Problem:
     """The district's rows as a checked :class:`Problem`; its matrices state the travel section
-    that computed them (their recipes, written with the problem).
+    that computed them (their recipes, written with the problem). On the district's road network
+    where it has one, unless not ``roads`` (straight lines: a quick check of the records).
 
     Raises
     ------
     ProblemError
         Naming every defect, e.g. a district without depots or shifts.
     """
-    parts = district_records(session, district)
+    parts = district_records(session, district, roads=roads)
     return Problem.from_parts(district.name, parts)

@@ -1,21 +1,30 @@
 """How travel is estimated for a district held by the API — the one place that chooses.
 
-Today every vehicle profile gets a straight-line matrix (great-circle × detour factor at the
-profile's speed); when a district gets a road network attached, this is where road matrices
-(:mod:`routing.network`) take over.
+A district without a road network gets a straight-line matrix per vehicle profile (great-circle ×
+detour factor at the profile's speed). A district with one (an OSM extract attached through
+``/districts/{id}/road-network``) plans on its roads: road distance and time per vehicle size
+class, as the demo district does (:class:`scenarios.road_district.RoadTravel`); a depot or
+facility outside the extract (a landfill beyond the city) joins it by a road link from the
+nearest junction, and a collection point must lie on it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from routing.domain import Location
-from routing.fleet import VehicleType
+from routing.fleet import VehicleType, Zone
+from routing.network import RoadNetwork, load_network
 from routing.travel import TravelMatrix, straight_line_matrix
+from scenarios.road_district import RoadTravel
 
 DEFAULT_SPEED_KMH = 25.0
 DETOUR_FACTOR = 1.3
+STRAIGHT_LINE = "straight-line"
+ROAD = "road"
 
 
 def travel_section(
@@ -30,7 +39,7 @@ def travel_section(
     """
     return {
         profile: {
-            "method": "straight-line",
+            "method": STRAIGHT_LINE,
             "speed_kmh": float(speeds_kmh.get(profile, DEFAULT_SPEED_KMH)),
             "detour_factor": DETOUR_FACTOR,
         }
@@ -52,3 +61,53 @@ def build_travel(
         ).described_by(spec)
         for profile, spec in section.items()
     }
+
+
+@functools.lru_cache(maxsize=4)
+def _network(path: str, mtime_ns: int) -> RoadNetwork:
+    return load_network(path)
+
+
+def road_network(osm: str | Path) -> RoadNetwork:
+    """The road network of an extract, read once per process (again if the file changes).
+
+    Raises
+    ------
+    FileNotFoundError, ProblemError
+        As :func:`routing.network.load_network`.
+    """
+    path = Path(osm)
+    return _network(str(path), path.stat().st_mtime_ns)
+
+
+def off_map(
+    network: RoadNetwork, locations: Mapping[str, Location], places: Iterable[str]
+) -> frozenset[str]:
+    """The ``places`` (depots, facilities) that lie outside the extract's bounds."""
+    west, east = float(network.node_lon.min()), float(network.node_lon.max())
+    south, north = float(network.node_lat.min()), float(network.node_lat.max())
+    return frozenset(
+        i
+        for i in places
+        if not (west <= locations[i].lon <= east and south <= locations[i].lat <= north)
+    )
+
+
+def build_road_travel(
+    osm: str | Path,
+    locations: Mapping[str, Location],
+    vehicle_types: tuple[VehicleType, ...],
+    zones: tuple[Zone, ...],
+    *,
+    places: Iterable[str],
+) -> dict[str, TravelMatrix]:
+    """Road matrices per profile on the extract ``osm``; each states its road section.
+
+    Raises
+    ------
+    ProblemError
+        Naming every location that cannot be placed on the roads (too far from any).
+    """
+    network = road_network(osm)
+    travel = RoadTravel(network, off_map=off_map(network, locations, places))
+    return travel(locations, vehicle_types, zones)

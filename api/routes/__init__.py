@@ -15,6 +15,7 @@ from api.routes import (
     plan_jobs,
     plans,
     points,
+    road_networks,
     scenarios,
     shifts,
     vehicle_types,
@@ -26,6 +27,7 @@ from api.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     districts.router,
+    road_networks.router,
     points.router,
     depots.router,
     facilities.router,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, status
@@ -45,6 +46,8 @@ def _public(session: SessionDep, district: m.District) -> DistrictPublic:
         name=district.name,
         rules=district.rules,
         travel_speeds=district.travel_speeds,
+        travel_method="straight-line" if district.road_osm is None else "road",
+        road_network=None if district.road_osm is None else Path(district.road_osm).name,
         created_at=district.created_at,
         counts=counts,
     )

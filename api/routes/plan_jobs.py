@@ -65,7 +65,8 @@ def request_plan(
                 loc=("body", "date"),
             )
         refuse_second_publisher(session, district_id, body.date)
-    problem = repo.load_problem(session, district)
+    # The records are checked here on straight lines; the job computes the road matrices.
+    problem = repo.load_problem(session, district, roads=False)
     scenario = body.scenario.model_dump() if body.scenario is not None else None
     if scenario is not None:
         scenario_of_plan(scenario, problem)

@@ -134,15 +134,15 @@ def page(page: str) -> FileResponse:
 # ---------------------------------------------------------------- who may see what
 
 
-def _check_district(session: SessionDep, user: m.UserRow, district_id: int) -> None:
-    """Staff see every district; a driver only the district of their crew."""
+def _check_district(session: SessionDep, user: m.UserRow, district_id: int) -> m.District:
+    """The district; staff see every district, a driver only the district of their crew."""
     if user.role == Role.DRIVER:
         crew = users.crew_of(session, user)
         if crew is None or crew.district_id != district_id:
             raise PermissionDeniedError(
                 "a driver sees only their own crew's district", loc=("path", "district_id")
             )
-    repo.get_district(session, district_id)
+    return repo.get_district(session, district_id)
 
 
 # ---------------------------------------------------------------- crew pages
@@ -271,12 +271,31 @@ def road_legs(request: Request) -> Callable[[Mapping[str, Any]], LegDrawer | Non
         points = problem.get("points", [])
         if not points:
             return None
+        own = planned_on(problem)
+        if own is not None:  # the extract the plan was timed on
+            return next((layer.paths.path for layer in own.layers()), None)
         lons = [float(p["lon"]) for p in points]
         lats = [float(p["lat"]) for p in points]
         layer = covering_layer(layers.layers(), (min(lons), min(lats), max(lons), max(lats)))
         return layer.paths.path if layer is not None else None
 
     return legs_for
+
+
+def extract_layers(source: Path) -> RoadLayers:
+    """The road layer of one extract (a district's own), read once per process."""
+    with _APP_LOCK:
+        return _SHARED.setdefault((source,), RoadLayers((source,)))
+
+
+def planned_on(problem: Mapping[str, Any]) -> RoadLayers | None:
+    """The layers of the OSM extract a problem's road travel names, if it names one that exists."""
+    travel = problem.get("travel")
+    for spec in travel.values() if isinstance(travel, Mapping) else ():
+        osm = spec.get("osm") if isinstance(spec, Mapping) else None
+        if spec.get("method") == "road" and isinstance(osm, str) and Path(osm).is_file():
+            return extract_layers(Path(osm))
+    return None
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
@@ -341,7 +360,9 @@ def district_roads(
     Read from the configured OSM extract that covers the district; an empty collection when
     none does. ``source`` names the extract, ``attribution`` its licence notice.
     """
-    _check_district(session, user, district_id)
+    district = _check_district(session, user, district_id)
     box = repo.district_box(session, district_id)
-    body = roads_geojson(road_layers(request).layers(), box)
+    own = district.road_osm
+    layers = extract_layers(Path(own)) if own and Path(own).is_file() else road_layers(request)
+    body = roads_geojson(layers.layers(), box)
     return GeoJSONResponse(body, headers={"Cache-Control": "private, max-age=300"})

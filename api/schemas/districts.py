@@ -62,6 +62,11 @@ class DistrictPublic(BaseModel):
     name: str
     rules: dict[str, Any]
     travel_speeds: dict[str, float]
+    travel_method: Literal["road", "straight-line"] = Field(
+        description="how plans time the district's travel: on its road network, or along "
+        "straight lines at ``travel_speeds``"
+    )
+    road_network: str | None = Field(description="the OSM extract it plans on, if any")
     created_at: dt.datetime
     counts: dict[str, int]
 

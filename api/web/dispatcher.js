@@ -223,7 +223,7 @@
     box.append(
       el('p', { class: 'small kpi-wide' }, `${t('kpi.vehicles_per_shift')}: ${perShift}`),
       el('p', { class: 'small kpi-wide' }, streams),
-      el('p', { class: 'muted small kpi-wide' }, `${t('kpi.travel')}: ${state.kpis.travel_method || '–'}`),
+      el('p', { class: 'muted small kpi-wide' }, `${t('kpi.travel')}: ${state.kpis.travel_method ? HW.named('travel', state.kpis.travel_method) : '–'}`),
     );
   }
 
@@ -382,7 +382,7 @@
           el('th', {}, t('savings.proposed')), el('th', {}, t('savings.change')))),
         el('tbody', {}, ...rows)),
       el('p', { class: 'small', id: 'savings-current-rules' }, `${t('savings.current.rules')}: ${rules(report.current)}`),
-      el('p', { class: 'small muted' }, `${t('kpi.travel')}: ${report.current.travel}`));
+      el('p', { class: 'small muted' }, `${t('kpi.travel')}: ${HW.named('travel', report.current.travel)}`));
   }
 
   document.getElementById('savings-form').addEventListener('submit', async (event) => {

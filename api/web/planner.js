@@ -78,7 +78,27 @@
     return s ? `${HWPlans.versionLabel(s.version, true)}` : '–';
   }
 
+  /** What differs between the two plans besides their routes — how travel was timed, which
+   * engine's plan was kept — said before any figure: such figures do not compare like with like. */
+  function renderCaveat() {
+    const box = document.getElementById('compare-caveat');
+    const lines = [];
+    if (state.a && state.b) {
+      const travel = (s) => s.kpis.travel_method || '–';
+      const engine = (s) => ((s.version.plan || {}).stats || {}).chosen || '–';
+      if (travel(state.a) !== travel(state.b)) {
+        lines.push(t('compare.caveat.travel', { a: HW.named('travel', travel(state.a)), b: HW.named('travel', travel(state.b)) }));
+      }
+      if (engine(state.a) !== engine(state.b)) {
+        lines.push(t('compare.caveat.engine', { a: HW.named('engine', engine(state.a)), b: HW.named('engine', engine(state.b)) }));
+      }
+    }
+    box.textContent = lines.join(' ');
+    box.hidden = !lines.length;
+  }
+
   function renderTable() {
+    renderCaveat();
     const table = HW.clear(document.getElementById('compare-table'));
     if (!state.a || !state.b) return;
     table.append(el('tr', {},

@@ -28,11 +28,13 @@ from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.jobs.runner import Solver, run_job
 from api.main import create_app
+from gis_data.demo import helsinki_extract
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.problem_file import problem_to_dict
 from routing.solve import Progress, solve
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
+from scenarios.road_district import road_district
 from tests.api import database
 from tests.factories import described
 
@@ -204,6 +206,15 @@ def district_document(seed: int = 1, box: BoxSampler = HELSINKI) -> dict[str, An
         for name in problem.travel
     }
     return problem_to_dict(described(problem, travel))
+
+
+@cache
+def road_document() -> dict[str, Any]:
+    """A tiny district on the streets of the demo's Helsinki extract, as a problem file without
+    its travel section (the API then times it along straight lines until given the extract)."""
+    raw = problem_to_dict(road_district(helsinki_extract(), seed=2, spec=DistrictSpec(scale=0.05)))
+    del raw["travel"]
+    return raw
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from sqlalchemy import Connection
 from api.core.config import DEVELOPMENT_SECRET, Settings
 from api.jobs.comparisons import run_queued
 from api.main import create_app
+from gis_data.demo import helsinki_extract
 from routing.errors import FieldError
-from tests.api.conftest import DAY, OTHER_DAY, Api, district_document, plan_day
+from tests.api.conftest import DAY, OTHER_DAY, Api, district_document, plan_day, road_document
 
 STAFF = ("admin", "dispatcher", "planner")
 DISPATCH = ("admin", "dispatcher")
@@ -86,6 +87,11 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("PUT", "/districts/{d}", STAFF, {"json": {"name": "renamed"}}),
     ("DELETE", "/districts/{d}", ADMIN, {}),
     ("GET", "/districts/{d}/problem", STAFF, {}),
+    ("GET", "/road-extracts", STAFF, {}),
+    ("GET", "/districts/{n}/road-network", STAFF, {}),
+    ("PUT", "/districts/{n}/road-network", STAFF, {"json": {"extract": "Helsinki.osm.pbf"}}),
+    ("POST", "/districts/{n}/road-network", STAFF, {"files": "EXTRACT"}),
+    ("DELETE", "/districts/{n}/road-network", STAFF, {}),
     ("GET", "/districts/{d}/points", STAFF, {}),
     (
         "POST",
@@ -247,6 +253,12 @@ def _world(api: Api, district: int, path: str) -> dict[str, Any]:
             extra[key] = queued.json()["id"]
     if "{r}" in path:
         assert run_queued(api.sessions) == 1
+    if "{n}" in path:  # a district on the streets of the server's extract
+        on_roads = api.call(
+            "POST", "/districts/import", json={"name": "on-roads", "problem": road_document()}
+        )
+        assert on_roads.status_code == 201, on_roads.text
+        extra["n"] = on_roads.json()["id"]
     if "{k}" in path:
         cancel = api.call("POST", f"/scenario-comparisons/{extra['k']}/cancel", role="planner")
         assert cancel.status_code == 202, cancel.text
@@ -271,6 +283,9 @@ def _world(api: Api, district: int, path: str) -> dict[str, Any]:
                 f"车辆,班次,收运点\n{routes[0]['vehicle']},{routes[0]['shift']},{first['point']}\n",
                 "text/csv",
             )
+        },
+        "EXTRACT": {
+            "file": ("centre.osm.pbf", helsinki_extract().read_bytes(), "application/octet-stream")
         },
         "BREAKDOWN": {"vehicle": routes[0]["vehicle"], "at": "10:00", **QUICK},
     }

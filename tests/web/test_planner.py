@@ -117,3 +117,35 @@ def test_planner_cancels_an_open_what_if_and_retries_it(browser: Browser, server
     assert server.call("POST", f"{url}/cancel", user="planner").status_code == 202
     browser.wait(lambda d: server.call("GET", url, user="planner").json()["status"] == "cancelled")
     assert browser.console_errors() == []
+
+
+def test_planner_says_when_two_plans_time_travel_differently(
+    browser: Browser, server: Server, published: Published
+) -> None:
+    district = f"/districts/{server.district_id}"
+    attached = server.call("PUT", f"{district}/road-network", json={"extract": "Helsinki.osm.pbf"})
+    assert attached.status_code == 200, attached.text
+    try:
+        on_roads = server.plan_day(server.today, seed=2, publish=False)
+    finally:
+        assert server.call("DELETE", f"{district}/road-network").status_code == 200
+    assert server.call("GET", f"/plans/{on_roads}/kpis").json()["travel_method"] == "road"
+
+    browser.sign_in("planner")
+    browser.open(f"/web/planner?district={server.district_id}&a={published.plan_id}&b={on_roads}")
+    browser.state()
+    caveat = browser.visible("#compare-caveat").text
+    assert "直线估算" in caveat and "道路网络" in caveat  # the page speaks Chinese by default
+    # The caveat stands before the figures.
+    assert (
+        browser.find("#compare-caveat").location["y"] < browser.find("#compare-table").location["y"]
+    )
+    browser.screenshot("planner-compare-travel-caveat")
+
+    # Two plans timed the same way: no caveat.
+    browser.open(
+        f"/web/planner?district={server.district_id}&a={published.plan_id}"
+        f"&b={published.other_plan_id}"
+    )
+    browser.state()
+    assert not browser.find("#compare-caveat").is_displayed()
