@@ -3,6 +3,11 @@
 ``huanwei bench kim``: a Kim, Kim & Sahoo (2006) instance planned by the product's optimiser
 (:func:`routing.solve.solve`, as a dispatcher's day is), converted back to the instance's solution
 format and judged by the benchmark's own rules (:func:`routing.kim.validate_kim`).
+
+``huanwei bench pvrpif``: a periodic instance with intermediate facilities (Taverna & Tilk) planned
+by the calendar planner (:func:`routing.calendar.planner.plan_calendar`, its days by the same
+optimiser), judged by the benchmark's own rules (:func:`routing.pvrpif.validate_pvrpif`) and set
+against the published best.
 """
 
 from __future__ import annotations
@@ -17,13 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from huanwei.reference import plain_pyvrp, routing_cost
+from routing.calendar.planner import plan_calendar
 from routing.kim import read_kim, validate_kim, write_solution
 from routing.kim.convert import kim_problem, kim_solution
 from routing.kim.travel import vehicle_bounds
 from routing.kpi import compute_kpis
 from routing.plan import Candidate
+from routing.pvrpif import read_pvrpif, validate_pvrpif
+from routing.pvrpif import write_solution as write_pvrpif_solution
+from routing.pvrpif.bounds import published
+from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
 from routing.solve import plan_greedy, solve
 from routing.validation import validate
+from routing.validation.calendar import validate_calendar
 from scenarios import load_scenario
 
 
@@ -50,6 +61,20 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     k.add_argument("--out", type=Path, help="where to write the solution JSON")
     k.set_defaults(run=run_kim)
+    v = bench.add_parser(
+        "pvrpif", help="one PVRP-IF waste instance (Taverna & Tilk): a calendar of days"
+    )
+    v.add_argument("file", type=Path, help="an instance file, e.g. Milano_020_4_0.geojson")
+    v.add_argument("--time-limit", type=float, default=60.0)
+    v.add_argument("--seed", type=int, default=0)
+    v.add_argument(
+        "--iterations",
+        type=int,
+        help="bound each day's optimiser run and the rounds of pattern moves by this (the "
+        "same plan per seed)",
+    )
+    v.add_argument("--out", type=Path, help="where to write the solution JSON")
+    v.set_defaults(run=run_pvrpif)
 
 
 def run_pyvrp(args: argparse.Namespace) -> int:
@@ -142,6 +167,49 @@ def run_kim(args: argparse.Namespace) -> int:
         "routes_with_lunch": sum(1 for r in solution.routes if r.lunch_after is not None),
         "product_validator": {"valid": product.ok, "violations": product.by_rule()},
         "chosen": stats.chosen if stats else None,
+    }
+    json.dump(result, sys.stdout, indent=1)
+    print()
+    return 0 if report.ok else 1
+
+
+def run_pvrpif(args: argparse.Namespace) -> int:
+    """Plan a PVRP-IF instance with the calendar planner and judge it by the benchmark's rules;
+    exit 0 when the judge accepts the solution."""
+    instance = read_pvrpif(args.file)
+    problem = pvrpif_problem(instance)
+    began = time.perf_counter()
+    plan = plan_calendar(
+        problem,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        day_iterations=args.iterations,
+        rounds=args.iterations,
+    )
+    seconds = time.perf_counter() - began
+    solution = pvrpif_solution(instance, plan)
+    report = validate_pvrpif(instance, solution)
+    product = validate_calendar(problem, plan)
+    if args.out:
+        write_pvrpif_solution(solution, args.out)
+    best = published(instance.name)
+    result: dict[str, Any] = {
+        "instance": instance.name,
+        "customers": len(instance.customers),
+        "days": instance.horizon_days,
+        "time_limit_s": args.time_limit,
+        "iterations": args.iterations,
+        "seed": args.seed,
+        "cost": report.cost,
+        "vehicles_per_day": [len(day) for day in solution.days],
+        "seconds": round(seconds, 1),
+        "valid": report.ok,
+        "violations": [f"{v.rule} {v.record}: {v.message}" for v in report.violations],
+        "product_validator": {"valid": product.ok, "violations": product.by_rule()},
+        "published_best": None if best is None else best.best_ub,
+        "proven_optimal": None if best is None else best.optimal,
+        "ratio": None if best is None else round(report.cost / best.best_ub, 4),
+        "planner": dict(plan.stats),
     }
     json.dump(result, sys.stdout, indent=1)
     print()

@@ -1,0 +1,590 @@
+"""The calendar planner: choose each point's pattern, route every day with the optimiser.
+
+The choice of days and the routing inform each other (a fixed pattern per point followed by
+independent days would balance nothing and route badly):
+
+1. **Construction.** Points with fewest patterns and most work first, each takes the pattern
+   whose days it fits best: near the points of its stream already on those days, and on days
+   whose work is still below their share of the period's (each day's share by the vehicles it
+   has). A point keeps its ``previous`` pattern where that is still allowed (stability).
+2. **Routing.** Every day of the horizon is planned by :func:`routing.solve.solve`, the
+   dispatcher's optimiser.
+3. **Pattern moves on the routes.** For each point, moving to another pattern is priced on the
+   days' actual routes: what leaving its current days saves (its detour in its trip) against
+   the cheapest insertion on the new days (into a trip with room, a new trip, or a vehicle not
+   yet working), plus the change in balance. Improving moves are made on the routes at once;
+   the changed days are then planned again by the optimiser and the result kept only if the
+   whole calendar's cost fell. When no move improves, a few points are given other patterns
+   at random (a kick) and the search goes on from there, always returning to the best.
+
+Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
+priced at :data:`UNSERVED_FEN`. Days beyond the horizon (a fortnightly rule in a week's plan) are
+not routed; their points are placed by the construction's estimates, balanced over the period.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from routing.calendar.model import CalendarProblem, Pattern
+from routing.calendar.plan import CalendarPlan
+from routing.domain import WasteStream
+from routing.fleet import Vehicle
+from routing.kpi import compute_kpis
+from routing.plan import Plan
+from routing.problem import Problem
+from routing.solve import solve
+
+#: The price of a visit left unserved, in fen: far above any route's cost.
+UNSERVED_FEN = 10_000_000
+#: Weight of a day's work above its share, per squared share of the period's mean day.
+BALANCE_WEIGHT = 1.0
+#: Shares of the budget for the first routing of every day and for the last (the best
+#: calendar's days planned again with more time); the rest for pattern moves.
+FIRST_ROUTING_SHARE = 0.15
+FINAL_ROUTING_SHARE = 0.25
+#: Optimiser iterations of a day's run while searching (the final runs take their time).
+SEARCH_ITERATIONS = 400
+#: Points given another pattern by a kick: this share of the movable ones, within bounds.
+KICK_SHARE = 0.1
+KICK_MIN, KICK_MAX = 2, 12
+
+Progress = Callable[[float, float | None], None]
+
+
+@dataclass(slots=True)
+class _Leg:
+    """Costs (fen) between the places of a stream's points, by the matrix of the vehicles that
+    carry it: a ``cost(a, b)`` lookup."""
+
+    index: Mapping[str, int]
+    fen: np.ndarray
+
+    def __call__(self, a: str, b: str) -> float:
+        return float(self.fen[self.index[a], self.index[b]])
+
+
+def _vehicle_for(problem: Problem, stream: WasteStream) -> Vehicle | None:
+    """A vehicle whose body may carry ``stream`` (its matrix prices the stream's legs)."""
+    rule = next((r for r in problem.rules.stream_rules if r.stream == stream), None)
+    for vehicle in problem.vehicles:
+        vtype = problem.vehicle_type_of(vehicle)
+        if rule is None or vtype.body in rule.bodies:
+            return vehicle
+    return None
+
+
+def _legs(problem: Problem) -> dict[WasteStream, _Leg]:
+    legs: dict[WasteStream, _Leg] = {}
+    for stream in {p.stream for p in problem.points}:
+        vehicle = _vehicle_for(problem, stream)
+        if vehicle is None:
+            continue
+        vtype = problem.vehicle_type_of(vehicle)
+        matrix = problem.matrix_for(vehicle)
+        fen = (
+            matrix.distance_m / 1000 * vtype.cost_per_km_fen
+            + matrix.time_s / 3600 * vtype.cost_per_hour_fen
+        )
+        legs[stream] = _Leg(matrix.index, np.asarray(fen, dtype=float))
+    return legs
+
+
+@dataclass(slots=True)
+class _Trip:
+    stream: WasteStream
+    points: list[str]
+    facility: str
+    kg: int
+
+
+@dataclass(slots=True)
+class _Route:
+    """A vehicle's route of one day, as the pattern moves see it."""
+
+    vehicle: str
+    depot: str
+    trips: list[_Trip]
+    slack_s: float  # time left before the shift or the crew's day ends
+
+
+@dataclass(slots=True)
+class _Day:
+    """A routed day: its plan, its cost and its routes for pricing moves."""
+
+    plan: Plan
+    cost_fen: float
+    routes: list[_Route] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _State:
+    patterns: dict[str, Pattern]
+    days: list[_Day]
+
+    def cost(self) -> float:
+        return sum(d.cost_fen for d in self.days)
+
+
+class CalendarPlanner:
+    """Plans a :class:`CalendarProblem` (see the module); :func:`plan_calendar` runs it."""
+
+    def __init__(
+        self,
+        problem: CalendarProblem,
+        *,
+        seed: int = 0,
+        previous: Mapping[str, Pattern] | None = None,
+        day_iterations: int | None = None,
+        workers: int | None = 1,
+    ) -> None:
+        self.cp = problem
+        self.base = problem.base
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.previous = dict(previous or {})
+        self.day_iterations = day_iterations
+        self.workers = workers
+        self.legs = _legs(self.base)
+        self.ruled = [r.point_id for r in problem.rules]
+        self.movable = [p for p in self.ruled if len(problem.patterns(p)) > 1]
+        self.solves = 0
+        self.moves = 0
+        self.kicks = 0
+
+    # ---------------------------------------------------------------- construction
+
+    def _capacity(self) -> list[float]:
+        """Each period day's share of the work: its vehicles (a day beyond the horizon as the
+        same weekday's day in it)."""
+        shares = []
+        for d in range(self.cp.period_days):
+            res = self.cp.resources(d % self.cp.horizon_days)
+            count = len(res.vehicles) if res.vehicles is not None else len(self.base.vehicles)
+            shares.append(max(count, 1e-3))
+        return shares
+
+    def _work_s(self, point_id: str) -> float:
+        """A visit's work (s): its service and a detour to its nearest neighbour of the stream."""
+        point = self.base.point_by_id[point_id]
+        leg = self.legs.get(point.stream)
+        near = 0.0
+        if leg is not None:
+            row = leg.fen[leg.index[point_id]]
+            others = [leg.index[q.id] for q in self.base.points if q.stream == point.stream]
+            values = np.sort(row[others])
+            near = float(values[1]) if len(values) > 1 else 0.0
+        return point.service_s + near
+
+    def construct(self) -> dict[str, Pattern]:
+        """The first patterns (see the module)."""
+        cp = self.cp
+        period = cp.period_days
+        share = self._capacity()
+        total_share = sum(share)
+        on_day: list[dict[WasteStream, list[str]]] = [{} for _ in range(period)]
+        load = [0.0] * period
+        work = {p.id: self._work_s(p.id) for p in self.base.points}
+        ruled = set(self.ruled)
+        for point in self.base.points:
+            if point.id in ruled:
+                continue
+            for d in range(period):
+                on_day[d].setdefault(point.stream, []).append(point.id)
+                load[d] += work[point.id]
+        total = sum(load) + sum(
+            work[p] * len(cp.period_days_of(p, cp.patterns(p)[0])) for p in self.ruled
+        )
+        mean = max(total / total_share, 1e-9)
+        order = sorted(self.ruled, key=lambda p: (len(cp.patterns(p)), -work[p], p))
+        chosen: dict[str, Pattern] = {}
+        for point_id in order:
+            options = cp.patterns(point_id)
+            kept = self.previous.get(point_id)
+            if kept is not None and tuple(kept) in options:
+                chosen[point_id] = tuple(kept)
+            else:
+                chosen[point_id] = min(
+                    options, key=lambda q: self._place_cost(point_id, q, on_day, load, share, mean)
+                )
+            stream = self.base.point_by_id[point_id].stream
+            for d in cp.period_days_of(point_id, chosen[point_id]):
+                on_day[d].setdefault(stream, []).append(point_id)
+                load[d] += work[point_id]
+        return chosen
+
+    def _place_cost(
+        self,
+        point_id: str,
+        pattern: Pattern,
+        on_day: list[dict[WasteStream, list[str]]],
+        load: list[float],
+        share: list[float],
+        mean: float,
+    ) -> float:
+        point = self.base.point_by_id[point_id]
+        leg = self.legs.get(point.stream)
+        work = self._work_s(point_id)
+        cost = 0.0
+        for d in self.cp.period_days_of(point_id, pattern):
+            target = mean * share[d]
+            before = max(load[d] - target, 0.0)
+            after = max(load[d] + work - target, 0.0)
+            cost += BALANCE_WEIGHT * (after * after - before * before) / max(mean, 1e-9)
+            others = on_day[d].get(point.stream, [])
+            if leg is not None and others:
+                i = leg.index[point_id]
+                near = min(leg.fen[i, leg.index[q]] + leg.fen[leg.index[q], i] for q in others)
+                cost += near / 2
+            else:
+                cost += work  # a day with none of its stream: a trip of its own, roughly
+        return cost
+
+    # ---------------------------------------------------------------- routing
+
+    def route_day(
+        self, day: int, patterns: Mapping[str, Pattern], seconds: float, *, final: bool = False
+    ) -> _Day:
+        """Plan day ``day`` with the optimiser; its cost with unserved visits priced. While
+        searching, each run is bounded by :data:`SEARCH_ITERATIONS` as well (many quick runs);
+        the ``final`` runs by the time given (or ``day_iterations``)."""
+        problem = self.cp.day_problem(day, patterns)
+        iterations = self.day_iterations
+        if not final:
+            iterations = min(iterations or SEARCH_ITERATIONS, SEARCH_ITERATIONS)
+        plan = solve(
+            problem,
+            time_limit_s=max(seconds, 0.05),
+            seed=self.seed + day,
+            max_iterations=iterations,
+            workers=self.workers,
+        )
+        self.solves += 1
+        cost = compute_kpis(problem, plan).cost_fen + UNSERVED_FEN * len(plan.unserved)
+        return _Day(plan, cost, self._routes(problem, plan))
+
+    def _routes(self, problem: Problem, plan: Plan) -> list[_Route]:
+        routes = []
+        for route in plan.routes:
+            vehicle = problem.vehicle_by_id[route.vehicle_id]
+            crew = problem.crew_by_id[route.crew_id]
+            shift = problem.shift_by_id[route.shift_id]
+            end = min(shift.end_s, crew.available.end_s, route.start_s + crew.max_work_s)
+            trips = [
+                _Trip(
+                    trip.stream,
+                    [v.point_id for v in trip.visits],
+                    trip.unload.facility_id,
+                    sum(problem.point_by_id[v.point_id].visit_kg(v.visit) for v in trip.visits),
+                )
+                for trip in route.trips
+                if trip.unload is not None
+            ]
+            routes.append(_Route(route.vehicle_id, vehicle.depot_id, trips, end - route.end_s))
+        return routes
+
+    # ---------------------------------------------------------------- pricing moves
+
+    def _removal_fen(self, day: _Day, point_id: str) -> float:
+        """What taking the point out of its trip saves (0 if it is not routed that day)."""
+        leg = self.legs[self.base.point_by_id[point_id].stream]
+        for route in day.routes:
+            prev = route.depot
+            for trip in route.trips:
+                stops = trip.points
+                if point_id in stops:
+                    i = stops.index(point_id)
+                    a = stops[i - 1] if i > 0 else prev
+                    b = stops[i + 1] if i + 1 < len(stops) else trip.facility
+                    return leg(a, point_id) + leg(point_id, b) - leg(a, b)
+                prev = trip.facility
+        return 0.0
+
+    def _insertion_fen(self, day_index: int, day: _Day, point_id: str) -> float:
+        """The cheapest insertion of the point into the day's routes (a trip with room, a new
+        trip before coming home, or a vehicle not yet working that day)."""
+        point = self.base.point_by_id[point_id]
+        leg = self.legs[point.stream]
+        kg, _ = self.cp.visit_amounts(point_id)
+        problem = self.base
+        facilities = [
+            f.id for f in problem.facilities if point.stream in f.accepts and f.id in leg.index
+        ]
+        best = math.inf
+        seconds_per_fen = self._seconds_per_fen(point.stream)
+        for route in day.routes:
+            vtype = problem.vehicle_type_of(problem.vehicle_by_id[route.vehicle])
+            prev = route.depot
+            for trip in route.trips:
+                if trip.stream != point.stream:
+                    prev = trip.facility
+                    continue
+                if trip.kg + kg <= vtype.capacity_kg:
+                    stops = [prev, *trip.points, trip.facility]
+                    for a, b in itertools.pairwise(stops):
+                        extra = leg(a, point_id) + leg(point_id, b) - leg(a, b)
+                        if extra * seconds_per_fen + point.service_s <= route.slack_s:
+                            best = min(best, extra)
+                prev = trip.facility
+            if route.trips and facilities:
+                last = route.trips[-1].facility
+                extra = min(
+                    leg(last, point_id) + leg(point_id, f) + leg(f, route.depot) for f in facilities
+                ) - leg(last, route.depot)
+                if extra * seconds_per_fen + point.service_s <= route.slack_s:
+                    best = min(best, extra)
+        idle = self._idle_vehicles(day_index, day)
+        if idle and facilities:
+            depot = problem.vehicle_by_id[idle[0]].depot_id
+            best = min(
+                best,
+                min(leg(depot, point_id) + leg(point_id, f) + leg(f, depot) for f in facilities),
+            )
+        return best if best < math.inf else float(UNSERVED_FEN)
+
+    def _seconds_per_fen(self, stream: WasteStream) -> float:
+        """Seconds of driving a fen of the stream's legs stands for (for the time slack)."""
+        vehicle = _vehicle_for(self.base, stream)
+        if vehicle is None:
+            return 0.0
+        vtype = self.base.vehicle_type_of(vehicle)
+        matrix = self.base.matrix_for(vehicle)
+        fen = (
+            matrix.distance_m.sum() / 1000 * vtype.cost_per_km_fen
+            + matrix.time_s.sum() / 3600 * vtype.cost_per_hour_fen
+        )
+        return float(matrix.time_s.sum() / fen) if fen > 0 else 0.0
+
+    def _idle_vehicles(self, day_index: int, day: _Day) -> list[str]:
+        res = self.cp.resources(day_index)
+        working = {r.vehicle for r in day.routes}
+        pool = res.vehicles if res.vehicles is not None else [v.id for v in self.base.vehicles]
+        return [v for v in pool if v not in working]
+
+    # ---------------------------------------------------------------- search
+
+    def _route_all(self, patterns: Mapping[str, Pattern], seconds: float) -> list[_Day]:
+        per_day = seconds / max(self.cp.horizon_days, 1)
+        return [self.route_day(d, patterns, per_day) for d in range(self.cp.horizon_days)]
+
+    def _best_move(self, state: _State, point_id: str) -> tuple[float, Pattern] | None:
+        """The point's best other pattern and what it is estimated to save (fen), if any saves."""
+        cp = self.cp
+        current = state.patterns[point_id]
+        old_days = set(cp.service_days(point_id, current))
+        removal = {d: self._removal_fen(state.days[d], point_id) for d in old_days}
+        best: tuple[float, Pattern] | None = None
+        for option in cp.patterns(point_id):
+            if option == current:
+                continue
+            new_days = set(cp.service_days(point_id, option))
+            delta = -sum(removal[d] for d in old_days - new_days)
+            delta += sum(
+                self._insertion_fen(d, state.days[d], point_id) for d in new_days - old_days
+            )
+            kept = self.previous.get(point_id)
+            if kept is not None and tuple(kept) == current:
+                delta += UNSERVED_FEN / 100  # stability: leave a known pattern only for much
+            if delta < -1e-6 and (best is None or delta < best[0]):
+                best = (delta, option)
+        return best
+
+    def _moves(self, state: _State, deadline: float) -> tuple[dict[str, Pattern], set[int]]:
+        """One pass of improving pattern moves priced on ``state``'s routes; a day takes a
+        share of its points' moves per pass, so that the prices stay near the truth."""
+        patterns = dict(state.patterns)
+        changed: set[int] = set()
+        room = [
+            max(
+                1,
+                len(d.plan.unserved) + sum(len(t.points) for r in d.routes for t in r.trips) // 10,
+            )
+            for d in state.days
+        ]
+        order = list(self.movable)
+        self.rng.shuffle(order)
+        for point_id in order:
+            if time.monotonic() >= deadline:
+                break
+            move = self._best_move(_State(patterns, state.days), point_id)
+            if move is None:
+                continue
+            touched = set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
+                self.cp.service_days(point_id, move[1])
+            )
+            if any(room[d] <= 0 for d in touched):
+                continue
+            for d in touched:
+                room[d] -= 1
+            patterns[point_id] = move[1]
+            changed |= touched
+            self.moves += 1
+        return patterns, changed
+
+    def _kick(self, state: _State) -> tuple[dict[str, Pattern], set[int]]:
+        """A few points on other patterns, drawn at random."""
+        patterns = dict(state.patterns)
+        changed: set[int] = set()
+        count = min(KICK_MAX, max(KICK_MIN, round(KICK_SHARE * len(self.movable))))
+        for point_id in self.rng.sample(self.movable, min(count, len(self.movable))):
+            old = patterns[point_id]
+            patterns[point_id] = self.rng.choice(self.cp.patterns(point_id))
+            changed |= set(self.cp.service_days(point_id, old)) ^ set(
+                self.cp.service_days(point_id, patterns[point_id])
+            )
+        self.kicks += 1
+        return patterns, changed
+
+    def _reroute(
+        self, state: _State, patterns: dict[str, Pattern], changed: set[int], deadline: float
+    ) -> _State:
+        left = max(deadline - time.monotonic(), 0.0)
+        per_day = min(left / max(len(changed), 1), self._day_seconds)
+        days = list(state.days)
+        for d in sorted(changed):
+            days[d] = self.route_day(d, patterns, per_day)
+        return _State(patterns, days)
+
+    def _polish(self, state: _State, deadline: float) -> _State:
+        """The calendar's days planned again with the time left; each day keeps the better."""
+        days = list(state.days)
+        for d in range(len(days)):
+            left = max(deadline - time.monotonic(), 0.0) / (len(days) - d)
+            again = self.route_day(d, state.patterns, left, final=True)
+            if again.cost_fen < days[d].cost_fen:
+                days[d] = again
+        return _State(state.patterns, days)
+
+    def improve(self, state: _State, *, deadline: float, rounds: int | None) -> _State:
+        """Iterated local search over patterns until ``deadline`` (or ``rounds`` rounds): passes
+        of moves while they pay, else a kick from the best; the best calendar found."""
+        best = current = state
+        done = 0
+        kick = False
+        while time.monotonic() < deadline and (rounds is None or done < rounds):
+            done += 1
+            if kick:
+                patterns, changed = self._kick(best)
+                if changed:
+                    current = self._reroute(best, patterns, changed, deadline)
+                kick = False
+            else:
+                patterns, changed = self._moves(current, deadline)
+                if not changed:
+                    kick = True
+                    continue
+                moved = self._reroute(current, patterns, changed, deadline)
+                if moved.cost() < current.cost() - 1e-6:
+                    current = moved
+                else:
+                    kick = True
+            if current.cost() < best.cost() - 1e-6:
+                best = current
+        return best
+
+    _day_seconds: float = 1.0
+
+    def plan(
+        self,
+        *,
+        time_limit_s: float,
+        rounds: int | None = None,
+        progress: Progress | None = None,
+    ) -> CalendarPlan:
+        """Construct, route, improve (see the module)."""
+        began = time.monotonic()
+        deadline = began + time_limit_s
+        patterns = self.construct()
+        first = time_limit_s * (FIRST_ROUTING_SHARE if self.movable else 1.0)
+        self._day_seconds = max(first / max(self.cp.horizon_days, 1), 0.05)
+        state = _State(patterns, self._route_all(patterns, first))
+        first_cost = state.cost()
+        if progress is not None:
+            progress(FIRST_ROUTING_SHARE, state.cost() / 100)
+        if self.movable:
+            reserve = time_limit_s * FINAL_ROUTING_SHARE
+            state = self.improve(state, deadline=deadline - reserve, rounds=rounds)
+            state = self._polish(state, deadline)
+        if progress is not None:
+            progress(1.0, state.cost() / 100)
+        return CalendarPlan(
+            problem_name=self.cp.name,
+            patterns=dict(state.patterns),
+            days=tuple(d.plan for d in state.days),
+            stats={
+                "seconds": round(time.monotonic() - began, 2),
+                "seed": self.seed,
+                "time_limit_s": time_limit_s,
+                "day_solves": self.solves,
+                "pattern_moves": self.moves,
+                "kicks": self.kicks,
+                "first_cost_fen": round(first_cost),
+                "cost_fen": round(state.cost()),
+                "unserved": sum(len(d.plan.unserved) for d in state.days),
+            },
+        )
+
+
+def plan_calendar(
+    problem: CalendarProblem,
+    *,
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+    previous: Mapping[str, Pattern] | None = None,
+    day_iterations: int | None = None,
+    rounds: int | None = None,
+    workers: int | None = 1,
+    progress: Progress | None = None,
+) -> CalendarPlan:
+    """Plan a collection calendar (see the module).
+
+    Parameters
+    ----------
+    previous
+        Patterns of an earlier calendar: each point keeps its own where the rules still allow
+        it, and leaves it only for a large saving.
+    day_iterations, rounds
+        Bound each day's optimiser run and the rounds of pattern moves: with both, the plan is
+        the same for a seed whatever the machine's speed.
+    """
+    planner = CalendarPlanner(
+        problem, seed=seed, previous=previous, day_iterations=day_iterations, workers=workers
+    )
+    return planner.plan(time_limit_s=time_limit_s, rounds=rounds, progress=progress)
+
+
+def naive_calendar(
+    problem: CalendarProblem,
+    *,
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+    day_iterations: int | None = None,
+    workers: int | None = 1,
+) -> CalendarPlan:
+    """Every point on its first allowed pattern, each day routed alone by the same optimiser
+    with the same budget: the reference a planned calendar must beat."""
+    planner = CalendarPlanner(problem, seed=seed, day_iterations=day_iterations, workers=workers)
+    patterns = {p: problem.patterns(p)[0] for p in planner.ruled}
+    began = time.monotonic()
+    days = planner._route_all(patterns, time_limit_s)
+    cost = sum(d.cost_fen for d in days)
+    return CalendarPlan(
+        problem_name=problem.name,
+        patterns=patterns,
+        days=tuple(d.plan for d in days),
+        stats={
+            "seconds": round(time.monotonic() - began, 2),
+            "seed": seed,
+            "time_limit_s": time_limit_s,
+            "day_solves": planner.solves,
+            "cost_fen": round(cost),
+            "unserved": sum(len(d.plan.unserved) for d in days),
+        },
+    )
