@@ -1,0 +1,167 @@
+"""Collection calendars: visit rules and their patterns, the days' problems, the calendar judge,
+and the planner (reproducible, stable, better than every point on its first pattern)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from routing.calendar.model import CalendarProblem, DayResources, VisitRule, even_patterns
+from routing.calendar.planner import naive_calendar, plan_calendar
+from routing.errors import ProblemError
+from routing.pvrpif import read_pvrpif, validate_pvrpif
+from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
+from routing.validation.calendar import validate_calendar
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
+
+DATA = (
+    Path(__file__).resolve().parents[4]
+    / "shared"
+    / "data"
+    / "benchmarks"
+    / "pvrpif-waste-uniud"
+    / "planning horizon 4"
+)
+#: Bounds that make a plan the same for a seed, whatever the machine's speed.
+QUICK = {"time_limit_s": 120.0, "day_iterations": 150, "rounds": 6}
+
+
+@pytest.fixture(scope="module")
+def milano() -> CalendarProblem:
+    return pvrpif_problem(read_pvrpif(DATA / "Milano_020_4_0.geojson"))
+
+
+@pytest.fixture(scope="module")
+def week() -> CalendarProblem:
+    """A small district over a week: residual and kitchen daily, recyclables twice a week,
+    bulky waste weekly on Tuesday or Friday, night soil every 14 days."""
+    base = generate_district(
+        BoxSampler(24.90, 60.15, 24.98, 60.19), seed=3, spec=DistrictSpec(scale=0.04)
+    )
+    rules = []
+    for point in base.points:
+        stream = point.stream.value
+        if stream == "recyclable":
+            rules.append(VisitRule(point.id, 2, cycle_days=7))
+        elif stream == "bulky":
+            rules.append(VisitRule(point.id, 1, cycle_days=7, weekdays=(1, 4)))
+        elif stream == "night_soil":
+            rules.append(VisitRule(point.id, 1, cycle_days=14))
+    sunday = DayResources(6, vehicles=tuple(v.id for v in base.vehicles[: len(base.vehicles) // 2]))
+    return CalendarProblem("week", base, 7, tuple(rules), (sunday,))
+
+
+def test_even_patterns_space_the_visits_over_the_cycle() -> None:
+    assert even_patterns(2, 7) == ((0, 3), (1, 4), (2, 5), (3, 6))
+    assert even_patterns(2, 4) == ((0, 2), (1, 3))  # the periodic-VRP rule
+    assert even_patterns(3, 6) == ((0, 2, 4), (1, 3, 5))
+    assert even_patterns(1, 3) == ((0,), (1,), (2,))
+    assert even_patterns(4, 4) == ((0, 1, 2, 3),)
+
+
+def test_weekdays_and_cycles(week: CalendarProblem) -> None:
+    bulky = next(r.point_id for r in week.rules if r.weekdays)
+    assert week.patterns(bulky) == ((1,), (4,))  # Tuesday or Friday, the week from a Monday
+    soil = next(r.point_id for r in week.rules if r.cycle_days == 14)
+    assert len(week.patterns(soil)) == 14
+    assert week.service_days(soil, (9,)) == ()  # next week
+    assert week.service_days(soil, (2,)) == (2,)
+    assert week.period_days == 14
+    assert week.period_days_of(soil, (9,)) == (9,)
+    twice = next(r.point_id for r in week.rules if r.visits == 2)
+    assert week.period_days_of(twice, (1, 4)) == (1, 4, 8, 11)
+
+
+def test_a_days_problem_has_its_due_points_loads_and_vehicles(week: CalendarProblem) -> None:
+    patterns = {r.point_id: week.patterns(r.point_id)[0] for r in week.rules}
+    monday = week.day_problem(0, patterns)
+    sunday = week.day_problem(6, patterns)
+    daily = [p for p in week.base.points if p.id not in patterns]
+    assert all(p.id in monday.point_by_id and p.id in sunday.point_by_id for p in daily)
+    twice = next(r.point_id for r in week.rules if r.visits == 2)
+    assert twice in monday.point_by_id and twice not in week.day_problem(1, patterns).point_by_id
+    produced = week.base.point_by_id[twice].kg_per_day
+    assert monday.point_by_id[twice].kg_per_day == -(-produced * 7 // 2)  # 3.5 days' waste
+    assert len(sunday.vehicles) == len(week.base.vehicles) // 2
+
+
+def test_bad_rules_and_days_are_named(week: CalendarProblem) -> None:
+    base = week.base
+    point = base.points[0].id
+    with pytest.raises(ProblemError) as raised:
+        CalendarProblem(
+            "bad",
+            base,
+            7,
+            (
+                VisitRule("nowhere", 1),
+                VisitRule(point, 1, cycle_days=7, weekdays=(5,)),
+                VisitRule(point, 1),
+                VisitRule(base.points[1].id, 2, cycle_days=7, weekdays=(0,)),
+            ),
+            (DayResources(9), DayResources(2, vehicles=("ghost",))),
+        )
+    text = str(raised.value)
+    assert "visit rule of nowhere: point_id" in text
+    assert f"visit rule of {point}: point_id: has a second rule" in text
+    assert f"visit rule of {base.points[1].id}: weekdays" in text
+    assert "day 9: day" in text and "day 2: vehicles: 'ghost'" in text
+    with pytest.raises(ValueError, match="visits"):
+        VisitRule(point, 8, cycle_days=7)
+
+
+def test_a_planned_calendar_passes_both_judges_and_beats_the_naive_one(
+    milano: CalendarProblem,
+) -> None:
+    instance = read_pvrpif(DATA / "Milano_020_4_0.geojson")
+    plan = plan_calendar(milano, seed=1, **QUICK)
+    assert validate_calendar(milano, plan).ok
+    judged = validate_pvrpif(instance, pvrpif_solution(instance, plan))
+    assert judged.ok, judged.violations
+    naive = naive_calendar(milano, seed=1, time_limit_s=60, day_iterations=150)
+    assert validate_calendar(milano, naive).ok  # valid, but it leaves visits out
+    assert plan.stats["unserved"] == 0 < naive.stats["unserved"]
+    assert plan.stats["cost_fen"] < naive.stats["cost_fen"]
+    again = plan_calendar(milano, seed=1, **QUICK)
+    assert again.patterns == plan.patterns  # the same plan for a seed under iteration bounds
+    assert again.stats["cost_fen"] == plan.stats["cost_fen"]
+
+
+def test_the_judge_names_a_broken_calendar(milano: CalendarProblem) -> None:
+    plan = plan_calendar(milano, seed=2, **QUICK)
+    twice = next(p for p, days in plan.patterns.items() if len(days) == 2)
+    uneven = dataclasses.replace(plan, patterns={**plan.patterns, twice: (0, 1)})
+    report = validate_calendar(milano, uneven)
+    assert "CAL1" in report.by_rule()
+    assert any("evenly spaced" in v.message for v in report.violations)
+    other = next(q for q in milano.patterns(twice) if q != plan.patterns[twice])
+    moved = dataclasses.replace(plan, patterns={**plan.patterns, twice: other})
+    broken = validate_calendar(milano, moved)
+    assert broken.by_rule().get("CAL2", 0) == 2  # served on its old days, not due there
+    assert "ALL" in broken.by_rule()  # and missing on its new ones
+    short = dataclasses.replace(plan, days=plan.days[:-1])
+    assert validate_calendar(milano, short).by_rule() == {"CAL2": 1}
+    stray = dataclasses.replace(plan, patterns={**plan.patterns, "ghost": (0,)})
+    assert any(v.record == "point ghost" for v in validate_calendar(milano, stray).violations)
+
+
+def test_a_changed_frequency_keeps_the_other_points_on_their_days(
+    week: CalendarProblem,
+) -> None:
+    quick = QUICK | {"rounds": 2, "day_iterations": 60}
+    first = plan_calendar(week, seed=4, **quick)
+    assert validate_calendar(week, first).ok
+    twice = [r for r in week.rules if r.visits == 2]
+    changed = {r.point_id for r in twice[: max(1, len(week.rules) // 20)]}
+    rules = tuple(
+        dataclasses.replace(r, visits=3) if r.point_id in changed else r for r in week.rules
+    )
+    second_problem = dataclasses.replace(week, rules=rules)
+    second = plan_calendar(second_problem, seed=5, previous=first.patterns, **quick)
+    assert validate_calendar(second_problem, second).ok
+    others = [p for p in first.patterns if p not in changed]
+    kept = sum(first.patterns[p] == second.patterns[p] for p in others)
+    assert kept >= 0.9 * len(others)
+    assert all(len(second.patterns[p]) == 3 for p in changed)
