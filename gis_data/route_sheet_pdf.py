@@ -34,6 +34,7 @@ from gis_data.route_sheets import (
     heading,
     labels_for,
     line_cells,
+    map_marks,
     numbered,
     route_sheets,
 )
@@ -54,39 +55,21 @@ def _font(lang: str) -> str:
 
 
 def route_map(sheet: RouteSheet) -> Drawing:
-    """The route's places joined in order (north up, equal scale both ways), the stops dotted,
-    the depot square-marked by its letter D, every tenth stop numbered."""
-    places = [(line.lon, line.lat) for line in sheet.lines if line.kind != "break"]
+    """The route's places joined in order (:func:`gis_data.route_sheets.map_marks`), the stops
+    dotted, the depot marked by its letter D, the first stop and every tenth numbered."""
     drawing = Drawing(MAP_W, MAP_H)
-    if len(places) < 2:
+    marks = map_marks(sheet, MAP_W, MAP_H)
+    if not marks:
         return drawing
-    lons = [p[0] for p in places]
-    lats = [p[1] for p in places]
-    mid_lat = (min(lats) + max(lats)) / 2
-    from math import cos, radians
-
-    squeeze = cos(radians(mid_lat))  # a degree of longitude is shorter than one of latitude
-    width = max((max(lons) - min(lons)) * squeeze, 1e-6)
-    height = max(max(lats) - min(lats), 1e-6)
-    pad = 6.0
-    scale = min((MAP_W - 2 * pad) / width, (MAP_H - 2 * pad) / height)
-
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        return pad + (lon - min(lons)) * squeeze * scale, pad + (lat - min(lats)) * scale
-
-    points = [c for p in places for c in xy(*p)]
+    points = [c for mark in marks for c in (mark.x, mark.y)]
     drawing.add(PolyLine(points, strokeColor=colors.HexColor("#0072B2"), strokeWidth=0.8))
-    seq = 0
-    for line in sheet.lines:
-        if line.kind == "break":
-            continue
-        x, y = xy(line.lon, line.lat)
-        if line.kind == "visit":
-            seq += 1
+    for mark in marks:
+        x, y = mark.x, mark.y
+        if mark.line.kind == "visit":
             drawing.add(Circle(x, y, 1.6, fillColor=colors.HexColor("#E69F00"), strokeWidth=0))
-            if seq % 10 == 0 or seq == 1:
-                drawing.add(String(x + 2, y + 2, str(seq), fontSize=6))
-        elif line.kind == "unload":
+            if mark.labelled:
+                drawing.add(String(x + 2, y + 2, str(mark.seq), fontSize=6))
+        elif mark.line.kind == "unload":
             drawing.add(Circle(x, y, 3, fillColor=colors.HexColor("#009E73"), strokeWidth=0))
         else:
             drawing.add(String(x - 2, y - 2, "D", fontSize=8, fillColor=colors.black))

@@ -2,16 +2,18 @@
 
 One sheet per route of a plan: who drives which vehicle in which shift, then every event in
 order — leaving the depot, each stop with its ETA, point name and waste, each unloading at a
-facility, the break, the way back — and a small map of the stops. :func:`route_sheets` reads
-them from a problem and a plan; :func:`workbook_bytes` writes the whole plan as an Excel workbook
-(a summary and one sheet per route) and :func:`pdf_bytes` as a printable PDF (one page or more
-per route, its map on the first).
+facility, the break, the way back — and a small map of the stops (:func:`map_marks`).
+:func:`route_sheets` reads them from a problem and a plan; :func:`workbook_bytes` writes the whole
+plan as an Excel workbook (a summary and one sheet per route),
+:func:`gis_data.route_sheet_pdf.pdf_bytes` as a printable PDF (one page or more per route, its map
+on the first) and :func:`gis_data.route_sheet_html.page_html` as a page to print from a browser.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,6 +60,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "map": "路线图",
         "route": "路线",
         "unserved": "未收运",
+        "print": "打印",
     },
     "en": {
         "title": "Route sheet",
@@ -90,6 +93,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "map": "Map",
         "route": "Route",
         "unserved": "Not served",
+        "print": "Print",
     },
 }
 
@@ -303,6 +307,46 @@ def numbered(sheet: RouteSheet) -> list[tuple[int | None, SheetLine]]:
         else:
             out.append((None, line))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class MapMark:
+    """A place on a route's map: its line, its number (visits only) and where it is drawn
+    (``x`` rightwards and ``y`` upwards from the map's bottom left corner, in the map's units)."""
+
+    line: SheetLine
+    seq: int | None
+    x: float
+    y: float
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the map writes the stop's number: the first stop and every tenth."""
+        return self.seq is not None and (self.seq == 1 or self.seq % 10 == 0)
+
+
+def map_marks(sheet: RouteSheet, width: float, height: float, *, pad: float = 6.0) -> list[MapMark]:
+    """The route's places in order (a break has none) on a ``width`` × ``height`` map, north up
+    and at equal scale both ways, ``pad`` from its edges; empty for fewer than two places."""
+    places = [(seq, line) for seq, line in numbered(sheet) if line.kind != "break"]
+    if len(places) < 2:
+        return []
+    lons = [line.lon for _, line in places]
+    lats = [line.lat for _, line in places]
+    # A degree of longitude is shorter than one of latitude, by the cosine of the latitude.
+    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span_x = max((max(lons) - min(lons)) * squeeze, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+    return [
+        MapMark(
+            line,
+            seq,
+            pad + (line.lon - min(lons)) * squeeze * scale,
+            pad + (line.lat - min(lats)) * scale,
+        )
+        for seq, line in places
+    ]
 
 
 def heading(sheet: RouteSheet, lang: str) -> str:

@@ -1,4 +1,5 @@
-"""The side-by-side report of solved scenarios: JSON for programs, HTML (inline SVG) for people.
+"""The side-by-side report of solved scenarios: JSON for programs, HTML (inline SVG; Chinese or
+English) for people.
 
 The first scenario is the reference ("before"); every other is compared with it, figure by
 figure, as a difference and a percentage. Figures come from :func:`routing.kpi.compute_kpis` and
@@ -22,26 +23,137 @@ from scenarios.sweep import ScenarioOutcome
 
 FORMAT = "huanwei-scenario-comparison/1"
 
-#: Figures compared side by side: key, label, unit.
-FIGURES: tuple[tuple[str, str, str], ...] = (
-    ("km", "distance driven (routes)", "km"),
-    ("haul_km", "distance of station hauls", "km"),
-    ("truck_hours", "truck-hours (depot to depot)", "h"),
-    ("driving_h", "driving hours", "h"),
-    ("vehicles_used", "vehicles used", ""),
-    ("max_vehicles_per_shift", "vehicles needed in the busiest shift", ""),
-    ("routes", "routes (vehicle-shifts)", ""),
-    ("trips", "trips", ""),
-    ("tonne_km", "tonne-km (routes and hauls)", "t·km"),
-    ("on_board_min_mean", "on-board time, mean", "min"),
-    ("on_board_min_p95", "on-board time, 95th percentile", "min"),
-    ("on_board_min_max", "on-board time, longest", "min"),
-    ("cost_yuan", "cost", "CNY"),
-    ("co2_kg", "CO2", "kg"),
-    ("visits_served", "visits served", ""),
-    ("visits_unserved", "visits unserved", ""),
+#: Figures compared side by side: key, Chinese label, English label, unit.
+FIGURES: tuple[tuple[str, str, str, str], ...] = (
+    ("km", "行驶里程（路线）", "distance driven (routes)", "km"),
+    ("haul_km", "转运站转运里程", "distance of station hauls", "km"),
+    ("truck_hours", "车辆工时（出场到回场）", "truck-hours (depot to depot)", "h"),
+    ("driving_h", "行驶小时", "driving hours", "h"),
+    ("vehicles_used", "出车数", "vehicles used", ""),
+    ("max_vehicles_per_shift", "最忙班次所需车辆数", "vehicles needed in the busiest shift", ""),
+    ("routes", "路线数（车·班次）", "routes (vehicle-shifts)", ""),
+    ("trips", "趟数", "trips", ""),
+    ("tonne_km", "吨公里（路线与转运）", "tonne-km (routes and hauls)", "t·km"),
+    ("on_board_min_mean", "垃圾在车时间，平均", "on-board time, mean", "min"),
+    ("on_board_min_p95", "垃圾在车时间，95 分位", "on-board time, 95th percentile", "min"),
+    ("on_board_min_max", "垃圾在车时间，最长", "on-board time, longest", "min"),
+    ("cost_yuan", "成本", "cost", "CNY"),
+    ("co2_kg", "二氧化碳", "CO2", "kg"),
+    ("visits_served", "已收运次数", "visits served", ""),
+    ("visits_unserved", "未收运次数", "visits unserved", ""),
 )
 CHARTED = ("km", "truck_hours", "tonne_km", "cost_yuan", "co2_kg", "visits_unserved")
+LANGUAGES = ("zh", "en")
+
+#: Every word the page prints, by language (figures' labels are in :data:`FIGURES`).
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "title": "情景比较",
+        "reference": "参照（之前）：<b>{name}</b>。各项差值均相对于它。",
+        "note": "注意：",
+        "base": "基础数据",
+        "changes": "变化",
+        "none": "无",
+        "engine": "引擎",
+        "travel": "行程计算",
+        "seconds": "秒",
+        "figures": "关键指标",
+        "charts": "图表",
+        "inflow": "各设施每小时进场量",
+        "maps": "路线图（之前与之后）",
+        "factors": "系数",
+        "map_data": "地图数据 {attribution}，ODbL 许可。",
+        "validator": "校验",
+        "valid": "通过",
+        "invalid": "未通过",
+        "why_unserved": "未收运原因",
+        "count": "数量",
+        "per_shift": "各班次所需车辆",
+        "vehicles": "辆",
+        "on_board": "垃圾在车时间（平均、95 分位、最长）",
+        "mean": "平均",
+        "p95": "95 分位",
+        "longest": "最长",
+        "inflow_chart": "设施每小时进场量：{name}",
+        "trips": "{name}：{n} 趟",
+        "off_map": "（在图外）",
+        "pair": "{name}：{what}",
+        "and": "；",
+        "caveat_engines": "各计划由不同的引擎生成（{by}）：优化器自己的计划漏收更多点或违反规则时，"
+        "保留贪心算法的计划，因此差异可能部分来自引擎，而非来自变化。",
+        "caveat_travel": "各计划的行程计算方法不同（{by}）：距离和时间不可直接比较。",
+    },
+    "en": {
+        "title": "Scenario comparison",
+        "reference": "Reference (before): <b>{name}</b>. Differences are against it.",
+        "note": "Note:",
+        "base": "base",
+        "changes": "changes",
+        "none": "none",
+        "engine": "engine",
+        "travel": "travel",
+        "seconds": "s",
+        "figures": "Key figures",
+        "charts": "Charts",
+        "inflow": "Facility inflow per hour",
+        "maps": "Route maps (before and after)",
+        "factors": "Factors",
+        "map_data": "Map data {attribution}, ODbL.",
+        "validator": "validator",
+        "valid": "valid",
+        "invalid": "INVALID",
+        "why_unserved": "why unserved",
+        "count": "count",
+        "per_shift": "vehicles needed per shift",
+        "vehicles": "vehicles",
+        "on_board": "on-board time (mean, 95th percentile, longest)",
+        "mean": "mean",
+        "p95": "p95",
+        "longest": "longest",
+        "inflow_chart": "facility inflow per hour: {name}",
+        "trips": "{name}: {n} trips",
+        "off_map": " (off map)",
+        "pair": "{name}: {what}",
+        "and": "; ",
+        "caveat_engines": "The plans were made by different engines ({by}): the greedy planner's "
+        "plan is kept when the optimiser's own plan leaves more visits out or breaks a rule, so "
+        "part of a difference may be the engine's, not the change's.",
+        "caveat_travel": "The plans were timed on different travel ({by}): distances and times "
+        "are not like for like.",
+    },
+}
+
+#: Engines and travel methods by name, as a page says them (the JSON report keeps the ids).
+NAMES: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "optimiser": "优化器",
+        "greedy": "贪心算法（后备）",
+        "road": "道路网络",
+        "straight-line": "直线估算",
+        "estimated": "经验估算（无路网）",
+        "given": "给定矩阵",
+    },
+    "en": {
+        "optimiser": "optimiser",
+        "greedy": "greedy (fallback)",
+        "road": "road network",
+        "straight-line": "straight-line estimate",
+        "estimated": "estimate (no road network)",
+        "given": "given matrices",
+    },
+}
+
+
+def words_for(lang: str) -> Mapping[str, str]:
+    """The words of ``lang``'s page; ValueError for a language the page is not in."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return WORDS[lang]
+
+
+def named(value: str, lang: str) -> str:
+    """An engine or travel method (``"road, straight-line"`` for mixed travel) in ``lang``."""
+    return ", ".join(NAMES[lang].get(part, part) for part in value.split(", ") if part)
 
 
 def figures_of(outcome: ScenarioOutcome) -> dict[str, float]:
@@ -89,26 +201,33 @@ def engine_of(plan: Mapping[str, Any]) -> str:
     return "greedy" if chosen == "greedy" else "optimiser" if chosen else ""
 
 
-def caveats(report: Mapping[str, Any]) -> list[str]:
+def caveats(report: Mapping[str, Any], *, lang: str | None = None) -> list[str]:
     """What makes the scenarios' figures unlike for like, said before any figure: plans made by
-    different engines, or on different travel."""
+    different engines, or on different travel.
+
+    Parameters
+    ----------
+    report
+        The report, or any mapping with its ``scenarios``.
+    lang
+        ``"zh"`` or ``"en"``: sentences for a page in that language, engines and travel named in
+        words. None: the JSON report's (English, engines and travel by their ids).
+    """
+    w = WORDS["en"] if lang is None else words_for(lang)
+
+    def name(value: str) -> str:
+        return value if lang is None else named(value, lang)
+
     rows = [s for s in report["scenarios"] if not s.get("error")]
     said: list[str] = []
-    engines = {s["name"]: s.get("engine", "") for s in rows}
-    if len(set(engines.values())) > 1:
-        by = "; ".join(f"{name}: {engine}" for name, engine in engines.items())
-        said.append(
-            "The plans were made by different engines (" + by + "): the greedy planner's plan is "
-            "kept when the optimiser's own plan leaves more visits out or breaks a rule, so part "
-            "of a difference may be the engine's, not the change's."
-        )
-    travel = {s["name"]: s.get("travel", "") for s in rows}
-    if len(set(travel.values())) > 1:
-        by = "; ".join(f"{name}: {method}" for name, method in travel.items())
-        said.append(
-            "The plans were timed on different travel (" + by + "): distances and times are not "
-            "like for like."
-        )
+    for key, sentence in (("engine", "caveat_engines"), ("travel", "caveat_travel")):
+        values = {s["name"]: s.get(key, "") for s in rows}
+        if len(set(values.values())) > 1:
+            by = w["and"].join(
+                w["pair"].format(name=scenario, what=name(value))
+                for scenario, value in values.items()
+            )
+            said.append(w[sentence].format(by=by))
     return said
 
 
@@ -153,18 +272,23 @@ def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "reference": outcomes[0].name if outcomes else None,
-        "figures": [{"key": k, "label": label, "unit": unit} for k, label, unit in FIGURES],
+        "figures": [{"key": k, "label": en, "unit": unit} for k, _, en, unit in FIGURES],
         "factors": outcomes[0].kpis.get("factors", {}) if outcomes else {},
         "scenarios": scenarios,
         "attribution": svg.ATTRIBUTION,
     } | {"caveats": caveats({"scenarios": scenarios})}
 
 
-def _table(report: Mapping[str, Any]) -> str:
+def _label(zh: str, en: str, lang: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _table(report: Mapping[str, Any], lang: str) -> str:
+    w = WORDS[lang]
     rows = report["scenarios"]
     head = "".join(f"<th>{escape(s['name'])}</th>" for s in rows)
     body = []
-    for key, label, unit in FIGURES:
+    for key, zh, en, unit in FIGURES:
         cells = []
         for i, s in enumerate(rows):
             value = s["figures"].get(key)
@@ -178,27 +302,29 @@ def _table(report: Mapping[str, Any]) -> str:
                 note = f"<br><small>{delta['change']:+,.1f}{pct}</small>"
             shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
             cells.append(f"<td>{shown}{note}</td>")
+        label = escape(_label(zh, en, lang))
         body.append(
-            f"<tr><th>{escape(label)}{f' ({unit})' if unit else ''}</th>{''.join(cells)}</tr>"
+            f"<tr data-figure='{key}'><th>{label}{f' ({unit})' if unit else ''}</th>"
+            f"{''.join(cells)}</tr>"
         )
     verdicts = "".join(
         "<td>"
-        + ("valid" if s["valid"] else escape(s["error"] or f"INVALID {s['violations']}"))
+        + (w["valid"] if s["valid"] else escape(s["error"] or f"{w['invalid']} {s['violations']}"))
         + "</td>"
         for s in rows
     )
-    body.append(f"<tr><th>validator</th>{verdicts}</tr>")
+    body.append(f"<tr><th>{w['validator']}</th>{verdicts}</tr>")
     reasons = "".join(
         "<td><small>"
         + "<br>".join(f"{n} × {escape(r)}" for r, n in s["unserved_reasons"].items())
         + "</small></td>"
         for s in rows
     )
-    body.append(f"<tr><th>why unserved</th>{reasons}</tr>")
+    body.append(f"<tr><th>{w['why_unserved']}</th>{reasons}</tr>")
     return f"<table><tr><th></th>{head}</tr>{''.join(body)}</table>"
 
 
-def _inflow_charts(report: Mapping[str, Any]) -> list[str]:
+def _inflow_charts(report: Mapping[str, Any], lang: str) -> list[str]:
     hours = [f"{h:02d}" for h in range(4, 24)]
     charts = []
     for s in report["scenarios"]:
@@ -209,7 +335,8 @@ def _inflow_charts(report: Mapping[str, Any]) -> list[str]:
             facility: [by_hour.get(h, 0) / TONNE for h in hours]
             for facility, by_hour in sorted(inflow.items())
         }
-        charts.append(svg.line_chart(f"facility inflow per hour: {s['name']}", hours, series, "t"))
+        title = WORDS[lang]["inflow_chart"].format(name=s["name"])
+        charts.append(svg.line_chart(title, hours, series, "t"))
     return charts
 
 
@@ -217,7 +344,9 @@ def _maps(
     outcomes: Sequence[ScenarioOutcome],
     problems: Mapping[str, Problem],
     network: RoadNetwork | None,
+    lang: str,
 ) -> list[str]:
+    w = WORDS[lang]
     places = [
         loc
         for problem in problems.values()
@@ -242,8 +371,8 @@ def _maps(
                 routes.append((trip["stream"], stops))
         marks = [svg.MapPlace(d.id, "depot", d.location) for d in problem.depots]
         marks += [svg.MapPlace(f.id, f.kind.value, f.location) for f in problem.facilities]
-        title = f"{outcome.name}: {len(routes)} trips"
-        maps.append(svg.route_map(title, frame, streets, routes, marks))
+        title = w["trips"].format(name=outcome.name, n=len(routes))
+        maps.append(svg.route_map(title, frame, streets, routes, marks, off_map=w["off_map"]))
     return maps
 
 
@@ -258,24 +387,27 @@ small { color: #666; }
 """
 
 
-def _charts(solved: Sequence[Mapping[str, Any]]) -> str:
+def _charts(solved: Sequence[Mapping[str, Any]], lang: str) -> str:
     """Bars of the charted figures, of vehicles per shift and of on-board times, per scenario."""
+    w = WORDS[lang]
     names = [s["name"] for s in solved]
     bars = [
-        svg.bar_chart(label, names, [s["figures"][key] for s in solved], unit or "count")
-        for key, label, unit in FIGURES
+        svg.bar_chart(
+            _label(zh, en, lang), names, [s["figures"][key] for s in solved], unit or w["count"]
+        )
+        for key, zh, en, unit in FIGURES
         if key in CHARTED
     ]
     shifts = sorted({shift for s in solved for shift in s["vehicles_per_shift"]})
     per_shift = svg.grouped_bars(
-        "vehicles needed per shift",
+        w["per_shift"],
         shifts,
         {s["name"]: [s["vehicles_per_shift"].get(x, 0) for x in shifts] for s in solved},
-        "vehicles",
+        w["vehicles"],
     )
     on_board = svg.grouped_bars(
-        "on-board time (mean, 95th percentile, longest)",
-        ["mean", "p95", "longest"],
+        w["on_board"],
+        [w["mean"], w["p95"], w["longest"]],
         {
             s["name"]: [
                 s["figures"]["on_board_min_mean"],
@@ -289,45 +421,66 @@ def _charts(solved: Sequence[Mapping[str, Any]]) -> str:
     return f"{''.join(bars)}{per_shift}{on_board}"
 
 
+def _described(s: Mapping[str, Any], lang: str) -> str:
+    """A scenario's line in the list above the figures: base, changes, engine, travel, time."""
+    w = WORDS[lang]
+    sep = w["and"]
+    pair = w["pair"].format
+    engine = named(s.get("engine", ""), lang)
+    if s["solver"] not in ("", s.get("engine")):  # the solver, where it says more
+        engine += f" ({s['solver']})"
+    details = sep.join(
+        (
+            pair(name=w["base"], what=escape(s["base"])),
+            pair(name=w["changes"], what=escape(sep.join(s["changes"]) or w["none"])),
+            pair(name=w["engine"], what=escape(engine)),
+            pair(name=w["travel"], what=escape(named(s.get("travel", ""), lang))),
+            f"{s['seconds']} {w['seconds']}",
+        )
+    )
+    return (
+        f"<li><b>{escape(s['name'])}</b>: {escape(s['description'])} <small>{details}</small></li>"
+    )
+
+
 def comparison_html(
     report: Mapping[str, Any],
     outcomes: Sequence[ScenarioOutcome],
     problems: Mapping[str, Problem],
     network: RoadNetwork | None,
+    *,
+    lang: str = "zh",
 ) -> str:
-    """The HTML page of the report: table, charts and route maps, all inline."""
+    """The HTML page of the report, in Chinese (``lang="zh"``) or English (``"en"``): table,
+    charts and route maps, all inline. Unserved visits' reasons are the plans' own words."""
+    w = words_for(lang)
     rows = report["scenarios"]
-    described = "".join(
-        f"<li><b>{escape(s['name'])}</b>: {escape(s['description'])} "
-        f"<small>base: {escape(s['base'])}; changes: "
-        f"{escape('; '.join(s['changes']) or 'none')}; engine {escape(s.get('engine', ''))} "
-        f"({escape(s['solver'])}), travel {escape(s.get('travel', ''))}, "
-        f"{s['seconds']} s</small></li>"
-        for s in rows
-    )
-    charts = _charts([s for s in rows if not s["error"]])
-    maps = _maps(outcomes, problems, network)
+    described = "".join(_described(s, lang) for s in rows)
+    charts = _charts([s for s in rows if not s["error"]], lang)
+    maps = _maps(outcomes, problems, network, lang)
     factors = "".join(
         f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.get("factors", {}).items()
     )
+    notes = "".join(
+        f"<p class='caveat'><b>{w['note']}</b> {escape(c)}</p>" for c in caveats(report, lang=lang)
+    )
+    reference = w["reference"].format(name=escape(str(report["reference"])))
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Scenario comparison</title><style>{STYLE}</style></head><body>"
-        "<h1>Scenario comparison</h1>"
-        f"<p>Reference (before): <b>{escape(str(report['reference']))}</b>. "
-        "Differences are against it.</p>"
-        + "".join(
-            f"<p class='caveat'><b>Note:</b> {escape(c)}</p>" for c in report.get("caveats", [])
-        )
-        + f"<ul>{described}</ul>"
-        f"<h2>Key figures</h2>{_table(report)}"
-        f"<h2>Charts</h2><div class='grid'>{charts}</div>"
-        f"<h2>Facility inflow per hour</h2><div class='grid'>{''.join(_inflow_charts(report))}</div>"
-        f"<h2>Route maps (before and after)</h2><div class='grid'>{''.join(maps)}</div>"
-        f"<h2>Factors</h2><ul>{factors}</ul>"
-        f"<p><small>Map data {svg.ATTRIBUTION}, ODbL.</small></p>"
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
+        f"<meta charset='utf-8'><title>{w['title']}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{w['title']}</h1><p>{reference}</p>{notes}<ul>{described}</ul>"
+        f"<h2>{w['figures']}</h2>{_table(report, lang)}"
+        f"<h2>{w['charts']}</h2><div class='grid'>{charts}</div>"
+        f"<h2>{w['inflow']}</h2><div class='grid'>{''.join(_inflow_charts(report, lang))}</div>"
+        f"<h2>{w['maps']}</h2><div class='grid'>{''.join(maps)}</div>"
+        f"<h2>{w['factors']}</h2><ul>{factors}</ul>"
+        f"<p><small>{w['map_data'].format(attribution=svg.ATTRIBUTION)}</small></p>"
         "</body></html>"
     )
+
+
+#: The page's file per language (``huanwei scenario compare``).
+PAGES = {"zh": "comparison.html", "en": "comparison.en.html"}
 
 
 def write_report(
@@ -336,14 +489,16 @@ def write_report(
     network: RoadNetwork | None,
     out: Path,
 ) -> dict[str, Any]:
-    """Write ``comparison.json``, ``comparison.html`` and ``plans/<scenario>.json`` into ``out``."""
+    """Write ``comparison.json``, the page in Chinese (``comparison.html``) and in English
+    (``comparison.en.html``), and ``plans/<scenario>.json`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     report = comparison(outcomes)
     (out / "comparison.json").write_text(
         json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
     )
-    html = comparison_html(report, outcomes, problems, network)
-    (out / "comparison.html").write_text(html, encoding="utf-8")
+    for lang, name in PAGES.items():
+        html = comparison_html(report, outcomes, problems, network, lang=lang)
+        (out / name).write_text(html, encoding="utf-8")
     plans = out / "plans"
     plans.mkdir(exist_ok=True)
     for outcome in outcomes:

@@ -222,9 +222,11 @@ def route_map(
     places: Sequence[MapPlace],
     *,
     dots: Sequence[Location] = (),
+    off_map: str = " (off map)",
 ) -> str:
     """A route map: streets, each route (stream, stops in order), the facilities, and ``dots``
-    (collection points) where given."""
+    (collection points) where given; ``off_map`` follows the name of a place beyond the map's
+    edge (in the page's language)."""
     w, h = frame.width, frame.height
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h + 18}" '
@@ -245,7 +247,7 @@ def route_map(
         x, y = frame.clamp(place.where)
         fill = "#222" if place.kind == "depot" else "#e15759"
         parts.append(f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{fill}"/>')
-        note = "" if frame.inside(place.where) else " (off map)"
+        note = "" if frame.inside(place.where) else off_map
         anchor = "end" if x > w * 0.75 else "start"
         dx = -6 if anchor == "end" else 6
         parts.append(

@@ -17,8 +17,10 @@ class ScenarioComparisonRow(Base):
     ``status``: queued, running, succeeded, failed or cancelled, as a plan job's
     (:mod:`api.jobs.store` moves both): ``heartbeat_at`` is renewed by the worker while it solves,
     and a running comparison whose heartbeat stops has lost its worker. ``request`` holds the
-    scenarios as the planner sent them; ``report`` the comparison's JSON and ``html`` its page,
-    once succeeded. ``progress`` is the share of scenarios solved.
+    scenarios as the planner sent them; ``report`` the comparison's JSON, ``html`` its page in
+    Chinese and ``html_en`` in English, once succeeded (a comparison made before pages were
+    kept in both languages has its English page in ``html`` and ``html_en`` empty).
+    ``progress`` is the share of scenarios solved.
     """
 
     __tablename__ = "scenario_comparisons"
@@ -32,6 +34,7 @@ class ScenarioComparisonRow(Base):
     request: Mapped[dict[str, Any]] = mapped_column()
     report: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     html: Mapped[str] = mapped_column(Text, default="")
+    html_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,8 +4,8 @@ A comparison is a job of its own kind (:data:`api.jobs.store.COMPARISONS`) that 
 plan jobs' machinery (:mod:`api.jobs.running`): a conditional claim, its scenarios solved in
 turn on one core in a child process while the worker renews the heartbeat and writes progress
 (the share of scenarios solved), the child ended on a cancel, and a comparison whose worker died
-failed by the reaper and retryable. The report (JSON and HTML) is stored with the comparison's
-success; a report that comes back after the reaper failed the comparison is kept unless the
+failed by the reaper and retryable. The report (JSON, and its page in Chinese and in English) is
+stored with the comparison's success; a report that comes back after the reaper failed the comparison is kept unless the
 comparison was retried meanwhile. The comparison's rows and the reading of its scenarios are
 :mod:`api.repositories.scenarios`'.
 """
@@ -29,7 +29,7 @@ from routing.errors import HuanweiError
 from routing.problem import Problem
 from routing.solve import Progress
 from scenarios.base import build_base
-from scenarios.report import comparison, comparison_html
+from scenarios.report import LANGUAGES, comparison, comparison_html
 from scenarios.scenario_file import Base
 from scenarios.sweep import ScenarioOutcome, ScenarioTask, solve_problem
 
@@ -49,7 +49,7 @@ class ScenarioSolver(Protocol):
 @dataclass(frozen=True, slots=True)
 class ComparisonTask:
     """A comparison's work, as its child process runs it: every scenario read, built, solved and
-    judged in turn, then the report; returns the report's JSON and its page.
+    judged in turn, then the report; returns the report's JSON and its pages by language.
 
     ``request`` is the planner's (:class:`api.schemas.scenarios.ComparisonRequest`'s fields),
     ``document`` the district's current data as a problem file.
@@ -59,7 +59,7 @@ class ComparisonTask:
     document: Mapping[str, Any]
     solver: ScenarioSolver = solve_problem
 
-    def __call__(self, progress: Progress) -> tuple[dict[str, Any], str]:
+    def __call__(self, progress: Progress) -> tuple[dict[str, Any], dict[str, str]]:
         document = dict(self.document)
         scenarios = scenarios_of(self.request, document)
         day = build_base(Base(document=document))
@@ -74,7 +74,10 @@ class ComparisonTask:
             outcomes.append(self.solver(problems[scenario.name], task, progress=share))
             progress((i + 1) / len(scenarios), None)
         report = comparison(outcomes)
-        return report, comparison_html(report, outcomes, problems, None)
+        pages = {
+            lang: comparison_html(report, outcomes, problems, None, lang=lang) for lang in LANGUAGES
+        }
+        return report, pages
 
 
 def run_comparison(
@@ -113,7 +116,7 @@ def run_comparison(
         return end_job(sessions, comparison_id, worker, status, error, kind=COMPARISONS)
 
     try:
-        report, html = run_beating(
+        report, pages = run_beating(
             sessions,
             comparison_id,
             task,
@@ -130,7 +133,7 @@ def run_comparison(
     except Exception as error:
         log.exception("scenario comparison %s failed", comparison_id)
         return end(store.FAILED, f"{type(error).__name__}: {error}")
-    return _store_report(sessions, comparison_id, worker=worker, report=report, html=html)
+    return _store_report(sessions, comparison_id, worker=worker, report=report, pages=pages)
 
 
 def _claim(
@@ -171,10 +174,11 @@ def _store_report(
     *,
     worker: str,
     report: dict[str, Any],
-    html: str,
+    pages: dict[str, str],
 ) -> str | None:
-    """Store the report with the comparison's success; SUCCEEDED, or None when the comparison
-    was no longer ``worker``'s to finish (the refusal is noted)."""
+    """Store the report and its pages (by language) with the comparison's success; SUCCEEDED,
+    or None when the comparison was no longer ``worker``'s to finish (the refusal is noted)."""
+    html, html_en = pages["zh"], pages["en"]
     with sessions() as session:
         if store.finish(
             session,
@@ -184,8 +188,15 @@ def _store_report(
             kind=COMPARISONS,
             report=report,
             html=html,
+            html_en=html_en,
         ) or store.finish_late(
-            session, comparison_id, worker=worker, kind=COMPARISONS, report=report, html=html
+            session,
+            comparison_id,
+            worker=worker,
+            kind=COMPARISONS,
+            report=report,
+            html=html,
+            html_en=html_en,
         ):
             session.commit()
             return store.SUCCEEDED

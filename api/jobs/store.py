@@ -70,7 +70,10 @@ class JobKind:
 
 PLANS = JobKind(m.PlanJobRow, "job", "plan", {"best_cost_fen": None})
 COMPARISONS = JobKind(
-    ScenarioComparisonRow, "scenario comparison", "report", {"report": None, "html": ""}
+    ScenarioComparisonRow,
+    "scenario comparison",
+    "report",
+    {"report": None, "html": "", "html_en": ""},
 )
 #: Every kind, in the order a worker takes queued jobs (plans for the day before what-ifs).
 KINDS = (PLANS, COMPARISONS)

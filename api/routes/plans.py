@@ -1,5 +1,5 @@
-"""Plan versions: list per day, read as JSON or GeoJSON, route sheets (Excel, PDF), validation
-report, KPIs, publish."""
+"""Plan versions: list per day, read as JSON or GeoJSON, route sheets (Excel, PDF, a page to
+print), validation report, KPIs, publish."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from api.routes.web import road_legs
 from api.schemas.fields import PathId
 from api.schemas.plans import PlanDocument, PlanVersion, PlanVersionPage
 from gis_data.current_routes import read_current_routes
+from gis_data.route_sheet_html import page_html
 from gis_data.route_sheet_pdf import pdf_bytes
 from gis_data.route_sheets import workbook_bytes
 from routing.current import time_current_routes
@@ -155,6 +156,23 @@ def get_route_sheets_pdf(
     """The plan's route sheets (路线单) to print: a page or more per vehicle and shift with a
     small map of the route, in Chinese or English."""
     return _route_sheets(session, plan_id, "pdf", lang)
+
+
+@router.get(
+    "/plans/{plan_id}/route-sheets.html",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def get_route_sheets_page(
+    plan_id: PathId, session: SessionDep, user: StaffUser, lang: Literal["zh", "en"] = "zh"
+) -> HTMLResponse:
+    """The plan's route sheets (路线单) as a page to print from the browser: what the PDF holds,
+    a sheet per vehicle and shift, each on its own paper page, with a small map of the route
+    (inline SVG), in Chinese or English. Nothing is fetched; a print button, hidden in print."""
+    row = plan_store.get_plan(session, plan_id)
+    problem = problem_from_dict(row.problem, source=f"plan {plan_id} problem")
+    plan = plan_from_dict(row.plan, source=f"plan {plan_id}")
+    return HTMLResponse(page_html(problem, plan, lang=lang))
 
 
 #: Largest current-routes sheet taken (bytes).

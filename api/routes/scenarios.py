@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import HTMLResponse
@@ -118,12 +118,19 @@ def retry_comparison(
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
-def comparison_page(comparison_id: PathId, session: SessionDep, user: PlannerUser) -> HTMLResponse:
-    """The report as a page: side-by-side figures, charts and route maps (inline SVG)."""
+def comparison_page(
+    comparison_id: PathId,
+    session: SessionDep,
+    user: PlannerUser,
+    lang: Literal["zh", "en"] = "zh",
+) -> HTMLResponse:
+    """The report as a page: side-by-side figures, charts and route maps (inline SVG), in
+    Chinese (``lang=zh``, the default) or English (``en``). A comparison made before pages were
+    kept in both languages has its one page (English) served for either."""
     row = repo.get_comparison(session, comparison_id)
     if row.status != repo.SUCCEEDED:
         raise JobStateError(
             f"scenario comparison {comparison_id} is {row.status}: no report yet",
             loc=("path", "comparison_id"),
         )
-    return HTMLResponse(row.html)
+    return HTMLResponse(row.html_en if lang == "en" and row.html_en else row.html)

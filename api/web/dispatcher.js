@@ -194,6 +194,7 @@
     const publish = document.getElementById('publish');
     HW.clear(status);
     publish.hidden = true;
+    document.getElementById('print-route-sheets').hidden = !state.doc;
     if (!state.doc) {
       status.textContent = t('plan.none');
       return;
@@ -402,6 +403,39 @@
     }
     renderSavings();
   });
+
+  // ---------------------------------------------------------------- route sheets to print
+
+  /** Open the plan's route sheets (路线单) in a new window, in the page's language, to print.
+   * The page is fetched with the token (a link could not carry it) and written into the window;
+   * its own script, which this page's content policy would refuse there, is dropped and its print
+   * button wired from here. The window is opened at the click, before the fetch, so that it is
+   * not taken for an unasked pop-up. */
+  async function printRouteSheets() {
+    if (!state.doc) return;
+    showPlanMessage('');
+    const win = window.open('', '_blank');
+    if (!win) {
+      showPlanMessage(t('plan.sheets.popup'));
+      return;
+    }
+    try {
+      const lang = HW.lang() === 'en' ? 'en' : 'zh';
+      const html = await HW.api(`/plans/${state.doc.id}/route-sheets.html?lang=${lang}`);
+      const page = new DOMParser().parseFromString(html, 'text/html');
+      page.querySelectorAll('script').forEach((script) => script.remove());
+      win.document.open();
+      win.document.write(`<!doctype html>${page.documentElement.outerHTML}`);
+      win.document.close();
+      const button = win.document.getElementById('print-sheets');
+      if (button) button.addEventListener('click', () => win.print());
+    } catch (failure) {
+      win.close();
+      showPlanMessage(failure.message);
+    }
+  }
+
+  document.getElementById('print-route-sheets').addEventListener('click', printRouteSheets);
 
   function showPlanMessage(text) {
     const box = document.getElementById('plan-message');

@@ -120,6 +120,8 @@ const HW_STRINGS = {
   'plan.invalid': ['{n} 处违规', '{n} violation(s)'],
   'plan.none': ['这一天还没有计划。', 'No plan for this day yet.'],
   'plan.cost': ['成本', 'cost'],
+  'plan.sheets.print': ['打印路线单', 'Print route sheets'],
+  'plan.sheets.popup': ['浏览器拦截了新窗口：请允许本站打开弹出窗口。', 'The browser blocked the new window: allow pop-ups for this site.'],
   'dispatch.title': ['当日调度', 'Live dispatch'],
   'dispatch.urgent': ['紧急收运', 'Urgent pickup'],
   'dispatch.urgent.help': ['如 12345 热线投诉、漏收的垃圾桶。填已有站点编号，或在地图上点选位置。', 'A 12345-hotline complaint, a missed bin: give a known point, or click the place on the map.'],

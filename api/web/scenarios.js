@@ -55,8 +55,14 @@ const HWScenarios = (() => {
     return form;
   }
 
+  /** The report shown (its box and comparison), shown again when the language changes. */
+  let shown = null;
+
+  /** Show comparison `id`'s report in the page's language. */
   async function showReport(frameBox, id) {
-    const html = await HW.api(`/scenario-comparisons/${id}/report.html`);
+    shown = { frameBox, id };
+    const lang = HW.lang() === 'en' ? 'en' : 'zh';
+    const html = await HW.api(`/scenario-comparisons/${id}/report.html?lang=${lang}`);
     HW.clear(frameBox).append(
       el('p', { class: 'small' }, t('scenarios.report', { id })),
       // The report is the scenario service's own page: shown sandboxed (no scripts run in it),
@@ -158,6 +164,10 @@ const HWScenarios = (() => {
       makeForm(types.items, facilities.features, submit), message, listBox, frameBox);
     await refresh();
   }
+
+  HW.onLang(() => {
+    if (shown && shown.frameBox.isConnected) showReport(shown.frameBox, shown.id);
+  });
 
   return { render };
 })();

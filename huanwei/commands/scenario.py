@@ -142,7 +142,10 @@ def run_compare(args: argparse.Namespace) -> int:
     osm = cached_base(scenarios[0].base).osm()
     network = network_of(str(osm)) if osm is not None else None
     write_report(outcomes, problems, network, args.out)
-    print(f"written: comparison.json, comparison.html, plans/ in {args.out}/")
+    print(
+        f"written: comparison.json, comparison.html (中文), comparison.en.html (English), "
+        f"plans/ in {args.out}/"
+    )
     return 0 if all(o.valid and not o.error for o in outcomes) else 1
 
 

@@ -177,6 +177,7 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("GET", "/plans/{p}/geojson", STAFF, {}),
     ("GET", "/plans/{p}/route-sheets.xlsx", STAFF, {}),
     ("GET", "/plans/{p}/route-sheets.pdf", STAFF, {"params": {"lang": "en"}}),
+    ("GET", "/plans/{p}/route-sheets.html", STAFF, {}),
     ("POST", "/plans/{p}/savings", STAFF, {"files": "ROUTES"}),
     ("GET", "/plans/{p}/validation", STAFF, {}),
     ("GET", "/plans/{p}/kpis", STAFF, {}),

@@ -52,6 +52,37 @@ def test_route_sheets_of_a_plan_as_excel_and_pdf(api: Api, district: int) -> Non
     assert api.call("GET", f"/plans/{plan_id}/route-sheets.doc").status_code == 404
 
 
+def test_route_sheets_of_a_plan_as_a_page_to_print(api: Api, district: int) -> None:
+    plan_id = plan_day(api, district)
+    routes = api.call("GET", f"/plans/{plan_id}").json()["plan"]["routes"]
+    worked = [r for r in routes if r["trips"]]
+    first = worked[0]
+    page = api.call("GET", f"/plans/{plan_id}/route-sheets.html")  # Chinese by default
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "<title>路线单" in html and '<html lang="zh-CN">' in html
+    assert html.count('<section class="sheet"') == len(worked)
+    assert "@media print" in html and "break-after: page" in html
+    # Nothing fetched: no link, no script or image from a URL (only the print button's script).
+    assert (
+        "<link" not in html
+        and "src=" not in html
+        and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    )
+    opening = f'<section class="sheet" data-vehicle="{first["vehicle"]}" '
+    opening += f'data-shift="{first["shift"]}">'
+    sheet = html.split(opening)[1].split("</section>")[0]
+    stops = [v["point"] for t in first["trips"] for v in t["visits"]]
+    shown = [part.split('"')[0] for part in sheet.split('<tr class="visit" data-place="')[1:]]
+    assert shown == stops
+    assert "<svg" in sheet and "收运" in sheet and "卸车" in sheet  # the map; collect, unload
+    english = api.call("GET", f"/plans/{plan_id}/route-sheets.html", params={"lang": "en"})
+    assert "<title>Route sheet" in english.text and "unload" in english.text
+    wrong = api.call("GET", f"/plans/{plan_id}/route-sheets.html", params={"lang": "fr"})
+    assert wrong.status_code == 422
+    assert [d["loc"] for d in wrong.json()["detail"]] == [["query", "lang"]]
+
+
 def _current_routes_csv(routes: list[dict[str, Any]]) -> bytes:
     """The plan's own routes as a current-routes sheet, all of the first shift on one vehicle."""
     first = next(r for r in routes if r["trips"])

@@ -124,9 +124,32 @@ def test_a_comparison_runs_as_a_job_and_reports_side_by_side(api: Api, district:
     html = api.call("GET", f"/scenario-comparisons/{comparison}/report.html", role="planner")
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert html.text.count("© OpenStreetMap contributors") >= 3 and "<svg" in html.text
+    assert "<h1>情景比较</h1>" in html.text and "关键指标" in html.text  # Chinese by default
+    _the_report_in_english_and_in_no_other_language(api, comparison, chinese=html.text)
     listed = api.call("GET", url(district), role="planner").json()
     assert [c["id"] for c in listed] == [comparison]
     assert api.call("GET", "/scenario-comparisons/999999", role="planner").status_code == 404
+
+
+def _the_report_in_english_and_in_no_other_language(
+    api: Api, comparison: int, *, chinese: str
+) -> None:
+    page = f"/scenario-comparisons/{comparison}/report.html"
+    english = api.call("GET", page, role="planner", params={"lang": "en"})
+    assert english.status_code == 200 and english.headers["content-type"].startswith("text/html")
+    assert "<h1>Scenario comparison</h1>" in english.text and "Key figures" in english.text
+    assert (
+        english.text.count("© OpenStreetMap contributors") >= 3 and "情景比较" not in english.text
+    )
+    assert api.call("GET", page, role="planner", params={"lang": "zh"}).text == chinese
+    wrong = api.call("GET", page, role="planner", params={"lang": "fr"})
+    assert wrong.status_code == 422
+    assert [d["loc"] for d in wrong.json()["detail"]] == [["query", "lang"]]
+    # A comparison stored before its page was kept in both languages has one, served for either.
+    with api.sessions() as session:
+        session.get_one(ScenarioComparisonRow, comparison).html_en = ""
+        session.commit()
+    assert api.call("GET", page, role="planner", params={"lang": "en"}).text == chinese
 
 
 def test_a_comparison_cancels_and_retries_as_a_plan_job_does(api: Api, district: int) -> None:

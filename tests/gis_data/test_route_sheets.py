@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from gis_data.route_sheet_html import page_html
 from gis_data.route_sheet_pdf import pdf_bytes
 from gis_data.route_sheets import LABELS, route_sheets, workbook_bytes
 from routing.plan import Plan
@@ -71,6 +72,26 @@ def test_the_pdf_text_holds_every_routes_stops_in_order(
             found = text.find(point_id, at)
             assert found >= 0, (point_id, text[at : at + 300])
             at = found + len(point_id)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_holds_every_routes_stops_in_order_with_its_map(
+    day: tuple[Problem, Plan], lang: str
+) -> None:
+    problem, plan = day
+    html = page_html(problem, plan, lang=lang)
+    assert f"<title>{LABELS[lang]['title']} — {plan.problem_name}</title>" in html
+    sheets = html.split('<section class="sheet"')[1:]
+    expected = _visits(plan)
+    assert len(sheets) == len(expected)
+    for sheet, visits in zip(sheets, expected, strict=True):
+        shown = [part.split('"')[0] for part in sheet.split('<tr class="visit" data-place="')[1:]]
+        assert shown == visits
+        svg = sheet.split("<svg")[1].split("</svg>")[0]
+        assert svg.count('fill="#E69F00"') == len(visits)  # a dot per stop on the map
+        assert f"<td>{LABELS[lang]['unload']}</td>" in sheet
+    with pytest.raises(ValueError, match="lang"):
+        page_html(problem, plan, lang="fr")
 
 
 def test_a_sheets_lines_are_in_time_order(

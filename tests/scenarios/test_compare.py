@@ -4,6 +4,7 @@ every plan judged again by the validator from the files the report wrote."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,18 +79,51 @@ def test_compare_writes_json_with_the_figures_side_by_side(
     assert growth["vs_reference"]["cost_yuan"]["change"] == pytest.approx(expected, abs=0.01)
 
 
-def test_compare_writes_html_with_charts_and_attributed_maps(
+#: Words of each language's page: its title, the maps' heading, and labels of the table and charts.
+PAGE_WORDS = {
+    "comparison.html": (
+        "<html lang='zh-CN'>",
+        "情景比较",
+        "路线图（之前与之后）",
+        ("车辆工时", "吨公里", "各班次所需车辆", "设施每小时进场量", "校验", "未收运原因", "趟"),
+    ),
+    "comparison.en.html": (
+        "<html lang='en'>",
+        "Scenario comparison",
+        "Route maps (before and after)",
+        ("truck-hours", "tonne-km", "vehicles needed per shift", "facility inflow", "validator"),
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGE_WORDS))
+def test_compare_writes_html_with_charts_and_attributed_maps_in_chinese_and_english(
+    compared: tuple[Path, list[Path], int], page: str
+) -> None:
+    out, _, _ = compared
+    html = (out / page).read_text(encoding="utf-8")
+    opening, title, maps_heading, labels = PAGE_WORDS[page]
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert opening in html and f"<h1>{title}</h1>" in html
+    assert html.count("<svg") >= 10
+    maps = html.count(maps_heading) and html.split(maps_heading)[1]
+    assert maps and maps.count("<svg") == 3
+    assert maps.count("© OpenStreetMap contributors") >= 3
+    for label in labels:
+        assert label in html, label
+
+
+def test_the_chinese_page_holds_no_english_words_of_its_own(
     compared: tuple[Path, list[Path], int],
 ) -> None:
     out, _, _ = compared
     html = (out / "comparison.html").read_text(encoding="utf-8")
-    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
-    assert html.count("<svg") >= 10
-    maps = html.count("Route maps") and html.split("Route maps")[1]
-    assert maps and maps.count("<svg") == 3
-    assert maps.count("© OpenStreetMap contributors") >= 3
-    for label in ("truck-hours", "tonne-km", "vehicles needed per shift", "facility inflow"):
-        assert label in html
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+    for english in ("Scenario", "Key figures", "truck-hours", "validator", "trips", "Map data"):
+        assert english not in text, english
+    described = text.split("关键指标")[0]  # the scenarios' list: engine and travel in words
+    assert "行程计算：直线估算" in described and "straight-line" not in described
+    assert text.split().count("通过") == 3  # every plan passed the validator
 
 
 def test_every_plan_written_passes_the_validator(compared: tuple[Path, list[Path], int]) -> None:
@@ -136,3 +170,33 @@ def test_plans_of_different_engines_or_travel_are_said_to_differ_before_any_figu
     assert "different engines (before: optimiser; after: greedy)" in said[0]
     assert "different travel (before: road; after: straight-line)" in said[1]
     assert caveats({"scenarios": [rows[0], {**rows[0], "name": "again"}]}) == []
+    # A page says them in its own language, engines and travel named in words.
+    chinese = caveats({"scenarios": rows}, lang="zh")
+    assert "由不同的引擎生成（before：优化器；after：贪心算法（后备））" in chinese[0]
+    assert "行程计算方法不同（before：道路网络；after：直线估算）" in chinese[1]
+    english = caveats({"scenarios": rows}, lang="en")
+    assert "different engines (before: optimiser; after: greedy (fallback))" in english[0]
+    assert "(before: road network; after: straight-line estimate)" in english[1]
+
+
+def test_a_page_says_the_caveats_in_its_language_before_any_figure(
+    compared: tuple[Path, list[Path], int],
+) -> None:
+    from scenarios.report import caveats, comparison_html
+
+    out, _, _ = compared
+    report = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    before, *after = report["scenarios"]
+    rows = [{**before, "engine": "optimiser"}, *({**s, "engine": "greedy"} for s in after)]
+    report = {**report, "scenarios": rows, "caveats": caveats({"scenarios": rows})}
+    chinese = comparison_html(report, [], {}, None)
+    assert chinese.index("class='caveat'") < chinese.index("<table")
+    assert "由不同的引擎生成（before：优化器；new-station：贪心算法（后备）；" in chinese
+    assert "different engines" not in chinese
+    english = comparison_html(report, [], {}, None, lang="en")
+    assert english.index("class='caveat'") < english.index("<table")
+    assert "different engines (before: optimiser; new-station: greedy (fallback);" in english
+    assert "优化器" not in english
+    assert "(before: optimiser; new-station: greedy; growth: greedy)" in report["caveats"][0]
+    with pytest.raises(ValueError, match="lang must be one of zh, en, got 'fr'"):
+        comparison_html(report, [], {}, None, lang="fr")

@@ -70,13 +70,34 @@ def test_planner_compares_a_what_if_with_the_scenario_service(
     assert "waste-plus-15" in html and "<svg" in html
     browser.driver.switch_to.frame(frame)
     try:
-        assert "waste-plus-15" in browser.driver.find_element("tag name", "body").text
+        # The report is in the page's language: Chinese, by default.
+        text = browser.driver.find_element("tag name", "body").text
+        assert "waste-plus-15" in text
+        assert browser.driver.find_element("tag name", "h1").text == "情景比较"
+        assert "关键指标" in text and "Key figures" not in text
+        assert browser.driver.execute_script("return document.documentElement.lang") == "zh-CN"
         tall = browser.driver.execute_script("return document.documentElement.scrollHeight")
     finally:
         browser.driver.switch_to.default_content()
     # The report reads as part of the page: its frame as tall as it, nothing scrolls inside.
     browser.wait(lambda d: frame.size["height"] >= tall)
     browser.screenshot("planner-what-if")
+    assert browser.console_errors() == []
+
+    # Switched to English, the page shows the report again, in English.
+    browser.find("#lang-switch").click()
+    try:
+        english = "<h1>Scenario comparison</h1>"
+        browser.wait(
+            lambda d: english in (browser.find("#scenario-report").get_attribute("srcdoc") or "")
+        )
+    finally:
+        browser.find("#lang-switch").click()
+    browser.wait(
+        lambda d: (
+            "<h1>情景比较</h1>" in (browser.find("#scenario-report").get_attribute("srcdoc") or "")
+        )
+    )
     assert browser.console_errors() == []
 
 
