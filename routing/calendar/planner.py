@@ -35,6 +35,7 @@ import numpy as np
 
 from routing.calendar.model import CalendarProblem, Pattern
 from routing.calendar.plan import CalendarPlan
+from routing.calendar.pool import RoutePool, separable
 from routing.domain import WasteStream
 from routing.fleet import Vehicle
 from routing.kpi import compute_kpis
@@ -44,6 +45,9 @@ from routing.solve import solve
 
 #: The price of a visit left unserved, in fen: far above any route's cost.
 UNSERVED_FEN = 10_000_000
+#: What taking a point off its previous calendar's pattern counts as, in fen: a change residents
+#: and crews must learn is made only for a large saving.
+STABILITY_FEN = UNSERVED_FEN / 100
 #: Weight of a day's work above its share, per squared share of the period's mean day.
 BALANCE_WEIGHT = 1.0
 #: Shares of the budget for the first routing of every day and for the last (the best
@@ -55,6 +59,8 @@ SEARCH_ITERATIONS = 400
 #: Points given another pattern by a kick: this share of the movable ones, within bounds.
 KICK_SHARE = 0.1
 KICK_MIN, KICK_MAX = 2, 12
+#: Single moves tried on the real routing per round, the most promising first.
+TRIED_MOVES = 8
 
 Progress = Callable[[float, float | None], None]
 
@@ -156,8 +162,12 @@ class CalendarPlanner:
         self.ruled = [r.point_id for r in problem.rules]
         self.movable = [p for p in self.ruled if len(problem.patterns(p)) > 1]
         self.solves = 0
+        self._memo: dict[tuple[int, frozenset[str]], _Day] = {}
+        self.pool = RoutePool(problem) if separable(problem) else None
+        self.recombined = 0
         self.moves = 0
         self.kicks = 0
+        self._tried: set[tuple[float, str, Pattern]] = set()
 
     # ---------------------------------------------------------------- construction
 
@@ -256,6 +266,9 @@ class CalendarPlanner:
         searching, each run is bounded by :data:`SEARCH_ITERATIONS` as well (many quick runs);
         the ``final`` runs by the time given (or ``day_iterations``)."""
         problem = self.cp.day_problem(day, patterns)
+        key = (day, frozenset(problem.point_by_id))
+        if not final and key in self._memo:  # the same day was planned before
+            return self._memo[key]
         iterations = self.day_iterations
         if not final:
             iterations = min(iterations or SEARCH_ITERATIONS, SEARCH_ITERATIONS)
@@ -268,7 +281,12 @@ class CalendarPlanner:
         )
         self.solves += 1
         cost = compute_kpis(problem, plan).cost_fen + UNSERVED_FEN * len(plan.unserved)
-        return _Day(plan, cost, self._routes(problem, plan))
+        routed = _Day(plan, cost, self._routes(problem, plan))
+        if self.pool is not None:
+            self.pool.add(day, problem, plan)
+        if key not in self._memo or cost < self._memo[key].cost_fen:
+            self._memo[key] = routed
+        return routed
 
     def _routes(self, problem: Problem, plan: Plan) -> list[_Route]:
         routes = []
@@ -374,14 +392,15 @@ class CalendarPlanner:
         per_day = seconds / max(self.cp.horizon_days, 1)
         return [self.route_day(d, patterns, per_day) for d in range(self.cp.horizon_days)]
 
-    def _best_move(self, state: _State, point_id: str) -> tuple[float, Pattern] | None:
-        """The point's best other pattern and what it is estimated to save (fen), if any saves."""
+    def _priced(self, state: _State, point_id: str) -> list[tuple[float, Pattern]]:
+        """The point's other patterns with what moving to each is estimated to cost (fen; a
+        saving is negative), on ``state``'s routes."""
         cp = self.cp
         current = state.patterns[point_id]
         old_days = set(cp.service_days(point_id, current))
         removal = {d: self._removal_fen(state.days[d], point_id) for d in old_days}
-        best: tuple[float, Pattern] | None = None
-        for option in cp.patterns(point_id):
+        priced = []
+        for option in self._options(point_id, current):
             if option == current:
                 continue
             new_days = set(cp.service_days(point_id, option))
@@ -391,10 +410,39 @@ class CalendarPlanner:
             )
             kept = self.previous.get(point_id)
             if kept is not None and tuple(kept) == current:
-                delta += UNSERVED_FEN / 100  # stability: leave a known pattern only for much
-            if delta < -1e-6 and (best is None or delta < best[0]):
-                best = (delta, option)
-        return best
+                delta += STABILITY_FEN  # leave a known pattern only for much
+            priced.append((delta, option))
+        return priced
+
+    def _best_move(self, state: _State, point_id: str) -> tuple[float, Pattern] | None:
+        """The point's best other pattern and what it is estimated to save (fen), if any saves."""
+        saving = [m for m in self._priced(state, point_id) if m[0] < -1e-6]
+        return min(saving, default=None, key=lambda m: m[0])
+
+    def _single_moves(self, state: _State, deadline: float) -> _State | None:
+        """The most promising single moves, each tried on the days' real routing (the changed
+        days planned again) in order of their estimates; the first that lowers the calendar's
+        cost, or None."""
+        ranked = sorted(
+            (delta, point_id, option)
+            for point_id in self.movable
+            for delta, option in self._priced(state, point_id)
+            if (delta, point_id, option) not in self._tried
+        )
+        for delta, point_id, option in ranked[:TRIED_MOVES]:
+            if time.monotonic() >= deadline:
+                return None
+            self._tried.add((delta, point_id, option))
+            patterns = {**state.patterns, point_id: option}
+            changed = set(self.cp.service_days(point_id, state.patterns[point_id])) ^ set(
+                self.cp.service_days(point_id, option)
+            )
+            trial = self._reroute(state, patterns, changed, deadline)
+            if self._score(trial) < self._score(state) - 1e-6:
+                self.moves += 1
+                self._tried.clear()
+                return trial
+        return None
 
     def _moves(self, state: _State, deadline: float) -> tuple[dict[str, Pattern], set[int]]:
         """One pass of improving pattern moves priced on ``state``'s routes; a day takes a
@@ -435,7 +483,7 @@ class CalendarPlanner:
         count = min(KICK_MAX, max(KICK_MIN, round(KICK_SHARE * len(self.movable))))
         for point_id in self.rng.sample(self.movable, min(count, len(self.movable))):
             old = patterns[point_id]
-            patterns[point_id] = self.rng.choice(self.cp.patterns(point_id))
+            patterns[point_id] = self.rng.choice(self._options(point_id, old))
             changed |= set(self.cp.service_days(point_id, old)) ^ set(
                 self.cp.service_days(point_id, patterns[point_id])
             )
@@ -451,6 +499,50 @@ class CalendarPlanner:
         for d in sorted(changed):
             days[d] = self.route_day(d, patterns, per_day)
         return _State(patterns, days)
+
+    def _options(self, point_id: str, current: Pattern) -> tuple[Pattern, ...]:
+        """The patterns a move may give the point: those with as many visits in the horizon as
+        ``current`` (which of the weeks a fortnightly point falls in is the construction's
+        balance over the period, not a saving of this horizon's routes)."""
+        count = len(self.cp.service_days(point_id, current))
+        return tuple(
+            q for q in self.cp.patterns(point_id) if len(self.cp.service_days(point_id, q)) == count
+        )
+
+    def _score(self, state: _State) -> float:
+        """What the search minimises: the days' costs, and :data:`STABILITY_FEN` for each point
+        taken off its ``previous`` pattern."""
+        moved = sum(
+            1
+            for p, q in self.previous.items()
+            if p in state.patterns
+            and tuple(q) != state.patterns[p]
+            and tuple(q) in self._allowed(p)
+        )
+        return state.cost() + STABILITY_FEN * moved
+
+    def _allowed(self, point_id: str) -> tuple[Pattern, ...]:
+        return self.cp.patterns(point_id) if point_id in self.cp.rule_by_point else ()
+
+    def _recombine(self, state: _State, seconds: float) -> _State:
+        """The route pool's best recombination (:mod:`routing.calendar.pool`), if it is
+        cheaper than ``state``."""
+        if self.pool is None or not len(self.pool):
+            return state
+        found = self.pool.recombine(state.patterns, seconds=seconds, seed=self.seed)
+        if found is None:
+            return state
+        patterns, plans = found
+        days = []
+        for d, plan in enumerate(plans):
+            problem = self.cp.day_problem(d, patterns)
+            cost = compute_kpis(problem, plan).cost_fen
+            days.append(_Day(plan, cost, self._routes(problem, plan)))
+        better = _State(patterns, days)
+        if self._score(better) < self._score(state) - 1e-6:
+            self.recombined += 1
+            return better
+        return state
 
     def _polish(self, state: _State, deadline: float) -> _State:
         """The calendar's days planned again with the time left; each day keeps the better."""
@@ -477,15 +569,16 @@ class CalendarPlanner:
                 kick = False
             else:
                 patterns, changed = self._moves(current, deadline)
-                if not changed:
-                    kick = True
-                    continue
-                moved = self._reroute(current, patterns, changed, deadline)
-                if moved.cost() < current.cost() - 1e-6:
+                moved = self._reroute(current, patterns, changed, deadline) if changed else None
+                if moved is not None and self._score(moved) < self._score(current) - 1e-6:
                     current = moved
-                else:
-                    kick = True
-            if current.cost() < best.cost() - 1e-6:
+                else:  # the batch did not pay: single moves on the real routing, else a kick
+                    single = self._single_moves(current, deadline)
+                    if single is None:
+                        kick = True
+                    else:
+                        current = single
+            if self._score(current) < self._score(best) - 1e-6:
                 best = current
         return best
 
@@ -510,7 +603,13 @@ class CalendarPlanner:
             progress(FIRST_ROUTING_SHARE, state.cost() / 100)
         if self.movable:
             reserve = time_limit_s * FINAL_ROUTING_SHARE
-            state = self.improve(state, deadline=deadline - reserve, rounds=rounds)
+            end = deadline - reserve
+            middle = time.monotonic() + (end - time.monotonic()) / 2
+            half = None if rounds is None else (rounds + 1) // 2
+            state = self.improve(state, deadline=middle, rounds=half)
+            state = self._recombine(state, reserve / 2)
+            state = self.improve(state, deadline=end, rounds=half)
+            state = self._recombine(state, reserve / 2)
             state = self._polish(state, deadline)
         if progress is not None:
             progress(1.0, state.cost() / 100)
@@ -525,6 +624,8 @@ class CalendarPlanner:
                 "day_solves": self.solves,
                 "pattern_moves": self.moves,
                 "kicks": self.kicks,
+                "pooled_routes": 0 if self.pool is None else len(self.pool),
+                "recombinations_kept": self.recombined,
                 "first_cost_fen": round(first_cost),
                 "cost_fen": round(state.cost()),
                 "unserved": sum(len(d.plan.unserved) for d in state.days),

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from routing.calendar.model import CalendarProblem, DayResources, VisitRule, even_patterns
-from routing.calendar.planner import naive_calendar, plan_calendar
+from routing.calendar.plan import CalendarPlan
+from routing.calendar.planner import CalendarPlanner, naive_calendar, plan_calendar
+from routing.calendar.pool import separable
 from routing.errors import ProblemError
+from routing.kpi import compute_kpis
 from routing.pvrpif import read_pvrpif, validate_pvrpif
 from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
 from routing.validation.calendar import validate_calendar
@@ -127,6 +130,29 @@ def test_a_planned_calendar_passes_both_judges_and_beats_the_naive_one(
     again = plan_calendar(milano, seed=1, **QUICK)
     assert again.patterns == plan.patterns  # the same plan for a seed under iteration bounds
     assert again.stats["cost_fen"] == plan.stats["cost_fen"]
+
+
+def test_the_route_pool_applies_where_days_routes_are_independent(
+    milano: CalendarProblem, week: CalendarProblem
+) -> None:
+    assert separable(milano)
+    assert not separable(week)  # transfer stations: hauls tie a day's routes together
+    planner = CalendarPlanner(milano, seed=1, day_iterations=100)
+    patterns = planner.construct()
+    days = [planner.route_day(d, patterns, 5) for d in range(milano.horizon_days)]
+    seen = {
+        frozenset(v.point_id for t in r.trips for v in t.visits)
+        for d in days
+        for r in d.plan.routes
+    }
+    assert planner.pool is not None and len(planner.pool) == len(seen)  # the same route kept once
+    found = planner.pool.recombine(patterns, seconds=10, seed=1)
+    assert found is not None
+    chosen, plans = found
+    assert validate_calendar(milano, CalendarPlan(milano.name, chosen, tuple(plans))).ok
+    # The recombination is never dearer than the days it was made from.
+    cost = sum(compute_kpis(milano.day_problem(d, chosen), p).cost_fen for d, p in enumerate(plans))
+    assert cost <= sum(d.cost_fen for d in days)
 
 
 def test_the_judge_names_a_broken_calendar(milano: CalendarProblem) -> None:
