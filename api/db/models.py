@@ -264,6 +264,11 @@ class PlanJobRow(Base):
     plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: A what-if planned instead of the current data: ``{"name", "description", "changes"}``.
     scenario: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: A collection calendar planned from ``plan_date`` on (the calendar file's contents); its
+    #: days' plans are stored as the versions of their dates.
+    calendar: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: A calendar job's result: patterns, each day's plan and figures, residents' pages.
+    calendar_result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class PlanRow(Base):

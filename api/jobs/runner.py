@@ -12,9 +12,11 @@ job's error says so) otherwise.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +29,11 @@ from api.jobs.running import JobCancelledError, end_job, refuse_late, run_beatin
 from api.repositories import plans as plan_store
 from api.repositories.districts import get_district, load_problem
 from api.repositories.scenarios import scenario_of_plan
+from gis_data.resident_calendar import residents_html
+from routing.calendar.calendar_file import calendar_from_dict
+from routing.calendar.model import CalendarProblem
+from routing.calendar.plan import CalendarPlan
+from routing.calendar.planner import plan_calendar
 from routing.errors import HuanweiError
 from routing.kpi import compute_kpis
 from routing.plan import Plan
@@ -35,6 +42,7 @@ from routing.problem import Problem
 from routing.problem_file import problem_to_dict
 from routing.solve import Progress, solve
 from routing.validation import validate
+from routing.validation.calendar import validate_calendar
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +88,11 @@ def run_job(
     claimed = _claim(sessions, job_id, worker=worker)
     if not isinstance(claimed, _Claimed):
         return claimed  # not ours (None), or failed before its solve
-    task = SolveTask(solver, claimed.problem, claimed.time_limit_s, claimed.seed)
+    task: Callable[[Progress], Plan | CalendarPlan]
+    if claimed.calendar is not None:
+        task = CalendarTask(claimed.calendar, claimed.time_limit_s, claimed.seed)
+    else:
+        task = SolveTask(solver, claimed.problem, claimed.time_limit_s, claimed.seed)
     try:
         plan = run_beating(
             sessions,
@@ -99,15 +111,35 @@ def run_job(
         log.exception("plan job %s failed", job_id)
         error_text = f"{type(error).__name__}: {error}"
         return end_job(sessions, job_id, worker, store.FAILED, error_text)
+    if isinstance(plan, CalendarPlan) and claimed.calendar is not None:
+        return _store_calendar(sessions, job_id, worker, claimed.calendar, plan)
+    if not isinstance(plan, Plan):
+        return end_job(sessions, job_id, worker, store.FAILED, "the solve returned no plan")
     return _store_plan(sessions, job_id, worker, claimed.problem, plan)
 
 
 class _Claimed(NamedTuple):
-    """A claimed job's problem (the scenario's, for a what-if) and solve options."""
+    """A claimed job's problem (the scenario's, for a what-if) and solve options; for a
+    calendar job, its calendar over that problem."""
 
     problem: Problem
     time_limit_s: float
     seed: int
+    calendar: CalendarProblem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarTask:
+    """A calendar job's planning, as the child runs it (picklable)."""
+
+    calendar: CalendarProblem
+    time_limit_s: float
+    seed: int
+
+    def __call__(self, progress: Progress) -> CalendarPlan:
+        return plan_calendar(
+            self.calendar, time_limit_s=self.time_limit_s, seed=self.seed, progress=progress
+        )
 
 
 def _claim(sessions: sessionmaker[Session], job_id: int, *, worker: str) -> _Claimed | str | None:
@@ -127,11 +159,14 @@ def _claim(sessions: sessionmaker[Session], job_id: int, *, worker: str) -> _Cla
             problem = load_problem(session, get_district(session, job.district_id))
             if job.scenario is not None:  # the what-if, on the district's data of today
                 problem = scenario_of_plan(job.scenario, problem)
+            calendar = None
+            if job.calendar is not None:
+                calendar = calendar_from_dict(job.calendar, problem, source="calendar")
         except HuanweiError as error:
             store.finish(session, job_id, worker=worker, status=store.FAILED, error=str(error))
             session.commit()
             return store.FAILED
-        return _Claimed(problem, job.time_limit_s, job.seed)
+        return _Claimed(problem, job.time_limit_s, job.seed, calendar)
 
 
 def _store_plan(
@@ -182,3 +217,90 @@ def _store_plan(
             except IntegrityError:
                 session.rollback()  # another job took this version number: number again
     return end_job(sessions, job_id, worker, store.FAILED, "could not number the plan version")
+
+
+def _store_calendar(
+    sessions: sessionmaker[Session],
+    job_id: int,
+    worker: str,
+    calendar: CalendarProblem,
+    plan: CalendarPlan,
+) -> str | None:
+    """Store each day's plan as a version of its date (published with the job's ``publish``),
+    and the calendar's result on the job, in the transaction that marks it succeeded."""
+    judged = validate_calendar(calendar, plan)
+    days = []
+    for day, day_plan in enumerate(plan.days):
+        problem = calendar.day_problem(day, plan.patterns)
+        figures = compute_kpis(problem, day_plan)
+        days.append((problem, day_plan, figures))
+    residents = {lang: residents_html(calendar, plan, lang=lang) for lang in ("zh", "en")}
+    for _ in range(VERSION_RETRIES):
+        with sessions() as session:
+            job = store.get_job(session, job_id)
+            try:
+                if not store.finish(
+                    session, job_id, worker=worker, status=store.SUCCEEDED
+                ) and not store.finish_late(session, job_id, worker=worker):
+                    session.rollback()
+                    refuse_late(sessions, job_id, worker)
+                    return None
+                rows = []
+                notes = []
+                for day, (problem, day_plan, figures) in enumerate(days):
+                    date = job.plan_date + dt.timedelta(days=day)
+                    row = plan_store.add_version(
+                        session,
+                        district_id=job.district_id,
+                        plan_date=date,
+                        job_id=job_id,
+                        problem=problem_to_dict(problem),
+                        plan=plan_to_dict(day_plan),
+                        validation=validate(problem, day_plan).to_dict(),
+                        kpis=figures.to_dict(),
+                        cost_fen=figures.cost_fen,
+                    )
+                    rows.append(row)
+                    if job.publish:
+                        try:
+                            plan_store.publish_checked(session, row, force=False)
+                        except ConflictError as refused:
+                            notes.append(
+                                f"{date.isoformat()} stored, not published: {refused.message}"
+                            )
+                if notes:
+                    session.expire(job, ["error"])
+                    job.error = "; ".join(filter(None, (job.error, *notes)))
+                job.plan_id = rows[0].id
+                job.best_cost_fen = sum(f.cost_fen for _, _, f in days)
+                job.calendar_result = {
+                    "horizon_days": calendar.horizon_days,
+                    "first_weekday": calendar.first_weekday,
+                    "patterns": {p: list(q) for p, q in sorted(plan.patterns.items())},
+                    "days": [
+                        {
+                            "date": (job.plan_date + dt.timedelta(days=d)).isoformat(),
+                            "weekday": calendar.weekday(d),
+                            "plan_id": row.id,
+                            "points": len(problem.points),
+                            "vehicles": figures.vehicles_used,
+                            "routes": figures.routes,
+                            "working_h": figures.working_h,
+                            "km": figures.km,
+                            "cost_yuan": figures.cost_yuan,
+                            "unserved": figures.visits_unserved,
+                        }
+                        for d, (row, (problem, _, figures)) in enumerate(
+                            zip(rows, days, strict=True)
+                        )
+                    ],
+                    "valid": judged.ok,
+                    "violations": judged.by_rule(),
+                    "stats": dict(plan.stats),
+                    "residents": residents,
+                }
+                session.commit()
+                return store.SUCCEEDED
+            except IntegrityError:
+                session.rollback()
+    return end_job(sessions, job_id, worker, store.FAILED, "could not number the plan versions")

@@ -68,7 +68,7 @@ class JobKind:
         return self.noun
 
 
-PLANS = JobKind(m.PlanJobRow, "job", "plan", {"best_cost_fen": None})
+PLANS = JobKind(m.PlanJobRow, "job", "plan", {"best_cost_fen": None, "calendar_result": None})
 COMPARISONS = JobKind(
     ScenarioComparisonRow,
     "scenario comparison",

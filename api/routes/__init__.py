@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routes import (
     auth,
+    calendars,
     crews,
     depots,
     dispatch,
@@ -37,6 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     shifts.router,
     zones.router,
     plan_jobs.router,
+    calendars.router,
     plans.router,
     driver.router,
     dispatch.router,

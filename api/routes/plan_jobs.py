@@ -38,6 +38,8 @@ def job_public(job: m.PlanJobRow) -> JobPublic:
         retryable=job.status in (store.FAILED, store.CANCELLED),
         plan_id=job.plan_id,
         scenario=job.scenario["name"] if job.scenario else None,
+        kind="calendar" if job.calendar is not None else "day",
+        horizon_days=(job.calendar or {}).get("horizon_days") if job.calendar else None,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

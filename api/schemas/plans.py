@@ -47,9 +47,58 @@ class JobPublic(BaseModel):
     retryable: bool
     plan_id: int | None
     scenario: str | None = Field(description="the what-if planned, or null for the current data")
+    kind: Literal["day", "calendar"] = Field(
+        default="day",
+        description="a day's plan, or a collection calendar from ``date`` on (its days' plans "
+        "are the versions of their dates; ``plan_id`` is the first day's)",
+    )
+    horizon_days: int | None = None
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+
+
+class CalendarRequest(BaseModel):
+    """Plan a collection calendar: which days each point is served, from ``start_date`` on, and
+    every day's routes (docs/problem-format.md, "Collection calendars")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start_date: dt.date
+    calendar: dict[str, Any] | str = Field(
+        description="the calendar file's contents: an object (its JSON form) or TOML text"
+    )
+    time_limit_s: Annotated[Finite, Field(gt=0, le=3600)] = 300.0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    publish: bool = Field(default=False, description="publish every day's plan on success")
+
+
+class CalendarDay(BaseModel):
+    """One day of a planned calendar: its plan version and figures."""
+
+    date: dt.date
+    weekday: int = Field(description="0 Monday … 6 Sunday")
+    plan_id: int
+    points: int
+    vehicles: int
+    routes: int
+    working_h: float
+    km: float
+    cost_yuan: float
+    unserved: int
+
+
+class CalendarResult(BaseModel):
+    """A calendar job's result: each point's pattern (cycle days) and every day's figures."""
+
+    job_id: int
+    horizon_days: int
+    first_weekday: int
+    patterns: dict[str, list[int]]
+    days: list[CalendarDay]
+    valid: bool
+    violations: dict[str, int]
+    stats: dict[str, Any]
 
 
 class JobPage(BaseModel):

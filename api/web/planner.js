@@ -55,7 +55,19 @@
     if (a) pick.a.value = String(a.id);
     if (b) pick.b.value = String(b.id);
     await compare();
+    await HWCalendar.render(document.getElementById('calendar'), id, openDay);
     await loadScenarios();
+  }
+
+  /** A calendar day's plan in the comparison's "after" (the versions read again: the calendar
+   * may have just made it). */
+  async function openDay(planId) {
+    state.versions = await HWPlans.versions(state.districtId, null);
+    HW.clear(pick.b);
+    for (const v of state.versions) pick.b.append(el('option', { value: v.id }, HWPlans.versionLabel(v, true)));
+    pick.b.value = String(planId);
+    await compare();
+    document.getElementById('map-b').scrollIntoView({ block: 'center' });
   }
 
   async function loadVersion(id) {

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from huanwei.commands import bench, demo_serve, dispatch, gis, plans, scenario, serve
+from huanwei.commands import bench, calendar, demo_serve, dispatch, gis, plans, scenario, serve
 
 Register = Callable[["argparse._SubParsersAction[Any]"], None]
 
@@ -19,4 +19,5 @@ COMMANDS: tuple[Register, ...] = (
     demo_serve.register,
     scenario.register,
     dispatch.register,
+    calendar.register,
 )

@@ -54,6 +54,11 @@ BALANCE_WEIGHT = 1.0
 #: calendar's days planned again with more time); the rest for pattern moves.
 FIRST_ROUTING_SHARE = 0.15
 FINAL_ROUTING_SHARE = 0.25
+#: Days of more points than this (a district, not a benchmark's village) give more of the
+#: budget to routing: the first routing and the last.
+LARGE_DAY_POINTS = 300
+LARGE_FIRST_SHARE = 0.3
+LARGE_FINAL_SHARE = 0.45
 #: Optimiser iterations of a day's run while searching (the final runs take their time).
 SEARCH_ITERATIONS = 400
 #: Points given another pattern by a kick: this share of the movable ones, within bounds.
@@ -62,7 +67,7 @@ KICK_MIN, KICK_MAX = 2, 12
 #: Single moves tried on the real routing per round, the most promising first.
 TRIED_MOVES = 8
 
-Progress = Callable[[float, float | None], None]
+Progress = Callable[[float, int | None], None]
 
 
 @dataclass(slots=True)
@@ -260,11 +265,18 @@ class CalendarPlanner:
     # ---------------------------------------------------------------- routing
 
     def route_day(
-        self, day: int, patterns: Mapping[str, Pattern], seconds: float, *, final: bool = False
+        self,
+        day: int,
+        patterns: Mapping[str, Pattern],
+        seconds: float,
+        *,
+        final: bool = False,
+        warm: Plan | None = None,
     ) -> _Day:
         """Plan day ``day`` with the optimiser; its cost with unserved visits priced. While
         searching, each run is bounded by :data:`SEARCH_ITERATIONS` as well (many quick runs);
-        the ``final`` runs by the time given (or ``day_iterations``)."""
+        the ``final`` runs by the time given (or ``day_iterations``). ``warm``: the day's plan
+        so far, which the optimiser starts from (a few points moved, the rest as they were)."""
         problem = self.cp.day_problem(day, patterns)
         key = (day, frozenset(problem.point_by_id))
         if not final and key in self._memo:  # the same day was planned before
@@ -278,6 +290,7 @@ class CalendarPlanner:
             seed=self.seed + day,
             max_iterations=iterations,
             workers=self.workers,
+            warm_start=warm,
         )
         self.solves += 1
         cost = compute_kpis(problem, plan).cost_fen + UNSERVED_FEN * len(plan.unserved)
@@ -497,7 +510,7 @@ class CalendarPlanner:
         per_day = min(left / max(len(changed), 1), self._day_seconds)
         days = list(state.days)
         for d in sorted(changed):
-            days[d] = self.route_day(d, patterns, per_day)
+            days[d] = self.route_day(d, patterns, per_day, warm=state.days[d].plan)
         return _State(patterns, days)
 
     def _options(self, point_id: str, current: Pattern) -> tuple[Pattern, ...]:
@@ -549,7 +562,7 @@ class CalendarPlanner:
         days = list(state.days)
         for d in range(len(days)):
             left = max(deadline - time.monotonic(), 0.0) / (len(days) - d)
-            again = self.route_day(d, state.patterns, left, final=True)
+            again = self.route_day(d, state.patterns, left, final=True, warm=days[d].plan)
             if again.cost_fen < days[d].cost_fen:
                 days[d] = again
         return _State(state.patterns, days)
@@ -595,14 +608,19 @@ class CalendarPlanner:
         began = time.monotonic()
         deadline = began + time_limit_s
         patterns = self.construct()
-        first = time_limit_s * (FIRST_ROUTING_SHARE if self.movable else 1.0)
+        # Large days need their time for routing; small ones for choosing days.
+        day_points = len(self.base.points) / max(self.cp.period_days, 1)
+        large = day_points > LARGE_DAY_POINTS
+        first_share = LARGE_FIRST_SHARE if large else FIRST_ROUTING_SHARE
+        final_share = LARGE_FINAL_SHARE if large else FINAL_ROUTING_SHARE
+        first = time_limit_s * (first_share if self.movable else 1.0)
         self._day_seconds = max(first / max(self.cp.horizon_days, 1), 0.05)
         state = _State(patterns, self._route_all(patterns, first))
         first_cost = state.cost()
         if progress is not None:
-            progress(FIRST_ROUTING_SHARE, state.cost() / 100)
+            progress(first_share, round(state.cost()))
         if self.movable:
-            reserve = time_limit_s * FINAL_ROUTING_SHARE
+            reserve = time_limit_s * final_share
             end = deadline - reserve
             middle = time.monotonic() + (end - time.monotonic()) / 2
             half = None if rounds is None else (rounds + 1) // 2
@@ -612,7 +630,7 @@ class CalendarPlanner:
             state = self._recombine(state, reserve / 2)
             state = self._polish(state, deadline)
         if progress is not None:
-            progress(1.0, state.cost() / 100)
+            progress(1.0, round(state.cost()))
         return CalendarPlan(
             problem_name=self.cp.name,
             patterns=dict(state.patterns),

@@ -88,6 +88,14 @@ ENDPOINTS: list[tuple[str, str, tuple[str, ...], dict[str, Any]]] = [
     ("DELETE", "/districts/{d}", ADMIN, {}),
     ("GET", "/districts/{d}/problem", STAFF, {}),
     ("GET", "/road-extracts", STAFF, {}),
+    (
+        "POST",
+        "/districts/{d}/calendar-jobs",
+        STAFF,
+        {"json": {"start_date": DAY, "calendar": {"horizon_days": 2}, "time_limit_s": 1}},
+    ),
+    ("GET", "/plan-jobs/{w}/calendar", STAFF, {}),
+    ("GET", "/plan-jobs/{w}/residents.html", STAFF, {}),
     ("GET", "/districts/{n}/road-network", STAFF, {}),
     ("PUT", "/districts/{n}/road-network", STAFF, {"json": {"extract": "Helsinki.osm.pbf"}}),
     ("POST", "/districts/{n}/road-network", STAFF, {"files": "EXTRACT"}),
@@ -254,6 +262,15 @@ def _world(api: Api, district: int, path: str) -> dict[str, Any]:
             extra[key] = queued.json()["id"]
     if "{r}" in path:
         assert run_queued(api.sessions) == 1
+    if "{w}" in path:  # a calendar of two days, planned
+        week = api.call(
+            "POST",
+            f"{base}/calendar-jobs",
+            json={"start_date": OTHER_DAY, "calendar": {"horizon_days": 2}, "time_limit_s": 1},
+        )
+        assert week.status_code == 202, week.text
+        api.run_jobs()
+        extra["w"] = week.json()["id"]
     if "{n}" in path:  # a district on the streets of the server's extract
         on_roads = api.call(
             "POST", "/districts/import", json={"name": "on-roads", "problem": road_document()}

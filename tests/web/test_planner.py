@@ -170,3 +170,27 @@ def test_planner_says_when_two_plans_time_travel_differently(
     )
     browser.state()
     assert not browser.find("#compare-caveat").is_displayed()
+
+
+def test_planner_plans_a_week_and_opens_a_day(browser: Browser, server: Server) -> None:
+    browser.sign_in("planner")
+    browser.open(f"/web/planner?district={server.district_id}")
+    browser.state()
+    rules = browser.visible("#calendar-rules")
+    assert "horizon_days = 7" in rules.get_attribute("value")
+    limit = browser.find("#calendar-time")
+    limit.clear()
+    limit.send_keys("7")
+    browser.find("#calendar-run").click()
+    browser.wait(lambda d: browser.all("#calendar-grid button[data-plan]"), timeout=120)
+    days = browser.all("#calendar-grid button[data-plan]")
+    assert len(days) == 7 and days[0].text.startswith("周")
+    vehicles = [c.text for c in browser.all('#calendar-grid tr[data-row="vehicles"] td')]
+    assert len(vehicles) == 7 and all(v.isdigit() for v in vehicles)
+    assert browser.all("#calendar-result svg.chart")
+    browser.screenshot("planner-calendar-week")
+    third = days[2].get_attribute("data-plan")
+    days[2].click()
+    browser.wait(lambda d: browser.find("#plan-b").get_attribute("value") == third)
+    assert browser.count_when_stable("#map-b path.hw-route") > 0
+    assert browser.console_errors() == []

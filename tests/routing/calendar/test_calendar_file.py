@@ -1,0 +1,99 @@
+"""The calendar file (TOML or JSON): rules per stream and point, days' resources, every bad value
+named; and ``huanwei calendar plan`` end to end on a small district."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from huanwei.cli import main
+from routing.calendar.calendar_file import calendar_from_dict, read_calendar
+from routing.errors import ProblemError
+from routing.problem import Problem
+from routing.problem_file import write_problem
+from scenarios.district import BoxSampler, DistrictSpec, generate_district
+
+WEEK = Path(__file__).resolve().parents[3] / "scenarios" / "calendars" / "district-week.toml"
+
+
+@pytest.fixture(scope="module")
+def district() -> Problem:
+    return generate_district(
+        BoxSampler(24.90, 60.15, 24.98, 60.19), seed=5, spec=DistrictSpec(scale=0.03)
+    )
+
+
+def test_the_district_week_file(district: Problem) -> None:
+    week = read_calendar(WEEK, district)
+    assert week.horizon_days == 7 and week.period_days == 14
+    streams = {district.point_by_id[r.point_id].stream.value for r in week.rules}
+    assert streams <= {"recyclable", "bulky", "night_soil"}
+    assert {"recyclable", "bulky"} <= streams
+    for rule in week.rules:
+        point = district.point_by_id[rule.point_id]
+        if point.stream.value == "night_soil":  # a fortnight that fits a tanker, else daily
+            assert point.kg_per_day * 14 <= 6000
+    assert all(
+        p.id in {r.point_id for r in week.rules}
+        for p in district.points
+        if p.stream.value == "night_soil" and p.kg_per_day * 14 <= 6000
+    )
+    sunday = calendar_from_dict(
+        {"horizon_days": 7, "days": [{"day": 6, "vehicles_share": 0.5}]}, district
+    ).resources(6)
+    per_type = Counter(v.type_id for v in district.vehicles)
+    assert sunday.vehicles is not None
+    assert len(sunday.vehicles) == sum(math.ceil(0.5 * n) for n in per_type.values())
+
+
+def test_every_bad_value_is_named(district: Problem) -> None:
+    point = district.points[0].id
+    raw = {
+        "horizon_days": 7,
+        "first_weekday": "someday",
+        "streams": {"bulky": {"visits": 1, "weekdays": ["xyz"]}, "glass": {"visits": 1}},
+        "points": [{"point": point}, {"visits": 2}],
+        "days": [{"day": 1, "vehicles_share": 2}, {"day": 2, "opening": {"x": "late"}}],
+    }
+    with pytest.raises(ProblemError) as raised:
+        calendar_from_dict(raw, district)
+    text = str(raised.value)
+    for named in (
+        "calendar: first_weekday",
+        "streams.bulky: weekdays",
+        "streams.glass: stream",
+        "points[0]: visits",
+        "points[1]: point",
+        "days[0]: vehicles_share",
+        "days[1]: opening.x",
+    ):
+        assert named in text, named
+
+
+def test_huanwei_calendar_plan_writes_the_plan_and_the_residents_calendar(
+    district: Problem, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_problem(district, tmp_path / "problem.json")
+    out = tmp_path / "week"
+    argv = ["calendar", "plan", "--problem", str(tmp_path / "problem.json")]
+    argv += ["--calendar", str(WEEK), "--time-limit", "120", "--iterations", "40"]
+    argv += ["--seed", "1", "--naive", "--quiet", "--out", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "naive calendar" in printed and "valid" in printed
+    summary = json.loads((out / "calendar-summary.json").read_text(encoding="utf-8"))
+    assert len(summary["planned"]["days"]) == 7 and summary["planned"]["valid"]
+    assert summary["naive"]["valid"]
+    plan = json.loads((out / "calendar-plan.json").read_text(encoding="utf-8"))
+    assert plan["format"] == "huanwei-calendar-plan/1" and len(plan["days"]) == 7
+    zh = (out / "residents.html").read_text(encoding="utf-8")
+    en = (out / "residents.en.html").read_text(encoding="utf-8")
+    assert "收运日历" in zh and "每天" in zh and ("周" in zh)
+    assert "Collection calendar" in en and "every day" in en
+    again = ["calendar", "plan", "--problem", str(tmp_path / "problem.json")]
+    again += ["--calendar", str(tmp_path / "none.toml"), "--out", str(out)]
+    assert main(again) == 2  # a missing file: one clear message
