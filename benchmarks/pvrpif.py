@@ -3,7 +3,7 @@
 against the published best upper bound and whether it is proven optimal.
 
     python benchmarks/pvrpif.py --time-limit 60 --seed 1 --jobs 2 \\
-        [--data ../shared/data/benchmarks/pvrpif-waste-uniud] [--only Milano_020]
+        [--data ../shared/data/benchmarks/pvrpif-waste-uniud] [--only "Milano_0[23]0"]
 
 Prints one JSON line per instance as it finishes, then a Markdown table (instance, customers,
 days, vehicles per day, cost, published best, ratio, optimal?, seconds) and the summary: how
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -46,9 +47,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--only", default="", help="only instances whose name contains this")
+    parser.add_argument("--only", default="", help="only instances whose name matches (regex)")
     args = parser.parse_args()
-    files = sorted(p for p in args.data.glob("planning horizon */*.geojson") if args.only in p.stem)
+    files = sorted(
+        p for p in args.data.glob("planning horizon */*.geojson") if re.search(args.only, p.stem)
+    )
     with ThreadPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(run, p, args.time_limit, args.seed, args.iterations) for p in files]
         rows = []

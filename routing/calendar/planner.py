@@ -60,14 +60,25 @@ LARGE_DAY_POINTS = 300
 LARGE_FIRST_SHARE = 0.3
 LARGE_FINAL_SHARE = 0.45
 #: Optimiser iterations of a day's run while searching (the final runs take their time).
-SEARCH_ITERATIONS = 400
+SEARCH_ITERATIONS = 200
 #: Points given another pattern by a kick: this share of the movable ones, within bounds.
 KICK_SHARE = 0.1
 KICK_MIN, KICK_MAX = 2, 12
+#: A recombination during the search: at most this share of the time left, and these seconds.
+RECOMBINE_SHARE = 0.1
+RECOMBINE_MAX_S = 5.0
+#: Starting calendars by sectors (:meth:`CalendarPlanner.sweep`): at most this many, and this
+#: share of the budget.
+MAX_STARTS = 16
+STARTS_SHARE = 0.2
+#: Nearest points of the same rule a point may swap patterns with.
+SWAP_PARTNERS = 8
 #: Single moves tried on the real routing per round, the most promising first.
-TRIED_MOVES = 8
+TRIED_MOVES = 12
 
 Progress = Callable[[float, int | None], None]
+#: A move of one or more points to other patterns, with its estimated change of cost (fen).
+Move = tuple[float, tuple[tuple[str, Pattern], ...]]
 
 
 @dataclass(slots=True)
@@ -172,7 +183,9 @@ class CalendarPlanner:
         self.recombined = 0
         self.moves = 0
         self.kicks = 0
-        self._tried: set[tuple[float, str, Pattern]] = set()
+        self.started = 0
+        self._tried: set[Move] = set()
+        self._partners: dict[str, list[str]] = {}
 
     # ---------------------------------------------------------------- construction
 
@@ -261,6 +274,61 @@ class CalendarPlanner:
             else:
                 cost += work  # a day with none of its stream: a trip of its own, roughly
         return cost
+
+    def sweep(self, start: float) -> dict[str, Pattern]:
+        """Patterns by sectors: the points of each rule, in angular order round the depots from
+        ``start`` (radians), cut into as many sectors of equal load as the rule has patterns,
+        one pattern each, so that a day's points of a rule lie together. A point keeps its
+        ``previous`` pattern where that is still allowed."""
+        cp = self.cp
+        lon0 = sum(d.location.lon for d in self.base.depots) / len(self.base.depots)
+        lat0 = sum(d.location.lat for d in self.base.depots) / len(self.base.depots)
+        families: dict[tuple[WasteStream, tuple[Pattern, ...]], list[str]] = {}
+        for point_id in self.ruled:
+            stream = self.base.point_by_id[point_id].stream
+            families.setdefault((stream, cp.patterns(point_id)), []).append(point_id)
+        chosen: dict[str, Pattern] = {}
+        for (_, options), members in families.items():
+
+            def angle(point_id: str) -> float:
+                where = self.base.point_by_id[point_id].location
+                turn = math.atan2(where.lat - lat0, where.lon - lon0) - start
+                return turn % (2 * math.pi)
+
+            ordered = sorted(members, key=lambda q: (angle(q), q))
+            load = [max(cp.visit_amounts(q)[0], 1) for q in ordered]
+            total = sum(load)
+            done = 0
+            for point_id, kg in zip(ordered, load, strict=True):
+                sector = min(int(len(options) * (done + kg / 2) / total), len(options) - 1)
+                done += kg
+                kept = self.previous.get(point_id)
+                allowed = kept is not None and tuple(kept) in options
+                chosen[point_id] = tuple(kept) if allowed and kept is not None else options[sector]
+        return chosen
+
+    def _starts(
+        self, state: _State, time_limit_s: float, routing_s: float, rounds: int | None
+    ) -> _State:
+        """Other starting calendars, by sectors from several angles (:meth:`sweep`), each routed
+        quickly; the best of them and ``state``. As many as :data:`STARTS_SHARE` of the budget
+        pays for at the first routing's pace, at most :data:`MAX_STARTS` (under ``rounds``,
+        half as many as the rounds: the same for a seed whatever the clock says)."""
+        count = min(MAX_STARTS, int(STARTS_SHARE * time_limit_s / max(routing_s, 1e-3)))
+        if rounds is not None:
+            count = min(MAX_STARTS, rounds // 2)
+        best = state
+        for k in range(count):
+            patterns = self.sweep(2 * math.pi * k / count)
+            days = [
+                self.route_day(d, patterns, self._day_seconds, warm=state.days[d].plan)
+                for d in range(self.cp.horizon_days)
+            ]
+            tried = _State(patterns, days)
+            if self._score(tried) < self._score(best) - 1e-6:
+                best = tried
+        self.started = count
+        return best
 
     # ---------------------------------------------------------------- routing
 
@@ -432,24 +500,114 @@ class CalendarPlanner:
         saving = [m for m in self._priced(state, point_id) if m[0] < -1e-6]
         return min(saving, default=None, key=lambda m: m[0])
 
+    def _exchange_fen(self, day: _Day, out_id: str, in_id: str) -> float:
+        """Serving ``in_id`` in ``out_id``'s place in its trip: the change of the legs (infinite
+        where the trip's load would not fit, or ``out_id`` is not routed that day)."""
+        leg = self.legs[self.base.point_by_id[out_id].stream]
+        kg_out, _ = self.cp.visit_amounts(out_id)
+        kg_in, _ = self.cp.visit_amounts(in_id)
+        for route in day.routes:
+            capacity = self.base.vehicle_type_of(self.base.vehicle_by_id[route.vehicle]).capacity_kg
+            prev = route.depot
+            for trip in route.trips:
+                if out_id in trip.points:
+                    if trip.kg - kg_out + kg_in > capacity:
+                        return math.inf
+                    i = trip.points.index(out_id)
+                    a = trip.points[i - 1] if i > 0 else prev
+                    b = trip.points[i + 1] if i + 1 < len(trip.points) else trip.facility
+                    return leg(a, in_id) + leg(in_id, b) - leg(a, out_id) - leg(out_id, b)
+                prev = trip.facility
+        return math.inf
+
+    def _near(self, point_id: str) -> list[str]:
+        """The movable points nearest ``point_id`` of its stream and rule (swap partners)."""
+        if point_id not in self._partners:
+            point = self.base.point_by_id[point_id]
+            leg = self.legs[point.stream]
+            options = self.cp.patterns(point_id)
+            same = [
+                q
+                for q in self.movable
+                if q != point_id
+                and self.base.point_by_id[q].stream == point.stream
+                and self.cp.patterns(q) == options
+            ]
+            same.sort(key=lambda q: leg(point_id, q) + leg(q, point_id))
+            self._partners[point_id] = same[:SWAP_PARTNERS]
+        return self._partners[point_id]
+
+    def _swaps(self, state: _State) -> list[Move]:
+        """Two near points of the same rule exchanging their patterns, each priced by serving
+        one in the other's place (the loads of full days stay as they were)."""
+        cp = self.cp
+        found: list[Move] = []
+        for p in self.movable:
+            p_days = set(cp.service_days(p, state.patterns[p]))
+            for q in self._near(p):
+                if q < p or state.patterns[q] == state.patterns[p]:
+                    continue
+                q_days = set(cp.service_days(q, state.patterns[q]))
+                if len(q_days) != len(p_days):
+                    continue
+                delta = sum(self._exchange_fen(state.days[d], q, p) for d in q_days - p_days)
+                delta += sum(self._exchange_fen(state.days[d], p, q) for d in p_days - q_days)
+                if delta < math.inf:
+                    found.append((delta, ((p, state.patterns[q]), (q, state.patterns[p]))))
+        return found
+
+    def _eliminations(self, state: _State) -> list[Move]:
+        """For each day with more than one route: its smallest route's points moved to their
+        cheapest other patterns that leave the day, so that the day may need a vehicle fewer
+        (route elimination); priced by the moves, less the route's share of the day's cost."""
+        found: list[Move] = []
+        movable = set(self.movable)
+        for d, day in enumerate(state.days):
+            if len(day.routes) < 2:
+                continue
+            route = min(day.routes, key=lambda r: sum(len(t.points) for t in r.trips))
+            leaving = [p for t in route.trips for p in t.points if p in movable]
+            changes: list[tuple[str, Pattern]] = []
+            delta = -day.cost_fen / len(day.routes)
+            for point_id in leaving:
+                options = [
+                    (price, option)
+                    for price, option in self._priced(state, point_id)
+                    if d not in self.cp.service_days(point_id, option)
+                ]
+                if not options:
+                    break
+                price, option = min(options)
+                changes.append((point_id, option))
+                delta += price
+            else:
+                if changes:
+                    found.append((delta, tuple(changes)))
+        return found
+
     def _single_moves(self, state: _State, deadline: float) -> _State | None:
-        """The most promising single moves, each tried on the days' real routing (the changed
-        days planned again) in order of their estimates; the first that lowers the calendar's
-        cost, or None."""
-        ranked = sorted(
-            (delta, point_id, option)
+        """The most promising moves of one point and swaps of two, each tried on the days' real
+        routing (the changed days planned again) in order of their estimates; the first that
+        lowers the calendar's cost, or None."""
+        ranked: list[Move] = [
+            (delta, ((point_id, option),))
             for point_id in self.movable
             for delta, option in self._priced(state, point_id)
-            if (delta, point_id, option) not in self._tried
-        )
-        for delta, point_id, option in ranked[:TRIED_MOVES]:
+        ]
+        ranked += self._swaps(state)
+        ranked += self._eliminations(state)
+        ranked = sorted(m for m in ranked if m not in self._tried)
+        for move in ranked[:TRIED_MOVES]:
             if time.monotonic() >= deadline:
                 return None
-            self._tried.add((delta, point_id, option))
-            patterns = {**state.patterns, point_id: option}
-            changed = set(self.cp.service_days(point_id, state.patterns[point_id])) ^ set(
-                self.cp.service_days(point_id, option)
-            )
+            self._tried.add(move)
+            patterns = dict(state.patterns)
+            changed: set[int] = set()
+            for point_id, option in move[1]:
+                changed |= set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
+                    self.cp.service_days(point_id, option)
+                )
+                patterns[point_id] = option
             trial = self._reroute(state, patterns, changed, deadline)
             if self._score(trial) < self._score(state) - 1e-6:
                 self.moves += 1
@@ -575,6 +733,13 @@ class CalendarPlanner:
         kick = False
         while time.monotonic() < deadline and (rounds is None or done < rounds):
             done += 1
+            if kick and self._pool_grew():  # recombine what the search has seen so far
+                left = max(deadline - time.monotonic(), 0.0)
+                found = self._recombine(best, min(RECOMBINE_MAX_S, RECOMBINE_SHARE * left))
+                if found is not best:
+                    best = current = found
+                    kick = False
+                    continue
             if kick:
                 patterns, changed = self._kick(best)
                 if changed:
@@ -596,6 +761,14 @@ class CalendarPlanner:
         return best
 
     _day_seconds: float = 1.0
+    _pool_seen: int = 0
+
+    def _pool_grew(self) -> bool:
+        """Whether the pool has grown by a tenth since it was last recombined."""
+        if self.pool is None or len(self.pool) < self._pool_seen * 1.1 + 5:
+            return False
+        self._pool_seen = len(self.pool)
+        return True
 
     def plan(
         self,
@@ -615,8 +788,12 @@ class CalendarPlanner:
         final_share = LARGE_FINAL_SHARE if large else FINAL_ROUTING_SHARE
         first = time_limit_s * (first_share if self.movable else 1.0)
         self._day_seconds = max(first / max(self.cp.horizon_days, 1), 0.05)
+        began_routing = time.monotonic()
         state = _State(patterns, self._route_all(patterns, first))
         first_cost = state.cost()
+        if self.movable:
+            spent = time.monotonic() - began_routing
+            state = self._starts(state, time_limit_s, spent, rounds)
         if progress is not None:
             progress(first_share, round(state.cost()))
         if self.movable:
@@ -642,6 +819,7 @@ class CalendarPlanner:
                 "day_solves": self.solves,
                 "pattern_moves": self.moves,
                 "kicks": self.kicks,
+                "starts": self.started,
                 "pooled_routes": 0 if self.pool is None else len(self.pool),
                 "recombinations_kept": self.recombined,
                 "first_cost_fen": round(first_cost),

@@ -80,7 +80,7 @@ def test_huanwei_calendar_plan_writes_the_plan_and_the_residents_calendar(
     write_problem(district, tmp_path / "problem.json")
     out = tmp_path / "week"
     argv = ["calendar", "plan", "--problem", str(tmp_path / "problem.json")]
-    argv += ["--calendar", str(WEEK), "--time-limit", "120", "--iterations", "40"]
+    argv += ["--calendar", str(WEEK), "--time-limit", "120", "--iterations", "8"]
     argv += ["--seed", "1", "--naive", "--quiet", "--out", str(out)]
     assert main(argv) == 0
     printed = capsys.readouterr().out
