@@ -443,6 +443,28 @@ def _described(s: Mapping[str, Any], lang: str) -> str:
     )
 
 
+#: The key figures' factors (:func:`routing.kpi.compute_kpis`) in Chinese: label and sentence;
+#: ``{methods}`` is the travel methods the figures were computed on.
+FACTORS_ZH: Mapping[str, tuple[str, str]] = {
+    "cost": ("成本", "里程 × 每公里成本 + 工作小时 × 每小时成本（按车型），另加每辆出车的固定成本"),
+    "co2": ("二氧化碳", "里程 × 每公里油耗（毫升）× 每升柴油 2.68 千克二氧化碳；电动车计为 0"),
+    "distance": ("里程", "行程矩阵（{methods}）"),
+}
+
+
+def factor_lines(factors: Mapping[str, str], lang: str) -> list[tuple[str, str]]:
+    """The factors as (label, sentence) in ``lang``: the figures' own English, or Chinese."""
+    if lang != "zh":
+        return list(factors.items())
+    lines = []
+    for key, text in factors.items():
+        label, sentence = FACTORS_ZH.get(key, (key, text))
+        methods = text[text.find("(") + 1 : text.rfind(")")] if "(" in text else ""
+        named = "、".join(NAMES["zh"].get(m.strip(), m.strip()) for m in methods.split(","))
+        lines.append((label, sentence.format(methods=named)))
+    return lines
+
+
 def comparison_html(
     report: Mapping[str, Any],
     outcomes: Sequence[ScenarioOutcome],
@@ -459,7 +481,8 @@ def comparison_html(
     charts = _charts([s for s in rows if not s["error"]], lang)
     maps = _maps(outcomes, problems, network, lang)
     factors = "".join(
-        f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.get("factors", {}).items()
+        f"<li>{escape(label)}: {escape(text)}</li>"
+        for label, text in factor_lines(report.get("factors", {}), lang)
     )
     notes = "".join(
         f"<p class='caveat'><b>{w['note']}</b> {escape(c)}</p>" for c in caveats(report, lang=lang)

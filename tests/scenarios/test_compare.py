@@ -14,6 +14,7 @@ from routing.plan_file import read_plan
 from routing.problem_file import write_problem
 from routing.validation import validate
 from scenarios.base import scenario_problem
+from scenarios.report import factor_lines
 from scenarios.scenario_file import read_scenario
 from tests.factories import described, riverside
 
@@ -200,3 +201,14 @@ def test_a_page_says_the_caveats_in_its_language_before_any_figure(
     assert "(before: optimiser; new-station: greedy; growth: greedy)" in report["caveats"][0]
     with pytest.raises(ValueError, match="lang must be one of zh, en, got 'fr'"):
         comparison_html(report, [], {}, None, lang="fr")
+
+
+def test_the_factors_read_in_chinese_on_the_chinese_page() -> None:
+    factors = {
+        "cost": "km × cost_per_km + working hours × cost_per_hour, per vehicle type",
+        "distance": "travel matrices (road, straight-line)",
+    }
+    zh = dict(factor_lines(factors, "zh"))
+    assert zh["成本"].startswith("里程 × 每公里成本")
+    assert zh["里程"] == "行程矩阵（道路网络、直线估算）"
+    assert factor_lines(factors, "en") == list(factors.items())
