@@ -35,7 +35,7 @@ typecheck: venv
 	$(BIN)/mypy
 
 unit: venv db browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 # Debian packages, installed when missing (one step for both commands, whichever comes first).
 # SUDO is empty as root (CI) and `sudo` for a user who is not.

@@ -17,12 +17,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.errors import ConflictError
+from api.db import models as m
 from api.jobs import store
 from api.jobs.child import SolveFailedError, SolveTask
 from api.jobs.running import JobCancelledError, end_job, refuse_late, run_beating
@@ -35,7 +36,7 @@ from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import plan_calendar
 from routing.errors import HuanweiError
-from routing.kpi import compute_kpis
+from routing.kpi import PlanKpis, compute_kpis
 from routing.plan import Plan
 from routing.plan_file import plan_to_dict
 from routing.problem import Problem
@@ -169,19 +170,14 @@ def _claim(sessions: sessionmaker[Session], job_id: int, *, worker: str) -> _Cla
         return _Claimed(problem, job.time_limit_s, job.seed, calendar)
 
 
-def _store_plan(
+def _finish(
     sessions: sessionmaker[Session],
     job_id: int,
     worker: str,
-    problem: Problem,
-    plan: Plan,
+    store_result: Callable[[Session, m.PlanJobRow], None],
 ) -> str | None:
-    report = validate(problem, plan).to_dict()
-    figures = compute_kpis(problem, plan)
-    kpis = figures.to_dict()
-    document = problem_to_dict(problem)
-    plan_document = plan_to_dict(plan)
-    cost_fen = figures.cost_fen
+    """Mark the job succeeded and ``store_result`` in the same transaction; numbered again when
+    another job took a version number meanwhile. None when the job is no longer ours."""
     for _ in range(VERSION_RETRIES):
         with sessions() as session:
             job = store.get_job(session, job_id)
@@ -192,31 +188,60 @@ def _store_plan(
                     session.rollback()
                     refuse_late(sessions, job_id, worker)
                     return None
-                row = plan_store.add_version(
-                    session,
-                    district_id=job.district_id,
-                    plan_date=job.plan_date,
-                    job_id=job_id,
-                    problem=document,
-                    plan=plan_document,
-                    validation=report,
-                    kpis=kpis,
-                    cost_fen=cost_fen,
-                )
-                if job.publish:
-                    try:
-                        plan_store.publish_checked(session, row, force=False)
-                    except ConflictError as refused:  # the live day is not undone unasked
-                        session.expire(job, ["error"])  # as the finishing update left it
-                        note = f"stored, not published: {refused.message}"
-                        job.error = "; ".join(filter(None, (job.error, note)))
-                job.plan_id = row.id
-                job.best_cost_fen = cost_fen
+                store_result(session, job)
                 session.commit()
                 return store.SUCCEEDED
             except IntegrityError:
                 session.rollback()  # another job took this version number: number again
     return end_job(sessions, job_id, worker, store.FAILED, "could not number the plan version")
+
+
+def _publish(session: Session, job: m.PlanJobRow, row: m.PlanRow) -> None:
+    """Publish ``row`` for a job that publishes; where that would undo the live day unasked,
+    keep it stored and say so in the job's error."""
+    if not job.publish:
+        return
+    try:
+        plan_store.publish_checked(session, row, force=False)
+    except ConflictError as refused:
+        session.expire(job, ["error"])  # as the finishing update left it
+        note = f"stored, not published ({row.plan_date.isoformat()}): {refused.message}"
+        job.error = "; ".join(filter(None, (job.error, note)))
+
+
+def _add_version(
+    session: Session, job: m.PlanJobRow, date: dt.date, problem: Problem, plan: Plan
+) -> tuple[m.PlanRow, PlanKpis]:
+    """The plan stored as the next version of ``date``, judged, with its figures."""
+    figures = compute_kpis(problem, plan)
+    row = plan_store.add_version(
+        session,
+        district_id=job.district_id,
+        plan_date=date,
+        job_id=job.id,
+        problem=problem_to_dict(problem),
+        plan=plan_to_dict(plan),
+        validation=validate(problem, plan).to_dict(),
+        kpis=figures.to_dict(),
+        cost_fen=figures.cost_fen,
+    )
+    return row, figures
+
+
+def _store_plan(
+    sessions: sessionmaker[Session],
+    job_id: int,
+    worker: str,
+    problem: Problem,
+    plan: Plan,
+) -> str | None:
+    def store_result(session: Session, job: m.PlanJobRow) -> None:
+        row, figures = _add_version(session, job, job.plan_date, problem, plan)
+        _publish(session, job, row)
+        job.plan_id = row.id
+        job.best_cost_fen = figures.cost_fen
+
+    return _finish(sessions, job_id, worker, store_result)
 
 
 def _store_calendar(
@@ -229,78 +254,42 @@ def _store_calendar(
     """Store each day's plan as a version of its date (published with the job's ``publish``),
     and the calendar's result on the job, in the transaction that marks it succeeded."""
     judged = validate_calendar(calendar, plan)
-    days = []
-    for day, day_plan in enumerate(plan.days):
-        problem = calendar.day_problem(day, plan.patterns)
-        figures = compute_kpis(problem, day_plan)
-        days.append((problem, day_plan, figures))
     residents = {lang: residents_html(calendar, plan, lang=lang) for lang in ("zh", "en")}
-    for _ in range(VERSION_RETRIES):
-        with sessions() as session:
-            job = store.get_job(session, job_id)
-            try:
-                if not store.finish(
-                    session, job_id, worker=worker, status=store.SUCCEEDED
-                ) and not store.finish_late(session, job_id, worker=worker):
-                    session.rollback()
-                    refuse_late(sessions, job_id, worker)
-                    return None
-                rows = []
-                notes = []
-                for day, (problem, day_plan, figures) in enumerate(days):
-                    date = job.plan_date + dt.timedelta(days=day)
-                    row = plan_store.add_version(
-                        session,
-                        district_id=job.district_id,
-                        plan_date=date,
-                        job_id=job_id,
-                        problem=problem_to_dict(problem),
-                        plan=plan_to_dict(day_plan),
-                        validation=validate(problem, day_plan).to_dict(),
-                        kpis=figures.to_dict(),
-                        cost_fen=figures.cost_fen,
-                    )
-                    rows.append(row)
-                    if job.publish:
-                        try:
-                            plan_store.publish_checked(session, row, force=False)
-                        except ConflictError as refused:
-                            notes.append(
-                                f"{date.isoformat()} stored, not published: {refused.message}"
-                            )
-                if notes:
-                    session.expire(job, ["error"])
-                    job.error = "; ".join(filter(None, (job.error, *notes)))
-                job.plan_id = rows[0].id
-                job.best_cost_fen = sum(f.cost_fen for _, _, f in days)
-                job.calendar_result = {
-                    "horizon_days": calendar.horizon_days,
-                    "first_weekday": calendar.first_weekday,
-                    "patterns": {p: list(q) for p, q in sorted(plan.patterns.items())},
-                    "days": [
-                        {
-                            "date": (job.plan_date + dt.timedelta(days=d)).isoformat(),
-                            "weekday": calendar.weekday(d),
-                            "plan_id": row.id,
-                            "points": len(problem.points),
-                            "vehicles": figures.vehicles_used,
-                            "routes": figures.routes,
-                            "working_h": figures.working_h,
-                            "km": figures.km,
-                            "cost_yuan": figures.cost_yuan,
-                            "unserved": figures.visits_unserved,
-                        }
-                        for d, (row, (problem, _, figures)) in enumerate(
-                            zip(rows, days, strict=True)
-                        )
-                    ],
-                    "valid": judged.ok,
-                    "violations": judged.by_rule(),
-                    "stats": dict(plan.stats),
-                    "residents": residents,
+
+    def store_result(session: Session, job: m.PlanJobRow) -> None:
+        days: list[dict[str, Any]] = []
+        costs = []
+        for day, day_plan in enumerate(plan.days):
+            date = job.plan_date + dt.timedelta(days=day)
+            problem = calendar.day_problem(day, plan.patterns)
+            row, figures = _add_version(session, job, date, problem, day_plan)
+            _publish(session, job, row)
+            days.append(
+                {
+                    "date": date.isoformat(),
+                    "weekday": calendar.weekday(day),
+                    "plan_id": row.id,
+                    "points": len(problem.points),
+                    "vehicles": figures.vehicles_used,
+                    "routes": figures.routes,
+                    "working_h": figures.working_h,
+                    "km": figures.km,
+                    "cost_yuan": figures.cost_yuan,
+                    "unserved": figures.visits_unserved,
                 }
-                session.commit()
-                return store.SUCCEEDED
-            except IntegrityError:
-                session.rollback()
-    return end_job(sessions, job_id, worker, store.FAILED, "could not number the plan versions")
+            )
+            costs.append(figures.cost_fen)
+        job.plan_id = days[0]["plan_id"]
+        job.best_cost_fen = sum(costs)
+        job.calendar_result = {
+            "horizon_days": calendar.horizon_days,
+            "first_weekday": calendar.first_weekday,
+            "patterns": {p: list(q) for p, q in sorted(plan.patterns.items())},
+            "days": days,
+            "valid": judged.ok,
+            "violations": judged.by_rule(),
+            "stats": dict(plan.stats),
+            "residents": residents,
+        }
+
+    return _finish(sessions, job_id, worker, store_result)

@@ -21,14 +21,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import HTMLResponse
-from sqlalchemy.exc import IntegrityError
 
 from api.core.errors import ConflictError, JobStateError, NotFoundError
 from api.db import models as m
 from api.deps import QueueDep, SessionDep, StaffUser, role_refused
 from api.jobs import store
 from api.repositories import districts as repo
-from api.routes.plan_jobs import PUBLISHERS, job_public, refuse_second_publisher
+from api.routes.plan_jobs import PUBLISHERS, queue_job, refuse_second_publisher
 from api.schemas.fields import PathId
 from api.schemas.plans import CalendarRequest, CalendarResult, JobPublic
 from routing.calendar.calendar_file import calendar_from_dict
@@ -81,15 +80,7 @@ def request_calendar(
         status=store.QUEUED,
         created_by=user.id,
     )
-    session.add(job)
-    try:
-        session.commit()
-    except IntegrityError:  # a publishing job of the first day was queued at the same moment
-        session.rollback()
-        refuse_second_publisher(session, district_id, body.start_date)
-        raise
-    queue.submit(job.id)
-    return job_public(job)
+    return queue_job(session, queue, job)
 
 
 def _result(session: SessionDep, job_id: int) -> tuple[m.PlanJobRow, dict[str, Any]]:

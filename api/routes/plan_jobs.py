@@ -12,6 +12,7 @@ from api.core.errors import ConflictError
 from api.db import models as m
 from api.deps import PagingDep, QueueDep, Role, SessionDep, StaffUser, role_refused
 from api.jobs import store
+from api.jobs.queue import JobQueue
 from api.repositories import districts as repo
 from api.repositories.scenarios import scenario_of_plan
 from api.schemas.fields import PathId
@@ -82,12 +83,18 @@ def request_plan(
         status=store.QUEUED,
         created_by=user.id,
     )
+    return queue_job(session, queue, job)
+
+
+def queue_job(session: Session, queue: JobQueue, job: m.PlanJobRow) -> JobPublic:
+    """Store a new job and hand it to the queue; a publishing job of its first day queued at the
+    same moment by another request is a 409."""
     session.add(job)
     try:
         session.commit()
     except IntegrityError:  # another publishing job of the day was queued at the same moment
         session.rollback()
-        refuse_second_publisher(session, district_id, body.date)
+        refuse_second_publisher(session, job.district_id, job.plan_date)
         raise
     queue.submit(job.id)
     return job_public(job)

@@ -44,6 +44,7 @@ from typing import Any
 
 from routing import fields as p
 from routing.calendar.model import WEEKDAYS, CalendarProblem, DayResources, VisitRule
+from routing.domain import CollectionPoint
 from routing.errors import Defect, DefectCollector, FieldError, ProblemError, RecordError
 from routing.problem import Problem
 
@@ -190,24 +191,48 @@ def calendar_from_dict(raw: Any, base: Problem, *, source: str = "calendar") -> 
         except (FieldError, RecordError) as error:
             defects.add_error(f"days[{i}]", error)
     defects.raise_if_any(source=source)
+    largest = _largest_bodies(base)
     rules = [
         VisitRule(**{**_fields(by_stream[pt.stream.value]), "point_id": pt.id})
         for pt in base.points
         if pt.stream.value in by_stream
         and pt.id not in own
-        and _fits(pt.kg_per_day, by_stream[pt.stream.value], limits.get(pt.stream.value))
+        and _fits(pt, by_stream[pt.stream.value], limits.get(pt.stream.value), largest)
     ]
     rules += own.values()
     assert horizon is not None and first is not None
     return CalendarProblem(source, base, horizon, tuple(rules), tuple(days), first_weekday=first)
 
 
-def _fits(kg_per_day: int, rule: VisitRule, limit: int | None) -> bool:
-    """Whether a point's visit under a stream's ``rule`` stays within the stream's
-    ``max_kg_per_visit`` (a point that would not is served daily instead)."""
-    if limit is None or rule.kg_per_visit is not None or rule.cycle_days is None:
+def _largest_bodies(base: Problem) -> dict[str, tuple[int, int]]:
+    """Per stream, the largest kg and litres one vehicle allowed to carry it holds."""
+    largest: dict[str, tuple[int, int]] = {}
+    for stream_rule in base.rules.stream_rules:
+        fits = [t for t in base.vehicle_types if t.body in stream_rule.bodies]
+        if fits:
+            largest[stream_rule.stream.value] = (
+                max(t.capacity_kg for t in fits),
+                max(t.capacity_l for t in fits),
+            )
+    return largest
+
+
+def _fits(
+    point: CollectionPoint,
+    rule: VisitRule,
+    limit: int | None,
+    largest: Mapping[str, tuple[int, int]],
+) -> bool:
+    """Whether a point's visit under its stream's ``rule`` fits: within the stream's
+    ``max_kg_per_visit`` and within one load of the largest vehicle that may carry the stream.
+    A point whose waste between two visits would not fit is served daily instead."""
+    if rule.kg_per_visit is not None or rule.cycle_days is None:
         return True
-    return math.ceil(kg_per_day * rule.cycle_days / rule.visits) <= limit
+    days = rule.cycle_days / rule.visits
+    kg = math.ceil(point.kg_per_day * days)
+    litres = math.ceil(point.litres_per_day * days)
+    cap_kg, cap_l = largest.get(point.stream.value, (kg, litres))
+    return kg <= cap_kg and litres <= cap_l and (limit is None or kg <= limit)
 
 
 def _fields(rule: VisitRule) -> dict[str, Any]:

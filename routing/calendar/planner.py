@@ -870,7 +870,10 @@ def naive_calendar(
     planner = CalendarPlanner(problem, seed=seed, day_iterations=day_iterations, workers=workers)
     patterns = {p: problem.patterns(p)[0] for p in planner.ruled}
     began = time.monotonic()
-    days = planner._route_all(patterns, time_limit_s)
+    per_day = time_limit_s / max(problem.horizon_days, 1)
+    days = [
+        planner.route_day(d, patterns, per_day, final=True) for d in range(problem.horizon_days)
+    ]
     cost = sum(d.cost_fen for d in days)
     return CalendarPlan(
         problem_name=problem.name,
