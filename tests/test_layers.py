@@ -44,6 +44,8 @@ SOLVER_ADAPTERS: Mapping[str, frozenset[str]] = {
             "routing.solve.ortools_crews",
             "routing.solve.ortools_routing",
             "routing.solve.ortools_routing_model",
+            # CP-SAT's set partitioning of a calendar's routes (the route pool's model).
+            "routing.calendar.pool",
         }
     ),
 }

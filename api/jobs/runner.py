@@ -32,6 +32,7 @@ from api.repositories.districts import get_district, load_problem
 from api.repositories.scenarios import scenario_of_plan
 from gis_data.resident_calendar import residents_html
 from routing.calendar.calendar_file import calendar_from_dict
+from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import plan_calendar
@@ -43,7 +44,6 @@ from routing.problem import Problem
 from routing.problem_file import problem_to_dict
 from routing.solve import Progress, solve
 from routing.validation import validate
-from routing.validation.calendar import validate_calendar
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from huanwei.reference import plain_pyvrp, routing_cost
+from routing.calendar.judge import validate_calendar
 from routing.calendar.planner import plan_calendar
 from routing.kim import read_kim, validate_kim, write_solution
 from routing.kim.convert import kim_problem, kim_solution
@@ -34,7 +35,6 @@ from routing.pvrpif.bounds import published
 from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
 from routing.solve import plan_greedy, solve
 from routing.validation import validate
-from routing.validation.calendar import validate_calendar
 from scenarios import load_scenario
 
 

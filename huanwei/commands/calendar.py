@@ -20,13 +20,13 @@ from gis_data.resident_calendar import residents_html
 from huanwei.notes import notes
 from huanwei.progress import ProgressBar
 from routing.calendar.calendar_file import read_calendar
+from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan, calendar_plan_from_dict, calendar_plan_to_dict
 from routing.calendar.planner import naive_calendar, plan_calendar
 from routing.fields import read_json
 from routing.kpi import compute_kpis
 from routing.problem_file import read_problem
-from routing.validation.calendar import validate_calendar
 from scenarios import load_scenario
 
 

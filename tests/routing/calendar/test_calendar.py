@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem, DayResources, VisitRule, even_patterns
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import CalendarPlanner, naive_calendar, plan_calendar
@@ -16,7 +17,6 @@ from routing.errors import ProblemError
 from routing.kpi import compute_kpis
 from routing.pvrpif import read_pvrpif, validate_pvrpif
 from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
-from routing.validation.calendar import validate_calendar
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
 
 DATA = (
