@@ -51,6 +51,17 @@ __all__ = [
 ]
 
 
+#: Streams' Chinese names, for the changes described in Chinese.
+STREAMS_ZH = {
+    WasteStream.RESIDUAL: "其他垃圾",
+    WasteStream.KITCHEN: "厨余垃圾",
+    WasteStream.RECYCLABLE: "可回收物",
+    WasteStream.BULKY: "大件垃圾",
+    WasteStream.NIGHT_SOIL: "粪便",
+    WasteStream.SPECIAL: "特殊垃圾",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FleetChange:
     """Add or remove vehicles of a type, or set their number.
@@ -105,11 +116,16 @@ class FleetChange:
                 crews.append(dataclasses.replace(template, id=crew_id, name=""))
         return problem.replace(vehicles=(*problem.vehicles, *new), crews=tuple(crews))
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
         if self.count is not None:
-            return f"{self.count} × {self.vehicle_type}"
+            return f"{self.count} × {self.vehicle_type}" + (" 辆" if lang == "zh" else "")
         delta = self.add - self.remove
-        return f"{delta:+d} {self.vehicle_type}"
+        return (
+            f"车辆 {self.vehicle_type} {delta:+d}"
+            if lang == "zh"
+            else f"{delta:+d} {self.vehicle_type}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +150,14 @@ class DemandChange:
         )
         return problem.replace(points=points)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
+        pct = f"{(self.factor - 1) * 100:+.0f} %"
+        if lang == "zh":
+            which = "、".join(STREAMS_ZH[s] for s in sorted(self.streams)) or "全部垃圾"
+            return f"垃圾量 {which} × {self.factor:g}（{pct}）"
         which = "+".join(sorted(s.value for s in self.streams)) or "all streams"
-        return f"waste {which} × {self.factor:g} ({(self.factor - 1) * 100:+.0f} %)"
+        return f"waste {which} × {self.factor:g} ({pct})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +193,13 @@ class ShiftChange:
             )
         return problem.replace(shifts=self.shifts, crews=crews, points=points)
 
-    def describe(self) -> str:
-        hours = ", ".join(f"{s.id} {s.start_s / HOUR:g}–{s.end_s / HOUR:g} h" for s in self.shifts)
-        return f"shifts {hours}"
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
+        unit = " 时" if lang == "zh" else " h"
+        hours = ", ".join(
+            f"{s.id} {s.start_s / HOUR:g}–{s.end_s / HOUR:g}{unit}" for s in self.shifts
+        )
+        return f"班次 {hours}" if lang == "zh" else f"shifts {hours}"
 
 
 Change = (

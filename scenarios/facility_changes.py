@@ -42,9 +42,16 @@ class Place:
             raise change_error(where, "near", f"no point, depot or facility {self.near!r}")
         return offset_location(problem.location_of(self.near), self.east_km, self.north_km)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """Where, in a few words (``lang``: en or zh)."""
         if self.near is None:
-            return f"at {self.lon:.5f}, {self.lat:.5f}"
+            return (
+                f"位于 {self.lon:.5f}, {self.lat:.5f}"
+                if lang == "zh"
+                else f"at {self.lon:.5f}, {self.lat:.5f}"
+            )
+        if lang == "zh":
+            return f"{self.near} 以东 {self.east_km:+g} 公里、以北 {self.north_km:+g} 公里"
         return f"{self.east_km:+g} km east, {self.north_km:+g} km north of {self.near}"
 
 
@@ -170,7 +177,10 @@ class AddFacility:
         added = self.figures.apply(base, self.where)
         return _replace_facilities(problem, (*problem.facilities, added))
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
+        if lang == "zh":
+            return f"新开 {self.kind.value} {self.id}（{self.place.describe(lang)}）"
         return f"open {self.kind.value} {self.id} {self.place.describe()}"
 
 
@@ -185,8 +195,9 @@ class RemoveFacility:
         _facility(problem, self.id, self.where)
         return _replace_facilities(problem, [f for f in problem.facilities if f.id != self.id])
 
-    def describe(self) -> str:
-        return f"close {self.id}"
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
+        return f"关闭 {self.id}" if lang == "zh" else f"close {self.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +213,10 @@ class MoveFacility:
         new = dataclasses.replace(old, location=self.place.resolve(problem, self.where))
         return _swap(problem, new)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
+        if lang == "zh":
+            return f"迁移 {self.id}（{self.place.describe(lang)}）"
         return f"move {self.id} {self.place.describe()}"
 
 
@@ -219,8 +233,11 @@ class ChangeFacility:
         new = self.figures.apply(old, self.where)
         return _swap(problem, new)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The change in a few words (``lang``: en or zh)."""
         set_ = [f"{k} {v}" for k, v in _figures_text(self.figures)]
+        if lang == "zh":
+            return f"修改 {self.id}：{'，'.join(set_)}"
         return f"change {self.id}: {', '.join(set_)}"
 
 

@@ -243,6 +243,8 @@ def comparison(outcomes: Sequence[ScenarioOutcome]) -> dict[str, Any]:
                 "description": outcome.description,
                 "base": outcome.base,
                 "changes": list(outcome.changes),
+                "base_zh": outcome.base_zh,
+                "changes_zh": list(outcome.changes_zh),
                 "solve": {
                     "seed": outcome.options.seed,
                     "time_limit_s": outcome.options.time_limit_s,
@@ -431,8 +433,11 @@ def _described(s: Mapping[str, Any], lang: str) -> str:
         engine += f" ({s['solver']})"
     details = sep.join(
         (
-            pair(name=w["base"], what=escape(s["base"])),
-            pair(name=w["changes"], what=escape(sep.join(s["changes"]) or w["none"])),
+            pair(name=w["base"], what=escape(s.get(f"base_{lang}") or s["base"])),
+            pair(
+                name=w["changes"],
+                what=escape(sep.join(s.get(f"changes_{lang}") or s["changes"]) or w["none"]),
+            ),
             pair(name=w["engine"], what=escape(engine)),
             pair(name=w["travel"], what=escape(named(s.get("travel", ""), lang))),
             f"{s['seconds']} {w['seconds']}",

@@ -77,14 +77,28 @@ class Base:
             return f"document:{hashlib.sha256(text.encode()).hexdigest()}"
         return f"{self.scenario}|{self.problem}|{self.osm}|{self.seed}|{self.scale}"
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """The base in a few words (``lang``: en or zh)."""
+        zh = lang == "zh"
         if self.scenario is not None:
-            scale = f", scale {self.scale:g}" if self.scale is not None else ""
-            osm = f" on {self.osm.name}" if self.osm is not None else ""
-            return f"{self.scenario}{osm} (seed {self.seed}{scale})"
+            scale = (
+                (f"，比例 {self.scale:g}" if zh else f", scale {self.scale:g}")
+                if self.scale is not None
+                else ""
+            )
+            osm = (
+                (f"（路网 {self.osm.name}）" if zh else f" on {self.osm.name}")
+                if self.osm is not None
+                else ""
+            )
+            return (
+                f"{self.scenario}{osm}（种子 {self.seed}{scale}）"
+                if zh
+                else f"{self.scenario}{osm} (seed {self.seed}{scale})"
+            )
         if self.problem is not None:
-            return f"problem file {self.problem.name}"
-        return "the district's stored data"
+            return f"问题文件 {self.problem.name}" if zh else f"problem file {self.problem.name}"
+        return "辖区现有数据" if zh else "the district's stored data"
 
 
 @dataclass(frozen=True, slots=True)

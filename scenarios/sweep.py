@@ -64,6 +64,9 @@ class ScenarioOutcome:
     seconds: float = 0.0
     cpu_s: float = 0.0
     worker: str = ""
+    #: The base and changes described in Chinese (the report's Chinese page).
+    base_zh: str = ""
+    changes_zh: tuple[str, ...] = ()
 
 
 def solve_problem(
@@ -89,6 +92,8 @@ def solve_problem(
         description=scenario.description,
         base=scenario.base.describe(),
         changes=tuple(c.describe() for c in scenario.changes),
+        base_zh=scenario.base.describe("zh"),
+        changes_zh=tuple(c.describe("zh") for c in scenario.changes),
         options=options,
         valid=report.ok,
         violations=report.by_rule(),
@@ -124,6 +129,8 @@ def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
             description=task.scenario.description,
             base=task.scenario.base.describe(),
             changes=tuple(c.describe() for c in task.scenario.changes),
+            base_zh=task.scenario.base.describe("zh"),
+            changes_zh=tuple(c.describe("zh") for c in task.scenario.changes),
             options=task.options,
             error=str(error),
         )

@@ -124,6 +124,11 @@ def test_the_chinese_page_holds_no_english_words_of_its_own(
         assert english not in text, english
     described = text.split("关键指标")[0]  # the scenarios' list: engine and travel in words
     assert "行程计算：直线估算" in described and "straight-line" not in described
+    # The base and the changes in Chinese too.
+    assert "新开 transfer_station TS2（D 以东 +0.8 公里、以北 +0.3 公里）" in described
+    assert "垃圾量 其他垃圾 × 1.4（+40 %）" in described
+    for english in ("open ", " east", "waste ", "seed "):
+        assert english not in described, english
     assert text.split().count("通过") == 3  # every plan passed the validator
 
 
