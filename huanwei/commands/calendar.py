@@ -59,12 +59,13 @@ def day_rows(problem: CalendarProblem, plan: CalendarPlan) -> list[dict[str, Any
     """Each day's figures: points due, vehicles, routes, hours, km, cost, unserved."""
     rows = []
     for day, day_plan in enumerate(plan.days):
-        kpis = compute_kpis(problem.day_problem(day, plan.patterns), day_plan)
+        day_problem = problem.day_problem(day, plan.patterns)
+        kpis = compute_kpis(day_problem, day_plan)
         rows.append(
             {
                 "day": day + 1,
                 "weekday": problem.weekday(day),
-                "points": len(problem.day_problem(day, plan.patterns).points),
+                "points": len(day_problem.points),
                 "vehicles": kpis.vehicles_used,
                 "routes": kpis.routes,
                 "working_h": kpis.working_h,

@@ -89,6 +89,8 @@ class _Leg:
     index: Mapping[str, int]
     fen: np.ndarray
 
+    seconds_per_fen: float  # driving seconds a fen of these legs stands for (time slack)
+
     def __call__(self, a: str, b: str) -> float:
         return float(self.fen[self.index[a], self.index[b]])
 
@@ -115,7 +117,9 @@ def _legs(problem: Problem) -> dict[WasteStream, _Leg]:
             matrix.distance_m / 1000 * vtype.cost_per_km_fen
             + matrix.time_s / 3600 * vtype.cost_per_hour_fen
         )
-        legs[stream] = _Leg(matrix.index, np.asarray(fen, dtype=float))
+        total = float(fen.sum())
+        per_fen = float(matrix.time_s.sum()) / total if total > 0 else 0.0
+        legs[stream] = _Leg(matrix.index, np.asarray(fen, dtype=float), per_fen)
     return legs
 
 
@@ -181,6 +185,8 @@ class CalendarPlanner:
         self._memo: dict[tuple[int, frozenset[str]], _Day] = {}
         self.pool = RoutePool(problem) if separable(problem) else None
         self.recombined = 0
+        self._day_seconds = 1.0  # a day's share of the first routing (set when planning)
+        self._pool_seen = 0  # the pool's size when last recombined
         self.moves = 0
         self.kicks = 0
         self.started = 0
@@ -199,17 +205,21 @@ class CalendarPlanner:
             shares.append(max(count, 1e-3))
         return shares
 
-    def _work_s(self, point_id: str) -> float:
-        """A visit's work (s): its service and a detour to its nearest neighbour of the stream."""
-        point = self.base.point_by_id[point_id]
-        leg = self.legs.get(point.stream)
-        near = 0.0
-        if leg is not None:
-            row = leg.fen[leg.index[point_id]]
-            others = [leg.index[q.id] for q in self.base.points if q.stream == point.stream]
-            values = np.sort(row[others])
-            near = float(values[1]) if len(values) > 1 else 0.0
-        return point.service_s + near
+    def _work(self) -> dict[str, float]:
+        """Each point's visit work (s): its service and a detour to its nearest neighbour of the
+        stream."""
+        work: dict[str, float] = {}
+        for stream, leg in self.legs.items():
+            ids = [q.id for q in self.base.points if q.stream == stream]
+            rows = [leg.index[q] for q in ids]
+            block = leg.fen[np.ix_(rows, rows)]
+            np.fill_diagonal(block, np.inf)
+            nearest = block.min(axis=1) if len(ids) > 1 else np.zeros(len(ids))
+            for q, near in zip(ids, nearest.tolist(), strict=True):
+                work[q] = self.base.point_by_id[q].service_s + near
+        for point in self.base.points:
+            work.setdefault(point.id, float(point.service_s))
+        return work
 
     def construct(self) -> dict[str, Pattern]:
         """The first patterns (see the module)."""
@@ -219,7 +229,7 @@ class CalendarPlanner:
         total_share = sum(share)
         on_day: list[dict[WasteStream, list[str]]] = [{} for _ in range(period)]
         load = [0.0] * period
-        work = {p.id: self._work_s(p.id) for p in self.base.points}
+        work = self._work()
         ruled = set(self.ruled)
         for point in self.base.points:
             if point.id in ruled:
@@ -240,7 +250,10 @@ class CalendarPlanner:
                 chosen[point_id] = tuple(kept)
             else:
                 chosen[point_id] = min(
-                    options, key=lambda q: self._place_cost(point_id, q, on_day, load, share, mean)
+                    options,
+                    key=lambda q: self._place_cost(
+                        point_id, q, work[point_id], on_day, load, share, mean
+                    ),
                 )
             stream = self.base.point_by_id[point_id].stream
             for d in cp.period_days_of(point_id, chosen[point_id]):
@@ -252,6 +265,7 @@ class CalendarPlanner:
         self,
         point_id: str,
         pattern: Pattern,
+        work: float,
         on_day: list[dict[WasteStream, list[str]]],
         load: list[float],
         share: list[float],
@@ -259,7 +273,6 @@ class CalendarPlanner:
     ) -> float:
         point = self.base.point_by_id[point_id]
         leg = self.legs.get(point.stream)
-        work = self._work_s(point_id)
         cost = 0.0
         for d in self.cp.period_days_of(point_id, pattern):
             target = mean * share[d]
@@ -391,9 +404,10 @@ class CalendarPlanner:
 
     # ---------------------------------------------------------------- pricing moves
 
-    def _removal_fen(self, day: _Day, point_id: str) -> float:
-        """What taking the point out of its trip saves (0 if it is not routed that day)."""
-        leg = self.legs[self.base.point_by_id[point_id].stream]
+    @staticmethod
+    def _place(day: _Day, point_id: str) -> tuple[_Route, _Trip, str, str] | None:
+        """The point's route and trip that day, and the places before and after it (a visit,
+        the depot or a facility); None if it is not routed that day."""
         for route in day.routes:
             prev = route.depot
             for trip in route.trips:
@@ -402,9 +416,18 @@ class CalendarPlanner:
                     i = stops.index(point_id)
                     a = stops[i - 1] if i > 0 else prev
                     b = stops[i + 1] if i + 1 < len(stops) else trip.facility
-                    return leg(a, point_id) + leg(point_id, b) - leg(a, b)
+                    return route, trip, a, b
                 prev = trip.facility
-        return 0.0
+        return None
+
+    def _removal_fen(self, day: _Day, point_id: str) -> float:
+        """What taking the point out of its trip saves (0 if it is not routed that day)."""
+        leg = self.legs[self.base.point_by_id[point_id].stream]
+        place = self._place(day, point_id)
+        if place is None:
+            return 0.0
+        _, _, a, b = place
+        return leg(a, point_id) + leg(point_id, b) - leg(a, b)
 
     def _insertion_fen(self, day_index: int, day: _Day, point_id: str) -> float:
         """The cheapest insertion of the point into the day's routes (a trip with room, a new
@@ -417,7 +440,7 @@ class CalendarPlanner:
             f.id for f in problem.facilities if point.stream in f.accepts and f.id in leg.index
         ]
         best = math.inf
-        seconds_per_fen = self._seconds_per_fen(point.stream)
+        seconds_per_fen = leg.seconds_per_fen
         for route in day.routes:
             vtype = problem.vehicle_type_of(problem.vehicle_by_id[route.vehicle])
             prev = route.depot
@@ -447,19 +470,6 @@ class CalendarPlanner:
                 min(leg(depot, point_id) + leg(point_id, f) + leg(f, depot) for f in facilities),
             )
         return best if best < math.inf else float(UNSERVED_FEN)
-
-    def _seconds_per_fen(self, stream: WasteStream) -> float:
-        """Seconds of driving a fen of the stream's legs stands for (for the time slack)."""
-        vehicle = _vehicle_for(self.base, stream)
-        if vehicle is None:
-            return 0.0
-        vtype = self.base.vehicle_type_of(vehicle)
-        matrix = self.base.matrix_for(vehicle)
-        fen = (
-            matrix.distance_m.sum() / 1000 * vtype.cost_per_km_fen
-            + matrix.time_s.sum() / 3600 * vtype.cost_per_hour_fen
-        )
-        return float(matrix.time_s.sum() / fen) if fen > 0 else 0.0
 
     def _idle_vehicles(self, day_index: int, day: _Day) -> list[str]:
         res = self.cp.resources(day_index)
@@ -504,21 +514,16 @@ class CalendarPlanner:
         """Serving ``in_id`` in ``out_id``'s place in its trip: the change of the legs (infinite
         where the trip's load would not fit, or ``out_id`` is not routed that day)."""
         leg = self.legs[self.base.point_by_id[out_id].stream]
+        place = self._place(day, out_id)
+        if place is None:
+            return math.inf
+        route, trip, a, b = place
         kg_out, _ = self.cp.visit_amounts(out_id)
         kg_in, _ = self.cp.visit_amounts(in_id)
-        for route in day.routes:
-            capacity = self.base.vehicle_type_of(self.base.vehicle_by_id[route.vehicle]).capacity_kg
-            prev = route.depot
-            for trip in route.trips:
-                if out_id in trip.points:
-                    if trip.kg - kg_out + kg_in > capacity:
-                        return math.inf
-                    i = trip.points.index(out_id)
-                    a = trip.points[i - 1] if i > 0 else prev
-                    b = trip.points[i + 1] if i + 1 < len(trip.points) else trip.facility
-                    return leg(a, in_id) + leg(in_id, b) - leg(a, out_id) - leg(out_id, b)
-                prev = trip.facility
-        return math.inf
+        capacity = self.base.vehicle_type_of(self.base.vehicle_by_id[route.vehicle]).capacity_kg
+        if trip.kg - kg_out + kg_in > capacity:
+            return math.inf
+        return leg(a, in_id) + leg(in_id, b) - leg(a, out_id) - leg(out_id, b)
 
     def _near(self, point_id: str) -> list[str]:
         """The movable points nearest ``point_id`` of its stream and rule (swap partners)."""
@@ -759,9 +764,6 @@ class CalendarPlanner:
             if self._score(current) < self._score(best) - 1e-6:
                 best = current
         return best
-
-    _day_seconds: float = 1.0
-    _pool_seen: int = 0
 
     def _pool_grew(self) -> bool:
         """Whether the pool has grown by a tenth since it was last recombined."""
