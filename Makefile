@@ -10,6 +10,9 @@ DEMO_OUT ?= out/demo
 # `make demo` ends by serving the API on localhost with the demo plan; DEMO_SERVE=0 skips serving.
 DEMO_SERVE ?= 1
 DEMO_PORT ?= 8000
+# Test processes (pytest-xdist): the machine's two cores; each has its own PostGIS database,
+# SpatiaLite file and Chromium.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck unit venv clean db browser spatialite
 
@@ -35,7 +38,7 @@ typecheck: venv
 	$(BIN)/mypy
 
 unit: venv db browser
-	$(BIN)/pytest -q --durations=15
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 # Debian packages, installed when missing (one step for both commands, whichever comes first).
 # SUDO is empty as root (CI) and `sudo` for a user who is not.
