@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -122,13 +123,10 @@ def run_plan(args: argparse.Namespace) -> int:
             base = load_scenario(args.scenario, osm=args.osm, seed=args.seed)
     problem = read_calendar(args.calendar, base)
     if args.horizon is not None:
-        problem = CalendarProblem(
-            problem.name,
-            base,
-            args.horizon,
-            problem.rules,
-            tuple(d for d in problem.days if d.day < args.horizon),
-            problem.first_weekday,
+        problem = replace(
+            problem,
+            horizon_days=args.horizon,
+            days=tuple(d for d in problem.days if d.day < args.horizon),
         )
     previous = None
     if args.previous is not None:

@@ -4,6 +4,7 @@ TOML or JSON (docs/problem-format.md, "Collection calendars")::
 
     horizon_days = 7
     first_weekday = "mon"              # the weekday of day 0 (or 0–6, Monday 0)
+    vehicle_day_cost_yuan = 80         # optional: a vehicle's cost of working a day
 
     [streams.recyclable]               # every point of the stream
     visits = 2
@@ -154,6 +155,14 @@ def calendar_from_dict(raw: Any, base: Problem, *, source: str = "calendar") -> 
         first = p.get(raw, "first_weekday", _weekday, 0)
     except FieldError as error:
         defects.add_error("calendar", error)
+    vehicle_day_fen = 0
+    try:
+        yuan = p.get(raw, "vehicle_day_cost_yuan", p.number, 0.0)
+        if yuan < 0:
+            raise FieldError("vehicle_day_cost_yuan", f"{yuan} is negative")
+        vehicle_day_fen = round(yuan * 100)
+    except FieldError as error:
+        defects.add_error("calendar", error)
     by_stream: dict[str, VisitRule] = {}
     limits: dict[str, int | None] = {}
     streams = raw.get("streams", {})
@@ -201,19 +210,34 @@ def calendar_from_dict(raw: Any, base: Problem, *, source: str = "calendar") -> 
     ]
     rules += own.values()
     assert horizon is not None and first is not None
-    return CalendarProblem(source, base, horizon, tuple(rules), tuple(days), first_weekday=first)
+    return CalendarProblem(
+        source,
+        base,
+        horizon,
+        tuple(rules),
+        tuple(days),
+        first_weekday=first,
+        vehicle_day_fen=vehicle_day_fen,
+    )
 
 
-def _largest_bodies(base: Problem) -> dict[str, tuple[int, int]]:
-    """Per stream, the largest kg and litres one vehicle allowed to carry it holds."""
-    largest: dict[str, tuple[int, int]] = {}
+def _largest_bodies(base: Problem) -> dict[tuple[str, int], tuple[int, int]]:
+    """Per stream and largest size class a point admits, the largest kg and litres one vehicle
+    that may carry the stream and reach such a point holds."""
+    largest: dict[tuple[str, int], tuple[int, int]] = {}
+    classes = sorted({int(t.size_class) for t in base.vehicle_types})
     for stream_rule in base.rules.stream_rules:
-        fits = [t for t in base.vehicle_types if t.body in stream_rule.bodies]
-        if fits:
-            largest[stream_rule.stream.value] = (
-                max(t.capacity_kg for t in fits),
-                max(t.capacity_l for t in fits),
-            )
+        for admitted in classes:
+            fits = [
+                t
+                for t in base.vehicle_types
+                if t.body in stream_rule.bodies and int(t.size_class) <= admitted
+            ]
+            if fits:
+                largest[(stream_rule.stream.value, admitted)] = (
+                    max(t.capacity_kg for t in fits),
+                    max(t.capacity_l for t in fits),
+                )
     return largest
 
 
@@ -221,17 +245,24 @@ def _fits(
     point: CollectionPoint,
     rule: VisitRule,
     limit: int | None,
-    largest: Mapping[str, tuple[int, int]],
+    largest: Mapping[tuple[str, int], tuple[int, int]],
 ) -> bool:
     """Whether a point's visit under its stream's ``rule`` fits: within the stream's
-    ``max_kg_per_visit`` and within one load of the largest vehicle that may carry the stream.
-    A point whose waste between two visits would not fit is served daily instead."""
+    ``max_kg_per_visit`` and within one load of the largest vehicle that may carry the stream
+    and reach the point (its largest size class: an old town's carts). A point whose waste
+    between two visits would not fit is served daily instead."""
     if rule.kg_per_visit is not None or rule.cycle_days is None:
         return True
     days = rule.cycle_days / rule.visits
     kg = math.ceil(point.kg_per_day * days)
     litres = math.ceil(point.litres_per_day * days)
-    cap_kg, cap_l = largest.get(point.stream.value, (kg, litres))
+    reach = max(
+        (c for s, c in largest if s == point.stream.value and c <= int(point.max_size_class)),
+        default=None,
+    )
+    if reach is None:  # no vehicle reaches it: the day's planning says so
+        return limit is None or kg <= limit
+    cap_kg, cap_l = largest[(point.stream.value, reach)]
     return kg <= cap_kg and litres <= cap_l and (limit is None or kg <= limit)
 
 

@@ -22,6 +22,11 @@ its pattern's day falls in it (the tanks pumped every 14 days are spread over bo
 
 Loads. A visit collects ``kg_per_visit``: by default what the point produces between two visits
 (``kg_per_day × cycle_days / visits``, rounded up), litres alike.
+
+Vehicles. ``vehicle_day_fen`` prices each vehicle that works a day (its standing cost: the lease,
+the driver's day, the morning checks), for vehicle types with a lower fixed cost of their own:
+every day is then routed with as few vehicles as its work needs, so that the days' vehicle counts
+follow their work and a calendar that evens the work evens the fleet a day needs.
 """
 
 from __future__ import annotations
@@ -144,7 +149,8 @@ class CalendarProblem:
     """A district planned over ``horizon_days`` days (see the module).
 
     Construction checks the rules and days against the base problem and raises one
-    :class:`~routing.errors.ProblemError` naming each defect.
+    :class:`~routing.errors.ProblemError` naming each defect. ``vehicle_day_fen``: see the
+    module (0: the vehicle types' own fixed costs).
     """
 
     name: str
@@ -153,9 +159,16 @@ class CalendarProblem:
     rules: tuple[VisitRule, ...] = ()
     days: tuple[DayResources, ...] = ()
     first_weekday: int = 0
+    vehicle_day_fen: int = 0
 
     def __post_init__(self) -> None:
         defects = DefectCollector()
+        if (
+            not isinstance(self.vehicle_day_fen, int)
+            or isinstance(self.vehicle_day_fen, bool)
+            or self.vehicle_day_fen < 0
+        ):
+            defects.add("calendar", "vehicle_day_cost_yuan", "must be a cost of zero or more")
         if not isinstance(self.horizon_days, int) or not 1 <= self.horizon_days <= 366:
             defects.add("calendar", "horizon_days", "must be a whole number of days, 1 to 366")
         if not isinstance(self.first_weekday, int) or not 0 <= self.first_weekday < 7:
@@ -294,12 +307,19 @@ class CalendarProblem:
         crews = base.crews
         if res.crews is not None:
             crews = tuple(c for c in crews if c.id in set(res.crews))
+        types = base.vehicle_types
+        if self.vehicle_day_fen > 0:
+            types = tuple(
+                replace(t, fixed_cost_fen=max(t.fixed_cost_fen, self.vehicle_day_fen))
+                for t in types
+            )
         return base.replace(
             name=f"{base.name} · day {day + 1}",
             points=tuple(points),
             facilities=facilities,
             vehicles=vehicles,
             crews=crews,
+            vehicle_types=types,
         )
 
     @cached_property

@@ -159,6 +159,19 @@ class _State:
         return sum(d.cost_fen for d in self.days)
 
 
+@dataclass(slots=True)
+class _Placing:
+    """The construction's running tally per period day and stream: points, work (s), kg; what
+    the day's facilities accept (kg), each day's share of the period and each stream's mean."""
+
+    on_day: list[dict[WasteStream, list[str]]]
+    load: list[dict[WasteStream, float]]
+    kg: list[dict[WasteStream, float]]
+    intake: list[dict[WasteStream, float]]
+    share: list[float]
+    mean: dict[WasteStream, float]
+
+
 class CalendarPlanner:
     """Plans a :class:`CalendarProblem` (see the module); :func:`plan_calendar` runs it."""
 
@@ -192,6 +205,7 @@ class CalendarPlanner:
         self.started = 0
         self._tried: set[Move] = set()
         self._partners: dict[str, list[str]] = {}
+        self._accepts = self._intake()[: problem.horizon_days]
 
     # ---------------------------------------------------------------- construction
 
@@ -221,26 +235,47 @@ class CalendarPlanner:
             work.setdefault(point.id, float(point.service_s))
         return work
 
+    def _intake(self) -> list[dict[WasteStream, float]]:
+        """Per period day and stream, the kg the day's open facilities accept of it from
+        collection trips (the sum of their daily capacities)."""
+        intake: list[dict[WasteStream, float]] = []
+        for d in range(self.cp.period_days):
+            closed = self.cp.resources(d % self.cp.horizon_days).closed
+            accepts: dict[WasteStream, float] = {}
+            for facility in self.base.facilities:
+                if facility.id in closed:
+                    continue
+                for stream in facility.accepts:
+                    accepts[stream] = accepts.get(stream, 0.0) + facility.daily_capacity_kg
+            intake.append(accepts)
+        return intake
+
     def construct(self) -> dict[str, Pattern]:
-        """The first patterns (see the module)."""
+        """The first patterns (see the module): each rule's points spread so that every stream's
+        work is even over the period's days (each stream has its own vehicles), within what the
+        days' facilities accept of it."""
         cp = self.cp
         period = cp.period_days
         share = self._capacity()
         total_share = sum(share)
         on_day: list[dict[WasteStream, list[str]]] = [{} for _ in range(period)]
-        load = [0.0] * period
+        load: list[dict[WasteStream, float]] = [{} for _ in range(period)]
+        kg: list[dict[WasteStream, float]] = [{} for _ in range(period)]
         work = self._work()
         ruled = set(self.ruled)
+        totals: dict[WasteStream, float] = {}
         for point in self.base.points:
             if point.id in ruled:
+                visits = len(cp.period_days_of(point.id, cp.patterns(point.id)[0]))
+                totals[point.stream] = totals.get(point.stream, 0.0) + work[point.id] * visits
                 continue
+            totals[point.stream] = totals.get(point.stream, 0.0) + work[point.id] * period
             for d in range(period):
                 on_day[d].setdefault(point.stream, []).append(point.id)
-                load[d] += work[point.id]
-        total = sum(load) + sum(
-            work[p] * len(cp.period_days_of(p, cp.patterns(p)[0])) for p in self.ruled
-        )
-        mean = max(total / total_share, 1e-9)
+                load[d][point.stream] = load[d].get(point.stream, 0.0) + work[point.id]
+                kg[d][point.stream] = kg[d].get(point.stream, 0.0) + point.kg_per_day
+        mean = {stream: max(t / total_share, 1e-9) for stream, t in totals.items()}
+        day = _Placing(on_day, load, kg, self._intake(), share, mean)
         order = sorted(self.ruled, key=lambda p: (len(cp.patterns(p)), -work[p], p))
         chosen: dict[str, Pattern] = {}
         for point_id in order:
@@ -250,36 +285,32 @@ class CalendarPlanner:
                 chosen[point_id] = tuple(kept)
             else:
                 chosen[point_id] = min(
-                    options,
-                    key=lambda q: self._place_cost(
-                        point_id, q, work[point_id], on_day, load, share, mean
-                    ),
+                    options, key=lambda q: self._place_cost(point_id, q, work[point_id], day)
                 )
-            stream = self.base.point_by_id[point_id].stream
+            point = self.base.point_by_id[point_id]
+            visit_kg = cp.visit_amounts(point_id)[0]
             for d in cp.period_days_of(point_id, chosen[point_id]):
-                on_day[d].setdefault(stream, []).append(point_id)
-                load[d] += work[point_id]
+                on_day[d].setdefault(point.stream, []).append(point_id)
+                load[d][point.stream] = load[d].get(point.stream, 0.0) + work[point_id]
+                kg[d][point.stream] = kg[d].get(point.stream, 0.0) + visit_kg
         return chosen
 
-    def _place_cost(
-        self,
-        point_id: str,
-        pattern: Pattern,
-        work: float,
-        on_day: list[dict[WasteStream, list[str]]],
-        load: list[float],
-        share: list[float],
-        mean: float,
-    ) -> float:
+    def _place_cost(self, point_id: str, pattern: Pattern, work: float, day: _Placing) -> float:
         point = self.base.point_by_id[point_id]
-        leg = self.legs.get(point.stream)
+        stream = point.stream
+        leg = self.legs.get(stream)
+        visit_kg = self.cp.visit_amounts(point_id)[0]
+        mean = day.mean[stream]
         cost = 0.0
         for d in self.cp.period_days_of(point_id, pattern):
-            target = mean * share[d]
-            before = max(load[d] - target, 0.0)
-            after = max(load[d] + work - target, 0.0)
-            cost += BALANCE_WEIGHT * (after * after - before * before) / max(mean, 1e-9)
-            others = on_day[d].get(point.stream, [])
+            target = mean * day.share[d]
+            had = day.load[d].get(stream, 0.0)
+            before = max(had - target, 0.0)
+            after = max(had + work - target, 0.0)
+            cost += BALANCE_WEIGHT * (after * after - before * before) / mean
+            if day.kg[d].get(stream, 0.0) + visit_kg > day.intake[d].get(stream, math.inf):
+                cost += UNSERVED_FEN  # the day's facilities would turn the load away
+            others = day.on_day[d].get(stream, [])
             if leg is not None and others:
                 i = leg.index[point_id]
                 near = min(leg.fen[i, leg.index[q]] + leg.fen[leg.index[q], i] for q in others)
@@ -424,8 +455,9 @@ class CalendarPlanner:
         """What taking the point out of its trip saves (0 if it is not routed that day)."""
         leg = self.legs[self.base.point_by_id[point_id].stream]
         place = self._place(day, point_id)
-        if place is None:
-            return 0.0
+        if place is None:  # left unserved that day: moving it saves the unserved price
+            unserved = any(u.point_id == point_id for u in day.plan.unserved)
+            return float(UNSERVED_FEN) if unserved else 0.0
         _, _, a, b = place
         return leg(a, point_id) + leg(point_id, b) - leg(a, b)
 
@@ -439,6 +471,9 @@ class CalendarPlanner:
         facilities = [
             f.id for f in problem.facilities if point.stream in f.accepts and f.id in leg.index
         ]
+        carried = sum(t.kg for r in day.routes for t in r.trips if t.stream == point.stream)
+        if carried + kg > self._accepts[day_index % len(self._accepts)].get(point.stream, math.inf):
+            return float(UNSERVED_FEN)  # the day's facilities take no more of its stream
         best = math.inf
         seconds_per_fen = leg.seconds_per_fen
         for route in day.routes:
@@ -480,8 +515,14 @@ class CalendarPlanner:
     # ---------------------------------------------------------------- search
 
     def _route_all(self, patterns: Mapping[str, Pattern], seconds: float) -> list[_Day]:
+        """Every day routed in turn, each starting from the day before's plan (the days share
+        their daily points: yesterday's routes are a good start, and the days' vehicles and
+        routes of the same points stay alike)."""
         per_day = seconds / max(self.cp.horizon_days, 1)
-        return [self.route_day(d, patterns, per_day) for d in range(self.cp.horizon_days)]
+        days: list[_Day] = []
+        for d in range(self.cp.horizon_days):
+            days.append(self.route_day(d, patterns, per_day, warm=days[-1].plan if days else None))
+        return days
 
     def _priced(self, state: _State, point_id: str) -> list[tuple[float, Pattern]]:
         """The point's other patterns with what moving to each is estimated to cost (fen; a

@@ -11,10 +11,16 @@ import pytest
 from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem, DayResources, VisitRule, even_patterns
 from routing.calendar.plan import CalendarPlan
-from routing.calendar.planner import CalendarPlanner, naive_calendar, plan_calendar
+from routing.calendar.planner import (
+    UNSERVED_FEN,
+    CalendarPlanner,
+    naive_calendar,
+    plan_calendar,
+)
 from routing.calendar.pool import separable
 from routing.errors import ProblemError
 from routing.kpi import compute_kpis
+from routing.plan import Unserved
 from routing.pvrpif import read_pvrpif, validate_pvrpif
 from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
@@ -191,3 +197,42 @@ def test_a_changed_frequency_keeps_the_other_points_on_their_days(
     kept = sum(first.patterns[p] == second.patterns[p] for p in others)
     assert kept >= 0.9 * len(others)
     assert all(len(second.patterns[p]) == 3 for p in changed)
+
+
+def test_the_first_calendar_keeps_each_day_within_what_its_facilities_accept(
+    week: CalendarProblem,
+) -> None:
+    # Septic tanks pumped fortnightly on a Monday or Tuesday: five tanks on four days, and the
+    # plant takes 11 t a day, so that only the smaller tanks may share a day.
+    plant = next(f for f in week.base.facilities if "night_soil" in {s.value for s in f.accepts})
+    base = week.base.replace(
+        facilities=tuple(
+            dataclasses.replace(f, daily_capacity_kg=11_000) if f.id == plant.id else f
+            for f in week.base.facilities
+        )
+    )
+    soil = [p.id for p in base.points if p.stream.value == "night_soil"]
+    rules = tuple(VisitRule(p, 1, cycle_days=14, weekdays=(0, 1)) for p in soil)
+    tight = CalendarProblem("tanks", base, 7, rules)
+    loads = sorted(tight.visit_amounts(p)[0] for p in soil)
+    assert len(soil) == 5 and loads[-1] + loads[0] > 11_000  # the largest must be alone
+    patterns = CalendarPlanner(tight, seed=1).construct()
+    for day in range(tight.period_days):
+        due = [p for p in soil if day in tight.period_days_of(p, patterns[p])]
+        assert sum(tight.visit_amounts(p)[0] for p in due) <= 11_000, (day, due)
+
+
+def test_a_visit_left_unserved_is_worth_moving_to_another_day(week: CalendarProblem) -> None:
+    planner = CalendarPlanner(week, seed=1)
+    patterns = planner.construct()
+    point = next(r.point_id for r in week.rules if r.visits == 2)
+    day = week.service_days(point, patterns[point])[0]
+    routed = planner.route_day(day, patterns, 2.0)
+    left_out = dataclasses.replace(
+        routed.plan,
+        routes=(),
+        unserved=(*routed.plan.unserved, Unserved(point, 0, "TH", "the plant is full")),
+    )
+    unserved_day = dataclasses.replace(routed, plan=left_out, routes=[])
+    assert planner._removal_fen(unserved_day, point) == UNSERVED_FEN
+    assert planner._removal_fen(unserved_day, week.base.points[0].id) == 0.0

@@ -3,6 +3,7 @@ named; and ``huanwei calendar plan`` end to end on a small district."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections import Counter
@@ -12,6 +13,7 @@ import pytest
 
 from huanwei.cli import main
 from routing.calendar.calendar_file import calendar_from_dict, read_calendar
+from routing.domain import SizeClass
 from routing.errors import ProblemError
 from routing.problem import Problem
 from routing.problem_file import write_problem
@@ -44,6 +46,23 @@ def test_the_district_week_file(district: Problem) -> None:
                 point.kg_per_day * 14 <= min(6000, tanker) and point.litres_per_day * 14 <= tanker_l
             )
             assert (point.id in ruled) == fits, point.id
+    # A recyclable point that only carts reach (an old town's) keeps its daily service when
+    # three and a half days of it would not fit a cart; the same point open to trucks follows the
+    # twice-a-week rule.
+    point = next(p for p in district.points if p.stream.value == "recyclable")
+    cart = max(t.capacity_l for t in district.vehicle_types if t.body.value == "cart")
+    assert cart < point.litres_per_day * 3.5 and point.id in ruled
+    old_town = district.replace(
+        points=tuple(
+            dataclasses.replace(p, max_size_class=SizeClass.CART) if p.id == point.id else p
+            for p in district.points
+        )
+    )
+    assert point.id not in {r.point_id for r in read_calendar(WEEK, old_town).rules}
+    # The file prices a working vehicle's day: every day's problem carries it.
+    assert week.vehicle_day_fen == 10_000
+    day = week.day_problem(0, {r.point_id: week.patterns(r.point_id)[0] for r in week.rules})
+    assert all(t.fixed_cost_fen >= 10_000 for t in day.vehicle_types)
     sunday = calendar_from_dict(
         {"horizon_days": 7, "days": [{"day": 6, "vehicles_share": 0.5}]}, district
     ).resources(6)
@@ -57,6 +76,7 @@ def test_every_bad_value_is_named(district: Problem) -> None:
     raw = {
         "horizon_days": 7,
         "first_weekday": "someday",
+        "vehicle_day_cost_yuan": -5,
         "streams": {"bulky": {"visits": 1, "weekdays": ["xyz"]}, "glass": {"visits": 1}},
         "points": [{"point": point}, {"visits": 2}],
         "days": [{"day": 1, "vehicles_share": 2}, {"day": 2, "opening": {"x": "late"}}],
@@ -66,6 +86,7 @@ def test_every_bad_value_is_named(district: Problem) -> None:
     text = str(raised.value)
     for named in (
         "calendar: first_weekday",
+        "calendar: vehicle_day_cost_yuan",
         "streams.bulky: weekdays",
         "streams.glass: stream",
         "points[0]: visits",
