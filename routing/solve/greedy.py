@@ -249,7 +249,13 @@ class _RouteBuilder:
             self.day.pending[stop.point_id] = min(
                 stop.visit, self.day.pending.get(stop.point_id, stop.visit)
             )
-            self.day.last_shift.pop(stop.point_id, None)
+            self.day.visit_shift.pop((stop.point_id, stop.visit), None)
+            pending = self.day.pending[stop.point_id]
+            earlier = self.day.visit_shift.get((stop.point_id, pending - 1))
+            if earlier is None:
+                self.day.last_shift.pop(stop.point_id, None)
+            else:  # the point's earlier visit stands: a later one still needs a later shift
+                self.day.last_shift[stop.point_id] = earlier
 
     def _mark_served(self, point_id: str) -> None:
         point = self.day.problem.point_by_id[point_id]

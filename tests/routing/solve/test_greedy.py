@@ -135,3 +135,22 @@ def test_ct6_a_point_opening_late_in_a_zone_window_is_served_in_the_zones_next_w
     assert plan.unserved == ()
     (stop,) = (s for _r, _t, s in plan.served_visits() if s.point_id == "R5")
     assert (stop.arrival_s, stop.start_s) == (int(9.5 * HOUR), int(9.5 * HOUR))
+
+
+def test_a_second_visit_given_back_at_a_full_station_is_listed_not_a_crash() -> None:
+    # Twice-daily residual points and a station that fills with no other way out: a trip
+    # holding a second visit is given back when the station cannot take it, and that visit
+    # waits for a later shift than the first (it once lost track of the first's shift).
+    problem = riverside()
+    tiny = dataclasses.replace(problem.facility_by_id["TS"], storage_kg=2000, container_kg=1000)
+    variant = problem.replace(
+        points=tuple(
+            dataclasses.replace(p, visits_per_day=2) if p.stream.value == "residual" else p
+            for p in problem.points
+        ),
+        facilities=tuple(tiny if f.id == "TS" else f for f in problem.facilities if f.id != "LF"),
+        vehicles=tuple(v for v in problem.vehicles if v.id != "H1"),
+    )
+    plan = plan_greedy(variant)
+    assert validate(variant, plan).ok
+    assert any(u.visit == 1 and u.rule == "TH" for u in plan.unserved)
