@@ -195,7 +195,7 @@ class CalendarPlanner:
         self.ruled = [r.point_id for r in problem.rules]
         self.movable = [p for p in self.ruled if len(problem.patterns(p)) > 1]
         self.solves = 0
-        self._memo: dict[tuple[int, frozenset[str]], _Day] = {}
+        self._memo: dict[tuple[int, frozenset[str], frozenset[str] | None], _Day] = {}
         self.pool = RoutePool(problem) if separable(problem) else None
         self.recombined = 0
         self._day_seconds = 1.0  # a day's share of the first routing (set when planning)
@@ -384,13 +384,17 @@ class CalendarPlanner:
         *,
         final: bool = False,
         warm: Plan | None = None,
+        fleet: frozenset[str] | None = None,
     ) -> _Day:
         """Plan day ``day`` with the optimiser; its cost with unserved visits priced. While
         searching, each run is bounded by :data:`SEARCH_ITERATIONS` as well (many quick runs);
         the ``final`` runs by the time given (or ``day_iterations``). ``warm``: the day's plan
-        so far, which the optimiser starts from (a few points moved, the rest as they were)."""
+        so far, which the optimiser starts from (a few points moved, the rest as they were).
+        ``fleet``: the only vehicles that may work (else the day's)."""
         problem = self.cp.day_problem(day, patterns)
-        key = (day, frozenset(problem.point_by_id))
+        if fleet is not None:
+            problem = problem.replace(vehicles=tuple(v for v in problem.vehicles if v.id in fleet))
+        key = (day, frozenset(problem.point_by_id), fleet)
         if not final and key in self._memo:  # the same day was planned before
             return self._memo[key]
         iterations = self.day_iterations
@@ -762,14 +766,59 @@ class CalendarPlanner:
         return state
 
     def _polish(self, state: _State, deadline: float) -> _State:
-        """The calendar's days planned again with the time left; each day keeps the better."""
+        """The calendar's days planned again with the time left, on a level fleet
+        (:meth:`_level`); each day keeps the better of its two plans."""
         days = list(state.days)
+        fleets = self._level(days)
         for d in range(len(days)):
             left = max(deadline - time.monotonic(), 0.0) / (len(days) - d)
-            again = self.route_day(d, state.patterns, left, final=True, warm=days[d].plan)
+            again = self.route_day(
+                d, state.patterns, left, final=True, warm=days[d].plan, fleet=fleets[d]
+            )
             if again.cost_fen < days[d].cost_fen:
                 days[d] = again
         return _State(state.patterns, days)
+
+    def _level(self, days: list[_Day]) -> list[frozenset[str] | None]:
+        """Per day, the vehicles it may use when planned again: of each vehicle type, as many as
+        the type works on the median day of the horizon — the vehicles of that type the day's
+        plan works longest — where the day works more of them (the same trucks go out every day,
+        and a busy day's routing is asked to do with them; None: the day's own fleet)."""
+        working: list[dict[str, list[str]]] = []
+        for day in days:
+            hours: dict[str, float] = {}
+            for route in day.plan.routes:
+                hours[route.vehicle_id] = (
+                    hours.get(route.vehicle_id, 0) + route.end_s - route.start_s
+                )
+            by_type: dict[str, list[str]] = {}
+            for vehicle_id in sorted(hours, key=lambda v: (-hours[v], v)):
+                type_id = self.base.vehicle_by_id[vehicle_id].type_id
+                by_type.setdefault(type_id, []).append(vehicle_id)
+            working.append(by_type)
+        types = {t for w in working for t in w}
+        median = {t: sorted(len(w.get(t, ())) for w in working)[len(working) // 2] for t in types}
+        fleets: list[frozenset[str] | None] = []
+        for d, by_type in enumerate(working):
+            if all(len(ids) <= median[t] for t, ids in by_type.items()):
+                fleets.append(None)
+                continue
+            res = self.cp.resources(d)
+            allowed = (
+                [v.id for v in self.base.vehicles] if res.vehicles is None else list(res.vehicles)
+            )
+            fleet: set[str] = set()
+            for type_id in {self.base.vehicle_by_id[v].type_id for v in allowed}:
+                own = by_type.get(type_id, [])
+                others = [
+                    v
+                    for v in allowed
+                    if self.base.vehicle_by_id[v].type_id == type_id and v not in own
+                ]
+                count = max(median.get(type_id, 0), 1 if own else 0)
+                fleet.update([*own, *others][:count])
+            fleets.append(frozenset(fleet))
+        return fleets
 
     def improve(self, state: _State, *, deadline: float, rounds: int | None) -> _State:
         """Iterated local search over patterns until ``deadline`` (or ``rounds`` rounds): passes

@@ -52,6 +52,7 @@ from routing.solve.model import SlotRoute, StreamProblem
 from routing.solve.stop import Stop
 from routing.solve.storage import keep_facilities_within_capacity, keep_stations_in_storage
 from routing.solve.streams import SearchTask, budgets, solve_all, sub_problems
+from routing.solve.vehicles import fewest_vehicles
 from routing.validation import validate
 
 Progress = Callable[[float, int | None], None]
@@ -185,6 +186,7 @@ def optimise(
     if _vehicles_first(problem):
         plan = _fewer_vehicles(run, plan)
         run.laps("route elimination")
+    plan = fewest_vehicles(problem, plan)
     stats = _stats(run, subs, searched, placed)
     best, stats = _judge(problem, plan, baseline, baseline_cost, stats, progress)
     run.laps("judging")

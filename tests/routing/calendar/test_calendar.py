@@ -14,13 +14,14 @@ from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import (
     UNSERVED_FEN,
     CalendarPlanner,
+    _Day,
     naive_calendar,
     plan_calendar,
 )
 from routing.calendar.pool import separable
 from routing.errors import ProblemError
 from routing.kpi import compute_kpis
-from routing.plan import Unserved
+from routing.plan import Plan, Route, Unserved
 from routing.pvrpif import read_pvrpif, validate_pvrpif
 from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
 from scenarios.district import BoxSampler, DistrictSpec, generate_district
@@ -236,3 +237,32 @@ def test_a_visit_left_unserved_is_worth_moving_to_another_day(week: CalendarProb
     unserved_day = dataclasses.replace(routed, plan=left_out, routes=[])
     assert planner._removal_fen(unserved_day, point) == UNSERVED_FEN
     assert planner._removal_fen(unserved_day, week.base.points[0].id) == 0.0
+
+
+def test_a_busy_day_is_planned_again_on_the_median_days_fleet(week: CalendarProblem) -> None:
+    compactor = next(v for v in week.base.vehicles if v.type_id.startswith("compactor"))
+    extra = tuple(dataclasses.replace(compactor, id=f"{compactor.id}-{k}") for k in range(1, 4))
+    base = week.base.replace(vehicles=(*week.base.vehicles, *extra))
+    fleet_week = dataclasses.replace(week, base=base, days=())
+    planner = CalendarPlanner(fleet_week, seed=1)
+    compactors = [compactor.id, *(v.id for v in extra)]
+    cart = next(v.id for v in base.vehicles if v.type_id.startswith("e-cart"))
+
+    def day(working: dict[str, int]) -> _Day:
+        routes = tuple(
+            Route(vehicle, "S1", "crew", 6 * 3600, 6 * 3600 + hours * 3600, ())
+            for vehicle, hours in working.items()
+        )
+        return _Day(Plan("day", routes), 0.0)
+
+    quiet = day({compactors[0]: 6, cart: 5})
+    busy = day({compactors[0]: 2, compactors[1]: 7, compactors[2]: 1, cart: 5})
+    fleets = planner._level([quiet, quiet, busy, quiet])
+    assert fleets[:2] == [None, None] and fleets[3] is None
+    # The busy day keeps one compactor, the one it works longest, and its cart; the types it
+    # does not use keep none (the median day uses none of them either).
+    assert fleets[2] is not None
+    assert fleets[2] & set(compactors) == {compactors[1]}
+    assert cart in fleets[2]
+    used = {compactor.type_id, base.vehicle_by_id[cart].type_id}
+    assert all(base.vehicle_by_id[v].type_id in used for v in fleets[2])
