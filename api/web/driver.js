@@ -281,7 +281,15 @@
     box.hidden = !waiting;
   }
 
-  async function flush() {
+  // One sending at a time: the 'online' event and a poll may both ask, and two sendings of the
+  // same queue would report a stop twice (the second refused as a conflict).
+  let flushing = null;
+  function flush() {
+    if (!flushing) flushing = sendQueued().finally(() => { flushing = null; });
+    return flushing;
+  }
+
+  async function sendQueued() {
     let waiting = queued();
     while (waiting.length) {
       try {

@@ -42,6 +42,7 @@ from routing.kpi import compute_kpis
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve import solve
+from routing.travel import UNREACHABLE
 
 #: The price of a visit left unserved, in fen: far above any route's cost.
 UNSERVED_FEN = 10_000_000
@@ -95,31 +96,48 @@ class _Leg:
         return float(self.fen[self.index[a], self.index[b]])
 
 
-def _vehicle_for(problem: Problem, stream: WasteStream) -> Vehicle | None:
-    """A vehicle whose body may carry ``stream`` (its matrix prices the stream's legs)."""
+def _carriers(problem: Problem, stream: WasteStream) -> list[Vehicle]:
+    """One vehicle of each type whose body may carry ``stream`` (their matrices price its legs)."""
     rule = next((r for r in problem.rules.stream_rules if r.stream == stream), None)
+    found: dict[str, Vehicle] = {}
     for vehicle in problem.vehicles:
         vtype = problem.vehicle_type_of(vehicle)
         if rule is None or vtype.body in rule.bodies:
-            return vehicle
-    return None
+            found.setdefault(vtype.id, vehicle)
+    return list(found.values())
 
 
 def _legs(problem: Problem) -> dict[WasteStream, _Leg]:
+    """Per stream, each leg's cost on the cheapest vehicle type that may carry the stream and
+    drive it (an old town's lanes by its carts); a leg none may drive costs ten times the
+    dearest one that can be driven."""
     legs: dict[WasteStream, _Leg] = {}
     for stream in {p.stream for p in problem.points}:
-        vehicle = _vehicle_for(problem, stream)
-        if vehicle is None:
+        carriers = _carriers(problem, stream)
+        if not carriers:
             continue
-        vtype = problem.vehicle_type_of(vehicle)
-        matrix = problem.matrix_for(vehicle)
-        fen = (
-            matrix.distance_m / 1000 * vtype.cost_per_km_fen
-            + matrix.time_s / 3600 * vtype.cost_per_hour_fen
-        )
-        total = float(fen.sum())
-        per_fen = float(matrix.time_s.sum()) / total if total > 0 else 0.0
-        legs[stream] = _Leg(matrix.index, np.asarray(fen, dtype=float), per_fen)
+        matrices = [(problem.vehicle_type_of(v), problem.matrix_for(v)) for v in carriers]
+        ids = sorted({k for _, m in matrices for k in m.index})
+        index = {k: i for i, k in enumerate(ids)}
+        fen = np.full((len(ids), len(ids)), np.inf)
+        drive_s = total_fen = 0.0
+        for vtype, matrix in matrices:
+            metres = np.asarray(matrix.distance_m, dtype=float)
+            seconds = np.asarray(matrix.time_s, dtype=float)
+            cost = metres / 1000 * vtype.cost_per_km_fen + seconds / 3600 * vtype.cost_per_hour_fen
+            cost[(metres >= UNREACHABLE) | (seconds >= UNREACHABLE)] = np.inf
+            finite = np.isfinite(cost)
+            drive_s += float(seconds[finite].sum())
+            total_fen += float(cost[finite].sum())
+            rows = np.empty(len(matrix.index), dtype=int)
+            for k, i in matrix.index.items():
+                rows[i] = index[k]
+            block = np.ix_(rows, rows)
+            fen[block] = np.minimum(fen[block], cost)
+        finite = np.isfinite(fen)
+        fen[~finite] = 10 * float(fen[finite].max()) if finite.any() else float(UNSERVED_FEN)
+        per_fen = drive_s / total_fen if total_fen > 0 else 0.0
+        legs[stream] = _Leg(index, fen, per_fen)
     return legs
 
 
@@ -731,8 +749,8 @@ class CalendarPlanner:
         )
 
     def _score(self, state: _State) -> float:
-        """What the search minimises: the days' costs, and :data:`STABILITY_FEN` for each point
-        taken off its ``previous`` pattern."""
+        """What the search minimises: the days' costs, the week's fleet (:meth:`_idle_fen`), and
+        :data:`STABILITY_FEN` for each point taken off its ``previous`` pattern."""
         moved = sum(
             1
             for p, q in self.previous.items()
@@ -740,7 +758,26 @@ class CalendarPlanner:
             and tuple(q) != state.patterns[p]
             and tuple(q) in self._allowed(p)
         )
-        return state.cost() + STABILITY_FEN * moved
+        return state.cost() + self._idle_fen(state.days) + STABILITY_FEN * moved
+
+    def _idle_fen(self, days: list[_Day]) -> float:
+        """The trucks the calendar needs but leaves idle, at the calendar's price of a truck's
+        day: of each vehicle type, as many as its busiest day works are kept all week, so each
+        day working fewer pays for the rest too (a calendar that crowds one day needs a fleet
+        the other days leave in the yard)."""
+        if self.cp.vehicle_day_fen <= 0:
+            return 0.0
+        counts: list[dict[str, int]] = []
+        for day in days:
+            working = {r.vehicle_id for r in day.plan.routes}
+            by_type: dict[str, int] = {}
+            for vehicle_id in working:
+                type_id = self.base.vehicle_by_id[vehicle_id].type_id
+                by_type[type_id] = by_type.get(type_id, 0) + 1
+            counts.append(by_type)
+        types = {t for c in counts for t in c}
+        idle = sum(max(c.get(t, 0) for c in counts) - c.get(t, 0) for t in types for c in counts)
+        return float(self.cp.vehicle_day_fen * idle)
 
     def _allowed(self, point_id: str) -> tuple[Pattern, ...]:
         return self.cp.patterns(point_id) if point_id in self.cp.rule_by_point else ()
@@ -767,16 +804,23 @@ class CalendarPlanner:
 
     def _polish(self, state: _State, deadline: float) -> _State:
         """The calendar's days planned again with the time left, on a level fleet
-        (:meth:`_level`); each day keeps the better of its two plans."""
+        (:meth:`_level`); each day keeps the better of its two plans (by :meth:`_score`)."""
         days = list(state.days)
         fleets = self._level(days)
+        level = [d for d, fleet in enumerate(fleets) if fleet is None]
         for d in range(len(days)):
             left = max(deadline - time.monotonic(), 0.0) / (len(days) - d)
+            # A busy day starts from the plan of the nearest day that works the level fleet
+            # (most of their points are the same), not from its own crowded one.
+            start = min(level, key=lambda x: (abs(x - d), x)) if fleets[d] and level else d
             again = self.route_day(
-                d, state.patterns, left, final=True, warm=days[d].plan, fleet=fleets[d]
+                d, state.patterns, left, final=True, warm=days[start].plan, fleet=fleets[d]
             )
-            if again.cost_fen < days[d].cost_fen:
-                days[d] = again
+            tried = [*days[:d], again, *days[d + 1 :]]
+            if self._score(_State(state.patterns, tried)) < self._score(
+                _State(state.patterns, days)
+            ):
+                days = tried
         return _State(state.patterns, days)
 
     def _level(self, days: list[_Day]) -> list[frozenset[str] | None]:

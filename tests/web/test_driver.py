@@ -228,7 +228,8 @@ def test_an_offline_reload_shows_the_assignment_and_a_queued_report_is_sent_late
         sent = {(s["id"], s["visit"]): s for s in stops_of(assignment(server, "driver-a"))}
         assert sent[(upcoming["id"], upcoming["visit"])]["status"] == "done"
         # What the console saw: the requests the missing network refused, nothing else.
-        assert all("ERR_INTERNET_DISCONNECTED" in e for e in browser.console_errors())
+        errors = browser.console_errors()
+        assert all("ERR_INTERNET_DISCONNECTED" in e for e in errors), errors
     finally:
         cdp("Network.emulateNetworkConditions", ONLINE)
         browser.size(1400, 1000)

@@ -266,3 +266,23 @@ def test_a_busy_day_is_planned_again_on_the_median_days_fleet(week: CalendarProb
     assert cart in fleets[2]
     used = {compactor.type_id, base.vehicle_by_id[cart].type_id}
     assert all(base.vehicle_by_id[v].type_id in used for v in fleets[2])
+
+
+def test_the_search_pays_for_the_trucks_a_crowded_day_leaves_idle_on_the_others(
+    week: CalendarProblem,
+) -> None:
+    compactor = next(v for v in week.base.vehicles if v.type_id.startswith("compactor"))
+    second = dataclasses.replace(compactor, id=f"{compactor.id}-2")
+    base = week.base.replace(vehicles=(*week.base.vehicles, second))
+
+    def day(*vehicles: str) -> _Day:
+        routes = tuple(Route(v, "S1", "crew", 6 * 3600, 9 * 3600, ()) for v in vehicles)
+        return _Day(Plan("day", routes), 0.0)
+
+    even = [day(compactor.id), day(second.id), day(compactor.id)]
+    crowded = [day(compactor.id, second.id), day(), day(compactor.id)]
+    priced = CalendarPlanner(dataclasses.replace(week, base=base, vehicle_day_fen=5_000), seed=1)
+    assert priced._idle_fen(even) == 0
+    assert priced._idle_fen(crowded) == 5_000 * 3  # two trucks kept all week: 1 + 2 + 1 idle
+    free = CalendarPlanner(dataclasses.replace(week, base=base), seed=1)
+    assert free._idle_fen(crowded) == 0
