@@ -4,11 +4,13 @@ The choice of days and the routing inform each other (a fixed pattern per point 
 independent days would balance nothing and route badly):
 
 1. **Construction.** Points with fewest patterns and most work first, each takes the pattern
-   whose days it fits best: near the points of its stream already on those days, and on days
-   whose work is still below their share of the period's (each day's share by the vehicles it
-   has). A point keeps its ``previous`` pattern where that is still allowed (stability).
+   whose days it fits best: near the points of its stream already on those days, on days whose
+   work of its stream is still below their share of the period's (each day's share by the
+   vehicles it has), and within what the days' facilities accept of the stream. A point keeps
+   its ``previous`` pattern where that is still allowed (stability).
 2. **Routing.** Every day of the horizon is planned by :func:`routing.solve.solve`, the
-   dispatcher's optimiser.
+   dispatcher's optimiser, each starting from the day before's plan (the days share their daily
+   points).
 3. **Pattern moves on the routes.** For each point, moving to another pattern is priced on the
    days' actual routes: what leaving its current days saves (its detour in its trip) against
    the cheapest insertion on the new days (into a trip with room, a new trip, or a vehicle not
@@ -16,10 +18,16 @@ independent days would balance nothing and route badly):
    the changed days are then planned again by the optimiser and the result kept only if the
    whole calendar's cost fell. When no move improves, a few points are given other patterns
    at random (a kick) and the search goes on from there, always returning to the best.
+4. **A level fleet.** Last, every day is planned again with the time left; a day that works
+   more trucks of a type than the median day does is planned on the median day's number of them,
+   starting from a day that works that many; each day keeps its cheaper plan.
 
 Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
-priced at :data:`UNSERVED_FEN`. Days beyond the horizon (a fortnightly rule in a week's plan) are
-not routed; their points are placed by the construction's estimates, balanced over the period.
+priced at :data:`UNSERVED_FEN`. Where the calendar prices a truck's working day
+(``vehicle_day_fen``), the search also pays for the trucks a crowded day leaves idle on the
+others: of each type, the busiest day's trucks are kept all week. Days beyond the horizon (a
+fortnightly rule in a week's plan) are not routed; their points are placed by the
+construction's estimates, balanced over the period.
 """
 
 from __future__ import annotations
