@@ -11,6 +11,8 @@ const HWCalendar = (() => {
   const WEEK = [
     'horizon_days = 7',
     'first_weekday = "mon"',
+    '# a truck\'s cost of working a day: every day routed with the trucks its work needs',
+    'vehicle_day_cost_yuan = 100',
     '',
     '[streams.recyclable]',
     'visits = 2',

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -120,3 +122,14 @@ def test_huanwei_calendar_plan_writes_the_plan_and_the_residents_calendar(
     again = ["calendar", "plan", "--problem", str(tmp_path / "problem.json")]
     again += ["--calendar", str(tmp_path / "none.toml"), "--out", str(out)]
     assert main(again) == 2  # a missing file: one clear message
+
+
+def test_the_planner_pages_starting_week_is_the_district_week_file() -> None:
+    # The planner's page offers the district week as a calendar to edit: the same rules.
+    script = (WEEK.parents[2] / "api" / "web" / "calendar.js").read_text(encoding="utf-8")
+    block = re.search(r"const WEEK = \[(.*?)\]\.join", script, re.S)
+    assert block is not None
+    lines = [
+        line.replace("\\'", "'") for line in re.findall(r"'((?:[^'\\]|\\.)*)'", block.group(1))
+    ]
+    assert tomllib.loads("\n".join(lines)) == tomllib.loads(WEEK.read_text(encoding="utf-8"))
