@@ -174,6 +174,13 @@ class _Day:
     plan: Plan
     cost_fen: float
     routes: list[_Route] = field(default_factory=list)
+    carried: dict[WasteStream, int] = field(init=False)  # kg of each stream its trips unload
+
+    def __post_init__(self) -> None:
+        self.carried = {}
+        for route in self.routes:
+            for trip in route.trips:
+                self.carried[trip.stream] = self.carried.get(trip.stream, 0) + trip.kg
 
 
 @dataclass(slots=True)
@@ -231,7 +238,7 @@ class CalendarPlanner:
         self.started = 0
         self._tried: set[Move] = set()
         self._partners: dict[str, list[str]] = {}
-        self._accepts = self._intake()[: problem.horizon_days]
+        self._accepts = self._intake()
 
     # ---------------------------------------------------------------- construction
 
@@ -262,10 +269,10 @@ class CalendarPlanner:
         return work
 
     def _intake(self) -> list[dict[WasteStream, float]]:
-        """Per period day and stream, the kg the day's open facilities accept of it from
-        collection trips (the sum of their daily capacities)."""
+        """Per day of the period and of the horizon, and per stream, the kg the day's open
+        facilities accept of it from collection trips (the sum of their daily capacities)."""
         intake: list[dict[WasteStream, float]] = []
-        for d in range(self.cp.period_days):
+        for d in range(max(self.cp.period_days, self.cp.horizon_days)):
             closed = self.cp.resources(d % self.cp.horizon_days).closed
             accepts: dict[WasteStream, float] = {}
             for facility in self.base.facilities:
@@ -301,7 +308,7 @@ class CalendarPlanner:
                 load[d][point.stream] = load[d].get(point.stream, 0.0) + work[point.id]
                 kg[d][point.stream] = kg[d].get(point.stream, 0.0) + point.kg_per_day
         mean = {stream: max(t / total_share, 1e-9) for stream, t in totals.items()}
-        day = _Placing(on_day, load, kg, self._intake(), share, mean)
+        day = _Placing(on_day, load, kg, self._accepts, share, mean)
         order = sorted(self.ruled, key=lambda p: (len(cp.patterns(p)), -work[p], p))
         chosen: dict[str, Pattern] = {}
         for point_id in order:
@@ -501,8 +508,8 @@ class CalendarPlanner:
         facilities = [
             f.id for f in problem.facilities if point.stream in f.accepts and f.id in leg.index
         ]
-        carried = sum(t.kg for r in day.routes for t in r.trips if t.stream == point.stream)
-        if carried + kg > self._accepts[day_index % len(self._accepts)].get(point.stream, math.inf):
+        carried = day.carried.get(point.stream, 0)
+        if carried + kg > self._accepts[day_index].get(point.stream, math.inf):
             return float(UNSERVED_FEN)  # the day's facilities take no more of its stream
         best = math.inf
         seconds_per_fen = leg.seconds_per_fen
@@ -775,17 +782,20 @@ class CalendarPlanner:
         the other days leave in the yard)."""
         if self.cp.vehicle_day_fen <= 0:
             return 0.0
-        counts: list[dict[str, int]] = []
-        for day in days:
-            working = {r.vehicle_id for r in day.plan.routes}
-            by_type: dict[str, int] = {}
-            for vehicle_id in working:
-                type_id = self.base.vehicle_by_id[vehicle_id].type_id
-                by_type[type_id] = by_type.get(type_id, 0) + 1
-            counts.append(by_type)
+        counts = [{t: len(ids) for t, ids in self._working(day).items()} for day in days]
         types = {t for c in counts for t in c}
         idle = sum(max(c.get(t, 0) for c in counts) - c.get(t, 0) for t in types for c in counts)
         return float(self.cp.vehicle_day_fen * idle)
+
+    def _working(self, day: _Day) -> dict[str, list[str]]:
+        """The vehicles the day works, by vehicle type, those working longest first."""
+        hours: dict[str, float] = {}
+        for route in day.plan.routes:
+            hours[route.vehicle_id] = hours.get(route.vehicle_id, 0) + route.end_s - route.start_s
+        by_type: dict[str, list[str]] = {}
+        for vehicle_id in sorted(hours, key=lambda v: (-hours[v], v)):
+            by_type.setdefault(self.base.vehicle_by_id[vehicle_id].type_id, []).append(vehicle_id)
+        return by_type
 
     def _allowed(self, point_id: str) -> tuple[Pattern, ...]:
         return self.cp.patterns(point_id) if point_id in self.cp.rule_by_point else ()
@@ -836,18 +846,7 @@ class CalendarPlanner:
         the type works on the median day of the horizon — the vehicles of that type the day's
         plan works longest — where the day works more of them (the same trucks go out every day,
         and a busy day's routing is asked to do with them; None: the day's own fleet)."""
-        working: list[dict[str, list[str]]] = []
-        for day in days:
-            hours: dict[str, float] = {}
-            for route in day.plan.routes:
-                hours[route.vehicle_id] = (
-                    hours.get(route.vehicle_id, 0) + route.end_s - route.start_s
-                )
-            by_type: dict[str, list[str]] = {}
-            for vehicle_id in sorted(hours, key=lambda v: (-hours[v], v)):
-                type_id = self.base.vehicle_by_id[vehicle_id].type_id
-                by_type.setdefault(type_id, []).append(vehicle_id)
-            working.append(by_type)
+        working = [self._working(day) for day in days]
         types = {t for w in working for t in w}
         median = {t: sorted(len(w.get(t, ())) for w in working)[len(working) // 2] for t in types}
         fleets: list[frozenset[str] | None] = []

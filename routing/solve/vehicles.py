@@ -64,13 +64,9 @@ def _deal(
     idle = list(trucks)
     dealt: dict[int, str] = {}
     for k, route in sorted(routes.items(), key=lambda kr: (kr[1].start_s, kr[1].end_s, kr[0])):
-        kg = litres = visits = 0
-        for trip in route.trips:
-            for stop in trip.visits:
-                point = problem.point_by_id[stop.point_id]
-                kg += point.visit_kg(stop.visit)
-                litres += point.visit_litres(stop.visit)
-                visits += 1
+        kg, litres, visits = problem.visit_amounts(
+            (stop.point_id, stop.visit) for trip in route.trips for stop in trip.visits
+        )
 
         out = []
         for truck, ready in back.items():
