@@ -27,6 +27,7 @@ FORMAT = "huanwei-scenario-comparison/1"
 FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("km", "行驶里程（路线）", "distance driven (routes)", "km"),
     ("haul_km", "转运站转运里程", "distance of station hauls", "km"),
+    ("stored_haul_yuan", "留待次日的转运成本", "hauls left to the next day", "CNY"),
     ("truck_hours", "车辆工时（出场到回场）", "truck-hours (depot to depot)", "h"),
     ("driving_h", "行驶小时", "driving hours", "h"),
     ("vehicles_used", "出车数", "vehicles used", ""),
@@ -165,6 +166,7 @@ def figures_of(outcome: ScenarioOutcome) -> dict[str, float]:
     return {
         "km": k["km"],
         "haul_km": k["haul_km"],
+        "stored_haul_yuan": k["stored_haul_yuan"],
         "truck_hours": k["working_h"],
         "driving_h": k["driving_h"],
         "vehicles_used": k["vehicles_used"],

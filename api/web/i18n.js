@@ -177,6 +177,7 @@ const HW_STRINGS = {
   'kpi.cost_yuan': ['成本 元', 'cost (CNY)'],
   'kpi.co2_kg': ['CO₂ kg', 'CO₂ kg'],
   'kpi.haul_km': ['转运里程 km', 'haul km'],
+  'kpi.stored_haul_yuan': ['留待次日的转运 元', 'hauls left to the next day (CNY)'],
   'kpi.vehicles_per_shift': ['每班出车', 'vehicles per shift'],
   'kpi.travel': ['行程计算', 'travel'],
 

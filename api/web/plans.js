@@ -113,7 +113,7 @@ const HWPlans = (() => {
     ['trips', 'kpi.trips', 0], ['vehicles_used', 'kpi.vehicles_used', 0],
     ['visits_served', 'kpi.visits_served', 0], ['visits_unserved', 'kpi.visits_unserved', 0],
     ['tonnes', 'kpi.tonnes', 1], ['cost_yuan', 'kpi.cost_yuan', 0], ['co2_kg', 'kpi.co2_kg', 0],
-    ['haul_km', 'kpi.haul_km', 1],
+    ['haul_km', 'kpi.haul_km', 1], ['stored_haul_yuan', 'kpi.stored_haul_yuan', 0],
   ];
 
   /** A figure's value (tonnes summed over streams). */

@@ -220,7 +220,8 @@ def summarise(problem: Problem, plan: Plan, kpis: PlanKpis, report: ValidationRe
     print(f"served {kpis.visits_served} visits, unserved {kpis.visits_unserved}; {tonnes}")
     print(
         f"{kpis.km:.1f} km (+{kpis.haul_km:.1f} km hauls), {kpis.working_h:.1f} working h, "
-        f"cost {kpis.cost_yuan:,.0f} CNY, CO2 {kpis.co2_kg:,.0f} kg"
+        f"cost {kpis.cost_yuan:,.0f} CNY (hauls left to the next day "
+        f"{kpis.stored_haul_yuan:,.0f}), CO2 {kpis.co2_kg:,.0f} kg"
     )
     print_report(report)
 

@@ -19,7 +19,7 @@ def test_planner_compares_two_plan_versions(
     row = browser.find('#compare-table tr[data-kpi="trips"]')
     cells = [c.text for c in row.find_elements("css selector", "td")]
     assert cells[1:3] == [str(kpis[a]["trips"]), str(kpis[b]["trips"])]
-    assert len(browser.all("#compare-table tr[data-kpi]")) == 11
+    assert len(browser.all("#compare-table tr[data-kpi]")) == 12
     assert len(browser.all("svg.chart")) == 4
     assert len(browser.all("#chart-shifts rect.bar")) == 2 * len(kpis[a]["vehicles_per_shift"])
 
