@@ -91,7 +91,10 @@ class RoutePool:
         None when the model finds nothing, or what it finds fails the validator."""
         cp = self.cp
         model = cp_model.CpModel()
-        ruled = {r.point_id for r in cp.rules}
+        # Sorted, not a set's order: the model's variables in the same order in every process
+        # (a string's hash changes between processes, and with it CP-SAT's ties).
+        ruled = sorted({r.point_id for r in cp.rules})
+        choosing = set(ruled)
         choose = {(p, q): model.new_bool_var(f"y_{p}_{q}") for p in ruled for q in cp.patterns(p)}
         for p in ruled:
             model.add_exactly_one(choose[p, q] for q in cp.patterns(p))
@@ -107,12 +110,12 @@ class RoutePool:
                 var = model.new_bool_var(f"x_{day}_{len(take)}")
                 take[day, key] = var
                 objective.append(pooled.cost * var)
-                for p in pooled.points:
+                for p in sorted(pooled.points):
                     covering.setdefault(p, []).append(var)
                 by_group.setdefault(pooled.group, []).append(var)
             for point in cp.base.points:
                 routes = covering.get(point.id, [])
-                if point.id in ruled:
+                if point.id in choosing:
                     cycle = cp.cycle_of(cp.rule_by_point[point.id])
                     due = [choose[point.id, q] for q in cp.patterns(point.id) if day % cycle in q]
                     model.add(sum(routes) == sum(due))
