@@ -48,3 +48,12 @@ def test_the_deadline_cuts_the_seconds_left_but_not_below_the_least() -> None:
 def test_pyvrp_stops_at_whichever_limit_comes_first() -> None:
     criterion = stop_criterion(Stop(60.0, iterations=3))
     assert [criterion(100) for _ in range(4)] == [False, False, False, True]
+
+
+def test_pyvrps_clock_starts_when_the_criterion_is_made_not_at_its_first_call() -> None:
+    """PyVRP first asks its criterion once the starting solution is made and searched, seconds
+    on thousands of visits: that time is part of the search's share."""
+    criterion = stop_criterion(Stop(0.2))
+    time.sleep(0.3)  # as PyVRP's exhaustive search of its starting solution would take
+    assert criterion(0)
+    assert not stop_criterion(Stop(5.0))(0)
