@@ -9,8 +9,9 @@ Factors used (stated with every report):
   + the hauls the day leaves to the next (``stored_haul_yuan``): each transfer station's waste at
   the day's end less at its start, at the station's price per kg of a full haul (the cheapest
   hauler and destination, out and back). Without it a plan whose trucks reach a station after
-  the landfill closes looks cheaper by the hauls it puts off (about 950 CNY a container in the
-  demo district), and two plans of one day compare by when they unload, not by their routes;
+  the landfill closes looks cheaper by the hauls it puts off (955 CNY a 10 t container for the
+  district on the Campo Grande extract), and two plans of one day compare by when they unload,
+  not by their routes;
 - CO2 = km × the type's ``fuel_ml_per_km`` × 2.68 kg CO2 per litre of diesel (electric: 0 here;
   the grid's share is not counted).
 """
