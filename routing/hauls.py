@@ -19,14 +19,16 @@ class _Hauler:
     last_arrival: int = 0
 
 
+def destinations(problem: Problem, station: Facility) -> list[Facility]:
+    """Where ``station``'s containers may go: facilities that keep what they take (no other
+    station) and accept everything the station does."""
+    return [f for f in problem.facilities if not f.stores and station.accepts <= f.accepts]
+
+
 def _destination(
     problem: Problem, station: Facility, left: dict[str, int], kg: int
 ) -> Facility | None:
-    options = [
-        f
-        for f in problem.facilities
-        if not f.stores and station.accepts <= f.accepts and left[f.id] >= kg
-    ]
+    options = [f for f in destinations(problem, station) if left[f.id] >= kg]
     if not options:
         return None
     matrix = next(iter(problem.travel.values()))

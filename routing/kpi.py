@@ -25,6 +25,7 @@ from typing import Any
 
 from routing.domain import Facility
 from routing.fleet import VehicleType
+from routing.hauls import destinations, unloaded_kg
 from routing.plan import Haul, Plan, Route, VisitStop
 from routing.problem import Problem
 from routing.units import CO2_G_PER_L_DIESEL, FEN_PER_YUAN, HOUR, KILOMETRE, TONNE, round_int
@@ -218,16 +219,14 @@ def _count_haul(problem: Problem, haul: Haul, tally: _Tally) -> None:
 
 def _stored_haul_fen(problem: Problem, plan: Plan) -> float:
     """What hauling the waste the day leaves in the transfer stations will cost (fen): per
-    station, kg at the day's end less kg at its start, at :func:`haul_fen_per_kg`."""
-    left = defaultdict(int, {s.id: s.initial_storage_kg for s in problem.transfer_stations})
-    for route in plan.routes:
-        for trip in route.trips:
-            if trip.unload is not None and trip.unload.facility_id in left:
-                left[trip.unload.facility_id] += trip.unload.kg
+    station, kg at the day's end less kg at its start (what the trips unload less what the
+    hauls take), at :func:`haul_fen_per_kg`."""
+    unloaded = unloaded_kg(plan.routes)
+    hauled: defaultdict[str, int] = defaultdict(int)
     for haul in plan.hauls:
-        left[haul.station_id] -= haul.kg
+        hauled[haul.station_id] += haul.kg
     return sum(
-        (left[s.id] - s.initial_storage_kg) * haul_fen_per_kg(problem, s)
+        (unloaded.get(s.id, 0) - hauled[s.id]) * haul_fen_per_kg(problem, s)
         for s in problem.transfer_stations
     )
 
@@ -243,9 +242,7 @@ def haul_fen_per_kg(problem: Problem, station: Facility) -> float:
         if vtype.body is not problem.rules.haul_body or containers < 1:
             continue
         matrix = problem.matrix_for(vehicle)
-        for facility in problem.facilities:
-            if facility.stores or not station.accepts <= facility.accepts:
-                continue
+        for facility in destinations(problem, station):
             if station.id not in matrix.index or facility.id not in matrix.index:
                 continue
             metres = matrix.distance(station.id, facility.id) + matrix.distance(
