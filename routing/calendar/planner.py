@@ -20,7 +20,8 @@ independent days would balance nothing and route badly):
    at random (a kick) and the search goes on from there, always returning to the best.
 4. **A level fleet.** Last, every day is planned again with the time left; a day that works
    more trucks of a type than the median day does is planned on the median day's number of them,
-   starting from a day that works that many; each day keeps its cheaper plan.
+   starting from a day that works that many; each day keeps the plan that makes the calendar
+   cheaper, the busy days chosen together (the week's fleet is its busiest day's).
 
 Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
 priced at :data:`UNSERVED_FEN`. Where the calendar prices a truck's working day
@@ -822,24 +823,50 @@ class CalendarPlanner:
 
     def _polish(self, state: _State, deadline: float) -> _State:
         """The calendar's days planned again with the time left, on a level fleet
-        (:meth:`_level`); each day keeps the better of its two plans (by :meth:`_score`)."""
+        (:meth:`_level`); then each day's plan is chosen from its two (:meth:`_choose`)."""
         days = list(state.days)
         fleets = self._level(days)
         level = [d for d, fleet in enumerate(fleets) if fleet is None]
+        again: list[_Day] = []
         for d in range(len(days)):
             left = max(deadline - time.monotonic(), 0.0) / (len(days) - d)
             # A busy day starts from the plan of the nearest day that works the level fleet
             # (most of their points are the same), not from its own crowded one.
             start = min(level, key=lambda x: (abs(x - d), x)) if fleets[d] and level else d
-            again = self.route_day(
-                d, state.patterns, left, final=True, warm=days[start].plan, fleet=fleets[d]
+            again.append(
+                self.route_day(
+                    d, state.patterns, left, final=True, warm=days[start].plan, fleet=fleets[d]
+                )
             )
-            tried = [*days[:d], again, *days[d + 1 :]]
-            if self._score(_State(state.patterns, tried)) < self._score(
-                _State(state.patterns, days)
-            ):
-                days = tried
-        return _State(state.patterns, days)
+        return self._choose(state.patterns, days, again)
+
+    def _choose(self, patterns: dict[str, Pattern], old: list[_Day], new: list[_Day]) -> _State:
+        """Each day's plan, the old or the new, chosen for the calendar's :meth:`_score`. The
+        week's fleet is its busiest day's, so levelling pays only where every busy day is
+        levelled together: the choices start from the better of all old, all new and each day's
+        better plan alone, then single days change while that lowers the score."""
+
+        def state(choice: list[bool]) -> _State:
+            return _State(
+                patterns, [n if c else o for o, n, c in zip(old, new, choice, strict=True)]
+            )
+
+        n = len(old)
+        alone = [
+            self._score(state([e == d for e in range(n)])) < self._score(state([False] * n))
+            for d in range(n)
+        ]
+        choice = min(([False] * n, [True] * n, alone), key=lambda c: self._score(state(c)))
+        best = self._score(state(choice))
+        improved = True
+        while improved:
+            improved = False
+            for d in range(n):
+                flipped = [c != (e == d) for e, c in enumerate(choice)]
+                score = self._score(state(flipped))
+                if score < best - 1e-6:
+                    choice, best, improved = flipped, score, True
+        return state(choice)
 
     def _level(self, days: list[_Day]) -> list[frozenset[str] | None]:
         """Per day, the vehicles it may use when planned again: of each vehicle type, as many as

@@ -291,6 +291,34 @@ def test_the_search_pays_for_the_trucks_a_crowded_day_leaves_idle_on_the_others(
     assert free._idle_fen(crowded) == 0
 
 
+def test_the_busy_days_are_levelled_together_where_only_that_pays(
+    week: CalendarProblem,
+) -> None:
+    """Two days of four that work two compactors: each levelled plan alone costs more and saves
+    no truck (the other busy day keeps the fleet); both together free a compactor all week."""
+    compactor = next(v for v in week.base.vehicles if v.type_id.startswith("compactor"))
+    second = dataclasses.replace(compactor, id=f"{compactor.id}-2")
+    base = week.base.replace(vehicles=(*week.base.vehicles, second))
+    planner = CalendarPlanner(dataclasses.replace(week, base=base, vehicle_day_fen=5_000), seed=1)
+
+    def day(cost: float, *vehicles: str) -> _Day:
+        routes = tuple(Route(v, "S1", "crew", 6 * 3600, 9 * 3600, ()) for v in vehicles)
+        return _Day(Plan("day", routes), cost)
+
+    busy, level = day(1_000, compactor.id, second.id), day(4_000, compactor.id)
+    quiet, again = day(2_000, compactor.id), day(2_500, compactor.id)
+    old = [busy, busy, quiet, quiet]
+    new = [level, level, again, again]
+    chosen = planner._choose({}, old, new)
+    # Old: 6,000 and two quiet days idle a compactor each (10,000). Both busy days levelled:
+    # 12,000 and nothing idle; one alone: 9,000 + 15,000 idle. The quiet days keep their plans.
+    assert [d.cost_fen for d in chosen.days] == [4_000, 4_000, 2_000, 2_000]
+    assert planner._score(chosen) == 12_000
+    # Where a truck's day is free, levelling saves nothing: every day keeps its cheaper plan.
+    free = CalendarPlanner(dataclasses.replace(week, base=base), seed=1)
+    assert [d.cost_fen for d in free._choose({}, old, new).days] == [1_000, 1_000, 2_000, 2_000]
+
+
 def test_the_same_calendar_in_processes_whose_string_hashes_differ(tmp_path: Path) -> None:
     """Under iteration bounds a seed gives the same calendar in every process: nothing the plan
     depends on follows a set's order of strings (their hashes change with PYTHONHASHSEED; the
