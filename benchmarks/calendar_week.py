@@ -9,7 +9,8 @@ calendar file's horizon: residual and kitchen waste daily, recyclables twice a w
 weekly, septic tanks every 14 days. ``plan_calendar`` chooses each point's days and routes every
 day with the optimiser; the naive calendar puts every point on its first allowed pattern and
 routes each day alone with the same optimiser and the same total budget. Prints one JSON line
-each: per day vehicles, hours, cost and unserved visits; the week's cost; vehicles on the busiest
+each: per day vehicles, hours, cost and unserved visits; the week's cost, and with the vehicle-days
+its fleet stands idle (each type's busiest day's vehicles kept all week); vehicles on the busiest
 day over the quietest; the calendar judge's verdict; seconds.
 """
 
@@ -59,6 +60,8 @@ def main() -> None:
             "ruled_points": len(calendar.rules),
             "seconds": round(seconds, 1),
             "cost_yuan": figures["cost_yuan"],
+            "idle_vehicle_days": figures["idle_vehicle_days"],
+            "cost_with_idle_fleet_yuan": figures["cost_with_idle_fleet_yuan"],
             "unserved": figures["unserved"],
             "vehicles_per_day": [d["vehicles"] for d in figures["days"]],
             "hours_per_day": [d["working_h"] for d in figures["days"]],

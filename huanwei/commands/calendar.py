@@ -23,7 +23,12 @@ from huanwei.progress import ProgressBar
 from routing.calendar.calendar_file import read_calendar
 from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
-from routing.calendar.plan import CalendarPlan, calendar_plan_from_dict, calendar_plan_to_dict
+from routing.calendar.plan import (
+    CalendarPlan,
+    calendar_plan_from_dict,
+    calendar_plan_to_dict,
+    idle_vehicle_days,
+)
 from routing.calendar.planner import naive_calendar, plan_calendar
 from routing.fields import read_json
 from routing.kpi import compute_kpis
@@ -79,13 +84,19 @@ def day_rows(problem: CalendarProblem, plan: CalendarPlan) -> list[dict[str, Any
 
 
 def summary(problem: CalendarProblem, plan: CalendarPlan) -> dict[str, Any]:
-    """The calendar's totals: cost, the busiest and quietest days' vehicles, validity."""
+    """The calendar's totals: cost, the busiest and quietest days' vehicles, validity; and the
+    vehicle-days its fleet stands idle (each type's busiest day's vehicles kept all the horizon)
+    with the cost that counts them at the calendar's price of a vehicle's day."""
     rows = day_rows(problem, plan)
     vehicles = [r["vehicles"] for r in rows]
     report = validate_calendar(problem, plan)
+    cost = round(sum(r["cost_yuan"] for r in rows), 2)
+    idle = idle_vehicle_days({v.id: v.type_id for v in problem.base.vehicles}, plan.days)
     return {
         "days": rows,
-        "cost_yuan": round(sum(r["cost_yuan"] for r in rows), 2),
+        "cost_yuan": cost,
+        "idle_vehicle_days": idle,
+        "cost_with_idle_fleet_yuan": round(cost + idle * problem.vehicle_day_fen / 100, 2),
         "km": round(sum(r["km"] for r in rows), 1),
         "unserved": sum(r["unserved"] for r in rows),
         "vehicles_max_over_min": round(max(vehicles) / max(min(vehicles), 1), 3),
@@ -111,6 +122,8 @@ def _print(title: str, figures: dict[str, Any]) -> None:
         f"  total {figures['cost_yuan']:,.0f} CNY, {figures['km']:,.1f} km, "
         f"{figures['unserved']} unserved; vehicles busiest/quietest day "
         f"{figures['vehicles_max_over_min']:.2f}; "
+        f"{figures['idle_vehicle_days']} vehicle-days idle in the week's fleet "
+        f"({figures['cost_with_idle_fleet_yuan']:,.0f} CNY with them); "
         + ("valid" if figures["valid"] else f"INVALID {figures['violations']}")
     )
 

@@ -10,7 +10,8 @@ File form (``huanwei-calendar-plan/1``)::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,17 @@ class CalendarPlan:
     patterns: Mapping[str, Pattern]
     days: tuple[Plan, ...]
     stats: Mapping[str, Any] = field(default_factory=dict)
+
+
+def idle_vehicle_days(vehicle_types: Mapping[str, str], days: Sequence[Plan]) -> int:
+    """The vehicle-days a calendar's fleet stands idle: of each vehicle type (``vehicle_types``:
+    each vehicle's), as many vehicles as the busiest day works are kept all the horizon, so each
+    day that works fewer of them leaves the rest in the yard."""
+    counts = [
+        Counter(vehicle_types[v] for v in {r.vehicle_id for r in plan.routes}) for plan in days
+    ]
+    types = {t for c in counts for t in c}
+    return sum(max(c[t] for c in counts) - c[t] for t in types for c in counts)
 
 
 def calendar_plan_to_dict(plan: CalendarPlan) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from routing.calendar.model import CalendarProblem, Pattern
-from routing.calendar.plan import CalendarPlan
+from routing.calendar.plan import CalendarPlan, idle_vehicle_days
 from routing.calendar.pool import RoutePool, separable
 from routing.domain import WasteStream
 from routing.fleet import Vehicle
@@ -783,10 +783,8 @@ class CalendarPlanner:
         the other days leave in the yard)."""
         if self.cp.vehicle_day_fen <= 0:
             return 0.0
-        counts = [{t: len(ids) for t, ids in self._working(day).items()} for day in days]
-        types = {t for c in counts for t in c}
-        idle = sum(max(c.get(t, 0) for c in counts) - c.get(t, 0) for t in types for c in counts)
-        return float(self.cp.vehicle_day_fen * idle)
+        types = {v.id: v.type_id for v in self.base.vehicles}
+        return float(self.cp.vehicle_day_fen * idle_vehicle_days(types, [d.plan for d in days]))
 
     def _working(self, day: _Day) -> dict[str, list[str]]:
         """The vehicles the day works, by vehicle type, those working longest first."""

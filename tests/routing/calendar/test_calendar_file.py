@@ -115,6 +115,15 @@ def test_huanwei_calendar_plan_writes_the_plan_and_the_residents_calendar(
     assert summary["naive"]["valid"]
     plan = json.loads((out / "calendar-plan.json").read_text(encoding="utf-8"))
     assert plan["format"] == "huanwei-calendar-plan/1" and len(plan["days"]) == 7
+    # The week's fleet: each type's busiest day's vehicles, idle on the days that work fewer.
+    type_of = {v.id: v.type_id for v in district.vehicles}
+    working = [[type_of[v] for v in {r["vehicle"] for r in day["routes"]}] for day in plan["days"]]
+    kinds = {t for day in working for t in day}
+    idle = sum(max(d.count(t) for d in working) - day.count(t) for t in kinds for day in working)
+    week = summary["planned"]
+    assert week["idle_vehicle_days"] == idle
+    price = tomllib.loads(WEEK.read_text(encoding="utf-8"))["vehicle_day_cost_yuan"]
+    assert week["cost_with_idle_fleet_yuan"] == pytest.approx(week["cost_yuan"] + idle * price)
     zh = (out / "residents.html").read_text(encoding="utf-8")
     en = (out / "residents.en.html").read_text(encoding="utf-8")
     assert "收运日历" in zh and "每天" in zh and ("周" in zh)
