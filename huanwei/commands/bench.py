@@ -33,7 +33,7 @@ from routing.pvrpif import read_pvrpif, validate_pvrpif
 from routing.pvrpif import write_solution as write_pvrpif_solution
 from routing.pvrpif.bounds import published
 from routing.pvrpif.convert import pvrpif_problem, pvrpif_solution
-from routing.solve import plan_greedy, solve
+from routing.solve import SolveParams, plan_greedy, solve
 from routing.validation import validate
 from scenarios import load_scenario
 
@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     k.add_argument(
         "--fleet", type=int, help="vehicles offered (default: twice the largest lower bound + 2)"
+    )
+    k.add_argument(
+        "--params", type=Path, help="the optimiser's tuning constants (TOML; as `huanwei plan`)"
     )
     k.add_argument("--out", type=Path, help="where to write the solution JSON")
     k.set_defaults(run=run_kim)
@@ -139,7 +142,11 @@ def run_kim(args: argparse.Namespace) -> int:
     problem = kim_problem(instance, fleet=args.fleet)
     began = time.perf_counter()
     plan = solve(
-        problem, time_limit_s=args.time_limit, seed=args.seed, max_iterations=args.iterations
+        problem,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        max_iterations=args.iterations,
+        params=SolveParams.from_file(args.params) if args.params else None,
     )
     seconds = time.perf_counter() - began
     solution = kim_solution(instance, problem, plan)
