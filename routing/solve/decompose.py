@@ -5,7 +5,8 @@ a minute's search ends far from what ten minutes find (Campo Grande's residual s
 in its objective). After Santini, Schneider, Vidal & Vigo (2023, "Decomposition strategies for
 vehicle routing heuristics", INFORMS J. Computing 35(3)): once a search of the whole stream has
 made its routes, a piece of it — a route drawn at random (every other piece, while visits are left
-out, the route serving the visit nearest one of them), the routes nearest it, the visits left out
+out, the route serving the visit nearest one of them that has had no piece yet), the routes
+nearest it, the visits left out
 nearest them, the idle vehicle-shifts — is searched on its own, starting from its routes;
 the piece's new routes replace its old ones when PyVRP's objective for them is lower (the rest of
 the routes are unchanged, so the whole's objective falls by as much). The search goes from piece
@@ -93,17 +94,17 @@ def _piece(
     rng: random.Random,
     most: int,
     *,
-    round_left_out: bool = False,
+    round_job: int | None = None,
 ) -> _Piece:
     """A route drawn at random and the routes nearest it, up to ``most`` jobs (at least two
-    routes); the left-out jobs nearest them; the idle slots. ``round_left_out``: while jobs are
-    left out, the first route is the one serving the job nearest one of them, drawn at random
-    (the piece is made where a left-out job may be taken in)."""
+    routes); the left-out jobs nearest them; the idle slots. ``round_job``: a job left out; the
+    first route is then the one serving the job nearest it (the piece is made where it may be
+    taken in)."""
     served = [k for r in routes for k in _jobs(r)]
     left_out = sorted(set(range(len(sub.jobs))) - set(served))
     first = rng.choice(routes)
-    if round_left_out and left_out:
-        nearest = near.nearest(rng.choice(left_out), served)
+    if round_job is not None:
+        nearest = near.nearest(round_job, served)
         first = next((r for r in routes if nearest in _jobs(r)), first)
     others = sorted(
         (r for r in routes if r is not first),
@@ -170,14 +171,18 @@ def decomposed_search(
     near = _Nearness(sub)
     rng = random.Random(seed)
     number = 0
+    tried: set[int] = set()
     while len(routes) >= 2:
         left = min(end - time.perf_counter(), stop.seconds_left())
         if left < params.decompose_min_piece_s or (iterations is not None and iterations <= 0):
             break
-        # Every other piece is made round a job left out, while there are any.
-        piece = _piece(
-            sub, routes, near, rng, params.decompose_jobs, round_left_out=number % 2 == 0
-        )
+        # Every other piece is made round a job left out that has had none made round it.
+        served = {k for r in routes for t in r.trips for k in t.jobs}
+        fresh = [k for k in range(len(sub.jobs)) if k not in served and k not in tried]
+        round_job = rng.choice(fresh) if fresh and number % 2 == 0 else None
+        if round_job is not None:
+            tried.add(round_job)
+        piece = _piece(sub, routes, near, rng, params.decompose_jobs, round_job=round_job)
         number += 1
         piece_stop = Stop(
             min(params.decompose_piece_s, left),
