@@ -81,13 +81,6 @@ class SolveParams:
     balance_shortest, balance_split_tries
         Rebalancing: the shortest routes every visit may also move to, and the longest routes
         tried for a split onto a free vehicle-shift (0: no splits).
-    decompose_min_jobs, decompose_whole_share, decompose_jobs
-        Searches of at least ``decompose_min_jobs`` jobs search the whole for
-        ``decompose_whole_share`` of their time (and iterations), then pieces of about
-        ``decompose_jobs`` jobs of nearby routes (:mod:`routing.solve.decompose`).
-    decompose_piece_s, decompose_piece_iterations, decompose_min_piece_s
-        A piece's search: at most these seconds and iterations; none shorter than
-        ``decompose_min_piece_s``.
     """
 
     allocation_share: float = 0.1
@@ -123,12 +116,6 @@ class SolveParams:
     relocate_neighbours: int = 10
     balance_shortest: int = 6
     balance_split_tries: int = 3
-    decompose_min_jobs: int = 600
-    decompose_whole_share: float = 0.5
-    decompose_jobs: int = 250
-    decompose_piece_s: float = 3.0
-    decompose_piece_iterations: int = 1_000
-    decompose_min_piece_s: float = 0.5
 
     def __post_init__(self) -> None:
         errors = [e for f in dataclasses.fields(self) if (e := _check(self, f)) is not None]
@@ -169,15 +156,7 @@ class SolveParams:
 
 
 #: Fields that are shares of something, strictly between 0 and 1.
-_SHARES = frozenset(
-    {
-        "allocation_share",
-        "reserve_share",
-        "routing_share",
-        "elimination_share",
-        "decompose_whole_share",
-    }
-)
+_SHARES = frozenset({"allocation_share", "reserve_share", "routing_share", "elimination_share"})
 #: Fields that may be 0 (seconds or counts that can be switched off).
 _MAY_BE_ZERO = frozenset(
     {

@@ -16,7 +16,7 @@ fen/h ÷ 3.6.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import NDArray
 from pyvrp import (
     Client,
-    CostEvaluator,
     Depot,
     Location,
     PenaltyParams,
@@ -337,15 +336,10 @@ def _warm_solution(sub: StreamProblem, built: Built) -> Solution | None:
     """``sub.warm`` as a PyVRP solution to start from; None when there is none or it does not fit."""
     if not sub.warm:
         return None
-    return _solution(sub, built, sub.warm)
-
-
-def _solution(sub: StreamProblem, built: Built, given: Sequence[SlotRoute]) -> Solution | None:
-    """``given`` (routes of ``sub``) as a PyVRP solution; None when they do not fit its data."""
     type_of = {slot: t for t, members in enumerate(built.type_slots) for slot in members}
     first_dump = 2 * len({s.depot_id for s in sub.slots})
     routes = []
-    for warm in given:
+    for warm in sub.warm:
         activities = []
         for n, trip in enumerate(warm.trips):
             activities += [Activity(ActivityType.CLIENT, k) for k in trip.jobs]
@@ -404,24 +398,3 @@ def solve_stream(
     warm = _warm_solution(sub, built)
     result = search(built, stop, seed, params, warm, tick)
     return _to_routes(sub, built, result.best)
-
-
-def improve_piece(
-    piece: StreamProblem,
-    *,
-    stop: Stop,
-    seed: int,
-    params: SolveParams,
-    tick: Callable[[], None] | None = None,
-) -> tuple[list[SlotRoute] | None, int]:
-    """A search of ``piece`` from its routes (``piece.warm``): routes of a lower objective in
-    PyVRP's model, or None when it found none; and the iterations it made."""
-    built = build_data(piece, params=params)
-    initial = _solution(piece, built, piece.warm)
-    if initial is None:
-        return None, 0
-    result = search(built, stop, seed, params, initial, tick)
-    before = CostEvaluator([0] * len(initial.excess_load()), 0, 0).cost(initial)
-    if result.cost() >= before:
-        return None, result.num_iterations
-    return _to_routes(piece, built, result.best), result.num_iterations

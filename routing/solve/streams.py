@@ -17,10 +17,10 @@ from routing.params import SolveParams
 from routing.plan import Plan
 from routing.problem import Problem
 from routing.solve.allocation import dump_leg_s, nearest_legs_s
-from routing.solve.decompose import decomposed_search
 from routing.solve.jobs import break_margin, dumps_for
 from routing.solve.model import Job, Slot, SlotRoute, SlotTrip, StreamProblem
 from routing.solve.ortools_routing import Routed, route_stream
+from routing.solve.pyvrp_adapter import solve_stream
 from routing.solve.sectors import split_jobs
 from routing.solve.stop import Stop
 from routing.travel import TravelMatrix
@@ -164,8 +164,8 @@ def search_task(
     # The routing library's model knows no limit on trips (daily limits, DL): PyVRP's alone.
     limited = any(s.max_trips is not None for s in sub.slots)
     if len(sub.jobs) > params.routing_max_jobs or limited:
-        return decomposed_search(sub, stop=stop, seed=seed, params=params, tick=tick), False
-    found = decomposed_search(
+        return solve_stream(sub, stop=stop, seed=seed, params=params, tick=tick), False
+    found = solve_stream(
         sub, stop=stop.share(1 - params.routing_share), seed=seed, params=params, tick=tick
     )
     solutions = (

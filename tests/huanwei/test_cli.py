@@ -208,9 +208,9 @@ def test_bench_kim_plans_with_the_optimiser_and_the_kim_judge_accepts(
     assert sorted(r for route in routes for r in route["stops"][1:-1] if r >= 2) == [2, 3, 4, 5]
     # The optimiser's constants from a file, as `huanwei plan --params`; a bad one is named.
     bad = tmp_path / "params.toml"
-    bad.write_text("decompose_whole_share = 1.5\n", encoding="utf-8")
+    bad.write_text("prize_factor = -1\n", encoding="utf-8")
     assert main([*args, "--iterations", "50", "--params", str(bad)]) == 2
-    assert "decompose_whole_share" in capsys.readouterr().err
+    assert "prize_factor" in capsys.readouterr().err
 
 
 def test_savings_compares_a_plan_with_current_routes_from_a_sheet(
