@@ -240,6 +240,7 @@ class CalendarPlanner:
         self._tried: set[Move] = set()
         self._partners: dict[str, list[str]] = {}
         self._accepts = self._intake()
+        self._types = {v.id: v.type_id for v in self.base.vehicles}
 
     # ---------------------------------------------------------------- construction
 
@@ -783,8 +784,8 @@ class CalendarPlanner:
         the other days leave in the yard)."""
         if self.cp.vehicle_day_fen <= 0:
             return 0.0
-        types = {v.id: v.type_id for v in self.base.vehicles}
-        return float(self.cp.vehicle_day_fen * idle_vehicle_days(types, [d.plan for d in days]))
+        idle = idle_vehicle_days(self._types, [d.plan for d in days])
+        return float(self.cp.vehicle_day_fen * idle)
 
     def _working(self, day: _Day) -> dict[str, list[str]]:
         """The vehicles the day works, by vehicle type, those working longest first."""
@@ -850,10 +851,8 @@ class CalendarPlanner:
             )
 
         n = len(old)
-        alone = [
-            self._score(state([e == d for e in range(n)])) < self._score(state([False] * n))
-            for d in range(n)
-        ]
+        before = self._score(state([False] * n))
+        alone = [self._score(state([e == d for e in range(n)])) < before for d in range(n)]
         choice = min(([False] * n, [True] * n, alone), key=lambda c: self._score(state(c)))
         best = self._score(state(choice))
         improved = True
