@@ -70,6 +70,10 @@ class SolveParams:
         When vehicles have a fixed cost: the share of the time limit kept from the searches for
         closing routes whose visits fit on the others (route elimination), and the rounds of
         moves after it.
+    closing_rounds, closing_share
+        Each stream's search runs in this many rounds (0: PyVRP's search alone); a round is
+        PyVRP's search, then routes closed while that lowers the cost, in at most this share of
+        the round's time.
     place_tries, urgent_tries
         Dispatch: a visit's cheapest places (by added driving) timed in full per route, when a
         change places it and when an urgent pickup's slots are ranked.
@@ -109,6 +113,8 @@ class SolveParams:
     max_placing_pairs: int = 5_000
     elimination_share: float = 0.25
     elimination_rounds: int = 1
+    closing_rounds: int = 2
+    closing_share: float = 0.3
     place_tries: int = 4
     urgent_tries: int = 8
     break_tries: int = 8
@@ -156,7 +162,9 @@ class SolveParams:
 
 
 #: Fields that are shares of something, strictly between 0 and 1.
-_SHARES = frozenset({"allocation_share", "reserve_share", "routing_share", "elimination_share"})
+_SHARES = frozenset(
+    {"allocation_share", "reserve_share", "routing_share", "elimination_share", "closing_share"}
+)
 #: Fields that may be 0 (seconds or counts that can be switched off).
 _MAY_BE_ZERO = frozenset(
     {
@@ -171,6 +179,7 @@ _MAY_BE_ZERO = frozenset(
         "max_placing_pairs",
         "balance_split_tries",
         "elimination_rounds",
+        "closing_rounds",
     }
 )
 
