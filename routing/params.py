@@ -113,7 +113,7 @@ class SolveParams:
     max_placing_pairs: int = 5_000
     elimination_share: float = 0.25
     elimination_rounds: int = 1
-    closing_rounds: int = 2
+    closing_rounds: int = 1
     closing_share: float = 0.3
     place_tries: int = 4
     urgent_tries: int = 8
