@@ -423,7 +423,7 @@ def solve_stream(
         best = search(built, searching, seed + done, params, best, tick).best
         best = close_routes(built, best, until=closing, seed=seed, params=params, tick=tick)
     left = end - time.perf_counter()
-    if rounds == 0 or (stop.iterations is None and left > params.min_search_s):
+    if best is None or rounds == 0 or (stop.iterations is None and left > params.min_search_s):
         best = search(built, Stop(max(0.05, left), stop.iterations), seed, params, best, tick).best
     return _to_routes(sub, built, best)
 
@@ -483,7 +483,7 @@ def _local_search(data: ProblemData, seed: int) -> LocalSearch:
 
 def _reloaded(data: ProblemData, route: Route, first_reload: int) -> Route:
     """``route`` again, from its visits and reloads (without its start and end depots)."""
-    visits = [
+    visits: list[Activity] = [
         a for a in route.schedule() if a.is_client() or (a.is_depot() and a.idx >= first_reload)
     ]
     return Route(data, visits, route.vehicle_type())
