@@ -454,18 +454,17 @@ def close_routes(
     # The search's highest penalties: the local search keeps to feasible moves where it can.
     penalty = PenaltyParams(max_penalty=params.max_penalty)
     cost = PenaltyManager(penalty.midpoint_penalties(data), penalty).max_cost_evaluator()
-    reloads = [d for t in data.vehicle_types() for d in t.reload_depots]
-    first_reload = min(reloads, default=data.num_depots)
+    routes = _smallest_first(data, solution)
     tried = 0
-    while tried < solution.num_routes() and time.perf_counter() < until:
-        routes = sorted(solution.routes(), key=lambda r: r.num_clients())
-        kept = [_reloaded(data, r, first_reload) for r in routes]
-        del kept[tried]
-        found = local_search(Solution(data, kept), cost, exhaustive=True)
+    while tried < len(routes) and time.perf_counter() < until:
+        found = local_search(
+            Solution(data, routes[:tried] + routes[tried + 1 :]), cost, exhaustive=True
+        )
         if tick is not None:
             tick()
         if found.is_feasible() and cost.cost(found) < cost.cost(solution):
             solution, tried = found, 0
+            routes = _smallest_first(data, solution)
         else:
             tried += 1
     return solution
@@ -481,9 +480,8 @@ def _local_search(data: ProblemData, seed: int) -> LocalSearch:
     return local_search
 
 
-def _reloaded(data: ProblemData, route: Route, first_reload: int) -> Route:
-    """``route`` again, from its visits and reloads (without its start and end depots)."""
-    visits: list[Activity] = [
-        a for a in route.schedule() if a.is_client() or (a.is_depot() and a.idx >= first_reload)
-    ]
-    return Route(data, visits, route.vehicle_type())
+def _smallest_first(data: ProblemData, solution: Solution) -> list[Route]:
+    """``solution``'s routes, fewest visits first, each made again from its visits and reloads
+    (its schedule without the start and end depots), to be left out one at a time."""
+    routes = sorted(solution.routes(), key=lambda r: r.num_clients())
+    return [Route(data, list[Activity](r.schedule()[1:-1]), r.vehicle_type()) for r in routes]
