@@ -74,6 +74,10 @@ class SolveParams:
         Each stream's search runs in this many rounds (0: PyVRP's search alone); a round is
         PyVRP's search, then routes closed while that lowers the cost, in at most this share of
         the round's time.
+    second_search_min_s
+        Least seconds worth a second search: what the repairs leave of the reserve (less twice
+        their own seconds) goes to the streams searched again from the plan's routes, the better
+        plan kept.
     place_tries, urgent_tries
         Dispatch: a visit's cheapest places (by added driving) timed in full per route, when a
         change places it and when an urgent pickup's slots are ranked.
@@ -115,6 +119,7 @@ class SolveParams:
     elimination_rounds: int = 1
     closing_rounds: int = 1
     closing_share: float = 0.3
+    second_search_min_s: float = 2.0
     place_tries: int = 4
     urgent_tries: int = 8
     break_tries: int = 8
@@ -180,6 +185,7 @@ _MAY_BE_ZERO = frozenset(
         "balance_split_tries",
         "elimination_rounds",
         "closing_rounds",
+        "second_search_min_s",
     }
 )
 

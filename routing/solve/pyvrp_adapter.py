@@ -443,8 +443,9 @@ def close_routes(
     Route elimination in the search (after Nagata & Bräysy's route minimisation, and PyVRP's own
     ``minimise_fleet``, which closes routes by fleet size, not by cost): the route with the
     fewest visits is taken out, its visits left to PyVRP's local search to place wherever they
-    cost least (they are optional: a visit that fits nowhere stays out for its prize), and the
-    result is kept when it is feasible and costs less; then again from the smallest route, until
+    cost least, and the result is kept when it is feasible, serves every visit the solution
+    served (a visit left out for its prize is not a closing: the repairs after the search could
+    not always put it back) and costs less; then again from the smallest route, until
     no route closes. An infeasible ``solution`` is returned as it is.
     """
     data = built.data
@@ -462,7 +463,11 @@ def close_routes(
         )
         if tick is not None:
             tick()
-        if found.is_feasible() and cost.cost(found) < cost.cost(solution):
+        if (
+            found.is_feasible()
+            and found.num_clients() >= solution.num_clients()
+            and cost.cost(found) < cost.cost(solution)
+        ):
             solution, tried = found, 0
             routes = _smallest_first(data, solution)
         else:

@@ -89,6 +89,28 @@ def test_a_route_that_pays_for_itself_stays() -> None:
     assert _cost(kept) == _cost(two)
 
 
+def test_a_route_is_not_closed_by_leaving_its_visits_out() -> None:
+    # As above, one truck cannot make both visits; with a prize of a tenth of serving a visit
+    # alone, dropping one would cost less than its route, but closing a route must place its
+    # visits (what the search left out, the repairs could not always put back).
+    positions = {"near": 1.0, "far": 50.0}
+    jobs = [
+        _job("near", start=6 * HOUR + 50 * MINUTE, end=7 * HOUR),
+        _job("far", start=6 * HOUR, end=6 * HOUR + 55 * MINUTE),
+    ]
+    cheap = SolveParams(prize_factor=0.1, min_prize_milli_fen=0)
+    sub = _problem(positions, jobs, vehicles=2)
+    built = build_data(sub, params=cheap)
+    visits = [[Activity(ActivityType.CLIENT, k)] for k in (0, 1)]
+    two = Solution(built.data, [Route(built.data, v, 0) for v in visits])
+    assert two.is_feasible()
+
+    kept = close_routes(built, two, until=time.perf_counter() + 30, seed=1, params=cheap)
+
+    assert kept.num_routes() == 2
+    assert kept.num_clients() == 2
+
+
 def test_the_rounds_under_an_iteration_budget_give_the_same_routes_for_a_seed() -> None:
     rng = np.random.default_rng(3)
     positions = {f"p{k}": float(x) for k, x in enumerate(rng.uniform(1, 30, size=40))}
