@@ -205,9 +205,9 @@ def _search_again(run: _Run, plan: Plan, repairs_s: float) -> Plan:
     need it (most days: Campo Grande's repairs take half a second of a ten-second reserve), the
     streams are searched again from the plan's routes (each stream's search as the first: PyVRP,
     routes closed, PyVRP), keeping twice the first repairs' seconds for the second's, and the
-    time route elimination keeps. The second plan is kept only when it is valid and leaves
-    fewer visits out, or as few for less. Not under an iteration budget (each search is bounded by its
-    iterations there, not by the clock)."""
+    time route elimination keeps. The second plan is kept only when it ranks first as the judge
+    ranks plans: no rule broken, then fewer visits left out, then the lower cost. Not under an iteration budget (each search is bounded by its iterations there, not by
+    the clock)."""
     params = run.params
     if run.deterministic:
         return plan
@@ -219,13 +219,15 @@ def _search_again(run: _Run, plan: Plan, repairs_s: float) -> Plan:
         return plan
     subs, whole, searched = _searches(run, after, plan)
     again, _ = _assemble(run, subs, whole, [found for found, _ in searched], after)
-    problem = run.problem
-    if not validate(problem, again).ok or (
-        len(again.unserved),
-        compute_kpis(problem, again).cost_fen,
-    ) >= (len(plan.unserved), compute_kpis(problem, plan).cost_fen):
-        return plan
-    return again
+
+    def rank(p: Plan) -> tuple[bool, int, int]:  # as the judge ranks plans
+        return (
+            not validate(run.problem, p).ok,
+            len(p.unserved),
+            compute_kpis(run.problem, p).cost_fen,
+        )
+
+    return again if rank(again) < rank(plan) else plan
 
 
 def _searches(
