@@ -76,8 +76,8 @@ class SolveParams:
         the round's time.
     second_search_min_s
         Least seconds worth a second search: what the repairs leave of the reserve (less twice
-        their own seconds) goes to the streams searched again from the plan's routes, the better
-        plan kept.
+        their own seconds and route elimination's share) goes to the streams searched again from
+        the plan's routes, the better plan kept.
     place_tries, urgent_tries
         Dispatch: a visit's cheapest places (by added driving) timed in full per route, when a
         change places it and when an urgent pickup's slots are ranked.

@@ -181,12 +181,15 @@ def optimise(
         run.params.reserve_share * stop.time_limit_s
         + run.params.reserve_cap_greedy_runs * greedy_s,
     )
-    if _vehicles_first(problem):  # time kept for closing routes (route elimination)
-        reserve += run.params.elimination_share * stop.time_limit_s
+    # Time kept for closing routes (route elimination) where a vehicle costs something to work.
+    elimination = (
+        run.params.elimination_share * stop.time_limit_s if _vehicles_first(problem) else 0.0
+    )
+    reserve += elimination
     subs, whole, searched = _searches(run, reserve, warm_start)
     searched_at = time.perf_counter()
     plan, placed = _assemble(run, subs, whole, [found for found, _ in searched], reserve)
-    plan = _search_again(run, plan, time.perf_counter() - searched_at)
+    plan = _search_again(run, plan, time.perf_counter() - searched_at, elimination)
     if _vehicles_first(problem):
         plan = _fewer_vehicles(run, plan)
         run.laps("route elimination")
@@ -197,37 +200,28 @@ def optimise(
     return _with_stats(best, stats, run.laps, began)
 
 
-def _search_again(run: _Run, plan: Plan, repairs_s: float) -> Plan:
+def _search_again(run: _Run, plan: Plan, repairs_s: float, elimination_s: float) -> Plan:
     """``plan``, or a better one from a second search started from its routes in the time the
     repairs left of the reserve.
 
     The reserve is kept for the repairs of a search that leaves visits out; where they did not
     need it (most days: Campo Grande's repairs take half a second of a ten-second reserve), the
     streams are searched again from the plan's routes (each stream's search as the first: PyVRP,
-    routes closed, PyVRP), keeping twice the first repairs' seconds for the second's, and the
-    time route elimination keeps. The second plan is kept only when it ranks first as the judge
-    ranks plans: no rule broken, then fewer visits left out, then the lower cost. Not under an iteration budget (each search is bounded by its iterations there, not by
-    the clock)."""
+    routes closed, PyVRP), keeping twice the first repairs' seconds for the second's and
+    ``elimination_s`` for route elimination. The second plan is kept only when the judge ranks
+    it first (:func:`_rank`). Not under an iteration budget (each search is bounded by its
+    iterations there, not by the clock)."""
     params = run.params
     if run.deterministic:
         return plan
-    after = 2 * repairs_s + params.after_placing_s
-    if _vehicles_first(run.problem):
-        after += params.elimination_share * run.stop.time_limit_s
+    after = 2 * repairs_s + params.after_placing_s + elimination_s
     left = run.began + run.stop.time_limit_s - time.perf_counter() - after
     if left < params.second_search_min_s:
         return plan
     subs, whole, searched = _searches(run, after, plan)
     again, _ = _assemble(run, subs, whole, [found for found, _ in searched], after)
-
-    def rank(p: Plan) -> tuple[bool, int, int]:  # as the judge ranks plans
-        return (
-            not validate(run.problem, p).ok,
-            len(p.unserved),
-            compute_kpis(run.problem, p).cost_fen,
-        )
-
-    return again if rank(again) < rank(plan) else plan
+    better = _rank(_candidate(run.problem, again)) < _rank(_candidate(run.problem, plan))
+    return again if better else plan
 
 
 def _searches(
@@ -342,6 +336,19 @@ def _stats(
     )
 
 
+def _candidate(problem: Problem, plan: Plan, cost_yuan: float | None = None) -> Candidate:
+    """``plan`` judged: visits it leaves unserved, its cost (``cost_yuan`` when already known)
+    and whether it keeps every rule."""
+    cost = compute_kpis(problem, plan).cost_yuan if cost_yuan is None else cost_yuan
+    return Candidate(len(plan.unserved), cost, validate(problem, plan).ok)
+
+
+def _rank(candidate: Candidate) -> tuple[bool, int, float]:
+    """How the judge orders plans: a plan that breaks a rule last, then fewer visits left
+    unserved, then the lower cost."""
+    return (not candidate.valid, candidate.unserved, candidate.cost_yuan)
+
+
 def _judge(
     problem: Problem,
     plan: Plan,
@@ -351,24 +358,18 @@ def _judge(
     progress: Progress | None,
 ) -> tuple[Plan, RunStats]:
     """The plan to return, of the optimiser's and the greedy baseline, with both judged in the
-    statistics: a plan that breaks a rule is never preferred (the validator is the judge here
-    too), then fewer visits left unserved, then the lower cost."""
+    statistics (:func:`_rank`: the validator is the judge here too)."""
+    own = _candidate(problem, plan)
     if baseline is None or baseline_cost is None:
-        cost = compute_kpis(problem, plan).cost_yuan
         if progress:
-            progress(1.0, round(cost * 100))
-        figures = Candidate(len(plan.unserved), cost, validate(problem, plan).ok)
-        return plan, dataclasses.replace(stats, optimiser=figures)
-    costs = {id(plan): compute_kpis(problem, plan).cost_yuan, id(baseline): baseline_cost}
-    broken = {id(p): not validate(problem, p).ok for p in (plan, baseline)}
-    best = min((plan, baseline), key=lambda p: (broken[id(p)], len(p.unserved), costs[id(p)]))
+            progress(1.0, round(own.cost_yuan * 100))
+        return plan, dataclasses.replace(stats, optimiser=own)
+    greedy = _candidate(problem, baseline, baseline_cost)
+    best, figures = min(((plan, own), (baseline, greedy)), key=lambda pair: _rank(pair[1]))
     if progress:
-        progress(1.0, round(costs[id(best)] * 100))
+        progress(1.0, round(figures.cost_yuan * 100))
     stats = dataclasses.replace(
-        stats,
-        chosen=str(best.meta.get("solver", "greedy")),
-        optimiser=Candidate(len(plan.unserved), costs[id(plan)], not broken[id(plan)]),
-        greedy=Candidate(len(baseline.unserved), costs[id(baseline)], not broken[id(baseline)]),
+        stats, chosen=str(best.meta.get("solver", "greedy")), optimiser=own, greedy=greedy
     )
     return best, stats
 
