@@ -789,9 +789,7 @@ class CalendarPlanner:
 
     def _working(self, day: _Day) -> dict[str, list[str]]:
         """The vehicles the day works, by vehicle type, those working longest first."""
-        hours: dict[str, float] = {}
-        for route in day.plan.routes:
-            hours[route.vehicle_id] = hours.get(route.vehicle_id, 0) + route.end_s - route.start_s
+        hours = _vehicle_seconds(day)
         by_type: dict[str, list[str]] = {}
         for vehicle_id in sorted(hours, key=lambda v: (-hours[v], v)):
             by_type.setdefault(self.base.vehicle_by_id[vehicle_id].type_id, []).append(vehicle_id)
@@ -869,13 +867,28 @@ class CalendarPlanner:
         """Per day, the vehicles it may use when planned again: of each vehicle type, as many as
         the type works on the median day of the horizon — the vehicles of that type the day's
         plan works longest — where the day works more of them (the same trucks go out every day,
-        and a busy day's routing is asked to do with them; None: the day's own fleet)."""
+        and a busy day's routing is asked to do with them; None: the day's own fleet).
+
+        A type is not levelled on a day whose work of it would not fit the median day's trucks
+        of it, each working no longer than the type's longest day in the horizon's plans: the
+        day would leave visits out, and its last planning is better spent on its own trucks."""
         working = [self._working(day) for day in days]
+        seconds = [_vehicle_seconds(day) for day in days]
         types = {t for w in working for t in w}
         median = {t: sorted(len(w.get(t, ())) for w in working)[len(working) // 2] for t in types}
+        longest = {
+            t: max(s[v] for w, s in zip(working, seconds, strict=True) for v in w.get(t, ()))
+            for t in types
+        }
         fleets: list[frozenset[str] | None] = []
         for d, by_type in enumerate(working):
-            if all(len(ids) <= median[t] for t, ids in by_type.items()):
+            cut = {
+                t
+                for t, ids in by_type.items()
+                if len(ids) > median[t]
+                and sum(seconds[d][v] for v in ids) <= median[t] * longest[t]
+            }
+            if not cut:
                 fleets.append(None)
                 continue
             res = self.cp.resources(d)
@@ -891,6 +904,8 @@ class CalendarPlanner:
                     if self.base.vehicle_by_id[v].type_id == type_id and v not in own
                 ]
                 count = max(median.get(type_id, 0), 1 if own else 0)
+                if own and type_id not in cut:
+                    count = max(count, len(own))  # its work would not fit fewer
                 fleet.update([*own, *others][:count])
             fleets.append(frozenset(fleet))
         return fleets
@@ -957,7 +972,7 @@ class CalendarPlanner:
         self._day_seconds = max(first / max(self.cp.horizon_days, 1), 0.05)
         began_routing = time.monotonic()
         state = _State(patterns, self._route_all(patterns, first))
-        first_cost = state.cost()
+        first_cost = searched_cost = state.cost()
         if self.movable:
             spent = time.monotonic() - began_routing
             state = self._starts(state, time_limit_s, spent, rounds)
@@ -972,6 +987,7 @@ class CalendarPlanner:
             state = self._recombine(state, reserve / 2)
             state = self.improve(state, deadline=end, rounds=half)
             state = self._recombine(state, reserve / 2)
+            searched_cost = state.cost()
             state = self._polish(state, deadline)
         if progress is not None:
             progress(1.0, round(state.cost()))
@@ -990,10 +1006,19 @@ class CalendarPlanner:
                 "pooled_routes": 0 if self.pool is None else len(self.pool),
                 "recombinations_kept": self.recombined,
                 "first_cost_fen": round(first_cost),
+                "searched_cost_fen": round(searched_cost),  # before the last planning of the days
                 "cost_fen": round(state.cost()),
                 "unserved": sum(len(d.plan.unserved) for d in state.days),
             },
         )
+
+
+def _vehicle_seconds(day: _Day) -> dict[str, float]:
+    """The seconds each vehicle works on the day (its routes, start to end)."""
+    seconds: dict[str, float] = {}
+    for route in day.plan.routes:
+        seconds[route.vehicle_id] = seconds.get(route.vehicle_id, 0) + route.end_s - route.start_s
+    return seconds
 
 
 def plan_calendar(

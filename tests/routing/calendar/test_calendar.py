@@ -259,7 +259,7 @@ def test_a_busy_day_is_planned_again_on_the_median_days_fleet(week: CalendarProb
         return _Day(Plan("day", routes), 0.0)
 
     quiet = day({compactors[0]: 6, cart: 5})
-    busy = day({compactors[0]: 2, compactors[1]: 7, compactors[2]: 1, cart: 5})
+    busy = day({compactors[0]: 1, compactors[1]: 4, compactors[2]: 1, cart: 5})
     fleets = planner._level([quiet, quiet, busy, quiet])
     assert fleets[:2] == [None, None] and fleets[3] is None
     # The busy day keeps one compactor, the one it works longest, and its cart; the types it
@@ -269,6 +269,37 @@ def test_a_busy_day_is_planned_again_on_the_median_days_fleet(week: CalendarProb
     assert cart in fleets[2]
     used = {compactor.type_id, base.vehicle_by_id[cart].type_id}
     assert all(base.vehicle_by_id[v].type_id in used for v in fleets[2])
+
+
+def test_a_busy_day_whose_work_would_not_fit_the_median_fleet_keeps_its_own(
+    week: CalendarProblem,
+) -> None:
+    """Three compactors working 2 + 7 + 1 hours: 10 hours that one compactor, working at most
+    the 7 hours of the week's longest compactor day, cannot do. The compactors are not cut; the
+    carts, which fit, are."""
+    compactor = next(v for v in week.base.vehicles if v.type_id.startswith("compactor"))
+    extra = tuple(dataclasses.replace(compactor, id=f"{compactor.id}-{k}") for k in range(1, 4))
+    cart = next(v for v in week.base.vehicles if v.type_id.startswith("e-cart"))
+    carts = [cart, dataclasses.replace(cart, id=f"{cart.id}-2")]
+    base = week.base.replace(vehicles=(*week.base.vehicles, *extra, carts[1]))
+    planner = CalendarPlanner(dataclasses.replace(week, base=base, days=()), seed=1)
+    compactors = [compactor.id, *(v.id for v in extra)]
+
+    def day(working: dict[str, int]) -> _Day:
+        routes = tuple(
+            Route(vehicle, "S1", "crew", 6 * 3600, 6 * 3600 + hours * 3600, ())
+            for vehicle, hours in working.items()
+        )
+        return _Day(Plan("day", routes), 0.0)
+
+    quiet = day({compactors[0]: 6, carts[0].id: 5})
+    heavy = day({compactors[0]: 2, compactors[1]: 7, compactors[2]: 1, carts[0].id: 5})
+    assert planner._level([quiet, quiet, heavy, quiet]) == [None] * 4
+    both = day({compactors[0]: 2, compactors[1]: 7, compactors[2]: 1, **{c.id: 2 for c in carts}})
+    fleets = planner._level([quiet, quiet, both, quiet])
+    assert fleets[2] is not None
+    assert set(compactors[:3]) <= fleets[2]  # the compactors' work does not fit fewer
+    assert len(fleets[2] & {v.id for v in base.vehicles if v.type_id == carts[0].type_id}) == 1
 
 
 def test_the_search_pays_for_the_trucks_a_crowded_day_leaves_idle_on_the_others(
