@@ -733,54 +733,18 @@ class CalendarPlanner:
         return patterns, changed
 
     def _kick(self, state: _State) -> tuple[dict[str, Pattern], set[int]]:
-        """A few points on other patterns: every other kick, two neighbourhoods exchange their
-        days (:meth:`_exchange`); else points drawn at random, each on a pattern drawn at
-        random."""
-        self.kicks += 1
-        count = min(KICK_MAX, max(KICK_MIN, round(KICK_SHARE * len(self.movable))))
-        moved = self._exchange(state.patterns, count) if self.kicks % 2 == 0 else None
-        if moved is None:
-            moved = {}
-            for point_id in self.rng.sample(self.movable, min(count, len(self.movable))):
-                old = state.patterns[point_id]
-                moved[point_id] = self.rng.choice(self._options(point_id, old))
+        """A few points on other patterns, drawn at random."""
         patterns = dict(state.patterns)
         changed: set[int] = set()
-        for point_id, pattern in moved.items():
-            changed |= set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
-                self.cp.service_days(point_id, pattern)
+        count = min(KICK_MAX, max(KICK_MIN, round(KICK_SHARE * len(self.movable))))
+        for point_id in self.rng.sample(self.movable, min(count, len(self.movable))):
+            old = patterns[point_id]
+            patterns[point_id] = self.rng.choice(self._options(point_id, old))
+            changed |= set(self.cp.service_days(point_id, old)) ^ set(
+                self.cp.service_days(point_id, patterns[point_id])
             )
-            patterns[point_id] = pattern
+        self.kicks += 1
         return patterns, changed
-
-    def _exchange(self, patterns: Mapping[str, Pattern], count: int) -> dict[str, Pattern] | None:
-        """Two neighbourhoods exchange their days: round a point drawn at random, the ``count``
-        // 2 nearest points of its rule on its pattern go to another pattern of the rule, and as
-        many nearest on that pattern come to its own — a part of the district served on other
-        days, each day's load about as it was (random points moved one by one seldom reach
-        such a calendar: each move alone makes its routes longer). None if the point has no
-        other pattern."""
-        centre = self.rng.choice(self.movable)
-        own = patterns[centre]
-        others = [q for q in self._options(centre, own) if q != own]
-        if not others:
-            return None
-        other = self.rng.choice(others)
-        stream = self.base.point_by_id[centre].stream
-        leg = self.legs[stream]
-        rule = self.cp.patterns(centre)
-        near = sorted(
-            (
-                p
-                for p in self.movable
-                if self.base.point_by_id[p].stream == stream and self.cp.patterns(p) == rule
-            ),
-            key=lambda p: (leg(centre, p) + leg(p, centre), p),
-        )
-        size = max(1, count // 2)
-        going = [p for p in near if patterns[p] == own][:size]
-        coming = [p for p in near if patterns[p] == other][:size]
-        return {**dict.fromkeys(going, other), **dict.fromkeys(coming, own)}
 
     def _reroute(
         self, state: _State, patterns: dict[str, Pattern], changed: set[int], deadline: float

@@ -18,7 +18,6 @@ from routing.calendar.planner import (
     UNSERVED_FEN,
     CalendarPlanner,
     _Day,
-    _State,
     naive_calendar,
     plan_calendar,
 )
@@ -225,45 +224,6 @@ def test_the_first_calendar_keeps_each_day_within_what_its_facilities_accept(
     for day in range(tight.period_days):
         due = [p for p in soil if day in tight.period_days_of(p, patterns[p])]
         assert sum(tight.visit_amounts(p)[0] for p in due) <= 11_000, (day, due)
-
-
-def test_a_kick_exchanges_the_days_of_two_neighbourhoods(milano: CalendarProblem) -> None:
-    """Every other kick: the nearest points round one point, on its pattern, go to another of
-    its rule, and as many of the nearest on that one come to its own."""
-    planner = CalendarPlanner(milano, seed=2)
-    patterns = planner.construct()
-    for _ in range(10):
-        moved = planner._exchange(patterns, 6)
-        assert moved is not None
-        going = {p for p, q in moved.items() if q != patterns[p]}
-        assert going == set(moved)  # every point named changes its pattern
-        before = {patterns[p] for p in moved}
-        assert len(before) == 2 and {moved[p] for p in moved} == before  # one exchange
-        first, second = sorted(before)
-        out = [p for p in moved if patterns[p] == first]
-        back = [p for p in moved if patterns[p] == second]
-        assert len(out) == len(back) == 3
-
-        rule = milano.patterns(out[0])
-        assert all(milano.patterns(p) == rule for p in moved)
-
-        def nearest(centre: str, on: tuple[int, ...]) -> set[str]:
-            leg = planner.legs[milano.base.point_by_id[centre].stream]
-            same = [
-                p
-                for p in planner.movable
-                if milano.patterns(p) == milano.patterns(centre) and patterns[p] == on
-            ]
-            return set(sorted(same, key=lambda p: (leg(centre, p) + leg(p, centre), p))[:3])
-
-        # Round one of them (the centre): the three nearest on each pattern.
-        assert any(
-            nearest(c, patterns[c]) == {p for p in moved if patterns[p] == patterns[c]}
-            and nearest(c, moved[c]) == {p for p in moved if patterns[p] == moved[c]}
-            for c in moved
-        )
-    kicked, changed = planner._kick(_State(patterns, []))
-    assert changed and kicked != patterns
 
 
 def test_a_visit_left_unserved_is_worth_moving_to_another_day(week: CalendarProblem) -> None:
