@@ -16,23 +16,17 @@ the same days as in the first calendar.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import random
 import time
-import warnings
 from collections.abc import Mapping
-from pathlib import Path
 
+from benchmarks.calendar_week import district_week, week_arguments
 from huanwei.commands.calendar import summary
-from routing.calendar.calendar_file import read_calendar
 from routing.calendar.model import CalendarProblem, Pattern
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import plan_calendar
-from scenarios.road_district import road_district
-
-WEEK = Path(__file__).resolve().parents[1] / "scenarios" / "calendars" / "district-week.toml"
 
 
 def changed_week(
@@ -58,21 +52,10 @@ def kept_share(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--osm", type=Path)
-    parser.add_argument("--calendar", type=Path, default=WEEK)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser = week_arguments(__doc__, time_limit_s=120.0)
     parser.add_argument("--share", type=float, default=0.05)
     args = parser.parse_args()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if args.osm is None:
-            from gis_data.demo import helsinki_extract
-
-            args.osm = helsinki_extract()
-        base = road_district(args.osm, seed=args.seed)
-    week = read_calendar(args.calendar, base)
+    week = district_week(args)
     changed, moved = changed_week(week, args.share, args.seed)
 
     def report(name: str, problem: CalendarProblem, plan: CalendarPlan, seconds: float) -> None:

@@ -24,19 +24,27 @@ from pathlib import Path
 
 from huanwei.commands.calendar import summary
 from routing.calendar.calendar_file import read_calendar
+from routing.calendar.model import CalendarProblem
 from routing.calendar.planner import naive_calendar, plan_calendar
 from scenarios.road_district import road_district
 
 WEEK = Path(__file__).resolve().parents[1] / "scenarios" / "calendars" / "district-week.toml"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def week_arguments(description: str | None, *, time_limit_s: float) -> argparse.ArgumentParser:
+    """The options of a district-week benchmark: ``--osm``, ``--calendar``, ``--seed``,
+    ``--time-limit``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--osm", type=Path)
     parser.add_argument("--calendar", type=Path, default=WEEK)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=300.0)
-    args = parser.parse_args()
+    parser.add_argument("--time-limit", type=float, default=time_limit_s)
+    return parser
+
+
+def district_week(args: argparse.Namespace) -> CalendarProblem:
+    """The district baseline on ``args.osm``'s roads (default the demo's Helsinki; ``args.osm``
+    set to it) generated with ``args.seed``, over the calendar file ``args.calendar``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if args.osm is None:
@@ -44,7 +52,13 @@ def main() -> None:
 
             args.osm = helsinki_extract()
         base = road_district(args.osm, seed=args.seed)
-    calendar = read_calendar(args.calendar, base)
+    return read_calendar(args.calendar, base)
+
+
+def main() -> None:
+    args = week_arguments(__doc__, time_limit_s=300.0).parse_args()
+    calendar = district_week(args)
+    base = calendar.base
     for name, run in (
         ("planned", lambda: plan_calendar(calendar, time_limit_s=args.time_limit, seed=args.seed)),
         ("naive", lambda: naive_calendar(calendar, time_limit_s=args.time_limit, seed=args.seed)),
