@@ -787,11 +787,11 @@ class CalendarPlanner:
         idle = idle_vehicle_days(self._types, [d.plan for d in days])
         return float(self.cp.vehicle_day_fen * idle)
 
-    def _working(self, day: _Day) -> dict[str, list[str]]:
-        """The vehicles the day works, by vehicle type, those working longest first."""
-        hours = _vehicle_seconds(day)
+    def _working(self, seconds: Mapping[str, float]) -> dict[str, list[str]]:
+        """The vehicles a day works (``seconds``: each one's, :func:`_vehicle_seconds`), by
+        vehicle type, those working longest first."""
         by_type: dict[str, list[str]] = {}
-        for vehicle_id in sorted(hours, key=lambda v: (-hours[v], v)):
+        for vehicle_id in sorted(seconds, key=lambda v: (-seconds[v], v)):
             by_type.setdefault(self.base.vehicle_by_id[vehicle_id].type_id, []).append(vehicle_id)
         return by_type
 
@@ -872,8 +872,8 @@ class CalendarPlanner:
         A type is not levelled on a day whose work of it would not fit the median day's trucks
         of it, each working no longer than the type's longest day in the horizon's plans: the
         day would leave visits out, and its last planning is better spent on its own trucks."""
-        working = [self._working(day) for day in days]
         seconds = [_vehicle_seconds(day) for day in days]
+        working = [self._working(s) for s in seconds]
         types = {t for w in working for t in w}
         median = {t: sorted(len(w.get(t, ())) for w in working)[len(working) // 2] for t in types}
         longest = {
