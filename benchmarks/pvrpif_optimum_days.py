@@ -53,10 +53,14 @@ class Row:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--iterations", type=int, default=SEARCH_ITERATIONS)
+    parser.add_argument(
+        "--iterations", type=int, default=SEARCH_ITERATIONS, help="each day's, at most the search's"
+    )
     parser.add_argument("--seconds", type=float, default=5.0, help="each day's time limit")
     parser.add_argument("--only", default="", help="only instances whose name matches (regex)")
     args = parser.parse_args()
+    if not 1 <= args.iterations <= SEARCH_ITERATIONS:  # the search's own solves are capped so
+        parser.error(f"--iterations must be 1 to {SEARCH_ITERATIONS}, got {args.iterations}")
     rows: list[Row] = []
     for path in sorted(DATA.glob("planning horizon */*.geojson")):
         if not re.search(args.only, path.stem):
