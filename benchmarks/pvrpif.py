@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "benchmarks" / "pvrpif-waste-uniud"
+from routing.pvrpif.bounds import data_dir
 
 
 def run(path: Path, time_limit: float, seed: int, iterations: int | None) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def run(path: Path, time_limit: float, seed: int, iterations: int | None) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=data_dir())
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int)

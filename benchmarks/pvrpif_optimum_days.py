@@ -24,16 +24,14 @@ from pathlib import Path
 from routing.calendar.planner import SEARCH_ITERATIONS, CalendarPlanner
 from routing.kpi import compute_kpis
 from routing.pvrpif import read_pvrpif
-from routing.pvrpif.bounds import published
+from routing.pvrpif.bounds import data_dir, published
 from routing.pvrpif.convert import node_id, pvrpif_problem
 from routing.pvrpif.solution import read_report
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "benchmarks" / "pvrpif-waste-uniud"
 
-
-def best_report(name: str) -> Path:
-    """The solution report of ``name`` with the lowest stated cost."""
-    found = sorted(DATA.glob(f"solutions/*/report_{name}_feasible_*.txt"))
+def best_report(data: Path, name: str) -> Path:
+    """The solution report of ``name`` in ``data`` with the lowest stated cost."""
+    found = sorted(data.glob(f"solutions/*/report_{name}_feasible_*.txt"))
     return min(found, key=lambda p: float(p.stem.split("_feasible_")[1].split("_")[0]))
 
 
@@ -62,17 +60,19 @@ def main() -> None:
     if not 1 <= args.iterations <= SEARCH_ITERATIONS:  # the search's own solves are capped so
         parser.error(f"--iterations must be 1 to {SEARCH_ITERATIONS}, got {args.iterations}")
     rows: list[Row] = []
-    for path in sorted(DATA.glob("planning horizon */*.geojson")):
+    data = data_dir()
+    for path in sorted(data.glob("planning horizon */*.geojson")):
         if not re.search(args.only, path.stem):
             continue
         instance = read_pvrpif(path)
         problem = pvrpif_problem(instance)
-        report = read_report(best_report(path.stem))
+        report = read_report(best_report(data, path.stem))
         patterns = {
             node_id(instance, s.node): tuple(s.assigned)
             for s in report.schemes
             if node_id(instance, s.node) in problem.rule_by_point
         }
+        day_problems = [problem.day_problem(d, patterns) for d in range(problem.horizon_days)]
         known = published(path.stem)
         row = Row(path.stem, report.cost, bool(known and known.optimal), [], [])
         for seed in range(1, args.seeds + 1):
@@ -80,8 +80,10 @@ def main() -> None:
             days = [
                 planner.route_day(d, patterns, args.seconds) for d in range(problem.horizon_days)
             ]
-            plans = [(problem.day_problem(d, patterns), day.plan) for d, day in enumerate(days)]
-            row.costs.append(sum(compute_kpis(q, plan).cost_fen for q, plan in plans) / 1000)
+            cost = sum(
+                compute_kpis(q, d.plan).cost_fen for q, d in zip(day_problems, days, strict=True)
+            )
+            row.costs.append(cost / 1000)
             row.short.append([d for d, day in enumerate(days) if day.plan.unserved])
         rows.append(row)
         print(json.dumps(asdict(row)), flush=True)
