@@ -16,8 +16,13 @@ independent days would balance nothing and route badly):
    the cheapest insertion on the new days (into a trip with room, a new trip, or a vehicle not
    yet working), plus the change in balance. Improving moves are made on the routes at once;
    the changed days are then planned again by the optimiser and the result kept only if the
-   whole calendar's cost fell. When no move improves, a few points are given other patterns
-   at random (a kick) and the search goes on from there, always returning to the best.
+   whole calendar's cost fell. Where the days are independent (one stream, one shift, no
+   binding capacity: :func:`routing.calendar.pool.separable`), a set of days is also routed as
+   one problem, in which the points that may be served on any one of them are served on
+   whichever the joint routing chooses (:mod:`routing.calendar.joint`): many points change days
+   at once, as the routes of those days together would have them. When no move improves, a few
+   points are given other patterns at random (a kick) and the search goes on from there,
+   always returning to the best.
 4. **A level fleet.** Last, every day is planned again with the time left; a day that works
    more trucks of a type than the median day does is planned on the median day's number of them,
    starting from a day that works that many; each day keeps the plan that makes the calendar
@@ -42,6 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from routing.calendar import joint
 from routing.calendar.model import CalendarProblem, Pattern
 from routing.calendar.plan import CalendarPlan, idle_vehicle_days
 from routing.calendar.pool import RoutePool, separable
@@ -81,6 +87,13 @@ RECOMBINE_MAX_S = 5.0
 #: share of the budget.
 MAX_STARTS = 16
 STARTS_SHARE = 0.2
+#: Moves by the days' joint routing (:meth:`CalendarPlanner._joint_move`): the sets of days
+#: taken in turn, the search's iterations (this many times a day's), and its seconds (at most,
+#: and share of the time left; under an iteration budget, the iterations alone end it).
+JOINT_SETS = 4
+JOINT_ITERATIONS_FACTOR = 5
+JOINT_MAX_S = 2.0
+JOINT_SHARE = 0.1
 #: Nearest points of the same rule a point may swap patterns with.
 SWAP_PARTNERS = 8
 #: Single moves tried on the real routing per round, the most promising first.
@@ -231,6 +244,9 @@ class CalendarPlanner:
         self.solves = 0
         self._memo: dict[tuple[int, frozenset[str], frozenset[str] | None], _Day] = {}
         self.pool = RoutePool(problem) if separable(problem) else None
+        self.joint = self.pool is not None and len({p.stream for p in self.base.points}) == 1
+        self._joint_turn = 0
+        self.joint_moves = 0
         self.recombined = 0
         self._day_seconds = 1.0  # a day's share of the first routing (set when planning)
         self._pool_seen = 0  # the pool's size when last recombined
@@ -746,6 +762,44 @@ class CalendarPlanner:
         self.kicks += 1
         return patterns, changed
 
+    def _joint_move(self, state: _State, deadline: float) -> _State | None:
+        """Where the days are independent: the points free on a set of days given the days
+        the days' joint routing chooses for them (:mod:`routing.calendar.joint`), the sets that
+        free most points in turn; the calendar with the changed days planned again if it is
+        cheaper, else None."""
+        if not self.joint:
+            return None
+        self._joint_turn += 1
+        sets = joint.best_sets(self.cp, state.patterns, most=JOINT_SETS)
+        if not sets:
+            return None
+        days = sets[self._joint_turn % len(sets)]
+        left = max(deadline - time.monotonic(), 0.0)
+        day_iterations = min(self.day_iterations or SEARCH_ITERATIONS, SEARCH_ITERATIONS)
+        moved = joint.propose(
+            self.cp,
+            state.patterns,
+            [d.plan for d in state.days],
+            days,
+            seconds=left if self.day_iterations else min(JOINT_MAX_S, JOINT_SHARE * left),
+            iterations=JOINT_ITERATIONS_FACTOR * day_iterations,
+            seed=self.seed + self._joint_turn,
+        )
+        if not moved:
+            return None
+        patterns = dict(state.patterns)
+        changed: set[int] = set()
+        for point_id, option in moved.items():
+            changed |= set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
+                self.cp.service_days(point_id, option)
+            )
+            patterns[point_id] = option
+        trial = self._reroute(state, patterns, changed, deadline)
+        if self._score(trial) < self._score(state) - 1e-6:
+            self.joint_moves += 1
+            return trial
+        return None
+
     def _reroute(
         self, state: _State, patterns: dict[str, Pattern], changed: set[int], deadline: float
     ) -> _State:
@@ -912,7 +966,8 @@ class CalendarPlanner:
 
     def improve(self, state: _State, *, deadline: float, rounds: int | None) -> _State:
         """Iterated local search over patterns until ``deadline`` (or ``rounds`` rounds): passes
-        of moves while they pay, else a kick from the best; the best calendar found."""
+        of moves while they pay, else the days routed together (:meth:`_joint_move`), else
+        single moves on the real routing, else a kick from the best; the best calendar found."""
         best = current = state
         done = 0
         kick = False
@@ -935,8 +990,10 @@ class CalendarPlanner:
                 moved = self._reroute(current, patterns, changed, deadline) if changed else None
                 if moved is not None and self._score(moved) < self._score(current) - 1e-6:
                     current = moved
-                else:  # the batch did not pay: single moves on the real routing, else a kick
-                    single = self._single_moves(current, deadline)
+                else:  # the batch did not pay: the days routed together, single moves, a kick
+                    single = self._joint_move(current, deadline)
+                    if single is None:
+                        single = self._single_moves(current, deadline)
                     if single is None:
                         kick = True
                     else:
@@ -1002,6 +1059,7 @@ class CalendarPlanner:
                 "day_solves": self.solves,
                 "pattern_moves": self.moves,
                 "kicks": self.kicks,
+                "joint_moves": self.joint_moves,
                 "starts": self.started,
                 "pooled_routes": 0 if self.pool is None else len(self.pool),
                 "recombinations_kept": self.recombined,

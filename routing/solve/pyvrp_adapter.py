@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pyvrp import (
     Client,
+    ClientGroup,
     Depot,
     Location,
     PenaltyParams,
@@ -426,6 +427,42 @@ def solve_stream(
     if best is None or rounds == 0 or (stop.iterations is None and left > params.min_search_s):
         best = search(built, Stop(max(0.05, left), stop.iterations), seed, params, best, tick).best
     return _to_routes(sub, built, best)
+
+
+def search_grouped(
+    sub: StreamProblem,
+    groups: list[list[int]],
+    *,
+    stop: Stop,
+    seed: int,
+    params: SolveParams | None = None,
+) -> list[SlotRoute]:
+    """One PyVRP search of ``sub`` from its warm routes, in which each group of jobs (their
+    indices) is served at most once: a point's copies, one per day it may be served on, when
+    several days are routed as one (:mod:`routing.calendar.joint`)."""
+    params = params or SolveParams()
+    built = build_data(sub, params=params)
+    if groups:
+        group_of = {k: g for g, members in enumerate(groups) for k in members}
+        clients = [
+            Client(
+                location=c.location,
+                pickup=list(c.pickup),
+                service_duration=c.service_duration,
+                tw_early=c.tw_early,
+                tw_late=c.tw_late,
+                prize=c.prize,
+                required=False,
+                group=group_of.get(k),
+            )
+            for k, c in enumerate(built.data.clients())
+        ]
+        data = built.data.replace(
+            clients=clients, groups=[ClientGroup(m, required=False) for m in groups]
+        )
+        built = Built(data, built.profiles, built.home_dump, built.type_slots)
+    initial = _warm_solution(sub, built)
+    return _to_routes(sub, built, search(built, stop, seed, params, initial).best)
 
 
 def close_routes(
