@@ -42,7 +42,7 @@ import itertools
 import math
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -702,13 +702,7 @@ class CalendarPlanner:
             if time.monotonic() >= deadline:
                 return None
             self._tried.add(move)
-            patterns = dict(state.patterns)
-            changed: set[int] = set()
-            for point_id, option in move[1]:
-                changed |= set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
-                    self.cp.service_days(point_id, option)
-                )
-                patterns[point_id] = option
+            patterns, changed = self._applied(state.patterns, move[1])
             trial = self._reroute(state, patterns, changed, deadline)
             if self._score(trial) < self._score(state) - 1e-6:
                 self.moves += 1
@@ -736,9 +730,7 @@ class CalendarPlanner:
             move = self._best_move(_State(patterns, state.days), point_id)
             if move is None:
                 continue
-            touched = set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
-                self.cp.service_days(point_id, move[1])
-            )
+            touched = self._days_changed(point_id, patterns[point_id], move[1])
             if any(room[d] <= 0 for d in touched):
                 continue
             for d in touched:
@@ -756,9 +748,7 @@ class CalendarPlanner:
         for point_id in self.rng.sample(self.movable, min(count, len(self.movable))):
             old = patterns[point_id]
             patterns[point_id] = self.rng.choice(self._options(point_id, old))
-            changed |= set(self.cp.service_days(point_id, old)) ^ set(
-                self.cp.service_days(point_id, patterns[point_id])
-            )
+            changed |= self._days_changed(point_id, old, patterns[point_id])
         self.kicks += 1
         return patterns, changed
 
@@ -787,18 +777,27 @@ class CalendarPlanner:
         )
         if not moved:
             return None
-        patterns = dict(state.patterns)
-        changed: set[int] = set()
-        for point_id, option in moved.items():
-            changed |= set(self.cp.service_days(point_id, patterns[point_id])) ^ set(
-                self.cp.service_days(point_id, option)
-            )
-            patterns[point_id] = option
+        patterns, changed = self._applied(state.patterns, moved.items())
         trial = self._reroute(state, patterns, changed, deadline)
         if self._score(trial) < self._score(state) - 1e-6:
             self.joint_moves += 1
             return trial
         return None
+
+    def _days_changed(self, point_id: str, old: Pattern, new: Pattern) -> set[int]:
+        """The days of the horizon a point's move from ``old`` to ``new`` changes."""
+        return set(self.cp.service_days(point_id, old)) ^ set(self.cp.service_days(point_id, new))
+
+    def _applied(
+        self, patterns: Mapping[str, Pattern], changes: Iterable[tuple[str, Pattern]]
+    ) -> tuple[dict[str, Pattern], set[int]]:
+        """``patterns`` with ``changes`` (point, new pattern) made, and the days they change."""
+        out = dict(patterns)
+        changed: set[int] = set()
+        for point_id, option in changes:
+            changed |= self._days_changed(point_id, out[point_id], option)
+            out[point_id] = option
+        return out, changed
 
     def _reroute(
         self, state: _State, patterns: dict[str, Pattern], changed: set[int], deadline: float

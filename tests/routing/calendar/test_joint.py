@@ -3,8 +3,6 @@ that the joint routing's choice of days makes a badly split calendar cheaper."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from routing.calendar import joint
@@ -13,16 +11,10 @@ from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import CalendarPlanner, plan_calendar
 from routing.pvrpif import read_pvrpif
+from routing.pvrpif.bounds import data_dir
 from routing.pvrpif.convert import pvrpif_problem
 
-DATA = (
-    Path(__file__).resolve().parents[4]
-    / "shared"
-    / "data"
-    / "benchmarks"
-    / "pvrpif-waste-uniud"
-    / "planning horizon 4"
-)
+DATA = data_dir() / "planning horizon 4"
 
 
 @pytest.fixture(scope="module")
