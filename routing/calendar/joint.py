@@ -6,8 +6,9 @@ points between the days would (the days' routes as a whole, not a point's detour
 saving). This neighbourhood routes a set of days ``S`` of the horizon as **one** problem: the
 day's vehicles of each day of ``S`` as vehicles of their own, shifted in time so that a route
 stays within its day, and every point that may be served on any one of several days of ``S``
-(a *free* point) as a group of copies, one per such day, of which the search serves one. The
-search (PyVRP's, through the optimiser's own stream model, :mod:`routing.solve.pyvrp_adapter`)
+(a *free* point) as one visit whose window spans those days (the day of the vehicle serving it
+is its day), or, where the point keeps hours of its own or some day of ``S`` is not open to it,
+as a group of copies, one per such day, of which the search serves one. The search (PyVRP's, through the optimiser's own stream model, :mod:`routing.solve.pyvrp_adapter`)
 thus chooses the free points' days and the days' routes together; the points it puts on other
 days are the proposal, which the planner then routes day by day with the optimiser and keeps
 only if the calendar's cost falls.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +41,9 @@ from routing.solve.pyvrp_adapter import search_grouped
 from routing.solve.stop import Stop
 from routing.solve.streams import warm_routes
 
+#: At most this many sets of days are weighed (:func:`best_sets`): every set on a horizon of up
+#: to eight days, the smaller sets first on a longer one (their number grows as 2 ** days).
+MAX_SETS_WEIGHED = 256
 #: Seconds between the days of the joint problem (each day's times since its midnight are moved
 #: by its place in ``S`` times this): more than any day's hours.
 DAY_SPAN_S = 2 * 86_400
@@ -59,10 +64,11 @@ def freed(cp: CalendarProblem, patterns: Mapping[str, Pattern], days: Sequence[i
     for rule in cp.rules:
         point_id = rule.point_id
         current = patterns[point_id]
-        hit = set(cp.service_days(point_id, current)) & chosen
+        served_now = cp.service_days(point_id, current)
+        hit = set(served_now) & chosen
         if len(hit) != 1:
             continue
-        count = len(cp.service_days(point_id, current))
+        count = len(served_now)
         by_day: dict[int, Pattern] = {next(iter(hit)): current}
         for option in cp.patterns(point_id):
             served = cp.service_days(point_id, option)
@@ -78,10 +84,15 @@ def best_sets(
     cp: CalendarProblem, patterns: Mapping[str, Pattern], *, most: int
 ) -> list[tuple[int, ...]]:
     """Sets of two or more days of the horizon that free the most points, at most ``most``,
-    the most freeing first (ties: the earlier days)."""
+    the most freeing first (ties: the earlier days). The sets of each size are weighed, from
+    two days up, while they keep within :data:`MAX_SETS_WEIGHED` in all (the sets of two always)."""
     horizon = range(cp.horizon_days)
     scored = []
+    weighed = 0
     for size in range(2, cp.horizon_days + 1):
+        weighed += math.comb(cp.horizon_days, size)
+        if size > 2 and weighed > MAX_SETS_WEIGHED:
+            break
         for days in itertools.combinations(horizon, size):
             count = len(freed(cp, patterns, days).options)
             if count:
@@ -104,7 +115,6 @@ def propose(
     """New patterns for the points free on ``days``, from one search of those days together,
     starting from their plans ``plans`` (one per day of the horizon); only the points the
     search puts on another day. Empty when there is nothing to choose."""
-    params = params or SolveParams()
     free = freed(cp, patterns, days)
     if not free.options:
         return {}

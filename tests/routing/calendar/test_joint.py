@@ -43,6 +43,15 @@ def test_a_set_of_days_frees_the_points_it_may_serve_on_one_day_or_another(
     assert len(sets) == 3 and all(len(s) == 2 for s in sets)
 
 
+def test_on_a_long_horizon_the_sets_weighed_stay_few(milano: CalendarProblem) -> None:
+    """A fortnight has 16,369 sets of two days or more: only the 91 pairs are weighed (every
+    set up to eight days, the smaller first beyond)."""
+    fortnight = CalendarProblem(milano.name, milano.base, 14, milano.rules, milano.days)
+    patterns = {r.point_id: fortnight.patterns(r.point_id)[0] for r in fortnight.rules}
+    sets = joint.best_sets(fortnight, patterns, most=200)
+    assert sets and all(len(s) == 2 for s in sets) and len(sets) <= 91
+
+
 def test_the_days_routed_together_split_a_badly_split_calendar_better(
     milano: CalendarProblem,
 ) -> None:
