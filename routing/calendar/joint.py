@@ -111,10 +111,13 @@ def propose(
     iterations: int | None,
     seed: int,
     params: SolveParams | None = None,
+    fleets: Mapping[int, frozenset[str]] | None = None,
 ) -> dict[str, Pattern]:
     """New patterns for the points free on ``days``, from one search of those days together,
     starting from their plans ``plans`` (one per day of the horizon); only the points the
-    search puts on another day. Empty when there is nothing to choose."""
+    search puts on another day. Empty when there is nothing to choose. ``fleets``: per day of
+    ``days``, the only vehicles that may work it in the search (else the day's own), so that
+    a day's work is moved to the others (a kick towards a level fleet)."""
     free = freed(cp, patterns, days)
     if not free.options:
         return {}
@@ -137,6 +140,10 @@ def propose(
             if point_id not in whole:
                 on_day[point_id] = by_day.get(day, patterns[point_id])
         problem = cp.day_problem(day, on_day)
+        if fleets is not None and day in fleets:
+            problem = problem.replace(
+                vehicles=tuple(v for v in problem.vehicles if v.id in fleets[day])
+            )
         by_stream = jobs_by_stream(problem)
         if len(by_stream) != 1:
             return {}

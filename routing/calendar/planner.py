@@ -20,9 +20,13 @@ independent days would balance nothing and route badly):
    binding capacity: :func:`routing.calendar.pool.separable`), a set of days is also routed as
    one problem, in which the points that may be served on any one of them are served on
    whichever the joint routing chooses (:mod:`routing.calendar.joint`): many points change days
-   at once, as the routes of those days together would have them. When no move improves, a few
-   points are given other patterns at random (a kick) and the search goes on from there,
-   always returning to the best.
+   at once, as the routes of those days together would have them; and a point may move to a
+   day where one of its nearest points makes room by leaving it (two moves priced together
+   on copies of the routes, :meth:`CalendarPlanner._sketch`). When no move improves, the
+   search is kicked and goes on from there, always returning to the best: where the days are
+   independent and some day of the best calendar works more vehicles than another, that day
+   and a quieter one are routed together with the busy day on a vehicle fewer (a kick towards
+   a level fleet); otherwise a few points are given other patterns at random.
 4. **A level fleet.** Last, every day is planned again with the time left; a day that works
    more trucks of a type than the median day does is planned on the median day's number of them,
    starting from a day that works that many; each day keeps the plan that makes the calendar
@@ -96,6 +100,8 @@ JOINT_MAX_S = 2.0
 JOINT_SHARE = 0.1
 #: Nearest points of the same rule a point may swap patterns with.
 SWAP_PARTNERS = 8
+#: Points on the day a point would join that may make room for it by leaving (its nearest).
+PAIR_PARTNERS = 6
 #: Single moves tried on the real routing per round, the most promising first.
 TRIED_MOVES = 12
 
@@ -246,7 +252,9 @@ class CalendarPlanner:
         self.pool = RoutePool(problem) if separable(problem) else None
         self.joint = self.pool is not None and len({p.stream for p in self.base.points}) == 1
         self._joint_turn = 0
+        self._level_turn = 0
         self.joint_moves = 0
+        self.levelling_kicks = 0
         self.recombined = 0
         self._day_seconds = 1.0  # a day's share of the first routing (set when planning)
         self._pool_seen = 0  # the pool's size when last recombined
@@ -255,6 +263,7 @@ class CalendarPlanner:
         self.started = 0
         self._tried: set[Move] = set()
         self._partners: dict[str, list[str]] = {}
+        self._closest: dict[str, list[str]] = {}
         self._accepts = self._intake()
         self._types = {v.id: v.type_id for v in self.base.vehicles}
 
@@ -519,6 +528,13 @@ class CalendarPlanner:
     def _insertion_fen(self, day_index: int, day: _Day, point_id: str) -> float:
         """The cheapest insertion of the point into the day's routes (a trip with room, a new
         trip before coming home, or a vehicle not yet working that day)."""
+        return self._cheapest_insertion(day_index, day, point_id)[0]
+
+    def _cheapest_insertion(
+        self, day_index: int, day: _Day, point_id: str
+    ) -> tuple[float, Callable[[], None] | None]:
+        """:meth:`_insertion_fen`, and what makes that insertion in ``day``'s routes (their
+        points, loads and slack; None where the point fits nowhere)."""
         point = self.base.point_by_id[point_id]
         leg = self.legs[point.stream]
         kg, _ = self.cp.visit_amounts(point_id)
@@ -528,9 +544,28 @@ class CalendarPlanner:
         ]
         carried = day.carried.get(point.stream, 0)
         if carried + kg > self._accepts[day_index].get(point.stream, math.inf):
-            return float(UNSERVED_FEN)  # the day's facilities take no more of its stream
-        best = math.inf
+            return float(UNSERVED_FEN), None  # the day's facilities take no more of its stream
+        best: tuple[float, Callable[[], None] | None] = (math.inf, None)
         seconds_per_fen = leg.seconds_per_fen
+
+        def busy_s(extra: float) -> float:
+            return extra * seconds_per_fen + point.service_s
+
+        def into(route: _Route, trip: _Trip, at: int, extra: float) -> Callable[[], None]:
+            def make() -> None:
+                trip.points.insert(at, point_id)
+                trip.kg += kg
+                route.slack_s -= busy_s(extra)
+
+            return make
+
+        def after(route: _Route, facility: str, extra: float) -> Callable[[], None]:
+            def make() -> None:
+                route.trips.append(_Trip(point.stream, [point_id], facility, kg))
+                route.slack_s -= busy_s(extra)
+
+            return make
+
         for route in day.routes:
             vtype = problem.vehicle_type_of(problem.vehicle_by_id[route.vehicle])
             prev = route.depot
@@ -540,26 +575,39 @@ class CalendarPlanner:
                     continue
                 if trip.kg + kg <= vtype.capacity_kg:
                     stops = [prev, *trip.points, trip.facility]
-                    for a, b in itertools.pairwise(stops):
+                    for at, (a, b) in enumerate(itertools.pairwise(stops)):
                         extra = leg(a, point_id) + leg(point_id, b) - leg(a, b)
-                        if extra * seconds_per_fen + point.service_s <= route.slack_s:
-                            best = min(best, extra)
+                        if busy_s(extra) <= route.slack_s and extra < best[0]:
+                            best = (extra, into(route, trip, at, extra))
                 prev = trip.facility
             if route.trips and facilities:
                 last = route.trips[-1].facility
-                extra = min(
-                    leg(last, point_id) + leg(point_id, f) + leg(f, route.depot) for f in facilities
-                ) - leg(last, route.depot)
-                if extra * seconds_per_fen + point.service_s <= route.slack_s:
-                    best = min(best, extra)
+                extra, facility = min(
+                    (leg(last, point_id) + leg(point_id, f) + leg(f, route.depot), f)
+                    for f in facilities
+                )
+                extra -= leg(last, route.depot)
+                if busy_s(extra) <= route.slack_s and extra < best[0]:
+                    best = (extra, after(route, facility, extra))
         idle = self._idle_vehicles(day_index, day)
         if idle and facilities:
-            depot = problem.vehicle_by_id[idle[0]].depot_id
-            best = min(
-                best,
-                min(leg(depot, point_id) + leg(point_id, f) + leg(f, depot) for f in facilities),
+            vehicle = problem.vehicle_by_id[idle[0]]
+            depot = vehicle.depot_id
+            extra, facility = min(
+                (leg(depot, point_id) + leg(point_id, f) + leg(f, depot), f) for f in facilities
             )
-        return best if best < math.inf else float(UNSERVED_FEN)
+            if extra < best[0]:
+                work = min((c.max_work_s for c in problem.crews), default=0)
+                route = _Route(idle[0], depot, [], work)
+
+                def start() -> None:
+                    day.routes.append(route)
+                    after(route, facility, extra)()
+
+                best = (extra, start)
+        if best[1] is None:
+            return float(UNSERVED_FEN), None
+        return best
 
     def _idle_vehicles(self, day_index: int, day: _Day) -> list[str]:
         res = self.cp.resources(day_index)
@@ -686,6 +734,99 @@ class CalendarPlanner:
                     found.append((delta, tuple(changes)))
         return found
 
+    def _sketch(self, state: _State, changes: Iterable[tuple[str, Pattern]]) -> float:
+        """What ``changes`` (points and their new patterns) are estimated to cost (fen), made
+        one after another on copies of the days' routes: every point taken off the days it
+        leaves first, then each put into the days it joins where it is cheapest, so that a
+        point may take the room another leaves (:meth:`_pairs`)."""
+        copies: dict[int, _Day] = {}
+
+        def day(d: int) -> _Day:
+            if d not in copies:
+                src = state.days[d]
+                routes = [
+                    _Route(
+                        r.vehicle,
+                        r.depot,
+                        [_Trip(t.stream, list(t.points), t.facility, t.kg) for t in r.trips],
+                        r.slack_s,
+                    )
+                    for r in src.routes
+                ]
+                copies[d] = _Day(src.plan, src.cost_fen, routes)
+            return copies[d]
+
+        cp = self.cp
+        moves = [
+            (p, set(cp.service_days(p, state.patterns[p])), set(cp.service_days(p, q)))
+            for p, q in changes
+        ]
+        delta = 0.0
+        for point_id, old, new in moves:
+            point = self.base.point_by_id[point_id]
+            kg, _ = cp.visit_amounts(point_id)
+            for d in old - new:
+                saving = self._removal_fen(day(d), point_id)
+                delta -= saving
+                place = self._place(day(d), point_id)
+                if place is not None:
+                    route, trip, _, _ = place
+                    trip.points.remove(point_id)
+                    trip.kg -= kg
+                    route.slack_s += saving * self.legs[point.stream].seconds_per_fen
+                    route.slack_s += point.service_s
+                    day(d).carried[point.stream] -= kg
+        for point_id, old, new in moves:
+            point = self.base.point_by_id[point_id]
+            kg, _ = cp.visit_amounts(point_id)
+            for d in new - old:
+                price, make = self._cheapest_insertion(d, day(d), point_id)
+                delta += price
+                if make is not None:
+                    make()
+                    day(d).carried[point.stream] = day(d).carried.get(point.stream, 0) + kg
+        return delta
+
+    def _close(self, point_id: str) -> list[str]:
+        """The movable points of ``point_id``'s stream, nearest first."""
+        if point_id not in self._closest:
+            point = self.base.point_by_id[point_id]
+            leg = self.legs[point.stream]
+            same = [
+                q
+                for q in self.movable
+                if q != point_id and self.base.point_by_id[q].stream == point.stream
+            ]
+            same.sort(key=lambda q: leg(point_id, q) + leg(q, point_id))
+            self._closest[point_id] = same
+        return self._closest[point_id]
+
+    def _pairs(self, state: _State) -> list[Move]:
+        """Where the days are independent: a point moved to a day where one of its nearest
+        points on that day makes room by leaving it for another of its patterns (an ejection
+        chain of two), priced by :meth:`_sketch`. Each point's moves are priced alone too,
+        but a day full with one vehicle may take a point only when another leaves it."""
+        if not self.joint:
+            return []
+        cp = self.cp
+        on_day = [{p for r in day.routes for t in r.trips for p in t.points} for day in state.days]
+        found: list[Move] = []
+        for a in self.movable:
+            current = state.patterns[a]
+            for qa in self._options(a, current):
+                if qa == current:
+                    continue
+                joins = set(cp.service_days(a, qa)) - set(cp.service_days(a, current))
+                for d in sorted(joins):
+                    partners = [b for b in self._close(a) if b in on_day[d]][:PAIR_PARTNERS]
+                    for b in partners:
+                        for qb in self._options(b, state.patterns[b]):
+                            if qb == state.patterns[b] or d in cp.service_days(b, qb):
+                                continue
+                            changes = ((a, qa), (b, qb))
+                            found.append((self._sketch(state, changes), changes))
+        return found
+
     def _single_moves(self, state: _State, deadline: float) -> _State | None:
         """The most promising moves of one point and swaps of two, each tried on the days' real
         routing (the changed days planned again) in order of their estimates; the first that
@@ -697,6 +838,7 @@ class CalendarPlanner:
         ]
         ranked += self._swaps(state)
         ranked += self._eliminations(state)
+        ranked += self._pairs(state)
         ranked = sorted(m for m in ranked if m not in self._tried)
         for move in ranked[:TRIED_MOVES]:
             if time.monotonic() >= deadline:
@@ -763,18 +905,7 @@ class CalendarPlanner:
         sets = joint.best_sets(self.cp, state.patterns, most=JOINT_SETS)
         if not sets:
             return None
-        days = sets[self._joint_turn % len(sets)]
-        left = max(deadline - time.monotonic(), 0.0)
-        day_iterations = min(self.day_iterations or SEARCH_ITERATIONS, SEARCH_ITERATIONS)
-        moved = joint.propose(
-            self.cp,
-            state.patterns,
-            [d.plan for d in state.days],
-            days,
-            seconds=left if self.day_iterations else min(JOINT_MAX_S, JOINT_SHARE * left),
-            iterations=JOINT_ITERATIONS_FACTOR * day_iterations,
-            seed=self.seed + self._joint_turn,
-        )
+        moved = self._propose(state, sets[self._joint_turn % len(sets)], deadline)
         if not moved:
             return None
         patterns, changed = self._applied(state.patterns, moved.items())
@@ -783,6 +914,67 @@ class CalendarPlanner:
             self.joint_moves += 1
             return trial
         return None
+
+    def _levelling_kick(self, best: _State, deadline: float) -> _State | None:
+        """A kick towards a level fleet, where the days are independent and some day of ``best``
+        works more vehicles than another: that day and a quieter one (of the pairs that free
+        most points) routed together (:mod:`routing.calendar.joint`), the busy day on the
+        vehicles it works less the one with fewest visits, the other on those it works; the
+        calendar with the changed days planned again, whatever its cost (the search goes on
+        from it, as from a random kick); None where it does not apply or moves nothing.
+
+        The pattern moves price one point at a time, and a day that has taken a second
+        vehicle keeps it: leaving it for one point saves little. The optima of the benchmark's
+        instances mostly work the same vehicles every day."""
+        if not self.joint:
+            return None
+        counts = [len(d.routes) for d in best.days]
+        if max(counts) <= min(counts):
+            return None
+        self._level_turn += 1
+        busiest = [d for d, c in enumerate(counts) if c == max(counts)]
+        busy = busiest[self._level_turn % len(busiest)]
+        pairs = [
+            days
+            for days in joint.best_sets(self.cp, best.patterns, most=joint.MAX_SETS_WEIGHED)
+            if len(days) == 2 and busy in days and min(counts[d] for d in days) < counts[busy]
+        ]
+        if not pairs:
+            return None
+        days = pairs[(self._level_turn // len(busiest)) % len(pairs)]
+        fleets = {}
+        for d in days:
+            routes = sorted(best.days[d].routes, key=lambda r: sum(len(t.points) for t in r.trips))
+            fleets[d] = frozenset(r.vehicle for r in (routes[1:] if d == busy else routes))
+        moved = self._propose(best, days, deadline, fleets=fleets)
+        if not moved:
+            return None
+        self.levelling_kicks += 1
+        patterns, changed = self._applied(best.patterns, moved.items())
+        return self._reroute(best, patterns, changed, deadline)
+
+    def _propose(
+        self,
+        state: _State,
+        days: tuple[int, ...],
+        deadline: float,
+        *,
+        fleets: Mapping[int, frozenset[str]] | None = None,
+    ) -> dict[str, Pattern]:
+        """:func:`routing.calendar.joint.propose` on ``days`` of ``state``, within the joint
+        search's bounds."""
+        left = max(deadline - time.monotonic(), 0.0)
+        day_iterations = min(self.day_iterations or SEARCH_ITERATIONS, SEARCH_ITERATIONS)
+        return joint.propose(
+            self.cp,
+            state.patterns,
+            [d.plan for d in state.days],
+            days,
+            seconds=left if self.day_iterations else min(JOINT_MAX_S, JOINT_SHARE * left),
+            iterations=JOINT_ITERATIONS_FACTOR * day_iterations,
+            seed=self.seed + self._joint_turn + self._level_turn,
+            fleets=fleets,
+        )
 
     def _days_changed(self, point_id: str, old: Pattern, new: Pattern) -> set[int]:
         """The days of the horizon a point's move from ``old`` to ``new`` changes."""
@@ -980,9 +1172,13 @@ class CalendarPlanner:
                     kick = False
                     continue
             if kick:
-                patterns, changed = self._kick(best)
-                if changed:
-                    current = self._reroute(best, patterns, changed, deadline)
+                levelled = self._levelling_kick(best, deadline)
+                if levelled is not None:
+                    current = levelled
+                else:
+                    patterns, changed = self._kick(best)
+                    if changed:
+                        current = self._reroute(best, patterns, changed, deadline)
                 kick = False
             else:
                 patterns, changed = self._moves(current, deadline)
@@ -1059,6 +1255,7 @@ class CalendarPlanner:
                 "pattern_moves": self.moves,
                 "kicks": self.kicks,
                 "joint_moves": self.joint_moves,
+                "levelling_kicks": self.levelling_kicks,
                 "starts": self.started,
                 "pooled_routes": 0 if self.pool is None else len(self.pool),
                 "recombinations_kept": self.recombined,
