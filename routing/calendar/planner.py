@@ -923,9 +923,9 @@ class CalendarPlanner:
         calendar with the changed days planned again, whatever its cost (the search goes on
         from it, as from a random kick); None where it does not apply or moves nothing.
 
-        The pattern moves price one point at a time, and a day that has taken a second
-        vehicle keeps it: leaving it for one point saves little. The optima of the benchmark's
-        instances mostly work the same vehicles every day."""
+        The pattern moves price one point at a time, and a day that has taken a vehicle more
+        than the others keeps it: one point leaving it saves little, while the day's work spread
+        over the others may free the vehicle altogether."""
         if not self.joint:
             return None
         counts = [len(d.routes) for d in best.days]
