@@ -81,19 +81,20 @@ def freed(cp: CalendarProblem, patterns: Mapping[str, Pattern], days: Sequence[i
 
 
 def best_sets(
-    cp: CalendarProblem, patterns: Mapping[str, Pattern], *, most: int
+    cp: CalendarProblem, patterns: Mapping[str, Pattern], *, most: int, size: int | None = None
 ) -> list[tuple[int, ...]]:
     """Sets of two or more days of the horizon that free the most points, at most ``most``,
     the most freeing first (ties: the earlier days). The sets of each size are weighed, from
-    two days up, while they keep within :data:`MAX_SETS_WEIGHED` in all (the sets of two always)."""
+    two days up, while they keep within :data:`MAX_SETS_WEIGHED` in all (the sets of two always);
+    ``size``: only the sets of that many days."""
     horizon = range(cp.horizon_days)
     scored = []
     weighed = 0
-    for size in range(2, cp.horizon_days + 1):
-        weighed += math.comb(cp.horizon_days, size)
-        if size > 2 and weighed > MAX_SETS_WEIGHED:
+    for n in range(2, cp.horizon_days + 1) if size is None else (size,):
+        weighed += math.comb(cp.horizon_days, n)
+        if n > 2 and weighed > MAX_SETS_WEIGHED:
             break
-        for days in itertools.combinations(horizon, size):
+        for days in itertools.combinations(horizon, n):
             count = len(freed(cp, patterns, days).options)
             if count:
                 scored.append((-count, days))

@@ -517,13 +517,19 @@ class CalendarPlanner:
 
     def _removal_fen(self, day: _Day, point_id: str) -> float:
         """What taking the point out of its trip saves (0 if it is not routed that day)."""
+        return self._removal(day, point_id)[0]
+
+    def _removal(
+        self, day: _Day, point_id: str
+    ) -> tuple[float, tuple[_Route, _Trip, str, str] | None]:
+        """:meth:`_removal_fen`, and the point's place that day (:meth:`_place`)."""
         leg = self.legs[self.base.point_by_id[point_id].stream]
         place = self._place(day, point_id)
         if place is None:  # left unserved that day: moving it saves the unserved price
             unserved = any(u.point_id == point_id for u in day.plan.unserved)
-            return float(UNSERVED_FEN) if unserved else 0.0
+            return (float(UNSERVED_FEN) if unserved else 0.0), None
         _, _, a, b = place
-        return leg(a, point_id) + leg(point_id, b) - leg(a, b)
+        return leg(a, point_id) + leg(point_id, b) - leg(a, b), place
 
     def _insertion_fen(self, day_index: int, day: _Day, point_id: str) -> float:
         """The cheapest insertion of the point into the day's routes (a trip with room, a new
@@ -672,17 +678,8 @@ class CalendarPlanner:
     def _near(self, point_id: str) -> list[str]:
         """The movable points nearest ``point_id`` of its stream and rule (swap partners)."""
         if point_id not in self._partners:
-            point = self.base.point_by_id[point_id]
-            leg = self.legs[point.stream]
             options = self.cp.patterns(point_id)
-            same = [
-                q
-                for q in self.movable
-                if q != point_id
-                and self.base.point_by_id[q].stream == point.stream
-                and self.cp.patterns(q) == options
-            ]
-            same.sort(key=lambda q: leg(point_id, q) + leg(q, point_id))
+            same = [q for q in self._close(point_id) if self.cp.patterns(q) == options]
             self._partners[point_id] = same[:SWAP_PARTNERS]
         return self._partners[point_id]
 
@@ -766,9 +763,8 @@ class CalendarPlanner:
             point = self.base.point_by_id[point_id]
             kg, _ = cp.visit_amounts(point_id)
             for d in old - new:
-                saving = self._removal_fen(day(d), point_id)
+                saving, place = self._removal(day(d), point_id)
                 delta -= saving
-                place = self._place(day(d), point_id)
                 if place is not None:
                     route, trip, _, _ = place
                     trip.points.remove(point_id)
@@ -936,8 +932,8 @@ class CalendarPlanner:
         busy = busiest[self._level_turn % len(busiest)]
         pairs = [
             days
-            for days in joint.best_sets(self.cp, best.patterns, most=joint.MAX_SETS_WEIGHED)
-            if len(days) == 2 and busy in days and min(counts[d] for d in days) < counts[busy]
+            for days in joint.best_sets(self.cp, best.patterns, most=joint.MAX_SETS_WEIGHED, size=2)
+            if busy in days and min(counts[d] for d in days) < counts[busy]
         ]
         if not pairs:
             return None

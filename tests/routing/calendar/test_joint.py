@@ -3,23 +3,11 @@ that the joint routing's choice of days makes a badly split calendar cheaper."""
 
 from __future__ import annotations
 
-import pytest
-
 from routing.calendar import joint
 from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import CalendarPlanner, plan_calendar
-from routing.pvrpif import read_pvrpif
-from routing.pvrpif.bounds import data_dir
-from routing.pvrpif.convert import pvrpif_problem
-
-DATA = data_dir() / "planning horizon 4"
-
-
-@pytest.fixture(scope="module")
-def milano() -> CalendarProblem:
-    return pvrpif_problem(read_pvrpif(DATA / "Milano_020_4_0.geojson"))
 
 
 def test_a_set_of_days_frees_the_points_it_may_serve_on_one_day_or_another(

@@ -13,16 +13,6 @@ from routing.calendar.model import CalendarProblem, DayResources
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import UNSERVED_FEN, CalendarPlanner, _Day, _Route, _State, _Trip
 from routing.plan import Plan
-from routing.pvrpif import read_pvrpif
-from routing.pvrpif.bounds import data_dir
-from routing.pvrpif.convert import pvrpif_problem
-
-DATA = data_dir() / "planning horizon 4"
-
-
-@pytest.fixture(scope="module")
-def milano() -> CalendarProblem:
-    return pvrpif_problem(read_pvrpif(DATA / "Milano_020_4_0.geojson"))
 
 
 def test_a_move_alone_is_priced_by_the_sketch_as_the_pattern_moves_price_it(
