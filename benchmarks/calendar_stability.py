@@ -78,12 +78,18 @@ def main() -> None:
         print(json.dumps(brief), flush=True)
 
     began = time.perf_counter()
-    first = plan_calendar(week, time_limit_s=args.time_limit, seed=args.seed)
+    first = plan_calendar(
+        week, time_limit_s=args.time_limit, seed=args.seed, searches=args.searches
+    )
     report("first", week, first, time.perf_counter() - began)
     for name, previous in (("from the first", first.patterns), ("afresh", None)):
         began = time.perf_counter()
         plan = plan_calendar(
-            changed, time_limit_s=args.time_limit, seed=args.seed + 1, previous=previous
+            changed,
+            time_limit_s=args.time_limit,
+            seed=args.seed + 1,
+            previous=previous,
+            searches=args.searches,
         )
         report(name, changed, plan, time.perf_counter() - began)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from huanwei.commands.calendar import summary
 from routing.calendar.calendar_file import read_calendar
 from routing.calendar.model import CalendarProblem
-from routing.calendar.planner import naive_calendar, plan_calendar
+from routing.calendar.planner import available_cores, naive_calendar, plan_calendar
 from scenarios.road_district import road_district
 
 WEEK = Path(__file__).resolve().parents[1] / "scenarios" / "calendars" / "district-week.toml"
@@ -39,6 +39,12 @@ def week_arguments(description: str | None, *, time_limit_s: float) -> argparse.
     parser.add_argument("--calendar", type=Path, default=WEEK)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=time_limit_s)
+    parser.add_argument(
+        "--searches",
+        type=int,
+        default=available_cores(),
+        help="the planner's searches side by side (and the naive days' cores); default: cores",
+    )
     return parser
 
 
@@ -60,8 +66,18 @@ def main() -> None:
     calendar = district_week(args)
     base = calendar.base
     for name, run in (
-        ("planned", lambda: plan_calendar(calendar, time_limit_s=args.time_limit, seed=args.seed)),
-        ("naive", lambda: naive_calendar(calendar, time_limit_s=args.time_limit, seed=args.seed)),
+        (
+            "planned",
+            lambda: plan_calendar(
+                calendar, time_limit_s=args.time_limit, seed=args.seed, searches=args.searches
+            ),
+        ),
+        (
+            "naive",
+            lambda: naive_calendar(
+                calendar, time_limit_s=args.time_limit, seed=args.seed, workers=args.searches
+            ),
+        ),
     ):
         began = time.perf_counter()
         plan = run()

@@ -2,13 +2,15 @@
 ``huanwei bench pvrpif`` (the product's command: the planner's path, the benchmark's judge),
 against the published best upper bound and whether it is proven optimal.
 
-    python benchmarks/pvrpif.py --time-limit 60 --seed 1 --jobs 2 \\
+    python -m benchmarks.pvrpif --time-limit 60 --seed 1 [--jobs 1] \\
         [--data ../shared/data/benchmarks/pvrpif-waste-uniud] [--only "Milano_0[23]0"]
 
 Prints one JSON line per instance as it finishes, then a Markdown table (instance, customers,
 days, vehicles per day, cost, published best, ratio, optimal?, seconds) and the summary: how
-many are valid, how many equal a proven optimum, the mean ratio to the best known. ``--jobs``
-runs that many instances at once (one core each: the planner plans its days one at a time).
+many are valid, how many equal a proven optimum, the mean ratio to the best known. Each instance
+runs the planner's searches side by side on the machine's cores (the command's default); ``--jobs``
+runs that many instances at once, which then share the cores (before the searches side by side,
+the runs of this file were made with ``--jobs 2``: one core per instance).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int)
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--only", default="", help="only instances whose name matches (regex)")
     args = parser.parse_args()
     files = sorted(

@@ -35,7 +35,7 @@ from routing.calendar.calendar_file import calendar_from_dict
 from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan
-from routing.calendar.planner import plan_calendar
+from routing.calendar.planner import available_cores, plan_calendar
 from routing.errors import HuanweiError
 from routing.kpi import PlanKpis, compute_kpis
 from routing.plan import Plan
@@ -139,7 +139,11 @@ class CalendarTask:
 
     def __call__(self, progress: Progress) -> CalendarPlan:
         return plan_calendar(
-            self.calendar, time_limit_s=self.time_limit_s, seed=self.seed, progress=progress
+            self.calendar,
+            time_limit_s=self.time_limit_s,
+            seed=self.seed,
+            progress=progress,
+            searches=available_cores(),
         )
 
 

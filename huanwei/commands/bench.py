@@ -23,7 +23,7 @@ from typing import Any
 
 from huanwei.reference import plain_pyvrp, routing_cost
 from routing.calendar.judge import validate_calendar
-from routing.calendar.planner import plan_calendar
+from routing.calendar.planner import available_cores, plan_calendar
 from routing.kim import read_kim, validate_kim, write_solution
 from routing.kim.convert import kim_problem, kim_solution
 from routing.kim.travel import vehicle_bounds
@@ -75,6 +75,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         type=int,
         help="bound each day's optimiser run and the rounds of pattern moves by this (the "
         "same plan per seed)",
+    )
+    v.add_argument(
+        "--searches",
+        type=int,
+        default=available_cores(),
+        help="calendar searches side by side, one per core (default: this machine's cores, "
+        f"{available_cores()})",
     )
     v.add_argument("--out", type=Path, help="where to write the solution JSON")
     v.set_defaults(run=run_pvrpif)
@@ -192,6 +199,7 @@ def run_pvrpif(args: argparse.Namespace) -> int:
         seed=args.seed,
         day_iterations=args.iterations,
         rounds=args.iterations,
+        searches=args.searches,
     )
     seconds = time.perf_counter() - began
     solution = pvrpif_solution(instance, plan)

@@ -29,7 +29,7 @@ from routing.calendar.plan import (
     calendar_plan_to_dict,
     idle_vehicle_days,
 )
-from routing.calendar.planner import naive_calendar, plan_calendar
+from routing.calendar.planner import available_cores, naive_calendar, plan_calendar
 from routing.fields import read_json
 from routing.kpi import compute_kpis
 from routing.problem_file import read_problem
@@ -53,6 +53,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--iterations",
         type=int,
         help="bound each day's optimiser run and the rounds of pattern moves (same plan per seed)",
+    )
+    p.add_argument(
+        "--searches",
+        type=int,
+        default=available_cores(),
+        help="searches side by side, one per core; the naive calendar's days use as many "
+        f"(default: this machine's cores, {available_cores()})",
     )
     p.add_argument("--previous", type=Path, help="an earlier calendar plan: keep points' days")
     p.add_argument("--naive", action="store_true", help="also plan the naive calendar")
@@ -155,6 +162,7 @@ def run_plan(args: argparse.Namespace) -> int:
             day_iterations=args.iterations,
             rounds=args.iterations,
             progress=bar.update,
+            searches=args.searches,
         )
     (out / "calendar-plan.json").write_text(
         json.dumps(calendar_plan_to_dict(plan), ensure_ascii=False), encoding="utf-8"
@@ -170,6 +178,7 @@ def run_plan(args: argparse.Namespace) -> int:
             time_limit_s=args.time_limit,
             seed=args.seed,
             day_iterations=args.iterations,
+            workers=args.searches,
         )
         result["naive"] = summary(problem, naive)
         _print(

@@ -42,12 +42,18 @@ construction's estimates, balanced over the period.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import os
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
@@ -104,6 +110,12 @@ SWAP_PARTNERS = 8
 PAIR_PARTNERS = 6
 #: Single moves tried on the real routing per round, the most promising first.
 TRIED_MOVES = 12
+#: Searches side by side (:func:`plan_calendar`): the seeds of the others are the first's plus
+#: multiples of this (far apart: a search's day solves use the seeds after its own); the share
+#: of the budget, and its most seconds, kept for recombining their route pools.
+SEED_STRIDE = 1_000_003
+MERGE_SHARE = 0.05
+MERGE_MAX_S = 5.0
 
 Progress = Callable[[float, int | None], None]
 #: A move of one or more points to other patterns, with its estimated change of cost (fen).
@@ -1044,7 +1056,9 @@ class CalendarPlanner:
         cheaper than ``state``."""
         if self.pool is None or not len(self.pool):
             return state
-        found = self.pool.recombine(state.patterns, seconds=seconds, seed=self.seed)
+        found = self.pool.recombine(
+            state.patterns, seconds=seconds, seed=self.seed, plans=[d.plan for d in state.days]
+        )
         if found is None:
             return state
         patterns, plans = found
@@ -1193,6 +1207,55 @@ class CalendarPlanner:
                 best = current
         return best
 
+    def _state_of(self, plan: CalendarPlan) -> _State:
+        """A calendar plan as the search's state: each day's cost and routes."""
+        days = []
+        for d, day_plan in enumerate(plan.days):
+            problem = self.cp.day_problem(d, plan.patterns)
+            cost = compute_kpis(problem, day_plan).cost_fen + UNSERVED_FEN * len(day_plan.unserved)
+            days.append(_Day(day_plan, cost, self._routes(problem, day_plan)))
+        return _State(dict(plan.patterns), days)
+
+    def best_of(
+        self,
+        plans: Sequence[CalendarPlan],
+        pools: Iterable[Mapping[int, Mapping[Any, Any]] | None],
+        *,
+        seconds: float,
+    ) -> CalendarPlan:
+        """Of ``plans`` (calendars of this problem, this planner's first), the one that scores
+        best; where the days are independent, this planner's route pool with ``pools`` (other
+        searches' routes) recombined from it in ``seconds`` (:meth:`_recombine`)."""
+        states = [self._state_of(plan) for plan in plans]
+        scores = [self._score(state) for state in states]
+        chosen = min(range(len(plans)), key=lambda k: (scores[k], k))
+        best = states[chosen]
+        recombined = False
+        if self.pool is not None:
+            for routes in pools:
+                if routes is not None:
+                    self.pool.absorb(routes)
+            found = self._recombine(best, seconds)
+            recombined, best = found is not best, found
+        stats = dict(plans[chosen].stats)
+        stats.update(
+            {
+                "searches": len(plans),
+                "search_costs_fen": [plan.stats["cost_fen"] for plan in plans],
+                "chosen_search": chosen,
+                "pooled_routes": 0 if self.pool is None else len(self.pool),
+                "searches_recombined": recombined,
+                "cost_fen": round(best.cost()),
+                "unserved": sum(len(d.plan.unserved) for d in best.days),
+            }
+        )
+        return CalendarPlan(
+            problem_name=self.cp.name,
+            patterns=dict(best.patterns),
+            days=tuple(d.plan for d in best.days),
+            stats=stats,
+        )
+
     def _pool_grew(self) -> bool:
         """Whether the pool has grown by a tenth since it was last recombined."""
         if self.pool is None or len(self.pool) < self._pool_seen * 1.1 + 5:
@@ -1281,6 +1344,7 @@ def plan_calendar(
     rounds: int | None = None,
     workers: int | None = 1,
     progress: Progress | None = None,
+    searches: int = 1,
 ) -> CalendarPlan:
     """Plan a collection calendar (see the module).
 
@@ -1292,11 +1356,84 @@ def plan_calendar(
     day_iterations, rounds
         Bound each day's optimiser run and the rounds of pattern moves: with both, the plan is
         the same for a seed whatever the machine's speed.
+    searches
+        Searches run side by side, one per core (:func:`available_cores`): this process's
+        from ``seed``, each other in a process of its own from a seed of its own, all to the
+        same deadline. The calendar that scores best is kept; where the days are independent,
+        the route pool of every search is then recombined from it (a route one search found
+        may complete another's calendar), in :data:`MERGE_SHARE` of the budget kept for it.
     """
     planner = CalendarPlanner(
         problem, seed=seed, previous=previous, day_iterations=day_iterations, workers=workers
     )
-    return planner.plan(time_limit_s=time_limit_s, rounds=rounds, progress=progress)
+    if searches <= 1:
+        return planner.plan(time_limit_s=time_limit_s, rounds=rounds, progress=progress)
+    began = time.monotonic()
+    merge_s = min(MERGE_MAX_S, MERGE_SHARE * time_limit_s) if planner.pool is not None else 0.0
+    searching_s = time_limit_s - merge_s
+    until = time.time() + searching_s  # the wall clock: the same in every process
+    own_progress = None
+    if progress is not None:
+        share = searching_s / time_limit_s
+        own_progress = lambda done, cost: progress(done * share, cost)  # noqa: E731
+    bounds = (day_iterations, rounds, workers)
+    lost = 0
+    with ProcessPoolExecutor(searches - 1, mp_context=get_context("spawn")) as pool:
+        futures = [
+            pool.submit(_search, problem, seed + k * SEED_STRIDE, previous, until, bounds)
+            for k in range(1, searches)
+        ]
+        mine = planner.plan(time_limit_s=searching_s, rounds=rounds, progress=own_progress)
+        others: list[_Searched] = []
+        for future in futures:
+            try:
+                others.append(future.result())
+            except BrokenProcessPool:  # the process died (memory): the others' plans stand
+                lost += 1
+    left = max(began + time_limit_s - time.monotonic(), 0.0)
+    plan = planner.best_of(
+        [mine, *(o.plan for o in others)], [o.routes for o in others], seconds=left
+    )
+    stats = {**plan.stats, "searches_lost": lost, "seconds": round(time.monotonic() - began, 2)}
+    plan = dataclasses.replace(plan, stats=stats)
+    if progress is not None:
+        progress(1.0, plan.stats["cost_fen"])
+    return plan
+
+
+@dataclass(frozen=True, slots=True)
+class _Searched:
+    """A search's calendar, and its route pool's routes (None where the days are not
+    independent)."""
+
+    plan: CalendarPlan
+    routes: dict[int, dict[Any, Any]] | None
+
+
+def _search(
+    problem: CalendarProblem,
+    seed: int,
+    previous: Mapping[str, Pattern] | None,
+    until: float,
+    bounds: tuple[int | None, int | None, int | None],
+) -> _Searched:
+    """One search of :func:`plan_calendar`'s, in a process of its own, until ``until`` (the wall
+    clock's seconds); ``bounds``: its day iterations, rounds and workers."""
+    day_iterations, rounds, workers = bounds
+    planner = CalendarPlanner(
+        problem, seed=seed, previous=previous, day_iterations=day_iterations, workers=workers
+    )
+    plan = planner.plan(time_limit_s=max(until - time.time(), 0.05), rounds=rounds)
+    return _Searched(plan, None if planner.pool is None else planner.pool.routes)
+
+
+def available_cores() -> int:
+    """The cores this process may run on: as many searches as :func:`plan_calendar` should
+    run side by side."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def naive_calendar(

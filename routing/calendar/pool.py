@@ -16,7 +16,7 @@ group that work that day, and every assembled day is checked by the validator be
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -46,6 +46,10 @@ def separable(cp: CalendarProblem) -> bool:
     return all(not r.closed and not r.opening and r.crews is None for r in cp.days)
 
 
+#: A pooled route's key: its group (vehicle type, depot) and the points it serves.
+_Key = tuple[tuple[str, str], frozenset[str]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Pooled:
     group: tuple[str, str]  # vehicle type, depot
@@ -65,7 +69,7 @@ class RoutePool:
             res = cp.resources(d)
             key = None if res.vehicles is None else tuple(sorted(res.vehicles))
             self.classes[d] = seen.setdefault(key, len(seen))
-        self.routes: dict[int, dict[tuple[tuple[str, str], frozenset[str]], _Pooled]] = {}
+        self.routes: dict[int, dict[_Key, _Pooled]] = {}
 
     def __len__(self) -> int:
         return sum(len(r) for r in self.routes.values())
@@ -74,22 +78,44 @@ class RoutePool:
         """Keep each route of ``plan`` (day ``day``), the cheapest per group and point set."""
         pool = self.routes.setdefault(self.classes[day], {})
         for route in plan.routes:
-            vehicle = problem.vehicle_by_id[route.vehicle_id]
-            points = frozenset(v.point_id for t in route.trips for v in t.visits)
-            if not points:
+            key = self._key(problem, route)
+            if not key[1]:
                 continue
             single = Plan(problem.name, (route,))
             cost = compute_kpis(problem, single).cost_fen
-            key = ((vehicle.type_id, vehicle.depot_id), points)
             if key not in pool or cost < pool[key].cost:
-                pool[key] = _Pooled(key[0], points, cost, route)
+                pool[key] = _Pooled(key[0], key[1], cost, route)
+
+    def absorb(self, other: Mapping[int, Mapping[_Key, _Pooled]]) -> None:
+        """Keep ``other``'s routes too (the ``routes`` of a pool of the same calendar problem,
+        filled by another search), the cheapest per class of days, group and point set."""
+        for klass, routes in other.items():
+            pool = self.routes.setdefault(klass, {})
+            for key, pooled in routes.items():
+                if key not in pool or pooled.cost < pool[key].cost:
+                    pool[key] = pooled
+
+    @staticmethod
+    def _key(problem: Problem, route: Route) -> _Key:
+        """A route's group (its vehicle's type and depot) and the points it serves."""
+        vehicle = problem.vehicle_by_id[route.vehicle_id]
+        points = frozenset(v.point_id for t in route.trips for v in t.visits)
+        return (vehicle.type_id, vehicle.depot_id), points
 
     def recombine(
-        self, patterns: Mapping[str, Pattern], *, seconds: float, seed: int
+        self,
+        patterns: Mapping[str, Pattern],
+        *,
+        seconds: float,
+        seed: int,
+        plans: Sequence[Plan] | None = None,
     ) -> tuple[dict[str, Pattern], list[Plan]] | None:
-        """The cheapest patterns and days' routes from the pool, starting from ``patterns``;
-        None when the model finds nothing, or what it finds fails the validator."""
+        """The cheapest patterns and days' routes from the pool, starting from ``patterns``
+        (and ``plans``, their days' plans, where given: the solver starts from that calendar
+        whole, its routes as well as its patterns); None when the model finds nothing, or what
+        it finds fails the validator."""
         cp = self.cp
+        hinted = [{self._key(cp.base, route) for route in plan.routes} for plan in plans or ()]
         model = cp_model.CpModel()
         # Sorted, not a set's order: the model's variables in the same order in every process
         # (a string's hash changes between processes, and with it CP-SAT's ties).
@@ -100,7 +126,7 @@ class RoutePool:
             model.add_exactly_one(choose[p, q] for q in cp.patterns(p))
             for q in cp.patterns(p):
                 model.add_hint(choose[p, q], tuple(patterns[p]) == q)
-        take: dict[tuple[int, tuple[tuple[str, str], frozenset[str]]], cp_model.IntVar] = {}
+        take: dict[tuple[int, _Key], cp_model.IntVar] = {}
         objective = []
         for day in range(cp.horizon_days):
             pool = self.routes.get(self.classes[day], {})
@@ -109,6 +135,8 @@ class RoutePool:
             for key, pooled in pool.items():
                 var = model.new_bool_var(f"x_{day}_{len(take)}")
                 take[day, key] = var
+                if hinted:
+                    model.add_hint(var, key in hinted[day])
                 objective.append(pooled.cost * var)
                 for p in sorted(pooled.points):
                     covering.setdefault(p, []).append(var)
@@ -151,7 +179,7 @@ class RoutePool:
         day: int,
         problem: Problem,
         solver: cp_model.CpSolver,
-        take: Mapping[tuple[int, tuple[tuple[str, str], frozenset[str]]], cp_model.IntVar],
+        take: Mapping[tuple[int, _Key], cp_model.IntVar],
     ) -> Plan | None:
         """The day's chosen routes, each on a vehicle of its group and a crew working that day."""
         pool = self.routes.get(self.classes[day], {})
