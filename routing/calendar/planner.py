@@ -31,6 +31,9 @@ independent days would balance nothing and route badly):
    more trucks of a type than the median day does is planned on the median day's number of them,
    starting from a day that works that many; each day keeps the plan that makes the calendar
    cheaper, the busy days chosen together (the week's fleet is its busiest day's).
+5. **Searches side by side.** A search runs on one core; :func:`plan_calendar` may run one per
+   core, each from a seed of its own, and keep the calendar that scores best, recombined with
+   the route pools of all where the days are independent.
 
 Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
 priced at :data:`UNSERVED_FEN`. Where the calendar prices a truck's working day
@@ -116,6 +119,8 @@ TRIED_MOVES = 12
 SEED_STRIDE = 1_000_003
 MERGE_SHARE = 0.05
 MERGE_MAX_S = 5.0
+#: Seconds the recombination leaves to what follows it (the calendar assembled and checked).
+MERGE_MARGIN_S = 0.5
 
 Progress = Callable[[float, int | None], None]
 #: A move of one or more points to other patterns, with its estimated change of cost (fen).
@@ -1390,7 +1395,7 @@ def plan_calendar(
                 others.append(future.result())
             except BrokenProcessPool:  # the process died (memory): the others' plans stand
                 lost += 1
-    left = max(began + time_limit_s - time.monotonic(), 0.0)
+    left = max(began + time_limit_s - time.monotonic() - MERGE_MARGIN_S, 0.0)
     plan = planner.best_of(
         [mine, *(o.plan for o in others)], [o.routes for o in others], seconds=left
     )
