@@ -78,9 +78,7 @@ def main() -> None:
         print(json.dumps(brief), flush=True)
 
     began = time.perf_counter()
-    first = plan_calendar(
-        week, time_limit_s=args.time_limit, seed=args.seed, searches=args.searches
-    )
+    first = plan_calendar(week, time_limit_s=args.time_limit, seed=args.seed, cores=args.cores)
     report("first", week, first, time.perf_counter() - began)
     for name, previous in (("from the first", first.patterns), ("afresh", None)):
         began = time.perf_counter()
@@ -89,7 +87,7 @@ def main() -> None:
             time_limit_s=args.time_limit,
             seed=args.seed + 1,
             previous=previous,
-            searches=args.searches,
+            cores=args.cores,
         )
         report(name, changed, plan, time.perf_counter() - began)
 

@@ -40,10 +40,10 @@ def week_arguments(description: str | None, *, time_limit_s: float) -> argparse.
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=time_limit_s)
     parser.add_argument(
-        "--searches",
+        "--cores",
         type=int,
         default=available_cores(),
-        help="the planner's searches side by side (and the naive days' cores); default: cores",
+        help="cores the planner and the naive calendar's day solves may use (default: all)",
     )
     return parser
 
@@ -69,13 +69,13 @@ def main() -> None:
         (
             "planned",
             lambda: plan_calendar(
-                calendar, time_limit_s=args.time_limit, seed=args.seed, searches=args.searches
+                calendar, time_limit_s=args.time_limit, seed=args.seed, cores=args.cores
             ),
         ),
         (
             "naive",
             lambda: naive_calendar(
-                calendar, time_limit_s=args.time_limit, seed=args.seed, workers=args.searches
+                calendar, time_limit_s=args.time_limit, seed=args.seed, cores=args.cores
             ),
         ),
     ):

@@ -143,7 +143,7 @@ class CalendarTask:
             time_limit_s=self.time_limit_s,
             seed=self.seed,
             progress=progress,
-            searches=available_cores(),
+            cores=available_cores(),
         )
 
 

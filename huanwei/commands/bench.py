@@ -77,11 +77,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "same plan per seed)",
     )
     v.add_argument(
-        "--searches",
+        "--cores",
         type=int,
         default=available_cores(),
-        help="calendar searches side by side, one per core (default: this machine's cores, "
-        f"{available_cores()})",
+        help=f"cores the planner may use (default: this machine's, {available_cores()})",
     )
     v.add_argument("--out", type=Path, help="where to write the solution JSON")
     v.set_defaults(run=run_pvrpif)
@@ -199,7 +198,7 @@ def run_pvrpif(args: argparse.Namespace) -> int:
         seed=args.seed,
         day_iterations=args.iterations,
         rounds=args.iterations,
-        searches=args.searches,
+        cores=args.cores,
     )
     seconds = time.perf_counter() - began
     solution = pvrpif_solution(instance, plan)

@@ -55,11 +55,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="bound each day's optimiser run and the rounds of pattern moves (same plan per seed)",
     )
     p.add_argument(
-        "--searches",
+        "--cores",
         type=int,
         default=available_cores(),
-        help="searches side by side, one per core; the naive calendar's days use as many "
-        f"(default: this machine's cores, {available_cores()})",
+        help="cores the planner (and the naive calendar's day solves) may use (default: this "
+        f"machine's, {available_cores()})",
     )
     p.add_argument("--previous", type=Path, help="an earlier calendar plan: keep points' days")
     p.add_argument("--naive", action="store_true", help="also plan the naive calendar")
@@ -162,7 +162,7 @@ def run_plan(args: argparse.Namespace) -> int:
             day_iterations=args.iterations,
             rounds=args.iterations,
             progress=bar.update,
-            searches=args.searches,
+            cores=args.cores,
         )
     (out / "calendar-plan.json").write_text(
         json.dumps(calendar_plan_to_dict(plan), ensure_ascii=False), encoding="utf-8"
@@ -178,7 +178,7 @@ def run_plan(args: argparse.Namespace) -> int:
             time_limit_s=args.time_limit,
             seed=args.seed,
             day_iterations=args.iterations,
-            workers=args.searches,
+            cores=args.cores,
         )
         result["naive"] = summary(problem, naive)
         _print(

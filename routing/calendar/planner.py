@@ -31,9 +31,10 @@ independent days would balance nothing and route badly):
    more trucks of a type than the median day does is planned on the median day's number of them,
    starting from a day that works that many; each day keeps the plan that makes the calendar
    cheaper, the busy days chosen together (the week's fleet is its busiest day's).
-5. **Searches side by side.** A search runs on one core; :func:`plan_calendar` may run one per
-   core, each from a seed of its own, and keep the calendar that scores best, recombined with
-   the route pools of all where the days are independent.
+5. **The machine's cores** (:func:`core_split`). A search runs on one core. Where the days are
+   small, :func:`plan_calendar` runs one per core, each from a seed of its own, and keeps the
+   calendar that scores best, recombined with the route pools of all where the days are
+   independent; where they are large, one search runs and each day's solve uses the cores.
 
 Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
 priced at :data:`UNSERVED_FEN`. Where the calendar prices a truck's working day
@@ -1280,8 +1281,7 @@ class CalendarPlanner:
         deadline = began + time_limit_s
         patterns = self.construct()
         # Large days need their time for routing; small ones for choosing days.
-        day_points = len(self.base.points) / max(self.cp.period_days, 1)
-        large = day_points > LARGE_DAY_POINTS
+        large = large_days(self.cp)
         first_share = LARGE_FIRST_SHARE if large else FIRST_ROUTING_SHARE
         final_share = LARGE_FINAL_SHARE if large else FINAL_ROUTING_SHARE
         first = time_limit_s * (first_share if self.movable else 1.0)
@@ -1347,9 +1347,8 @@ def plan_calendar(
     previous: Mapping[str, Pattern] | None = None,
     day_iterations: int | None = None,
     rounds: int | None = None,
-    workers: int | None = 1,
     progress: Progress | None = None,
-    searches: int = 1,
+    cores: int = 1,
 ) -> CalendarPlan:
     """Plan a collection calendar (see the module).
 
@@ -1361,13 +1360,16 @@ def plan_calendar(
     day_iterations, rounds
         Bound each day's optimiser run and the rounds of pattern moves: with both, the plan is
         the same for a seed whatever the machine's speed.
-    searches
-        Searches run side by side, one per core (:func:`available_cores`): this process's
-        from ``seed``, each other in a process of its own from a seed of its own, all to the
-        same deadline. The calendar that scores best is kept; where the days are independent,
-        the route pool of every search is then recombined from it (a route one search found
-        may complete another's calendar), in :data:`MERGE_SHARE` of the budget kept for it.
+    cores
+        The cores the plan may use (:func:`core_split`). Where the days are small, as many
+        searches run side by side: this process's from ``seed``, each other in a process of its
+        own from a seed of its own, all to the same deadline. The calendar that scores best is
+        kept; where the days are independent, the route pool of every search is then recombined
+        from it (a route one search found may complete another's calendar), in
+        :data:`MERGE_SHARE` of the budget kept for it. Where the days are large, one search
+        runs, and each day's solve plans its streams on the cores side by side.
     """
+    searches, workers = core_split(problem, cores)
     planner = CalendarPlanner(
         problem, seed=seed, previous=previous, day_iterations=day_iterations, workers=workers
     )
@@ -1432,6 +1434,22 @@ def _search(
     return _Searched(plan, None if planner.pool is None else planner.pool.routes)
 
 
+def large_days(problem: CalendarProblem) -> bool:
+    """Whether the problem's days are a district's, not a benchmark's village: more than
+    :data:`LARGE_DAY_POINTS` points a day on average over the period."""
+    return len(problem.base.points) / max(problem.period_days, 1) > LARGE_DAY_POINTS
+
+
+def core_split(problem: CalendarProblem, cores: int) -> tuple[int, int]:
+    """How :func:`plan_calendar` uses ``cores``: (searches side by side, cores of each day's
+    solve). Large days (:func:`large_days`) spend most of the budget in a few long day solves,
+    whose streams the optimiser plans side by side (:func:`routing.solve.solve`'s ``workers``):
+    the cores go to them. Small days spend it in the search's many short day solves, one after
+    another: a search per core."""
+    cores = max(cores, 1)
+    return (1, cores) if large_days(problem) else (cores, 1)
+
+
 def available_cores() -> int:
     """The cores this process may run on: as many searches as :func:`plan_calendar` should
     run side by side."""
@@ -1447,11 +1465,14 @@ def naive_calendar(
     time_limit_s: float = 60.0,
     seed: int = 0,
     day_iterations: int | None = None,
-    workers: int | None = 1,
+    cores: int = 1,
 ) -> CalendarPlan:
     """Every point on its first allowed pattern, each day routed alone by the same optimiser
-    with the same budget: the reference a planned calendar must beat."""
-    planner = CalendarPlanner(problem, seed=seed, day_iterations=day_iterations, workers=workers)
+    with the same budget and ``cores`` (each day's solve plans its streams on them side by
+    side): the reference a planned calendar must beat."""
+    planner = CalendarPlanner(
+        problem, seed=seed, day_iterations=day_iterations, workers=max(cores, 1)
+    )
     patterns = {p: problem.patterns(p)[0] for p in planner.ruled}
     began = time.monotonic()
     per_day = time_limit_s / max(problem.horizon_days, 1)
