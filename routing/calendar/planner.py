@@ -31,10 +31,9 @@ independent days would balance nothing and route badly):
    more trucks of a type than the median day does is planned on the median day's number of them,
    starting from a day that works that many; each day keeps the plan that makes the calendar
    cheaper, the busy days chosen together (the week's fleet is its busiest day's).
-5. **The machine's cores** (:func:`core_split`). A search runs on one core. Where the days are
-   small, :func:`plan_calendar` runs one per core, each from a seed of its own, and keeps the
-   calendar that scores best, recombined with the route pools of all where the days are
-   independent; where they are large, one search runs and each day's solve uses the cores.
+5. **The machine's cores.** A search runs on one core; :func:`plan_calendar` runs one per core,
+   each from a seed of its own, and keeps the calendar that scores best, recombined with the
+   route pools of all where the days are independent.
 
 Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
 priced at :data:`UNSERVED_FEN`. Where the calendar prices a truck's working day
@@ -1281,7 +1280,8 @@ class CalendarPlanner:
         deadline = began + time_limit_s
         patterns = self.construct()
         # Large days need their time for routing; small ones for choosing days.
-        large = large_days(self.cp)
+        day_points = len(self.base.points) / max(self.cp.period_days, 1)
+        large = day_points > LARGE_DAY_POINTS
         first_share = LARGE_FIRST_SHARE if large else FIRST_ROUTING_SHARE
         final_share = LARGE_FINAL_SHARE if large else FINAL_ROUTING_SHARE
         first = time_limit_s * (first_share if self.movable else 1.0)
@@ -1361,18 +1361,14 @@ def plan_calendar(
         Bound each day's optimiser run and the rounds of pattern moves: with both, the plan is
         the same for a seed whatever the machine's speed.
     cores
-        The cores the plan may use (:func:`core_split`). Where the days are small, as many
-        searches run side by side: this process's from ``seed``, each other in a process of its
-        own from a seed of its own, all to the same deadline. The calendar that scores best is
-        kept; where the days are independent, the route pool of every search is then recombined
-        from it (a route one search found may complete another's calendar), in
-        :data:`MERGE_SHARE` of the budget kept for it. Where the days are large, one search
-        runs, and each day's solve plans its streams on the cores side by side.
+        The cores the plan may use: as many searches run side by side, this process's from
+        ``seed``, each other in a process of its own from a seed of its own, all to the same
+        deadline. The calendar that scores best is kept; where the days are independent, the
+        route pool of every search is then recombined from it (a route one search found may
+        complete another's calendar), in :data:`MERGE_SHARE` of the budget kept for it.
     """
-    searches, workers = core_split(problem, cores)
-    planner = CalendarPlanner(
-        problem, seed=seed, previous=previous, day_iterations=day_iterations, workers=workers
-    )
+    searches = max(cores, 1)
+    planner = CalendarPlanner(problem, seed=seed, previous=previous, day_iterations=day_iterations)
     if searches <= 1:
         return planner.plan(time_limit_s=time_limit_s, rounds=rounds, progress=progress)
     began = time.monotonic()
@@ -1383,7 +1379,7 @@ def plan_calendar(
     if progress is not None:
         share = searching_s / time_limit_s
         own_progress = lambda done, cost: progress(done * share, cost)  # noqa: E731
-    bounds = (day_iterations, rounds, workers)
+    bounds = (day_iterations, rounds)
     lost = 0
     with ProcessPoolExecutor(searches - 1, mp_context=get_context("spawn")) as pool:
         futures = [
@@ -1422,32 +1418,14 @@ def _search(
     seed: int,
     previous: Mapping[str, Pattern] | None,
     until: float,
-    bounds: tuple[int | None, int | None, int | None],
+    bounds: tuple[int | None, int | None],
 ) -> _Searched:
     """One search of :func:`plan_calendar`'s, in a process of its own, until ``until`` (the wall
-    clock's seconds); ``bounds``: its day iterations, rounds and workers."""
-    day_iterations, rounds, workers = bounds
-    planner = CalendarPlanner(
-        problem, seed=seed, previous=previous, day_iterations=day_iterations, workers=workers
-    )
+    clock's seconds); ``bounds``: its day iterations and rounds."""
+    day_iterations, rounds = bounds
+    planner = CalendarPlanner(problem, seed=seed, previous=previous, day_iterations=day_iterations)
     plan = planner.plan(time_limit_s=max(until - time.time(), 0.05), rounds=rounds)
     return _Searched(plan, None if planner.pool is None else planner.pool.routes)
-
-
-def large_days(problem: CalendarProblem) -> bool:
-    """Whether the problem's days are a district's, not a benchmark's village: more than
-    :data:`LARGE_DAY_POINTS` points a day on average over the period."""
-    return len(problem.base.points) / max(problem.period_days, 1) > LARGE_DAY_POINTS
-
-
-def core_split(problem: CalendarProblem, cores: int) -> tuple[int, int]:
-    """How :func:`plan_calendar` uses ``cores``: (searches side by side, cores of each day's
-    solve). Large days (:func:`large_days`) spend most of the budget in a few long day solves,
-    whose streams the optimiser plans side by side (:func:`routing.solve.solve`'s ``workers``):
-    the cores go to them. Small days spend it in the search's many short day solves, one after
-    another: a search per core."""
-    cores = max(cores, 1)
-    return (1, cores) if large_days(problem) else (cores, 1)
 
 
 def available_cores() -> int:

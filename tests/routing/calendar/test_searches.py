@@ -1,21 +1,12 @@
-"""The machine's cores (:func:`routing.calendar.planner.plan_calendar` with ``cores``): on small
-days a search per core, the best calendar of all kept and the route pools of all recombined, and
-what comes back passes the judge; on large days the cores go to each day's solve."""
+"""The machine's cores (:func:`routing.calendar.planner.plan_calendar` with ``cores``): a search
+per core, the best calendar of all kept and the route pools of all recombined, and what comes
+back passes the judge."""
 
 from __future__ import annotations
 
-import pytest
-
-from routing.calendar import planner as planner_module
 from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
-from routing.calendar.planner import (
-    UNSERVED_FEN,
-    CalendarPlanner,
-    core_split,
-    large_days,
-    plan_calendar,
-)
+from routing.calendar.planner import UNSERVED_FEN, CalendarPlanner, plan_calendar
 from routing.calendar.pool import RoutePool
 from routing.kpi import compute_kpis
 
@@ -87,14 +78,3 @@ def test_a_pool_absorbs_another_keeping_the_cheaper_route_of_each_point_set(
     mine.absorb(dearer)
     assert mine.routes[klass][key].cost == pooled.cost - 1
     assert len(mine) == len(theirs)
-
-
-def test_small_days_take_a_search_per_core_and_large_days_give_their_solves_the_cores(
-    milano: CalendarProblem, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert core_split(milano, 2) == (2, 1)
-    assert core_split(milano, 0) == (1, 1)
-    # The same problem counted as a district's (its days above the threshold): one search.
-    monkeypatch.setattr(planner_module, "LARGE_DAY_POINTS", 1)
-    assert large_days(milano)
-    assert core_split(milano, 2) == (1, 2)
