@@ -3,10 +3,12 @@ planner's search routes a day: is the gap to the optimum in the routing of a day
 choice of days?
 
     python -m benchmarks.pvrpif_optimum_days --seeds 5 [--only REGEX] [--iterations 200]
+    python -m benchmarks.pvrpif_optimum_days --final --iterations 3000 --only Milano_020_6_0
 
 For each instance, the visit patterns of its best published solution report (the reading of
 :mod:`routing.pvrpif.solution`) are planned day by day by ``CalendarPlanner.route_day``: the
-product's optimiser under the search's iteration bound, each seed in turn. Prints per instance
+product's optimiser under the search's iteration bound (``--final``: under ``--iterations``
+alone, as the last planning of the days), each seed in turn. Prints per instance
 the published cost, each seed's cost (the benchmark's, travel minutes) and the days of each seed
 that left visits out (a seed's cost is its plans' own: without the visits left out); then a
 Markdown table and a summary.
@@ -56,9 +58,15 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=5.0, help="each day's time limit")
     parser.add_argument("--only", default="", help="only instances whose name matches (regex)")
+    parser.add_argument(
+        "--final",
+        action="store_true",
+        help="route as the last planning of the days does: --iterations may pass the search's",
+    )
     args = parser.parse_args()
-    if not 1 <= args.iterations <= SEARCH_ITERATIONS:  # the search's own solves are capped so
-        parser.error(f"--iterations must be 1 to {SEARCH_ITERATIONS}, got {args.iterations}")
+    cap = None if args.final else SEARCH_ITERATIONS  # the search's own solves are capped so
+    if args.iterations < 1 or (cap is not None and args.iterations > cap):
+        parser.error(f"--iterations must be 1 to {cap or 'any'}, got {args.iterations}")
     rows: list[Row] = []
     data = data_dir()
     for path in sorted(data.glob("planning horizon */*.geojson")):
@@ -78,7 +86,8 @@ def main() -> None:
         for seed in range(1, args.seeds + 1):
             planner = CalendarPlanner(problem, seed=seed, day_iterations=args.iterations)
             days = [
-                planner.route_day(d, patterns, args.seconds) for d in range(problem.horizon_days)
+                planner.route_day(d, patterns, args.seconds, final=args.final)
+                for d in range(problem.horizon_days)
             ]
             cost = sum(
                 compute_kpis(q, d.plan).cost_fen for q, d in zip(day_problems, days, strict=True)

@@ -121,6 +121,9 @@ MERGE_SHARE = 0.05
 MERGE_MAX_S = 5.0
 #: Seconds the recombination leaves to what follows it (the calendar assembled and checked).
 MERGE_MARGIN_S = 0.5
+#: Below this budget (s) one search runs whatever the cores: another would spend much of it
+#: starting its process (about 2 s to import the optimiser).
+SIDE_BY_SIDE_MIN_S = 10.0
 
 Progress = Callable[[float, int | None], None]
 #: A move of one or more points to other patterns, with its estimated change of cost (fen).
@@ -1366,8 +1369,9 @@ def plan_calendar(
         deadline. The calendar that scores best is kept; where the days are independent, the
         route pool of every search is then recombined from it (a route one search found may
         complete another's calendar), in :data:`MERGE_SHARE` of the budget kept for it.
+        Under :data:`SIDE_BY_SIDE_MIN_S` one search runs.
     """
-    searches = max(cores, 1)
+    searches = max(cores, 1) if time_limit_s >= SIDE_BY_SIDE_MIN_S else 1
     planner = CalendarPlanner(problem, seed=seed, previous=previous, day_iterations=day_iterations)
     if searches <= 1:
         return planner.plan(time_limit_s=time_limit_s, rounds=rounds, progress=progress)

@@ -78,3 +78,9 @@ def test_a_pool_absorbs_another_keeping_the_cheaper_route_of_each_point_set(
     mine.absorb(dearer)
     assert mine.routes[klass][key].cost == pooled.cost - 1
     assert len(mine) == len(theirs)
+
+
+def test_a_short_budget_runs_one_search_whatever_the_cores(milano: CalendarProblem) -> None:
+    plan = plan_calendar(milano, seed=3, time_limit_s=5, day_iterations=50, rounds=1, cores=2)
+    assert "searches" not in plan.stats  # this process's search alone
+    assert validate_calendar(milano, plan).ok
