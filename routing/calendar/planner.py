@@ -56,14 +56,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from typing import Any
 
 import numpy as np
 
 from routing.calendar import joint
 from routing.calendar.model import CalendarProblem, Pattern
 from routing.calendar.plan import CalendarPlan, idle_vehicle_days
-from routing.calendar.pool import RoutePool, separable
+from routing.calendar.pool import PooledRoutes, RoutePool, separable
 from routing.domain import WasteStream
 from routing.fleet import Vehicle
 from routing.kpi import compute_kpis
@@ -1227,7 +1226,7 @@ class CalendarPlanner:
     def best_of(
         self,
         plans: Sequence[CalendarPlan],
-        pools: Iterable[Mapping[int, Mapping[Any, Any]] | None],
+        pools: Iterable[PooledRoutes | None],
         *,
         seconds: float,
     ) -> CalendarPlan:
@@ -1381,8 +1380,11 @@ def plan_calendar(
     until = time.time() + searching_s  # the wall clock: the same in every process
     own_progress = None
     if progress is not None:
-        share = searching_s / time_limit_s
-        own_progress = lambda done, cost: progress(done * share, cost)  # noqa: E731
+        report = progress
+
+        def own_progress(done: float, cost: int | None) -> None:  # the search's share of the bar
+            report(done * searching_s / time_limit_s, cost)
+
     bounds = (day_iterations, rounds)
     lost = 0
     with ProcessPoolExecutor(searches - 1, mp_context=get_context("spawn")) as pool:
@@ -1414,7 +1416,7 @@ class _Searched:
     independent)."""
 
     plan: CalendarPlan
-    routes: dict[int, dict[Any, Any]] | None
+    routes: PooledRoutes | None
 
 
 def _search(

@@ -12,6 +12,8 @@ no transfer station (hauls, storage), no facility's daily capacity that could bi
 alike, one visit a day per point. Days with the same resources share their routes (a route
 feasible on one is feasible on the other); a chosen route is given a vehicle and crew of its
 group that work that day, and every assembled day is checked by the validator before it is used.
+Searches run side by side pool their routes at the end (:meth:`RoutePool.absorb`), so that the
+recombination draws on what every search has seen.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ class _Pooled:
     route: Route
 
 
+#: A pool's routes: per class of days, the cheapest route of each key.
+PooledRoutes = dict[int, dict[_Key, _Pooled]]
+
+
 class RoutePool:
     """Routes seen per class of days (days with the same vehicles share their routes)."""
 
@@ -69,7 +75,7 @@ class RoutePool:
             res = cp.resources(d)
             key = None if res.vehicles is None else tuple(sorted(res.vehicles))
             self.classes[d] = seen.setdefault(key, len(seen))
-        self.routes: dict[int, dict[_Key, _Pooled]] = {}
+        self.routes: PooledRoutes = {}
 
     def __len__(self) -> int:
         return sum(len(r) for r in self.routes.values())
@@ -86,7 +92,7 @@ class RoutePool:
             if key not in pool or cost < pool[key].cost:
                 pool[key] = _Pooled(key[0], key[1], cost, route)
 
-    def absorb(self, other: Mapping[int, Mapping[_Key, _Pooled]]) -> None:
+    def absorb(self, other: PooledRoutes) -> None:
         """Keep ``other``'s routes too (the ``routes`` of a pool of the same calendar problem,
         filled by another search), the cheapest per class of days, group and point set."""
         for klass, routes in other.items():

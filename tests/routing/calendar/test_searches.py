@@ -14,7 +14,18 @@ from routing.kpi import compute_kpis
 def test_two_searches_keep_the_best_calendar_of_both_and_it_passes_the_judge(
     milano: CalendarProblem,
 ) -> None:
-    plan = plan_calendar(milano, seed=3, time_limit_s=120, day_iterations=100, rounds=4, cores=2)
+    reported: list[float] = []
+    plan = plan_calendar(
+        milano,
+        seed=3,
+        time_limit_s=120,
+        day_iterations=100,
+        rounds=4,
+        cores=2,
+        progress=lambda done, cost: reported.append(done),
+    )
+    # The bar moves forward to its end: the search's own share first, then the whole.
+    assert reported == sorted(reported) and reported[-1] == 1.0 and reported[-2] < 1.0
     stats = plan.stats
     assert stats["searches"] == 2 and stats["searches_lost"] == 0
     assert len(stats["search_costs_fen"]) == 2
