@@ -488,13 +488,25 @@ class CalendarPlanner:
             warm_start=warm,
         )
         self.solves += 1
-        cost = compute_kpis(problem, plan).cost_fen + UNSERVED_FEN * len(plan.unserved)
-        routed = _Day(plan, cost, self._routes(problem, plan))
+        routed = self._routed(problem, plan)
         if self.pool is not None:
             self.pool.add(day, problem, plan)
-        if key not in self._memo or cost < self._memo[key].cost_fen:
+        if key not in self._memo or routed.cost_fen < self._memo[key].cost_fen:
             self._memo[key] = routed
         return routed
+
+    def _routed(self, problem: Problem, plan: Plan) -> _Day:
+        """``plan`` of ``problem`` (a day's) as the search's day: its cost with every visit left
+        unserved priced at :data:`UNSERVED_FEN`, and its routes."""
+        cost = compute_kpis(problem, plan).cost_fen + UNSERVED_FEN * len(plan.unserved)
+        return _Day(plan, cost, self._routes(problem, plan))
+
+    def _state_of(self, patterns: Mapping[str, Pattern], plans: Iterable[Plan]) -> _State:
+        """A calendar (``patterns`` and its days' ``plans``) as the search's state."""
+        days = [
+            self._routed(self.cp.day_problem(d, patterns), plan) for d, plan in enumerate(plans)
+        ]
+        return _State(dict(patterns), days)
 
     def _routes(self, problem: Problem, plan: Plan) -> list[_Route]:
         routes = []
@@ -1068,13 +1080,7 @@ class CalendarPlanner:
         )
         if found is None:
             return state
-        patterns, plans = found
-        days = []
-        for d, plan in enumerate(plans):
-            problem = self.cp.day_problem(d, patterns)
-            cost = compute_kpis(problem, plan).cost_fen
-            days.append(_Day(plan, cost, self._routes(problem, plan)))
-        better = _State(patterns, days)
+        better = self._state_of(*found)
         if self._score(better) < self._score(state) - 1e-6:
             self.recombined += 1
             return better
@@ -1214,15 +1220,6 @@ class CalendarPlanner:
                 best = current
         return best
 
-    def _state_of(self, plan: CalendarPlan) -> _State:
-        """A calendar plan as the search's state: each day's cost and routes."""
-        days = []
-        for d, day_plan in enumerate(plan.days):
-            problem = self.cp.day_problem(d, plan.patterns)
-            cost = compute_kpis(problem, day_plan).cost_fen + UNSERVED_FEN * len(day_plan.unserved)
-            days.append(_Day(day_plan, cost, self._routes(problem, day_plan)))
-        return _State(dict(plan.patterns), days)
-
     def best_of(
         self,
         plans: Sequence[CalendarPlan],
@@ -1233,7 +1230,7 @@ class CalendarPlanner:
         """Of ``plans`` (calendars of this problem, this planner's first), the one that scores
         best; where the days are independent, this planner's route pool with ``pools`` (other
         searches' routes) recombined from it in ``seconds`` (:meth:`_recombine`)."""
-        states = [self._state_of(plan) for plan in plans]
+        states = [self._state_of(plan.patterns, plan.days) for plan in plans]
         scores = [self._score(state) for state in states]
         chosen = min(range(len(plans)), key=lambda k: (scores[k], k))
         best = states[chosen]
