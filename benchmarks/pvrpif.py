@@ -2,7 +2,7 @@
 ``huanwei bench pvrpif`` (the product's command: the planner's path, the benchmark's judge),
 against the published best upper bound and whether it is proven optimal.
 
-    python -m benchmarks.pvrpif --time-limit 60 --seed 1 [--jobs 1] \\
+    python -m benchmarks.pvrpif --time-limit 60 --seed 1 [--jobs 1] [--cores N] \\
         [--data ../shared/data/benchmarks/pvrpif-waste-uniud] [--only "Milano_0[23]0"]
 
 Prints one JSON line per instance as it finishes, then a Markdown table (instance, customers,
@@ -10,7 +10,9 @@ days, vehicles per day, cost, published best, ratio, optimal?, seconds) and the 
 many are valid, how many equal a proven optimum, the mean ratio to the best known. Each instance
 runs the planner's searches side by side on the machine's cores (the command's default); ``--jobs``
 runs that many instances at once, which then share the cores (before the searches side by side,
-the runs of this file were made with ``--jobs 2``: one core per instance).
+the runs of this file were made with ``--jobs 2``: one core per instance). ``--cores`` gives each
+instance that many searches instead (``--jobs 2 --cores 1`` on two cores: one search per
+instance, twice the instances an hour, for comparing a change to the search itself).
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ from typing import Any
 from routing.pvrpif.bounds import data_dir
 
 
-def run(path: Path, time_limit: float, seed: int, iterations: int | None) -> dict[str, Any]:
+def run(
+    path: Path, time_limit: float, seed: int, iterations: int | None, cores: int | None
+) -> dict[str, Any]:
     command = [
         sys.executable, "-m", "huanwei", "bench", "pvrpif", str(path),
         "--time-limit", str(time_limit), "--seed", str(seed),
     ]  # fmt: skip
     if iterations is not None:
         command += ["--iterations", str(iterations)]
+    if cores is not None:
+        command += ["--cores", str(cores)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if not done.stdout.strip():
         return {"instance": path.stem, "error": done.stderr.strip()[-500:]}
@@ -49,13 +55,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--iterations", type=int)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--cores", type=int, help="searches per instance (default: the cores)")
     parser.add_argument("--only", default="", help="only instances whose name matches (regex)")
     args = parser.parse_args()
     files = sorted(
         p for p in args.data.glob("planning horizon */*.geojson") if re.search(args.only, p.stem)
     )
     with ThreadPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run, p, args.time_limit, args.seed, args.iterations) for p in files]
+        futures = [
+            pool.submit(run, p, args.time_limit, args.seed, args.iterations, args.cores)
+            for p in files
+        ]
         rows = []
         for future in futures:
             row = future.result()
