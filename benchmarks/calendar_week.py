@@ -9,9 +9,10 @@ calendar file's horizon: residual and kitchen waste daily, recyclables twice a w
 weekly, septic tanks every 14 days. ``plan_calendar`` chooses each point's days and routes every
 day with the optimiser; the naive calendar puts every point on its first allowed pattern and
 routes each day alone with the same optimiser and the same total budget. Prints one JSON line
-each: per day vehicles, hours, cost and unserved visits; the week's cost, and with the vehicle-days
-its fleet stands idle (each type's busiest day's vehicles kept all week); vehicles on the busiest
-day over the quietest; the calendar judge's verdict; seconds.
+each: per day vehicles, hours, cost and unserved visits; the week's cost, by vehicle type (the
+naive week's suction tankers pay for fewer septic tanks than the planned week's), and with the
+vehicle-days its fleet stands idle (each type's busiest day's vehicles kept all week); vehicles on
+the busiest day over the quietest; the calendar judge's verdict; seconds.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from pathlib import Path
 from huanwei.commands.calendar import summary
 from routing.calendar.calendar_file import read_calendar
 from routing.calendar.model import CalendarProblem
+from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import available_cores, naive_calendar, plan_calendar
+from routing.kpi import compute_kpis
+from routing.plan import Plan
 from scenarios.road_district import road_district
 
 WEEK = Path(__file__).resolve().parents[1] / "scenarios" / "calendars" / "district-week.toml"
@@ -59,6 +63,22 @@ def district_week(args: argparse.Namespace) -> CalendarProblem:
             args.osm = helsinki_extract()
         base = road_district(args.osm, seed=args.seed)
     return read_calendar(args.calendar, base)
+
+
+def cost_by_vehicle_type(calendar: CalendarProblem, plan: CalendarPlan) -> dict[str, float]:
+    """The week's cost (CNY) by the vehicle type of its routes (each route priced alone), and
+    under ``"other"`` what the days cost besides their routes (the hauls)."""
+    types = {v.id: v.type_id for v in calendar.base.vehicles}
+    fen: dict[str, int] = {}
+    for d, day in enumerate(plan.days):
+        problem = calendar.day_problem(d, plan.patterns)
+        routes = 0
+        for route in day.routes:
+            cost = compute_kpis(problem, Plan(day.problem_name, (route,))).cost_fen
+            fen[types[route.vehicle_id]] = fen.get(types[route.vehicle_id], 0) + cost
+            routes += cost
+        fen["other"] = fen.get("other", 0) + compute_kpis(problem, day).cost_fen - routes
+    return {k: round(v / 100, 2) for k, v in sorted(fen.items())}
 
 
 def main() -> None:
@@ -96,6 +116,7 @@ def main() -> None:
             "vehicles_per_day": [d["vehicles"] for d in figures["days"]],
             "hours_per_day": [d["working_h"] for d in figures["days"]],
             "vehicles_max_over_min": figures["vehicles_max_over_min"],
+            "cost_by_vehicle_type_yuan": cost_by_vehicle_type(calendar, plan),
             "valid": figures["valid"],
             "stats": figures["stats"],
         }

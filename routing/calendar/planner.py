@@ -29,8 +29,10 @@ independent days would balance nothing and route badly):
    a level fleet); otherwise a few points are given other patterns at random.
 4. **A level fleet.** Last, every day is planned again with the time left; a day that works
    more trucks of a type than the median day does is planned on the median day's number of them,
-   starting from a day that works that many; each day keeps the plan that makes the calendar
-   cheaper, the busy days chosen together (the week's fleet is its busiest day's).
+   starting from a day that works that many; a day working more than a vehicle more than the
+   leanest day, most of whose points that day has too, starts from the leanest day's plan; each
+   day keeps the plan that makes the calendar cheaper, the busy days chosen together (the
+   week's fleet is its busiest day's).
 5. **The machine's cores.** A search runs on one core; :func:`plan_calendar` runs one per core,
    each from a seed of its own, and keeps the calendar that scores best, recombined with the
    route pools of all where the days are independent.
@@ -116,6 +118,12 @@ TRIED_MOVES = 12
 #: multiples of this (far apart: a search's day solves use the seeds after its own); the share
 #: of the budget, and its most seconds, kept for recombining their route pools.
 SEED_STRIDE = 1_000_003
+#: A day's last planning starts from a leaner day's plan where at least this share of its points
+#: are that day's too (:meth:`CalendarPlanner._leanest_starts`).
+SHARED_FOR_START = 0.8
+#: ... and works more than this many vehicles more than that day (a vehicle more or less is the
+#: days' own work; more is how their routing split the points they share).
+LEANER_BY = 1
 MERGE_SHARE = 0.05
 MERGE_MAX_S = 5.0
 #: Seconds the recombination leaves to what follows it (the calendar assembled and checked).
@@ -274,6 +282,7 @@ class CalendarPlanner:
         self._level_turn = 0
         self.joint_moves = 0
         self.levelling_kicks = 0
+        self.lean_starts = 0  # days whose last planning started from a leaner day's plan
         self.recombined = 0
         self._day_seconds = 1.0  # a day's share of the first routing (set when planning)
         self._pool_seen = 0  # the pool's size when last recombined
@@ -1092,18 +1101,47 @@ class CalendarPlanner:
         days = list(state.days)
         fleets = self._level(days)
         level = [d for d, fleet in enumerate(fleets) if fleet is None]
+        starts = self._leanest_starts(days)
         again: list[_Day] = []
         for d in range(len(days)):
             left = max(deadline - time.monotonic(), 0.0) / (len(days) - d)
             # A busy day starts from the plan of the nearest day that works the level fleet
             # (most of their points are the same), not from its own crowded one.
-            start = min(level, key=lambda x: (abs(x - d), x)) if fleets[d] and level else d
+            if fleets[d] and level:
+                start = min(level, key=lambda x: (abs(x - d), x))
+            else:
+                start = starts[d]
+                self.lean_starts += start != d
             again.append(
                 self.route_day(
                     d, state.patterns, left, final=True, warm=days[start].plan, fleet=fleets[d]
                 )
             )
         return self._choose(state.patterns, days, again)
+
+    def _leanest_starts(self, days: list[_Day]) -> list[int]:
+        """Per day, the day whose plan its last planning starts from: the day working fewest
+        vehicles (then the cheapest per visit), where the day works more than :data:`LEANER_BY`
+        vehicles more and at least :data:`SHARED_FOR_START` of its points are that day's too;
+        else its own.
+
+        Points served every day are most of a city's work, and how a day's routing splits them
+        between vehicles is chance: one day's search finds a split on fewer vehicles than
+        another's. The other days' routing then starts from that split, with their own points
+        put in (the optimiser's warm start), not from their own more crowded one."""
+        points = [_day_points(day) for day in days]
+        working = [len(_vehicle_seconds(day)) for day in days]
+        lean = min(
+            range(len(days)),
+            key=lambda d: (working[d], days[d].cost_fen / max(len(points[d]), 1), d),
+        )
+        return [
+            lean
+            if working[d] > working[lean] + LEANER_BY
+            and len(points[d] & points[lean]) >= SHARED_FOR_START * len(points[d])
+            else d
+            for d in range(len(days))
+        ]
 
     def _choose(self, patterns: dict[str, Pattern], old: list[_Day], new: list[_Day]) -> _State:
         """Each day's plan, the old or the new, chosen for the calendar's :meth:`_score`. The
@@ -1319,6 +1357,7 @@ class CalendarPlanner:
                 "kicks": self.kicks,
                 "joint_moves": self.joint_moves,
                 "levelling_kicks": self.levelling_kicks,
+                "lean_starts": self.lean_starts,
                 "starts": self.started,
                 "pooled_routes": 0 if self.pool is None else len(self.pool),
                 "recombinations_kept": self.recombined,
@@ -1328,6 +1367,12 @@ class CalendarPlanner:
                 "unserved": sum(len(d.plan.unserved) for d in state.days),
             },
         )
+
+
+def _day_points(day: _Day) -> set[str]:
+    """The points due on the day: those its plan serves and those it leaves out."""
+    served = {v.point_id for _, _, v in day.plan.served_visits()}
+    return served | {u.point_id for u in day.plan.unserved}
 
 
 def _vehicle_seconds(day: _Day) -> dict[str, float]:

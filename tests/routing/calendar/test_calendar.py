@@ -350,6 +350,33 @@ def test_the_busy_days_are_levelled_together_where_only_that_pays(
     assert [d.cost_fen for d in free._choose({}, old, new).days] == [1_000, 1_000, 2_000, 2_000]
 
 
+def test_a_day_planned_last_starts_from_a_leaner_day_that_shares_its_points(
+    week: CalendarProblem,
+) -> None:
+    """The last planning of a day starts from the plan of the day working fewest vehicles where
+    it works more than one vehicle more and shares most of its points with it; a day of other
+    points, or one working at most a vehicle more, starts from its own."""
+    planner = CalendarPlanner(week, seed=1)
+    daily = [f"p{k}" for k in range(9)]
+
+    def day(cost: float, vehicles: int, points: list[str]) -> _Day:
+        routes = tuple(
+            Route(f"v{k}", "S1", "crew", 6 * 3600, 9 * 3600, ()) for k in range(vehicles)
+        )
+        unserved = tuple(Unserved(p, 0, "test", "test") for p in points)
+        return _Day(Plan("day", routes, unserved=unserved), cost)
+
+    days = [
+        day(900, 4, [*daily, "a"]),  # busy, shares 9 of 10 points with the lean day
+        day(700, 2, [*daily, "b"]),  # the leanest (cheapest per visit of the two-vehicle days)
+        day(800, 2, [*daily, "c"]),  # as lean: its own
+        day(850, 3, [*daily, "g"]),  # one vehicle more: its own work, its own plan
+        day(900, 4, ["x", "y", "z", "p0"]),  # busy, but its points are mostly its own
+        day(900, 4, [*daily[:7], "d", "e", "f"]),  # shares 7 of 10: below the share
+    ]
+    assert planner._leanest_starts(days) == [1, 1, 2, 3, 4, 5]
+
+
 def test_the_same_calendar_in_processes_whose_string_hashes_differ(tmp_path: Path) -> None:
     """Under iteration bounds a seed gives the same calendar in every process: nothing the plan
     depends on follows a set's order of strings (their hashes change with PYTHONHASHSEED; the
