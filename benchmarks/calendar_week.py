@@ -2,17 +2,18 @@
 budget, in the same run.
 
     python benchmarks/calendar_week.py [--osm FILE] --seed 1 --time-limit 300 \\
-        [--calendar scenarios/calendars/district-week.toml]
+        [--calendar scenarios/calendars/district-week.toml] [--planned-only]
 
 The district baseline (``--osm``: on that extract's roads; default the demo's Helsinki) over the
 calendar file's horizon: residual and kitchen waste daily, recyclables twice a week, bulky waste
 weekly, septic tanks every 14 days. ``plan_calendar`` chooses each point's days and routes every
 day with the optimiser; the naive calendar puts every point on its first allowed pattern and
-routes each day alone with the same optimiser and the same total budget. Prints one JSON line
-each: per day vehicles, hours, cost and unserved visits; the week's cost, by vehicle type (the
-naive week's suction tankers pay for fewer septic tanks than the planned week's), and with the
-vehicle-days its fleet stands idle (each type's busiest day's vehicles kept all week); vehicles on
-the busiest day over the quietest; the calendar judge's verdict; seconds.
+routes each day alone with the same optimiser and the same total budget (``--planned-only``: the
+planned calendar alone). Prints one JSON line each: per day vehicles (and of each type), hours,
+cost and unserved visits; the week's cost, by vehicle type (the naive week's suction tankers pay
+for fewer septic tanks than the planned week's), and with the vehicle-days its fleet stands idle
+(each type's busiest day's vehicles kept all week); vehicles on the busiest day over the
+quietest; the calendar judge's verdict; seconds.
 """
 
 from __future__ import annotations
@@ -81,11 +82,27 @@ def cost_by_vehicle_type(calendar: CalendarProblem, plan: CalendarPlan) -> dict[
     return {k: round(v / 100, 2) for k, v in sorted(fen.items())}
 
 
+def vehicles_by_type(calendar: CalendarProblem, plan: CalendarPlan) -> list[dict[str, int]]:
+    """Per day, the vehicles working of each type."""
+    types = {v.id: v.type_id for v in calendar.base.vehicles}
+    days = []
+    for day in plan.days:
+        working: dict[str, set[str]] = {}
+        for route in day.routes:
+            working.setdefault(types[route.vehicle_id], set()).add(route.vehicle_id)
+        days.append({t: len(ids) for t, ids in sorted(working.items())})
+    return days
+
+
 def main() -> None:
-    args = week_arguments(__doc__, time_limit_s=300.0).parse_args()
+    parser = week_arguments(__doc__, time_limit_s=300.0)
+    parser.add_argument(
+        "--planned-only", action="store_true", help="plan the calendar, not the naive one"
+    )
+    args = parser.parse_args()
     calendar = district_week(args)
     base = calendar.base
-    for name, run in (
+    runs = [
         (
             "planned",
             lambda: plan_calendar(
@@ -98,7 +115,8 @@ def main() -> None:
                 calendar, time_limit_s=args.time_limit, seed=args.seed, cores=args.cores
             ),
         ),
-    ):
+    ]
+    for name, run in runs[:1] if args.planned_only else runs:
         began = time.perf_counter()
         plan = run()
         seconds = time.perf_counter() - began
@@ -116,6 +134,7 @@ def main() -> None:
             "vehicles_per_day": [d["vehicles"] for d in figures["days"]],
             "hours_per_day": [d["working_h"] for d in figures["days"]],
             "vehicles_max_over_min": figures["vehicles_max_over_min"],
+            "vehicles_by_type_per_day": vehicles_by_type(calendar, plan),
             "cost_by_vehicle_type_yuan": cost_by_vehicle_type(calendar, plan),
             "valid": figures["valid"],
             "stats": figures["stats"],
