@@ -91,6 +91,12 @@ LARGE_FIRST_SHARE = 0.3
 LARGE_FINAL_SHARE = 0.45
 #: Optimiser iterations of a day's run while searching (the final runs take their time).
 SEARCH_ITERATIONS = 200
+#: A day's last planning starts from a leaner day's plan where at least this share of its points
+#: are that day's too (:meth:`CalendarPlanner._leanest_starts`).
+SHARED_FOR_START = 0.8
+#: ... and works more than this many vehicles more than that day (a vehicle more or less is the
+#: days' own work; more is how their routing split the points they share).
+LEANER_BY = 1
 #: Points given another pattern by a kick: this share of the movable ones, within bounds.
 KICK_SHARE = 0.1
 KICK_MIN, KICK_MAX = 2, 12
@@ -118,12 +124,6 @@ TRIED_MOVES = 12
 #: multiples of this (far apart: a search's day solves use the seeds after its own); the share
 #: of the budget, and its most seconds, kept for recombining their route pools.
 SEED_STRIDE = 1_000_003
-#: A day's last planning starts from a leaner day's plan where at least this share of its points
-#: are that day's too (:meth:`CalendarPlanner._leanest_starts`).
-SHARED_FOR_START = 0.8
-#: ... and works more than this many vehicles more than that day (a vehicle more or less is the
-#: days' own work; more is how their routing split the points they share).
-LEANER_BY = 1
 MERGE_SHARE = 0.05
 MERGE_MAX_S = 5.0
 #: Seconds the recombination leaves to what follows it (the calendar assembled and checked).
