@@ -30,7 +30,7 @@ from routing.calendar.model import CalendarProblem
 from routing.calendar.plan import CalendarPlan
 from routing.calendar.planner import available_cores, naive_calendar, plan_calendar
 from routing.kpi import compute_kpis
-from routing.plan import Plan
+from routing.plan import Plan, Route
 from scenarios.road_district import road_district
 
 WEEK = Path(__file__).resolve().parents[1] / "scenarios" / "calendars" / "district-week.toml"
@@ -67,18 +67,21 @@ def district_week(args: argparse.Namespace) -> CalendarProblem:
 
 
 def cost_by_vehicle_type(calendar: CalendarProblem, plan: CalendarPlan) -> dict[str, float]:
-    """The week's cost (CNY) by the vehicle type of its routes (each route priced alone), and
-    under ``"other"`` what the days cost besides their routes (the hauls)."""
+    """The week's cost (CNY) by vehicle type (each vehicle's day priced alone: its routes), and
+    under ``"other"`` what the days cost besides their vehicles' routes (the hauls)."""
     types = {v.id: v.type_id for v in calendar.base.vehicles}
     fen: dict[str, int] = {}
     for d, day in enumerate(plan.days):
         problem = calendar.day_problem(d, plan.patterns)
-        routes = 0
+        by_vehicle: dict[str, list[Route]] = {}
         for route in day.routes:
-            cost = compute_kpis(problem, Plan(day.problem_name, (route,))).cost_fen
-            fen[types[route.vehicle_id]] = fen.get(types[route.vehicle_id], 0) + cost
-            routes += cost
-        fen["other"] = fen.get("other", 0) + compute_kpis(problem, day).cost_fen - routes
+            by_vehicle.setdefault(route.vehicle_id, []).append(route)
+        priced = 0
+        for vehicle_id, routes in by_vehicle.items():
+            cost = compute_kpis(problem, Plan(day.problem_name, tuple(routes))).cost_fen
+            fen[types[vehicle_id]] = fen.get(types[vehicle_id], 0) + cost
+            priced += cost
+        fen["other"] = fen.get("other", 0) + compute_kpis(problem, day).cost_fen - priced
     return {k: round(v / 100, 2) for k, v in sorted(fen.items())}
 
 
