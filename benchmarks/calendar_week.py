@@ -22,12 +22,13 @@ import argparse
 import json
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from huanwei.commands.calendar import summary
 from routing.calendar.calendar_file import read_calendar
 from routing.calendar.model import CalendarProblem
-from routing.calendar.plan import CalendarPlan
+from routing.calendar.plan import CalendarPlan, working_by_type
 from routing.calendar.planner import available_cores, naive_calendar, plan_calendar
 from routing.kpi import compute_kpis
 from routing.plan import Plan, Route
@@ -85,18 +86,6 @@ def cost_by_vehicle_type(calendar: CalendarProblem, plan: CalendarPlan) -> dict[
     return {k: round(v / 100, 2) for k, v in sorted(fen.items())}
 
 
-def vehicles_by_type(calendar: CalendarProblem, plan: CalendarPlan) -> list[dict[str, int]]:
-    """Per day, the vehicles working of each type."""
-    types = {v.id: v.type_id for v in calendar.base.vehicles}
-    days = []
-    for day in plan.days:
-        working: dict[str, set[str]] = {}
-        for route in day.routes:
-            working.setdefault(types[route.vehicle_id], set()).add(route.vehicle_id)
-        days.append({t: len(ids) for t, ids in sorted(working.items())})
-    return days
-
-
 def main() -> None:
     parser = week_arguments(__doc__, time_limit_s=300.0)
     parser.add_argument(
@@ -105,7 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     calendar = district_week(args)
     base = calendar.base
-    runs = [
+    types = {v.id: v.type_id for v in base.vehicles}
+    runs: list[tuple[str, Callable[[], CalendarPlan]]] = [
         (
             "planned",
             lambda: plan_calendar(
@@ -137,7 +127,9 @@ def main() -> None:
             "vehicles_per_day": [d["vehicles"] for d in figures["days"]],
             "hours_per_day": [d["working_h"] for d in figures["days"]],
             "vehicles_max_over_min": figures["vehicles_max_over_min"],
-            "vehicles_by_type_per_day": vehicles_by_type(calendar, plan),
+            "vehicles_by_type_per_day": [
+                dict(sorted(c.items())) for c in working_by_type(types, plan.days)
+            ],
             "cost_by_vehicle_type_yuan": cost_by_vehicle_type(calendar, plan),
             "valid": figures["valid"],
             "stats": figures["stats"],

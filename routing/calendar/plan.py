@@ -45,13 +45,16 @@ class CalendarPlan:
     stats: Mapping[str, Any] = field(default_factory=dict)
 
 
+def working_by_type(vehicle_types: Mapping[str, str], days: Sequence[Plan]) -> list[Counter[str]]:
+    """Per day, the vehicles of each type (``vehicle_types``: each vehicle's) that work it."""
+    return [Counter(vehicle_types[v] for v in {r.vehicle_id for r in plan.routes}) for plan in days]
+
+
 def idle_vehicle_days(vehicle_types: Mapping[str, str], days: Sequence[Plan]) -> int:
     """The vehicle-days a calendar's fleet stands idle: of each vehicle type (``vehicle_types``:
     each vehicle's), as many vehicles as the busiest day works are kept all the horizon, so each
     day that works fewer of them leaves the rest in the yard."""
-    counts = [
-        Counter(vehicle_types[v] for v in {r.vehicle_id for r in plan.routes}) for plan in days
-    ]
+    counts = working_by_type(vehicle_types, days)
     types = {t for c in counts for t in c}
     return sum(max(c[t] for c in counts) - c[t] for t in types for c in counts)
 
