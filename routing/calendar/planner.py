@@ -34,8 +34,9 @@ independent days would balance nothing and route badly):
    day keeps the plan that makes the calendar cheaper, the busy days chosen together (the
    week's fleet is its busiest day's).
 5. **The machine's cores.** A search runs on one core; :func:`plan_calendar` runs one per core,
-   each from a seed of its own, and keeps the calendar that scores best, recombined with the
-   route pools of all where the days are independent.
+   each from a seed of its own, and keeps the calendar that scores best, each of its days
+   routed as the search that gave that day the same points and routed it best would have it,
+   and recombined with the route pools of all where the days are independent.
 
 Costs are the plans' own (:func:`routing.kpi.compute_kpis`), with every visit left unserved
 priced at :data:`UNSERVED_FEN`. Where the calendar prices a truck's working day
@@ -1143,30 +1144,40 @@ class CalendarPlanner:
             for d in range(len(days))
         ]
 
-    def _choose(self, patterns: dict[str, Pattern], old: list[_Day], new: list[_Day]) -> _State:
-        """Each day's plan, the old or the new, chosen for the calendar's :meth:`_score`. The
+    def _choose(self, patterns: dict[str, Pattern], *options: Sequence[_Day | None]) -> _State:
+        """Each day's plan, one of ``options``' (the days of calendars of ``patterns``, the first
+        whole; None: another day's problem), chosen for the calendar's :meth:`_score`. The
         week's fleet is its busiest day's, so levelling pays only where every busy day is
-        levelled together: the choices start from the better of all old, all new and each day's
-        better plan alone, then single days change while that lowers the score."""
+        levelled together: the choices start from the best of each whole option and each day's
+        best plan alone (the others the first's), then single days change while that lowers the
+        score."""
+        n = len(options[0])
+        offered = [[k for k, o in enumerate(options) if o[d] is not None] for d in range(n)]
 
-        def state(choice: list[bool]) -> _State:
-            return _State(
-                patterns, [n if c else o for o, n, c in zip(old, new, choice, strict=True)]
-            )
+        def state(choice: Sequence[int]) -> _State:
+            days = [options[k][d] for d, k in enumerate(choice)]
+            return _State(patterns, [d for d in days if d is not None])
 
-        n = len(old)
-        before = self._score(state([False] * n))
-        alone = [self._score(state([e == d for e in range(n)])) < before for d in range(n)]
-        choice = min(([False] * n, [True] * n, alone), key=lambda c: self._score(state(c)))
+        def alone(d: int, k: int) -> list[int]:
+            return [k if e == d else 0 for e in range(n)]
+
+        whole = [[k] * n for k, o in enumerate(options) if all(d is not None for d in o)]
+        best_alone = [
+            min(offered[d], key=lambda k: (self._score(state(alone(d, k))), k)) for d in range(n)
+        ]
+        choice = min([*whole, best_alone], key=lambda c: self._score(state(c)))
         best = self._score(state(choice))
         improved = True
         while improved:
             improved = False
             for d in range(n):
-                flipped = [c != (e == d) for e, c in enumerate(choice)]
-                score = self._score(state(flipped))
-                if score < best - 1e-6:
-                    choice, best, improved = flipped, score, True
+                for k in offered[d]:
+                    if k == choice[d]:
+                        continue
+                    tried = [k if e == d else c for e, c in enumerate(choice)]
+                    score = self._score(state(tried))
+                    if score < best - 1e-6:
+                        choice, best, improved = tried, score, True
         return state(choice)
 
     def _level(self, days: list[_Day]) -> list[frozenset[str] | None]:
@@ -1266,12 +1277,15 @@ class CalendarPlanner:
         seconds: float,
     ) -> CalendarPlan:
         """Of ``plans`` (calendars of this problem, this planner's first), the one that scores
-        best; where the days are independent, this planner's route pool with ``pools`` (other
-        searches' routes) recombined from it in ``seconds`` (:meth:`_recombine`)."""
+        best, each of its days routed as the cheapest of the plans that give that day the same
+        points would have it (:meth:`_mixed`); where the days are independent, this planner's
+        route pool with ``pools`` (other searches' routes) recombined from it in ``seconds``
+        (:meth:`_recombine`)."""
         states = [self._state_of(plan.patterns, plan.days) for plan in plans]
         scores = [self._score(state) for state in states]
         chosen = min(range(len(plans)), key=lambda k: (scores[k], k))
-        best = states[chosen]
+        best = self._mixed(states[chosen], [s for k, s in enumerate(states) if k != chosen])
+        mixed = sum(a is not b for a, b in zip(best.days, states[chosen].days, strict=True))
         recombined = False
         if self.pool is not None:
             for routes in pools:
@@ -1285,6 +1299,7 @@ class CalendarPlanner:
                 "searches": len(plans),
                 "search_costs_fen": [plan.stats["cost_fen"] for plan in plans],
                 "chosen_search": chosen,
+                "days_from_other_searches": mixed,
                 "pooled_routes": 0 if self.pool is None else len(self.pool),
                 "searches_recombined": recombined,
                 "cost_fen": round(best.cost()),
@@ -1297,6 +1312,21 @@ class CalendarPlanner:
             days=tuple(d.plan for d in best.days),
             stats=stats,
         )
+
+    def _mixed(self, best: _State, others: Sequence[_State]) -> _State:
+        """``best`` with each day's plan taken from ``others`` (other searches' calendars) where
+        one of them routed the same points that day and the calendar scores lower for it
+        (:meth:`_choose`). Searches that give a day the same points differ in its routing by
+        chance (their seeds): the best calendar is the cheapest sum of days, not the sum of the
+        cheapest days."""
+        points = [_day_points(day) for day in best.days]
+        options = [
+            [day if _day_points(day) == points[d] else None for d, day in enumerate(other.days)]
+            for other in others
+        ]
+        if not any(day is not None for option in options for day in option):
+            return best
+        return self._choose(best.patterns, best.days, *options)
 
     def _pool_grew(self) -> bool:
         """Whether the pool has grown by a tenth since it was last recombined."""

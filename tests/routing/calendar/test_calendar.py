@@ -18,6 +18,7 @@ from routing.calendar.planner import (
     UNSERVED_FEN,
     CalendarPlanner,
     _Day,
+    _State,
     naive_calendar,
     plan_calendar,
 )
@@ -348,6 +349,28 @@ def test_the_busy_days_are_levelled_together_where_only_that_pays(
     # Where a truck's day is free, levelling saves nothing: every day keeps its cheaper plan.
     free = CalendarPlanner(dataclasses.replace(week, base=base), seed=1)
     assert [d.cost_fen for d in free._choose({}, old, new).days] == [1_000, 1_000, 2_000, 2_000]
+
+
+def test_the_best_calendar_takes_another_search_s_plan_of_a_day_it_gave_the_same_points(
+    week: CalendarProblem,
+) -> None:
+    """Each day of the best of two calendars takes the other's plan where that plan routed the
+    same points more cheaply; a day where the other calendar had other points, or routed them
+    dearer, keeps its own."""
+    planner = CalendarPlanner(week, seed=1)
+
+    def day(cost: float, points: list[str]) -> _Day:
+        routes = (Route("v0", "S1", "crew", 6 * 3600, 9 * 3600, ()),)
+        unserved = tuple(Unserved(p, 0, "test", "test") for p in points)
+        return _Day(Plan("day", routes, unserved=unserved), cost)
+
+    best = _State({}, [day(1_000, ["a", "b"]), day(1_000, ["c"]), day(1_000, ["d"])])
+    other = _State({}, [day(800, ["a", "b"]), day(700, ["c", "e"]), day(1_600, ["d"])])
+    assert planner._score(other) > planner._score(best)
+    mixed = planner._mixed(best, [other])
+    assert [d.cost_fen for d in mixed.days] == [800, 1_000, 1_000]
+    assert mixed.days[0] is other.days[0] and mixed.days[1] is best.days[1]
+    assert planner._mixed(best, [_State({}, [day(900, ["x"])] * 3)]) is best
 
 
 def test_a_day_planned_last_starts_from_a_leaner_day_that_shares_its_points(
