@@ -52,6 +52,7 @@ import dataclasses
 import itertools
 import math
 import os
+import pickle
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1459,9 +1460,13 @@ def plan_calendar(
 
     bounds = (day_iterations, rounds)
     lost = 0
+    # Pickled here, before this process's search starts: the pool pickles what it is given in
+    # a thread of its own, while the search below fills the problem's caches (a dictionary that
+    # changes size while it is pickled fails the search: seen once in CI).
+    given = pickle.dumps((problem, previous))
     with ProcessPoolExecutor(searches - 1, mp_context=get_context("spawn")) as pool:
         futures = [
-            pool.submit(_search, problem, seed + k * SEED_STRIDE, previous, until, bounds)
+            pool.submit(_search, given, seed + k * SEED_STRIDE, until, bounds)
             for k in range(1, searches)
         ]
         mine = planner.plan(time_limit_s=searching_s, rounds=rounds, progress=own_progress)
@@ -1492,14 +1497,12 @@ class _Searched:
 
 
 def _search(
-    problem: CalendarProblem,
-    seed: int,
-    previous: Mapping[str, Pattern] | None,
-    until: float,
-    bounds: tuple[int | None, int | None],
+    given: bytes, seed: int, until: float, bounds: tuple[int | None, int | None]
 ) -> _Searched:
     """One search of :func:`plan_calendar`'s, in a process of its own, until ``until`` (the wall
-    clock's seconds); ``bounds``: its day iterations and rounds."""
+    clock's seconds); ``given``: the problem and the previous patterns, pickled; ``bounds``: its
+    day iterations and rounds."""
+    problem, previous = pickle.loads(given)
     day_iterations, rounds = bounds
     planner = CalendarPlanner(problem, seed=seed, previous=previous, day_iterations=day_iterations)
     plan = planner.plan(time_limit_s=max(until - time.time(), 0.05), rounds=rounds)
