@@ -4,6 +4,12 @@ back passes the judge."""
 
 from __future__ import annotations
 
+import pickle
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import pytest
+
 from routing.calendar.judge import validate_calendar
 from routing.calendar.model import CalendarProblem
 from routing.calendar.planner import UNSERVED_FEN, CalendarPlanner, plan_calendar
@@ -95,3 +101,25 @@ def test_a_short_budget_runs_one_search_whatever_the_cores(milano: CalendarProbl
     plan = plan_calendar(milano, seed=3, time_limit_s=5, day_iterations=50, rounds=1, cores=2)
     assert "searches" not in plan.stats  # this process's search alone
     assert validate_calendar(milano, plan).ok
+
+
+def test_the_other_searches_are_given_the_problem_already_pickled(
+    milano: CalendarProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process pool pickles what it is given in a thread of its own, while this process's
+    search runs and fills the problem's caches (a dictionary that changed size while it was
+    pickled failed a plan once): no object the search may change is handed to the pool."""
+    given: list[tuple[object, ...]] = []
+
+    class Recording(ProcessPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            given.append(args)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr("routing.calendar.planner.ProcessPoolExecutor", Recording)
+    plan = plan_calendar(milano, seed=1, time_limit_s=60, day_iterations=20, rounds=1, cores=2)
+    assert plan.stats["searches"] == 2 and plan.stats["searches_lost"] == 0
+    assert len(given) == 1
+    assert all(isinstance(a, bytes | int | float | tuple) for a in given[0])
+    problem, previous = pickle.loads(next(a for a in given[0] if isinstance(a, bytes)))
+    assert problem.name == milano.name and previous is None
