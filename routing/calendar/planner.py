@@ -1153,16 +1153,17 @@ class CalendarPlanner:
         best plan alone (the others the first's), then single days change while that lowers the
         score."""
         n = len(options[0])
-        offered = [[k for k, o in enumerate(options) if o[d] is not None] for d in range(n)]
+        offered: list[dict[int, _Day]] = [
+            {k: day for k, o in enumerate(options) if (day := o[d]) is not None} for d in range(n)
+        ]
 
         def state(choice: Sequence[int]) -> _State:
-            days = [options[k][d] for d, k in enumerate(choice)]
-            return _State(patterns, [d for d in days if d is not None])
+            return _State(patterns, [offered[d][k] for d, k in enumerate(choice)])
 
         def alone(d: int, k: int) -> list[int]:
             return [k if e == d else 0 for e in range(n)]
 
-        whole = [[k] * n for k, o in enumerate(options) if all(d is not None for d in o)]
+        whole = [[k] * n for k in range(len(options)) if all(k in o for o in offered)]
         best_alone = [
             min(offered[d], key=lambda k: (self._score(state(alone(d, k))), k)) for d in range(n)
         ]
