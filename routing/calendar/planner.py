@@ -33,7 +33,13 @@ independent days would balance nothing and route badly):
    leanest day, most of whose points that day has too, starts from the leanest day's plan; each
    day keeps the plan that makes the calendar cheaper, the busy days chosen together (the
    week's fleet is its busiest day's).
-5. **The machine's cores.** A search runs on one core; :func:`plan_calendar` runs one per core,
+5. **The budget.** The first routing, the search and the last planning each have a share of
+   the seconds, larger for routing where the days hold many visits (a district's daily
+   streams count on every day). The search's day runs are bounded by iterations too (quick
+   runs), and such a run of the optimiser may take more than its seconds; the planner gives
+   each later run the time left divided by how many times its seconds the runs so far took,
+   so that each phase ends near its share.
+6. **The machine's cores.** A search runs on one core; :func:`plan_calendar` runs one per core,
    each from a seed of its own, and keeps the calendar that scores best, each of its days
    routed as the search that gave that day the same points and routed it best would have it,
    and recombined with the route pools of all where the days are independent.
@@ -86,8 +92,8 @@ BALANCE_WEIGHT = 1.0
 #: calendar's days planned again with more time); the rest for pattern moves.
 FIRST_ROUTING_SHARE = 0.15
 FINAL_ROUTING_SHARE = 0.25
-#: Days of more points than this (a district, not a benchmark's village) give more of the
-#: budget to routing: the first routing and the last.
+#: Days of more visits than this on average (a district, whose daily streams count on every
+#: day; not a benchmark's village) give more of the budget to routing: the first and the last.
 LARGE_DAY_POINTS = 300
 LARGE_FIRST_SHARE = 0.3
 LARGE_FINAL_SHARE = 0.45
@@ -287,6 +293,8 @@ class CalendarPlanner:
         self.lean_starts = 0  # days whose last planning started from a leaner day's plan
         self.recombined = 0
         self._day_seconds = 1.0  # a day's share of the first routing (set when planning)
+        self._asked_s = 0.0  # seconds the search's day runs were given, and took
+        self._took_s = 0.0
         self._pool_seen = 0  # the pool's size when last recombined
         self.moves = 0
         self.kicks = 0
@@ -490,6 +498,7 @@ class CalendarPlanner:
         iterations = self.day_iterations
         if not final:
             iterations = min(iterations or SEARCH_ITERATIONS, SEARCH_ITERATIONS)
+        began = time.monotonic()
         plan = solve(
             problem,
             time_limit_s=max(seconds, 0.05),
@@ -498,6 +507,9 @@ class CalendarPlanner:
             workers=self.workers,
             warm_start=warm,
         )
+        if not final:
+            self._asked_s += max(seconds, 0.05)
+            self._took_s += time.monotonic() - began
         self.solves += 1
         routed = self._routed(problem, plan)
         if self.pool is not None:
@@ -669,9 +681,13 @@ class CalendarPlanner:
         """Every day routed in turn, each starting from the day before's plan (the days share
         their daily points: yesterday's routes are a good start, and the days' vehicles and
         routes of the same points stay alike)."""
-        per_day = seconds / max(self.cp.horizon_days, 1)
+        horizon = max(self.cp.horizon_days, 1)
+        end = time.monotonic() + seconds
         days: list[_Day] = []
         for d in range(self.cp.horizon_days):
+            # A day's share, or less: the time left by what the day runs so far took for theirs.
+            left = max(end - time.monotonic(), 0.0) / ((horizon - d) * self._stretch())
+            per_day = min(seconds / horizon, left)
             days.append(self.route_day(d, patterns, per_day, warm=days[-1].plan if days else None))
         return days
 
@@ -1033,7 +1049,7 @@ class CalendarPlanner:
         self, state: _State, patterns: dict[str, Pattern], changed: set[int], deadline: float
     ) -> _State:
         left = max(deadline - time.monotonic(), 0.0)
-        per_day = min(left / max(len(changed), 1), self._day_seconds)
+        per_day = min(left / (max(len(changed), 1) * self._stretch()), self._day_seconds)
         days = list(state.days)
         for d in sorted(changed):
             days[d] = self.route_day(d, patterns, per_day, warm=state.days[d].plan)
@@ -1080,6 +1096,31 @@ class CalendarPlanner:
 
     def _allowed(self, point_id: str) -> tuple[Pattern, ...]:
         return self.cp.patterns(point_id) if point_id in self.cp.rule_by_point else ()
+
+    def _visits_per_day(self) -> float:
+        """The visits a day of the period holds on average: a point without a rule on every
+        day (the daily streams of a district), a ruled one on its first pattern's days."""
+        period = max(self.cp.period_days, 1)
+        ruled = set(self.ruled)
+        visits = 0
+        for point in self.base.points:
+            days = (
+                len(self.cp.period_days_of(point.id, self.cp.patterns(point.id)[0]))
+                if point.id in ruled
+                else period
+            )
+            visits += days * point.visits_per_day
+        return visits / period
+
+    def _stretch(self) -> float:
+        """How many times its seconds a day run of the search takes (at least 1): what the
+        search gives a run for the time it has left. The runs are bounded by their iterations,
+        and the optimiser's phases after such a search each take up to the time limit again
+        (route elimination on a district's day: as long as the search, so twice the seconds).
+        1 where the day runs' iterations are given (a plan the same on any machine)."""
+        if self.day_iterations is not None or self._asked_s <= 0:
+            return 1.0
+        return max(1.0, self._took_s / self._asked_s)
 
     def _recombine(self, state: _State, seconds: float) -> _State:
         """The route pool's best recombination (:mod:`routing.calendar.pool`), if it is
@@ -1349,14 +1390,15 @@ class CalendarPlanner:
         deadline = began + time_limit_s
         patterns = self.construct()
         # Large days need their time for routing; small ones for choosing days.
-        day_points = len(self.base.points) / max(self.cp.period_days, 1)
-        large = day_points > LARGE_DAY_POINTS
+        large = self._visits_per_day() > LARGE_DAY_POINTS
         first_share = LARGE_FIRST_SHARE if large else FIRST_ROUTING_SHARE
         final_share = LARGE_FINAL_SHARE if large else FINAL_ROUTING_SHARE
         first = time_limit_s * (first_share if self.movable else 1.0)
         self._day_seconds = max(first / max(self.cp.horizon_days, 1), 0.05)
         began_routing = time.monotonic()
         state = _State(patterns, self._route_all(patterns, first))
+        # The search's day runs cost what the first routing's did, on the clock.
+        self._day_seconds = max(self._day_seconds / self._stretch(), 0.05)
         first_cost = searched_cost = state.cost()
         if self.movable:
             spent = time.monotonic() - began_routing

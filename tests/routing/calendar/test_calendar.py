@@ -7,7 +7,9 @@ import dataclasses
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -398,6 +400,52 @@ def test_a_day_planned_last_starts_from_a_leaner_day_that_shares_its_points(
         day(900, 4, [*daily[:7], "d", "e", "f"]),  # shares 7 of 10: below the share
     ]
     assert planner._leanest_starts(days) == [1, 1, 2, 3, 4, 5]
+
+
+def test_a_day_s_visits_count_the_points_without_a_rule_on_every_day(
+    week: CalendarProblem,
+) -> None:
+    """The visits a day holds on average (what makes a day large, and its routing the larger
+    share of the budget): a point without a rule is visited every day, a ruled one as often as
+    its rule says over the period (here 14 days: recyclables 4, bulky waste 2, night soil 1),
+    each time as many visits as it has a day."""
+    per_period = {"recyclable": 4, "bulky": 2, "night_soil": 1}
+    ruled = {r.point_id for r in week.rules}
+    visits = sum(
+        (per_period[p.stream.value] if p.id in ruled else week.period_days) * p.visits_per_day
+        for p in week.base.points
+    )
+    planner = CalendarPlanner(week, seed=1)
+    assert week.period_days == 14
+    assert planner._visits_per_day() == pytest.approx(visits / 14)
+    daily = sum(1 for p in week.base.points if p.id not in ruled)
+    assert planner._visits_per_day() > daily > len(week.base.points) / week.period_days
+
+
+def test_the_first_routing_gives_the_later_days_the_time_left_by_what_runs_took(
+    week: CalendarProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Day runs bounded by their iterations may take more than their seconds (the optimiser's
+    phases after the search each take up to the time limit again): each later day of the first
+    routing is given the time left over the days left, by how many times its seconds a run
+    took, so that the routing ends near its budget; the search's runs then cost what these did."""
+    asked: list[float] = []
+
+    def slow_solve(problem: Any, *, time_limit_s: float, **_: Any) -> Plan:
+        asked.append(time_limit_s)
+        time.sleep(2 * time_limit_s)  # every run twice its seconds
+        return Plan(problem.name, ())
+
+    monkeypatch.setattr("routing.calendar.planner.solve", slow_solve)
+    planner = CalendarPlanner(week, seed=1)
+    seconds = 1.4  # 0.2 s a day
+    began = time.monotonic()
+    planner._route_all(planner.construct(), seconds)
+    took = time.monotonic() - began
+    assert asked[0] == pytest.approx(0.2)
+    assert all(a < 0.15 for a in asked[1:]), asked  # about half of 0.2 each
+    assert took < 2 * seconds - 0.4  # twice the seconds, had every day been given 0.2 s
+    assert planner._stretch() > 1.5
 
 
 def test_the_same_calendar_in_processes_whose_string_hashes_differ(tmp_path: Path) -> None:
