@@ -1098,18 +1098,17 @@ class CalendarPlanner:
         return self.cp.patterns(point_id) if point_id in self.cp.rule_by_point else ()
 
     def _visits_per_day(self) -> float:
-        """The visits a day of the period holds on average: a point without a rule on every
-        day (the daily streams of a district), a ruled one on its first pattern's days."""
+        """The visits a day of the period holds on average: a point without a rule its visits
+        a day on every day (the daily streams of a district), a ruled one a visit on each of its
+        first pattern's days (as :meth:`CalendarProblem.day_problem` serves it)."""
         period = max(self.cp.period_days, 1)
         ruled = set(self.ruled)
-        visits = 0
-        for point in self.base.points:
-            days = (
-                len(self.cp.period_days_of(point.id, self.cp.patterns(point.id)[0]))
-                if point.id in ruled
-                else period
-            )
-            visits += days * point.visits_per_day
+        visits = sum(
+            len(self.cp.period_days_of(point.id, self.cp.patterns(point.id)[0]))
+            if point.id in ruled
+            else period * point.visits_per_day
+            for point in self.base.points
+        )
         return visits / period
 
     def _stretch(self) -> float:

@@ -407,19 +407,26 @@ def test_a_day_s_visits_count_the_points_without_a_rule_on_every_day(
 ) -> None:
     """The visits a day holds on average (what makes a day large, and its routing the larger
     share of the budget): a point without a rule is visited every day, a ruled one as often as
-    its rule says over the period (here 14 days: recyclables 4, bulky waste 2, night soil 1),
-    each time as many visits as it has a day."""
+    its rule says over the period (here 14 days: recyclables 4, bulky waste 2, night soil 1).
+    An unruled point counts its visits a day; a ruled one a visit on each of its days, as its
+    day's problem serves it, whatever visits a day it had."""
     per_period = {"recyclable": 4, "bulky": 2, "night_soil": 1}
     ruled = {r.point_id for r in week.rules}
-    visits = sum(
-        (per_period[p.stream.value] if p.id in ruled else week.period_days) * p.visits_per_day
-        for p in week.base.points
+    twice = next(p.id for p in week.base.points if p.stream.value == "recyclable")
+    points = tuple(
+        dataclasses.replace(p, visits_per_day=2) if p.id == twice else p for p in week.base.points
     )
-    planner = CalendarPlanner(week, seed=1)
-    assert week.period_days == 14
+    calendar = dataclasses.replace(week, base=week.base.replace(points=points))
+    visits = sum(
+        per_period[p.stream.value] if p.id in ruled else week.period_days * p.visits_per_day
+        for p in points
+    )
+    planner = CalendarPlanner(calendar, seed=1)
+    assert calendar.period_days == 14
+    assert sum(p.visits_per_day > 1 for p in points if p.id not in ruled) > 0
     assert planner._visits_per_day() == pytest.approx(visits / 14)
-    daily = sum(1 for p in week.base.points if p.id not in ruled)
-    assert planner._visits_per_day() > daily > len(week.base.points) / week.period_days
+    daily = sum(1 for p in points if p.id not in ruled)
+    assert planner._visits_per_day() > daily > len(points) / calendar.period_days
 
 
 def test_the_first_routing_gives_the_later_days_the_time_left_by_what_runs_took(
