@@ -16,44 +16,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from typing import Any
 
 from benchmarks.calendar_week import district_week, week_arguments
+from benchmarks.pvrpif_phases import time_phases
 from routing.calendar import planner as calendar_planner
 from routing.calendar.planner import CalendarPlanner
-
-PHASES = ("_route_all", "_starts", "improve", "_recombine", "_polish")
-
-
-def _timed(
-    name: str, method: Callable[..., Any], began: list[float], phases: list[dict[str, Any]]
-) -> Callable[..., Any]:
-    def run(self: CalendarPlanner, *args: Any, **kwargs: Any) -> Any:
-        start = time.monotonic()
-        out = method(self, *args, **kwargs)
-        phases.append(
-            {
-                "phase": name,
-                "from_s": round(start - began[0], 1),
-                "to_s": round(time.monotonic() - began[0], 1),
-            }
-        )
-        print(json.dumps(phases[-1]), flush=True)
-        return out
-
-    return run
 
 
 def main() -> None:
     parser = week_arguments(__doc__, time_limit_s=300.0)
     args = parser.parse_args()
     calendar = district_week(args)
-    began = [0.0]
-    phases: list[dict[str, Any]] = []
+    began = time.monotonic()
     runs: list[tuple[float, float, bool]] = []  # seconds given, taken, of the last planning
-    for name in PHASES:
-        setattr(CalendarPlanner, name, _timed(name, getattr(CalendarPlanner, name), began, phases))
+    phases = time_phases(lambda: round(time.monotonic() - began, 1))
     route_day = CalendarPlanner.route_day
 
     def recorded(self: CalendarPlanner, day: int, patterns: Any, seconds: float, **kw: Any) -> Any:
@@ -64,9 +41,9 @@ def main() -> None:
 
     CalendarPlanner.route_day = recorded  # type: ignore[method-assign]
     planner = CalendarPlanner(calendar, seed=args.seed)
-    began[0] = time.monotonic()
+    began = time.monotonic()
     plan = planner.plan(time_limit_s=args.time_limit)
-    total = time.monotonic() - began[0]
+    total = time.monotonic() - began
     # The planner's own measure of a day (before b303e01: its points over the period's days).
     measure = getattr(planner, "_visits_per_day", None)
     per_day = measure() if measure else len(calendar.base.points) / max(calendar.period_days, 1)

@@ -37,6 +37,32 @@ def _minutes(out: Any) -> float | None:
     return None
 
 
+def time_phases(
+    now: Callable[[], float], cost: Callable[[Any], float | None] | None = None
+) -> list[dict[str, Any]]:
+    """The planner's phases (:data:`PHASES`) timed from outside: each run of one prints a line
+    (its phase, start and end by ``now``, and ``cost`` of what it returned where given) and is
+    kept in the list returned."""
+    events: list[dict[str, Any]] = []
+
+    def timed(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def run(self: CalendarPlanner, *a: Any, **k: Any) -> Any:
+            start = now()
+            out = method(self, *a, **k)
+            event = {"phase": name, "from_s": start, "to_s": now()}
+            if cost is not None:
+                event["cost"] = cost(out)
+            events.append(event)
+            print(json.dumps(event), flush=True)
+            return out
+
+        return run
+
+    for name in PHASES:
+        setattr(CalendarPlanner, name, timed(name, getattr(CalendarPlanner, name)))
+    return events
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instance", help="e.g. Milano_020_6_3")
@@ -51,16 +77,6 @@ def main() -> None:
     def now() -> float:
         return round(time.monotonic() - began, 1)
 
-    def timed(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
-        def run(self: CalendarPlanner, *a: Any, **k: Any) -> Any:
-            start = now()
-            out = method(self, *a, **k)
-            event = {"phase": name, "from_s": start, "to_s": now(), "cost": _minutes(out)}
-            print(json.dumps(event), flush=True)
-            return out
-
-        return run
-
     def rerouted(method: Callable[..., Any]) -> Callable[..., Any]:
         def run(self: CalendarPlanner, *a: Any, **k: Any) -> Any:
             out = method(self, *a, **k)
@@ -71,8 +87,7 @@ def main() -> None:
 
         return run
 
-    for name in PHASES:
-        setattr(CalendarPlanner, name, timed(name, getattr(CalendarPlanner, name)))
+    time_phases(now, _minutes)
     CalendarPlanner._reroute = rerouted(CalendarPlanner._reroute)  # type: ignore[method-assign]
     planner = CalendarPlanner(problem, seed=args.seed)
     began = time.monotonic()
