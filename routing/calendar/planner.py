@@ -26,7 +26,9 @@ independent days would balance nothing and route badly):
    search is kicked and goes on from there, always returning to the best: where the days are
    independent and some day of the best calendar works more vehicles than another, that day
    and a quieter one are routed together with the busy day on a vehicle fewer (a kick towards
-   a level fleet); otherwise a few points are given other patterns at random.
+   a level fleet); otherwise, and in turn with those while no kick finds a better calendar
+   (a calendar has few of them, and they go round), a few points are given other patterns at
+   random.
 4. **A level fleet.** Last, every day is planned again with the time left; a day that works
    more trucks of a type than the median day does is planned on the median day's number of them,
    starting from a day that works that many; a day working more than a vehicle more than the
@@ -1276,6 +1278,7 @@ class CalendarPlanner:
         best = current = state
         done = 0
         kick = False
+        levelled_last = False  # the last kick was towards a level fleet, and found nothing better
         while time.monotonic() < deadline and (rounds is None or done < rounds):
             done += 1
             if kick and self._pool_grew():  # recombine what the search has seen so far
@@ -1286,7 +1289,10 @@ class CalendarPlanner:
                     kick = False
                     continue
             if kick:
-                levelled = self._levelling_kick(best, deadline)
+                # Kicks towards a level fleet take turns with random ones while neither finds a
+                # better calendar: the levelling kicks of a calendar are few, and go round.
+                levelled = None if levelled_last else self._levelling_kick(best, deadline)
+                levelled_last = levelled is not None
                 if levelled is not None:
                     current = levelled
                 else:
@@ -1309,6 +1315,7 @@ class CalendarPlanner:
                         current = single
             if self._score(current) < self._score(best) - 1e-6:
                 best = current
+                levelled_last = False
         return best
 
     def best_of(

@@ -455,6 +455,35 @@ def test_the_first_routing_gives_the_later_days_the_time_left_by_what_runs_took(
     assert planner._stretch() > 1.5
 
 
+def test_kicks_towards_a_level_fleet_take_turns_with_random_ones_while_nothing_improves(
+    week: CalendarProblem,
+) -> None:
+    """A calendar has few kicks towards a level fleet (its busy days and their quieter
+    partners, taken in turn), and a search stuck on it would go round them: while no kick finds
+    a better calendar, a levelling kick is followed by a random one."""
+    planner = CalendarPlanner(week, seed=1)
+    patterns = planner.construct()
+    state = _State(patterns, [_Day(Plan(week.name, ()), 1.0) for _ in range(week.horizon_days)])
+    kicks: list[str] = []
+
+    def levelling(best: _State, deadline: float) -> _State:
+        kicks.append("level")
+        return best  # a calendar no better than the best
+
+    def random_kick(best: _State) -> tuple[dict[str, Any], set[int]]:
+        kicks.append("random")
+        return dict(best.patterns), set()
+
+    planner._levelling_kick = levelling  # type: ignore[method-assign]
+    planner._kick = random_kick  # type: ignore[method-assign]
+    planner._moves = lambda current, deadline: (dict(current.patterns), set())  # type: ignore[method-assign]
+    planner._joint_move = lambda current, deadline: None  # type: ignore[method-assign]
+    planner._single_moves = lambda current, deadline: None  # type: ignore[method-assign]
+    planner._pool_grew = lambda: False  # type: ignore[method-assign]
+    planner.improve(state, deadline=time.monotonic() + 60, rounds=8)
+    assert kicks == ["level", "random", "level", "random"]
+
+
 def test_the_same_calendar_in_processes_whose_string_hashes_differ(tmp_path: Path) -> None:
     """Under iteration bounds a seed gives the same calendar in every process: nothing the plan
     depends on follows a set's order of strings (their hashes change with PYTHONHASHSEED; the
