@@ -22,13 +22,13 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from benchmarks.pvrpif_optimum_days import best_report
-from routing.calendar.model import CalendarProblem, Pattern
-from routing.calendar.planner import CalendarPlanner, available_cores, plan_calendar
+from benchmarks.pvrpif_optimum_days import best_report, published_patterns, route_calendar
+from routing.calendar.model import Pattern
+from routing.calendar.planner import available_cores, plan_calendar
 from routing.kpi import compute_kpis
 from routing.pvrpif import read_pvrpif
 from routing.pvrpif.bounds import data_dir, published
-from routing.pvrpif.convert import node_id, pvrpif_problem
+from routing.pvrpif.convert import pvrpif_problem
 from routing.pvrpif.solution import read_report
 
 STATS = (
@@ -52,21 +52,6 @@ def differing(
     )
 
 
-def routed_cost(
-    problem: CalendarProblem, patterns: Mapping[str, Pattern], seed: int, seconds: float
-) -> tuple[float, int]:
-    """``patterns`` routed day by day as the last planning routes a day: the cost (the
-    benchmark's travel minutes) and the visits left out."""
-    planner = CalendarPlanner(problem, seed=seed)
-    cost = 0.0
-    left_out = 0
-    for d in range(problem.horizon_days):
-        day = planner.route_day(d, patterns, seconds, final=True)
-        cost += compute_kpis(problem.day_problem(d, patterns), day.plan).cost_fen / 1000
-        left_out += len(day.plan.unserved)
-    return cost, left_out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=data_dir())
@@ -82,11 +67,7 @@ def main() -> None:
         instance = read_pvrpif(path)
         problem = pvrpif_problem(instance)
         report = read_report(best_report(args.data, path.stem))
-        theirs = {
-            node_id(instance, s.node): tuple(s.assigned)
-            for s in report.schemes
-            if node_id(instance, s.node) in problem.rule_by_point
-        }
+        theirs = published_patterns(instance, problem, report)
         plan = plan_calendar(
             problem, time_limit_s=args.time_limit, seed=args.seed, cores=available_cores()
         )
@@ -97,7 +78,10 @@ def main() -> None:
         horizon = problem.horizon_days
         differ = differing(plan.patterns, theirs, horizon)
         turned = min(len(differing(plan.patterns, theirs, horizon, t)) for t in range(horizon))
-        theirs_routed = [routed_cost(problem, theirs, s, args.day_seconds) for s in (1, 2)]
+        theirs_routed = [
+            route_calendar(problem, theirs, seed=s, seconds=args.day_seconds, final=True)
+            for s in (1, 2)
+        ]
         known = published(path.stem)
         row = {
             "instance": path.stem,
@@ -108,7 +92,7 @@ def main() -> None:
             "points": len(theirs),
             "differing": differ,
             "differing_least_over_turns": turned,
-            "published_calendar_routed": [[round(c), n] for c, n in theirs_routed],
+            "published_calendar_routed": [[round(c), short] for c, short in theirs_routed],
             "first_cost": plan.stats["first_cost_fen"] / 1000,
             "searched_cost": plan.stats["searched_cost_fen"] / 1000,
             **{k: plan.stats.get(k) for k in STATS},
@@ -117,11 +101,13 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     print(
         "\n| instance | published | planned | points on other days (least over turns) "
-        "| published calendar routed (seeds 1, 2) | first → searched | day solves | kicks |"
+        "| published calendar routed (seeds 1, 2) | first → searched | day solves | random kicks |"
     )
     print("| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |")
     for r in rows:
-        routed = ", ".join(f"{c}" + ("*" if n else "") for c, n in r["published_calendar_routed"])
+        routed = ", ".join(
+            f"{c}" + ("*" if short else "") for c, short in r["published_calendar_routed"]
+        )
         print(
             f"| {r['instance']} | {r['published']} | {r['cost']} | {len(r['differing'])} "
             f"({r['differing_least_over_turns']}) | {routed} | {r['first_cost']:g} → "

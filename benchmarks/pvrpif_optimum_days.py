@@ -20,21 +20,57 @@ import argparse
 import json
 import re
 import statistics
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from routing.calendar.model import CalendarProblem, Pattern
 from routing.calendar.planner import SEARCH_ITERATIONS, CalendarPlanner
 from routing.kpi import compute_kpis
-from routing.pvrpif import read_pvrpif
+from routing.pvrpif import PvrpifInstance, read_pvrpif
 from routing.pvrpif.bounds import data_dir, published
 from routing.pvrpif.convert import node_id, pvrpif_problem
-from routing.pvrpif.solution import read_report
+from routing.pvrpif.solution import SolutionReport, read_report
 
 
 def best_report(data: Path, name: str) -> Path:
     """The solution report of ``name`` in ``data`` with the lowest stated cost."""
     found = sorted(data.glob(f"solutions/*/report_{name}_feasible_*.txt"))
     return min(found, key=lambda p: float(p.stem.split("_feasible_")[1].split("_")[0]))
+
+
+def published_patterns(
+    instance: PvrpifInstance, problem: CalendarProblem, report: SolutionReport
+) -> dict[str, Pattern]:
+    """The visit patterns of a published solution ``report``, by the problem's point ids."""
+    return {
+        node_id(instance, s.node): tuple(s.assigned)
+        for s in report.schemes
+        if node_id(instance, s.node) in problem.rule_by_point
+    }
+
+
+def route_calendar(
+    problem: CalendarProblem,
+    patterns: Mapping[str, Pattern],
+    *,
+    seed: int,
+    seconds: float,
+    final: bool,
+    iterations: int | None = None,
+) -> tuple[float, list[int]]:
+    """``patterns`` planned day by day by ``CalendarPlanner.route_day`` (``final``: as the last
+    planning, else as the search, routes a day): the cost (the benchmark's travel minutes, the
+    visits left out not priced) and the days that left visits out."""
+    planner = CalendarPlanner(problem, seed=seed, day_iterations=iterations)
+    cost = 0
+    short = []
+    for d in range(problem.horizon_days):
+        day = planner.route_day(d, patterns, seconds, final=final)
+        cost += compute_kpis(problem.day_problem(d, patterns), day.plan).cost_fen
+        if day.plan.unserved:
+            short.append(d)
+    return cost / 1000, short
 
 
 @dataclass(slots=True)
@@ -75,25 +111,20 @@ def main() -> None:
         instance = read_pvrpif(path)
         problem = pvrpif_problem(instance)
         report = read_report(best_report(data, path.stem))
-        patterns = {
-            node_id(instance, s.node): tuple(s.assigned)
-            for s in report.schemes
-            if node_id(instance, s.node) in problem.rule_by_point
-        }
-        day_problems = [problem.day_problem(d, patterns) for d in range(problem.horizon_days)]
+        patterns = published_patterns(instance, problem, report)
         known = published(path.stem)
         row = Row(path.stem, report.cost, bool(known and known.optimal), [], [])
         for seed in range(1, args.seeds + 1):
-            planner = CalendarPlanner(problem, seed=seed, day_iterations=args.iterations)
-            days = [
-                planner.route_day(d, patterns, args.seconds, final=args.final)
-                for d in range(problem.horizon_days)
-            ]
-            cost = sum(
-                compute_kpis(q, d.plan).cost_fen for q, d in zip(day_problems, days, strict=True)
+            cost, short = route_calendar(
+                problem,
+                patterns,
+                seed=seed,
+                seconds=args.seconds,
+                final=args.final,
+                iterations=args.iterations,
             )
-            row.costs.append(cost / 1000)
-            row.short.append([d for d, day in enumerate(days) if day.plan.unserved])
+            row.costs.append(cost)
+            row.short.append(short)
         rows.append(row)
         print(json.dumps(asdict(row)), flush=True)
     print(
